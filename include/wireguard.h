@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libwireguard — configure WireGuard devices and run the WireGuard protocol
+ * in-process, through one stable C ABI.
+ *
+ * Global rules, stated once so that each function's documentation stays short:
+ *
+ *  - Pointers must not be NULL unless a parameter's documentation says so.
+ *
+ *  - Errors.  A function that can fail returns a negative errno value
+ *    (-EINVAL, -ENODEV, ...) and also sets errno to its absolute value.  A
+ *    human-readable message describing the last failure of the calling thread
+ *    is returned by wg_last_error().  Failing functions change nothing that
+ *    the caller can observe unless their documentation says otherwise.
+ *
+ *  - The library never prints.  Diagnostics go to the callback installed
+ *    with wg_set_log_callback() (none by default).
+ *
+ *  - Threads.  Functions that take no handle are safe to call from any thread
+ *    concurrently.  A handle (wg_device, wg_engine, ...) may be used by one
+ *    thread at a time unless its section says otherwise.
+ *
+ *  - Ownership.  Whatever a function returns through a pointer-to-pointer is
+ *    owned by the caller and is released with the matching free function.
+ *    Strings passed in are copied when they must outlive the call.
+ *
+ *  - ABI.  The soname is libwireguard.so.1; every exported symbol starts with
+ *    "wg_" and belongs to a symbol version node that only grows.  Opaque
+ *    handles are only ever used through pointers.  The configuration structs
+ *    below (wg_device, wg_peer, wg_allowedip) are public so that they read
+ *    naturally, but new fields are only ever appended at their end: create
+ *    them with wg_device_new(), wg_device_add_peer() and
+ *    wg_peer_add_allowedip() (never on the stack, never by value, never with
+ *    sizeof) and code compiled today keeps working with later versions.
+ *
+ *  - Secrets (private and preshared keys) are wiped from every buffer the
+ *    library frees, and compared in constant time.
+ */
+#ifndef WIREGUARD_H
+#define WIREGUARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Anonymous unions are C11; this keeps the header usable from C99 too. */
+#if defined(__GNUC__) && !defined(__cplusplus)
+#define WG_ANON_UNION __extension__
+#else
+#define WG_ANON_UNION
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version, errors, logging                                                 */
+/* ------------------------------------------------------------------------ */
+
+#define WG_VERSION_MAJOR 1
+#define WG_VERSION_MINOR 0
+#define WG_VERSION_PATCH 0
+
+/**
+ * \brief Version of the library that is running, as "MAJOR.MINOR.PATCH".
+ */
+const char *wg_version(void);
+
+/**
+ * \brief Message describing the calling thread's last failure.
+ *
+ * The string is owned by the library and stays valid until the same thread
+ * calls another libwireguard function.  It is "" when nothing failed yet.
+ */
+const char *wg_last_error(void);
+
+/** Log levels, most severe first (a callback receives levels <= its maximum). */
+enum wg_log_level {
+	WG_LOG_ERROR = 1,
+	WG_LOG_INFO = 2,
+	WG_LOG_DEBUG = 3,
+};
+
+/**
+ * \brief Log callback.
+ *
+ * \param level  one of enum wg_log_level.
+ * \param msg    NUL-terminated message without trailing newline; valid only
+ *               during the call.
+ * \param ctx    the pointer given to wg_set_log_callback().
+ */
+typedef void wg_log_fn(int level, const char *msg, void *ctx);
+
+/**
+ * \brief Install the process-wide log callback.
+ *
+ * \param fn         callback, or NULL to discard all messages (the default).
+ * \param ctx        passed to every call of fn; may be NULL.
+ * \param max_level  most verbose level delivered (e.g. WG_LOG_INFO).
+ *
+ * The callback may be called from any thread, including the managed engine's
+ * workers; it must not call back into the library.
+ */
+void wg_set_log_callback(wg_log_fn *fn, void *ctx, int max_level);
+
+/* ------------------------------------------------------------------------ */
+/* Keys                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* These names and types match embeddable-wg-library's so callers compile
+ * unchanged. */
+typedef uint8_t wg_key[32];
+typedef char wg_key_b64_string[((sizeof(wg_key) + 2) / 3) * 4 + 1];
+typedef char wg_key_hex_string[sizeof(wg_key) * 2 + 1];
+
+/**
+ * \brief Generate a Curve25519 private key (random, clamped).
+ *
+ * \param private_key  output.
+ *
+ * Aborts the process if the kernel's random generator is unavailable
+ * (getrandom(2) fails for a reason other than EINTR): a key from anything
+ * weaker would be worse than no key.
+ */
+void wg_generate_private_key(wg_key private_key);
+
+/**
+ * \brief Generate a random 32-byte preshared key.
+ *
+ * \param preshared_key  output.
+ */
+void wg_generate_preshared_key(wg_key preshared_key);
+
+/**
+ * \brief Derive the public key of a private key.
+ *
+ * \param public_key   output.
+ * \param private_key  input; clamped before use as Curve25519 requires.
+ */
+void wg_generate_public_key(wg_key public_key, const wg_key private_key);
+
+/**
+ * \brief Encode a key as standard base64 with padding (44 characters).
+ *
+ * \param base64  output, NUL-terminated.
+ * \param key     input.
+ */
+void wg_key_to_base64(wg_key_b64_string base64, const wg_key key);
+
+/**
+ * \brief Decode a base64 key, in constant time.
+ *
+ * \param key     output; untouched on error.
+ * \param base64  exactly 44 characters of the standard alphabet ending in '='
+ *                whose unused low bits are zero.
+ * \return 0, or -EINVAL for anything else.
+ */
+int wg_key_from_base64(wg_key key, const wg_key_b64_string base64);
+
+/**
+ * \brief Encode a key as 64 lowercase hexadecimal digits (the UAPI form).
+ */
+void wg_key_to_hex(wg_key_hex_string hex, const wg_key key);
+
+/**
+ * \brief Decode 64 hexadecimal digits (either case), in constant time.
+ *
+ * \return 0, or -EINVAL; key is untouched on error.
+ */
+int wg_key_from_hex(wg_key key, const char *hex);
+
+/**
+ * \brief Whether a key is all zeros (constant time).
+ */
+bool wg_key_is_zero(const wg_key key);
+
+/**
+ * \brief Whether two keys are equal (constant time).
+ */
+bool wg_key_equal(const wg_key a, const wg_key b);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration model: device -> peers -> allowed IPs                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One model for every backend (kernel, userspace UAPI, in-process engine).
+ * The same structure is read back by a get and written by a set: on a set,
+ * the flags say which fields to apply; on a get, which fields are known.
+ * The field layout matches embeddable-wg-library's; fields only grow at the
+ * end (see "ABI" above).
+ */
+
+struct wg_timespec64 {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+enum wg_allowedip_flags {
+	/* Remove this prefix from the peer instead of adding it. */
+	WGALLOWEDIP_REMOVE_ME = 1U << 0,
+};
+
+typedef struct wg_allowedip {
+	uint16_t family;	/* AF_INET or AF_INET6 */
+	WG_ANON_UNION union {
+		struct in_addr ip4;
+		struct in6_addr ip6;
+	};
+	uint8_t cidr;
+	struct wg_allowedip *next_allowedip;
+	/* since 1.0 beyond embeddable-wg-library: */
+	uint32_t flags;		/* enum wg_allowedip_flags */
+} wg_allowedip;
+
+enum wg_peer_flags {
+	WGPEER_REMOVE_ME = 1U << 0,
+	WGPEER_REPLACE_ALLOWEDIPS = 1U << 1,
+	WGPEER_HAS_PUBLIC_KEY = 1U << 2,
+	WGPEER_HAS_PRESHARED_KEY = 1U << 3,
+	WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL = 1U << 4,
+	/* Only update an existing peer; never create one. */
+	WGPEER_UPDATE_ONLY = 1U << 5,
+	WGPEER_HAS_PROTOCOL_VERSION = 1U << 6,
+};
+
+typedef union wg_endpoint {
+	struct sockaddr addr;	/* addr.sa_family == 0: no endpoint */
+	struct sockaddr_in addr4;
+	struct sockaddr_in6 addr6;
+} wg_endpoint;
+
+typedef struct wg_peer {
+	uint32_t flags;		/* enum wg_peer_flags */
+
+	wg_key public_key;
+	wg_key preshared_key;
+
+	wg_endpoint endpoint;
+
+	struct wg_timespec64 last_handshake_time;
+	uint64_t rx_bytes, tx_bytes;
+	uint16_t persistent_keepalive_interval;	/* seconds, 0 = off */
+
+	struct wg_allowedip *first_allowedip, *last_allowedip;
+	struct wg_peer *next_peer;
+	/* since 1.0 beyond embeddable-wg-library: */
+	uint32_t protocol_version;	/* 0 = unspecified, 1 = current */
+} wg_peer;
+
+enum wg_device_flags {
+	WGDEVICE_REPLACE_PEERS = 1U << 0,
+	WGDEVICE_HAS_PRIVATE_KEY = 1U << 1,
+	WGDEVICE_HAS_PUBLIC_KEY = 1U << 2,
+	WGDEVICE_HAS_LISTEN_PORT = 1U << 3,
+	WGDEVICE_HAS_FWMARK = 1U << 4,
+};
+
+typedef struct wg_device {
+	char name[IFNAMSIZ];
+	uint32_t ifindex;
+
+	uint32_t flags;		/* enum wg_device_flags */
+
+	wg_key public_key;
+	wg_key private_key;
+
+	uint32_t fwmark;
+	uint16_t listen_port;
+
+	struct wg_peer *first_peer, *last_peer;
+} wg_device;
+
+#define wg_for_each_peer(__dev, __peer) \
+	for ((__peer) = (__dev)->first_peer; (__peer); (__peer) = (__peer)->next_peer)
+#define wg_for_each_allowedip(__peer, __allowedip) \
+	for ((__allowedip) = (__peer)->first_allowedip; (__allowedip); \
+	     (__allowedip) = (__allowedip)->next_allowedip)
+
+/**
+ * \brief Allocate an empty device configuration.
+ *
+ * \param name  interface name (at most IFNAMSIZ - 1 bytes), or NULL.
+ * \return the device, or NULL with errno ENOMEM or EINVAL (name too long).
+ */
+wg_device *wg_device_new(const char *name);
+
+/**
+ * \brief Append a zeroed peer to a device.
+ *
+ * \return the peer (owned by dev), or NULL with errno ENOMEM.
+ */
+wg_peer *wg_device_add_peer(wg_device *dev);
+
+/**
+ * \brief Append a zeroed allowed IP to a peer.
+ *
+ * \return the allowed IP (owned by peer), or NULL with errno ENOMEM.
+ */
+wg_allowedip *wg_peer_add_allowedip(wg_peer *peer);
+
+/**
+ * \brief Free a device with all its peers and allowed IPs, wiping keys.
+ *
+ * \param dev  may be NULL.
+ */
+void wg_free_device(wg_device *dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WIREGUARD_H */

@@ -1,0 +1,8 @@
+/* Compiled in strict modes to prove the public header needs nothing else. */
+#include <wireguard.h>
+
+int header_alone(void);
+int header_alone(void)
+{
+	return (int)sizeof(wg_device);
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Build with warnings as errors and run every test suite, then the unit suite
+# again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints one
+# closing line "N passed, N failed" over all suites.
+set -u
+cd "$(dirname "$0")/.."
+status=0
+summary() {	# count results in a meson test log
+	python3 - "$1" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL"): p += 1
+    elif r == "SKIP": s += 1
+    else: f += 1
+print(p, f, s)
+PY
+}
+
+meson setup build-ci -Dwerror=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true || exit 1
+meson compile -C build-ci || exit 1
+meson test -C build-ci --print-errorlogs --num-processes 2 "$@" || status=1
+set -- $(summary build-ci/meson-logs/testlog.json)
+passed=$1 failed=$2 skipped=$3
+
+meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 ||
+	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1
+meson compile -C build-asan || exit 1
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	meson test -C build-asan --print-errorlogs --suite unit || status=1
+set -- $(summary build-asan/meson-logs/testlog.json)
+passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+
+echo "all suites: $passed passed, $failed failed, $skipped skipped"
+exit $status
