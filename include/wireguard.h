@@ -45,6 +45,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -309,6 +310,195 @@ wg_allowedip *wg_peer_add_allowedip(wg_peer *peer);
  * \param dev  may be NULL.
  */
 void wg_free_device(wg_device *dev);
+
+/* ------------------------------------------------------------------------ */
+/* Devices: kernel (generic netlink) and userspace (UAPI socket)            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * These calls work whichever implementation runs a device: like wg(8), a
+ * name with a UAPI socket in /var/run/wireguard/ (ours, wireguard-go's,
+ * boringtun's) is userspace, any other name is the kernel's.  The names and
+ * semantics match embeddable-wg-library's.
+ */
+
+/**
+ * \brief Read a device's configuration and state.
+ *
+ * \param dev          output; free with wg_free_device().
+ * \param device_name  interface name.
+ * \return 0; -ENODEV if there is no such device; -EOPNOTSUPP if the link is
+ *         not WireGuard; -EPERM without CAP_NET_ADMIN; other -errno.
+ */
+int wg_get_device(wg_device **dev, const char *device_name);
+
+/**
+ * \brief Apply a configuration to the device dev->name.
+ *
+ * Only what dev->flags, peer->flags and allowedip->flags select is changed.
+ * Bad input (a malformed endpoint, a prefix longer than its family) returns
+ * -EINVAL with nothing applied.
+ */
+int wg_set_device(wg_device *dev);
+
+/**
+ * \brief Create a kernel WireGuard interface (ip link add NAME type wireguard).
+ */
+int wg_add_device(const char *device_name);
+
+/**
+ * \brief Delete a kernel WireGuard interface.
+ */
+int wg_del_device(const char *device_name);
+
+/**
+ * \brief Names of all WireGuard devices, kernel and userspace.
+ *
+ * \return "first\0second\0last\0\0" (free with free()), or NULL with errno.
+ */
+char *wg_list_device_names(void);
+
+/* ------------------------------------------------------------------------ */
+/* The in-process engine                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The whole WireGuard protocol as a state machine: plaintext IP packets and
+ * UDP datagrams in, datagrams and IP packets out, in batches and in place.
+ * The engine does no I/O of its own: datagrams it must send unprompted
+ * (handshakes, keepalives, cookie replies, packets that waited for a
+ * handshake) go to the send callback.  It is configured through the same
+ * wg_device model as every other backend.
+ *
+ * Threads: every wg_engine_* function except wg_engine_free() may be called
+ * from several threads at once on the same engine; callbacks may run on any
+ * of those threads and must not call wg_engine_free().
+ */
+
+typedef struct wg_engine wg_engine;
+
+/* An encrypt needs this much room before the IP packet (the data header) ... */
+#define WG_PACKET_HEADROOM 16
+/* ... and this much after it (padding to 16 bytes, then the 16-byte tag). */
+#define WG_PACKET_TAILROOM 32
+
+enum wg_packet_status {
+	WG_PACKET_DROP = 0,	/* discarded; see wg_packet.reason */
+	WG_PACKET_SEND = 1,	/* buf[offset..+len) is a datagram for .endpoint */
+	WG_PACKET_DELIVER = 2,	/* buf[offset..+len) is a decrypted IP packet */
+	WG_PACKET_CONSUMED = 3,	/* taken by the engine (handshake, keepalive, or
+				 * copied to wait for a handshake); buf is free */
+};
+
+/* Why a packet was dropped (reason is 0 for other statuses). */
+enum wg_drop_reason {
+	WG_DROP_NONE = 0,
+	WG_DROP_NO_PEER,	/* no allowed IP matches the destination */
+	WG_DROP_NO_ROOM,	/* headroom or tailroom too small */
+	WG_DROP_MALFORMED,	/* not an IP packet / not a WireGuard message */
+	WG_DROP_UNKNOWN_INDEX,	/* data for a session we do not have */
+	WG_DROP_AUTH,		/* failed authentication */
+	WG_DROP_REPLAY,		/* counter already seen or too old */
+	WG_DROP_SOURCE,		/* inner source not in the peer's allowed IPs */
+	WG_DROP_EXPIRED,	/* session past its time or message limit */
+	WG_DROP_RATELIMIT,	/* handshake dropped by the rate limiter / cookie */
+	WG_DROP_QUEUE_FULL,	/* the staged queue for a handshake is full */
+	WG_DROP_NO_KEY,		/* the device has no private key */
+};
+
+/*
+ * One packet buffer.  Callers own the memory and arrays of these; the layout
+ * is fixed for ABI version 1.
+ */
+struct wg_packet {
+	uint8_t *buf;		/* the buffer */
+	uint32_t size;		/* its capacity */
+	uint32_t offset;	/* where the packet starts in buf */
+	uint32_t len;		/* its length */
+	int16_t status;		/* enum wg_packet_status, set by the engine */
+	uint16_t reason;	/* enum wg_drop_reason, set by the engine */
+	wg_endpoint endpoint;	/* datagrams: the remote UDP address */
+	uint64_t reserved[2];	/* zero */
+};
+
+enum wg_event_type {
+	WG_EVENT_HANDSHAKE_COMPLETE = 1,	/* a new session is up */
+	WG_EVENT_SESSION_EXPIRED,	/* keys zeroed after 3 x REJECT_AFTER_TIME */
+	WG_EVENT_ENDPOINT_CHANGED,	/* roaming: a peer's address moved */
+	WG_EVENT_PEER_UNREACHABLE,	/* handshake given up after REKEY_ATTEMPT_TIME */
+};
+
+struct wg_event {
+	uint32_t type;		/* enum wg_event_type */
+	wg_key public_key;	/* the peer concerned */
+	wg_endpoint endpoint;	/* its current endpoint */
+};
+
+/* Datagrams for the wire that no caller asked for (see above). */
+typedef void wg_engine_send_fn(const struct wg_packet *datagrams, size_t n, void *ctx);
+typedef void wg_engine_event_fn(const struct wg_event *event, void *ctx);
+/* Monotonic nanoseconds and wall-clock time, for tests that simulate time. */
+typedef uint64_t wg_engine_clock_fn(void *ctx);
+typedef void wg_engine_realtime_fn(struct timespec *now, void *ctx);
+
+/* A versioned struct: set size = sizeof(struct wg_engine_options). */
+struct wg_engine_options {
+	size_t size;
+	void *ctx;			/* passed to every callback */
+	wg_engine_send_fn *send;	/* required */
+	wg_engine_event_fn *event;	/* may be NULL */
+	wg_log_fn *log;			/* may be NULL: use the process-wide one */
+	wg_engine_clock_fn *clock;	/* may be NULL: CLOCK_MONOTONIC */
+	wg_engine_realtime_fn *realtime; /* may be NULL: CLOCK_REALTIME */
+	uint32_t mtu;			/* padding limit; 0 = 1420 */
+};
+
+/**
+ * \brief Create an engine with no keys and no peers.
+ *
+ * \return 0, -EINVAL for bad options, or -ENOMEM.
+ */
+int wg_engine_new(wg_engine **engine, const struct wg_engine_options *options);
+
+/**
+ * \brief Destroy an engine, wiping every key it held.  engine may be NULL.
+ */
+void wg_engine_free(wg_engine *engine);
+
+/**
+ * \brief Apply a configuration, with wg_set_device()'s semantics.
+ *
+ * dev->name is ignored.  Invalid input returns -EINVAL and changes nothing.
+ */
+int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
+
+/**
+ * \brief Read the configuration and statistics, as wg_get_device() does.
+ */
+int wg_engine_get_device(wg_engine *engine, wg_device **dev);
+
+/**
+ * \brief Encrypt plaintext IP packets from the app, in place.
+ *
+ * Each packet's status becomes SEND (now a datagram for .endpoint), CONSUMED
+ * (staged until a handshake completes; the engine copied it) or DROP.
+ */
+void wg_engine_encrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
+
+/**
+ * \brief Process UDP datagrams from the network, in place.
+ *
+ * .endpoint is each datagram's source.  Each status becomes DELIVER (now a
+ * plaintext IP packet), CONSUMED (a handshake message or keepalive) or DROP.
+ */
+void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
+
+/**
+ * \brief Run due timers (retransmits, keepalives, rekeys, expiry).
+ *
+ * \return nanoseconds until wg_engine_tick() is next needed.
+ */
+uint64_t wg_engine_tick(wg_engine *engine);
 
 #ifdef __cplusplus
 }

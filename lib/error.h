@@ -3,6 +3,8 @@
 #ifndef WG_ERROR_H
 #define WG_ERROR_H
 
+#include <errno.h>
+
 #include "../include/wireguard.h"
 
 /*

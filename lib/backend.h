@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The backends behind wg_get_device() and friends.  ipc.c chooses one per
+ * device name the way wg(8) does: a UAPI socket wins, otherwise the kernel.
+ * Each returns 0 or a negative errno after calling wg_error().
+ */
+#ifndef WG_BACKEND_H
+#define WG_BACKEND_H
+
+#include "../include/wireguard.h"
+
+/* A growing "a\0b\0" list of device names; ipc.c adds the final "\0". */
+struct name_list {
+	char *buf;
+	size_t len, cap;
+};
+int name_list_add(struct name_list *list, const char *name);
+
+/* kernel: generic netlink "wireguard" and rtnetlink (netlink.c, rtnetlink.c) */
+int kernel_get_device(wg_device **dev, const char *name);
+int kernel_set_device(wg_device *dev);
+int kernel_add_device(const char *name);
+int kernel_del_device(const char *name);
+int kernel_list_device_names(struct name_list *list);
+
+/* userspace: the UAPI text protocol over /var/run/wireguard/NAME.sock (uapi.c) */
+#define WG_UAPI_SOCKET_DIR "/var/run/wireguard"
+bool uapi_has_device(const char *name);
+int uapi_get_device(wg_device **dev, const char *name);
+int uapi_set_device(wg_device *dev);
+int uapi_list_device_names(struct name_list *list);
+
+#endif
