@@ -486,6 +486,21 @@ int wg_link_set_up(wg_netlink *nl, const char *name, bool up);
 int wg_link_set_mtu(wg_netlink *nl, const char *name, uint32_t mtu);
 
 /**
+ * \brief Move a link to another network namespace (ip link set NAME netns NS).
+ *
+ * \param nl        handle of the namespace the link is in, or NULL.
+ * \param name      the link.
+ * \param netns_fd  the destination namespace.
+ * \return 0; -ENODEV; -EBADF or -EINVAL for a bad namespace; -EEXIST if
+ *         the destination has a link of that name; -EPERM.
+ *
+ * A WireGuard link keeps its UDP socket in the namespace where it was
+ * created: create it where the traffic should flow, then move it to where
+ * its users are (the pattern of wg(8)'s netns documentation).
+ */
+int wg_link_set_netns(wg_netlink *nl, const char *name, int netns_fd);
+
+/**
  * \brief Add an address to a link (ip address add ADDR/PREFIX dev NAME).
  *
  * \param nl      handle, or NULL for the caller's namespace.

@@ -263,7 +263,14 @@ int kernel_list_device_names(struct name_list *list)
 	return ret;
 }
 
-static int set_link(wg_netlink *given, const char *name, bool up, uint32_t mtu, const char *what)
+/* What set_link changes: exactly one of these. */
+struct link_change {
+	int up;		/* -1: leave, 0: down, 1: up */
+	uint32_t mtu;	/* 0: leave */
+	int netns_fd;	/* -1: leave */
+};
+
+static int set_link(wg_netlink *given, const char *name, struct link_change change, const char *what)
 {
 	struct wg_netlink tmp, *nl;
 	uint8_t buf[256];
@@ -278,11 +285,13 @@ static int set_link(wg_netlink *given, const char *name, bool up, uint32_t mtu, 
 		return ret;
 	nlh = put_link_msg(buf, RTM_NEWLINK, 0, &ifi);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	if (mtu) {
-		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	} else {
+	if (change.mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, change.mtu);
+	if (change.netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)change.netns_fd);
+	if (change.up >= 0) {
 		ifi->ifi_change = IFF_UP;
-		ifi->ifi_flags = up ? IFF_UP : 0;
+		ifi->ifi_flags = change.up ? IFF_UP : 0;
 	}
 	ret = nl_request(nl, NL_RTNL, nlh, NULL, NULL);
 	if (ret < 0)
@@ -293,14 +302,27 @@ static int set_link(wg_netlink *given, const char *name, bool up, uint32_t mtu, 
 
 WG_EXPORT int wg_link_set_up(wg_netlink *nl, const char *name, bool up)
 {
-	return set_link(nl, name, up, 0, up ? "bringing the link up" : "bringing the link down");
+	struct link_change change = { .up = up, .mtu = 0, .netns_fd = -1 };
+
+	return set_link(nl, name, change, up ? "bringing the link up" : "bringing the link down");
 }
 
 WG_EXPORT int wg_link_set_mtu(wg_netlink *nl, const char *name, uint32_t mtu)
 {
 	if (!mtu)
 		return wg_error(EINVAL, "%s: MTU 0", name);
-	return set_link(nl, name, false, mtu, "setting the MTU");
+	struct link_change change = { .up = -1, .mtu = mtu, .netns_fd = -1 };
+
+	return set_link(nl, name, change, "setting the MTU");
+}
+
+WG_EXPORT int wg_link_set_netns(wg_netlink *nl, const char *name, int netns_fd)
+{
+	struct link_change change = { .up = -1, .mtu = 0, .netns_fd = netns_fd };
+
+	if (netns_fd < 0)
+		return wg_error(EBADF, "%s: bad network namespace descriptor %d", name, netns_fd);
+	return set_link(nl, name, change, "moving the link to another network namespace");
 }
 
 /* ---- addresses and routes ----------------------------------------------- */
