@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "error.h"
+#include "netlink_internal.h"
 #include "nlsock.h"
 #include "util.h"
 
@@ -79,7 +80,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Look a link up by name in the handle's namespace (if_nametoindex would use ours). */
-static int get_link(struct wg_netlink *nl, const char *name, struct link_info *info)
+static int get_link_by(struct wg_netlink *nl, const char *name, uint32_t ifindex, struct link_info *info)
 {
 	uint8_t buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -88,9 +89,24 @@ static int get_link(struct wg_netlink *nl, const char *name, struct link_info *i
 	nlh->nlmsg_type = RTM_GETLINK;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (name && name[0])
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	else
+		ifi->ifi_index = (int)ifindex;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	return nl_request(nl, NL_RTNL, nlh, link_cb, info);
+}
+
+static int get_link(struct wg_netlink *nl, const char *name, struct link_info *info)
+{
+	return get_link_by(nl, name, 0, info);
+}
+
+int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex)
+{
+	struct link_info info;
+
+	return get_link_by(nl, name, ifindex, &info);
 }
 
 static int link_ifindex(struct wg_netlink *nl, const char *name, uint32_t *ifindex)

@@ -3,7 +3,7 @@
 # kernel (which has the WireGuard module), under qemu's TCG, and exit with the
 # command's status.
 #
-#   vm.sh --cache DIR [--copy FILE]... [--timeout SECONDS] -- COMMAND [ARGS]
+#   vm.sh --cache DIR [--copy FILE]... [--timeout SECONDS] [--mem MIB] -- COMMAND [ARGS]
 #
 # --cache   where the kernel package, its extracted modules and the
 #           uncompressed vmlinux are kept between runs (created if missing).
@@ -16,12 +16,13 @@
 # or the kernel cannot be had at all.
 set -eu
 
-cache= timeout=300 copies=
+cache= timeout=300 copies= mem=512
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cache) cache=$2; shift 2 ;;
 	--copy) copies="$copies $2"; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -147,7 +148,7 @@ chmod +x "$root/init"
 # --- boot --------------------------------------------------------------------
 status=0
 timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -display none -machine accel=tcg -cpu max \
-	-smp 1 -m 512 -serial stdio -no-reboot \
+	-smp 1 -m "$mem" -serial stdio -no-reboot \
 	-kernel "$cache/vmlinux" -initrd "$work/initrd" \
 	-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" </dev/null > "$work/console" 2>&1 ||
 	status=$?
