@@ -336,6 +336,7 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 		wg_free_device(dev);
 		if (ret != -EINTR)
 			break;
+		wg_log(WG_LOG_DEBUG, "%s: the device changed during the dump; reading it again", dev_label);
 	}
 	if (ret == -EINTR)
 		return wg_error(EAGAIN, "%s: the device kept changing during %d dumps", dev_label, DUMP_RETRIES);

@@ -5,6 +5,7 @@
  * the library and read by wg(8), and the other way round.
  */
 #include <time.h>
+#include <unistd.h>
 
 #include "kutil.h"
 #include "test.h"
@@ -210,9 +211,68 @@ static void test_many_peers(void)
 	wg_free_device(dev);
 }
 
+static int restarts;
+
+static void count_restarts(int level, const char *msg, void *ctx)
+{
+	(void)level;
+	(void)ctx;
+	if (strstr(msg, "changed during the dump"))
+		restarts++;
+}
+
+/* A dump that the kernel marks interrupted (NLM_F_DUMP_INTR) is read again. */
+static void test_dump_restart(void)
+{
+	wg_device *got = NULL, *upd;
+	int gets = 0, good = 0, st;
+	pid_t pid;
+
+	CHECK(wg_get_device(&got, "wgl2") == 0);
+	if (!got || !got->first_peer)
+		return;
+	upd = wg_device_new("wgl2");
+	wg_device_add_peer(upd)->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+	memcpy(upd->first_peer->public_key, got->last_peer->public_key, 32);
+	wg_free_device(got);
+	pid = fork();
+	if (pid == 0) {
+		/* Change the device now and then while the parent reads it. */
+		for (int i = 0; i < 12; i++) {
+			upd->first_peer->persistent_keepalive_interval = (uint16_t)(i + 1);
+			if (wg_set_device(upd) < 0)
+				_exit(1);
+			usleep(150000);
+		}
+		_exit(0);
+	}
+	wg_set_log_callback(count_restarts, NULL, WG_LOG_DEBUG);
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		int n = 0;
+		wg_peer *p;
+
+		gets++;
+		if (wg_get_device(&got, "wgl2") == 0) {
+			wg_for_each_peer(got, p)
+				n++;
+			good += n == MANY_PEERS;
+			wg_free_device(got);
+		} else {
+			fprintf(stderr, "get during updates: %s\n", wg_last_error());
+		}
+	}
+	wg_set_log_callback(NULL, NULL, 0);
+	printf("%d gets while the device changed, %d restarted dumps\n", gets, restarts);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(gets > 0 && good == gets);
+	CHECK(restarts > 0);
+	wg_free_device(upd);
+}
+
 int main(void)
 {
 	test_big_peer();
 	test_many_peers();
+	test_dump_restart();
 	return test_done();
 }
