@@ -118,7 +118,7 @@ enum cookie_mac_state wg_cookie_validate_packet(struct wg_engine *engine, const 
 
 	make_cookie(cookie, src, engine);
 	compute_mac2(computed_mac, msg, len, cookie);
-	ret = INVALID_MAC;
+	/* A wrong or missing mac2 still has a valid mac1: it earns a cookie. */
 	if (!wg_ct_equal(computed_mac, macs->mac2, COOKIE_LEN))
 		goto out;
 	ret = VALID_MAC_WITH_COOKIE_BUT_RATELIMITED;

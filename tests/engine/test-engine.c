@@ -5,6 +5,7 @@
  * message count, expiry, giving up, roaming, and what must be dropped.
  */
 #include "sim.h"
+#include "blake2s.h"
 #include "engine.h"
 
 #define S 1000000000ULL
@@ -361,6 +362,89 @@ static void test_hundred_rekeys(void)
 	sim_free(&p.sim);
 }
 
+/*
+ * Under load, initiations without a valid mac2 get a cookie reply instead of
+ * a handshake; a legitimate peer retries with the cookie and gets through.
+ */
+static void test_under_load(void)
+{
+	struct pair p;
+	uint8_t mac1_key[32], msg[148];
+	struct blake2s_state st;
+	unsigned int fakes = 0;
+
+	pair_init(&p, 11, true);
+	blake2s_init(&st, 32, NULL, 0);
+	blake2s_update(&st, "mac1----", 8);
+	blake2s_update(&st, p.b->public_key, 32);
+	blake2s_final(&st, mac1_key);
+
+	for (int round = 0; round < 80; round++) {
+		for (int j = 0; j < 700; j++) {
+			struct sim_datagram d;
+			char ip[32];
+
+			/* Random initiations with a valid mac1 from many addresses. */
+			for (size_t k = 0; k < sizeof(msg); k++)
+				msg[k] = (uint8_t)sim_rand(&p.sim);
+			msg[0] = 1;
+			msg[1] = msg[2] = msg[3] = 0;
+			blake2s(msg + 116, 16, msg, 116, mac1_key, 32);
+			memset(msg + 132, 0, 16);
+			snprintf(ip, sizeof(ip), "203.0.113.%d", j % 250);
+			d.src = sim_addr4(ip, (uint16_t)(1000 + j));
+			d.dst = p.b->addr;
+			d.len = sizeof(msg);
+			memcpy(d.data, msg, sizeof(msg));
+			sim_deliver(&p.sim, &d);
+			fakes++;
+		}
+		if (round == 5)
+			a_to_b(&p, 1);
+		sim_advance(&p.sim, 100000000ULL, 100000000ULL);
+	}
+	CHECK(p.b->sent_by_type[3] > fakes / 2);		/* cookie replies */
+	CHECK(p.b->dropped_by_reason[WG_DROP_RATELIMIT] > fakes / 2);
+	CHECK(p.a->received_by_type[3] >= 1);			/* a got a cookie ... */
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);	/* ... and got through with it */
+	CHECK(p.b->delivered == 1 && p.b->last_seq == 1);
+	sim_free(&p.sim);
+}
+
+/* With a preshared key on both sides the handshake works; with different ones it fails. */
+static void test_preshared_key(void)
+{
+	struct pair p;
+	wg_device *dev;
+	wg_peer *peer;
+
+	pair_init(&p, 12, true);
+	for (int side = 0; side < 2; side++) {
+		dev = wg_device_new(NULL);
+		peer = wg_device_add_peer(dev);
+		peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY;
+		memcpy(peer->public_key, side ? p.a->public_key : p.b->public_key, sizeof(wg_key));
+		memset(peer->preshared_key, 0x5a + side, sizeof(wg_key));
+		CHECK(wg_engine_set_device(side ? p.b->engine : p.a->engine, dev) == 0);
+		wg_free_device(dev);
+	}
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 0);
+	CHECK(p.a->dropped_by_reason[WG_DROP_AUTH] == 1);	/* the response did not verify */
+	dev = wg_device_new(NULL);
+	peer = wg_device_add_peer(dev);
+	peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY;
+	memcpy(peer->public_key, p.a->public_key, sizeof(wg_key));
+	memset(peer->preshared_key, 0x5a, sizeof(wg_key));
+	CHECK(wg_engine_set_device(p.b->engine, dev) == 0);
+	wg_free_device(dev);
+	sim_advance(&p.sim, 6 * S, 100 * MS);	/* the retransmit */
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);
+	CHECK(p.b->delivered == 1);
+	sim_free(&p.sim);
+}
+
 int main(void)
 {
 	test_handshake_and_data();
@@ -372,6 +456,8 @@ int main(void)
 	test_replays();
 	test_allowed_ips_and_unknown_peers();
 	test_lossy_wire();
+	test_under_load();
+	test_preshared_key();
 	test_hundred_rekeys();
 	return test_done();
 }
