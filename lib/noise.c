@@ -12,19 +12,6 @@
 static const char handshake_name[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s";
 static const char identifier_name[] = "WireGuard v1 zx2c4 Jason@zx2c4.com";
 
-static void handshake_init(uint8_t ck[NOISE_HASH_LEN], uint8_t hash[NOISE_HASH_LEN],
-			   const uint8_t remote_static[NOISE_PUBLIC_KEY_LEN])
-{
-	struct blake2s_state st;
-
-	blake2s(ck, NOISE_HASH_LEN, handshake_name, strlen(handshake_name), NULL, 0);
-	blake2s_init(&st, NOISE_HASH_LEN, NULL, 0);
-	blake2s_update(&st, ck, NOISE_HASH_LEN);
-	blake2s_update(&st, identifier_name, strlen(identifier_name));
-	blake2s_update(&st, remote_static, NOISE_PUBLIC_KEY_LEN);
-	blake2s_final(&st, hash);
-}
-
 static void mix_hash(uint8_t hash[NOISE_HASH_LEN], const void *src, size_t len)
 {
 	struct blake2s_state st;
@@ -33,6 +20,20 @@ static void mix_hash(uint8_t hash[NOISE_HASH_LEN], const void *src, size_t len)
 	blake2s_update(&st, hash, NOISE_HASH_LEN);
 	blake2s_update(&st, src, len);
 	blake2s_final(&st, hash);
+}
+
+static void handshake_init(uint8_t ck[NOISE_HASH_LEN], uint8_t hash[NOISE_HASH_LEN],
+			   const uint8_t remote_static[NOISE_PUBLIC_KEY_LEN])
+{
+	struct blake2s_state st;
+
+	/* ck = HASH(construction); h = HASH(HASH(ck || identifier) || responder's static key). */
+	blake2s(ck, NOISE_HASH_LEN, handshake_name, strlen(handshake_name), NULL, 0);
+	blake2s_init(&st, NOISE_HASH_LEN, NULL, 0);
+	blake2s_update(&st, ck, NOISE_HASH_LEN);
+	blake2s_update(&st, identifier_name, strlen(identifier_name));
+	blake2s_final(&st, hash);
+	mix_hash(hash, remote_static, NOISE_PUBLIC_KEY_LEN);
 }
 
 static bool mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
