@@ -274,10 +274,12 @@ static void test_walk(void)
 	CHECK(t.count == 5);
 	wg_allowedips_walk(&t, collect, &s);
 	CHECK(s.n == 5);
-	for (int i = 0; i < 5 && i < s.n; i++) {
-		if (strcmp(s.text[i], want[i]))
-			fprintf(stderr, "walk %d: %s, want %s\n", i, s.text[i], want[i]);
-		CHECK(!strcmp(s.text[i], want[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(want) && i < (size_t)s.n; i++) {
+		bool same = !strcmp(s.text[i], want[i]);
+
+		if (!same)
+			fprintf(stderr, "walk %zu: got %s\n", i, s.text[i]);
+		CHECK(same);
 	}
 	CHECK(s.peer[0] == P('b') && s.peer[1] == P('b') && s.peer[2] == P('b'));
 	CHECK(s.peer[3] == P('a') && s.peer[4] == P('a'));
