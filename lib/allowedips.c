@@ -20,19 +20,45 @@
 #include "allowedips.h"
 #include "util.h"
 
+/* Nodes on the free list are poisoned so that AddressSanitizer still
+ * catches a use after removal inside a slab. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/*
+ * One cache line per node, aligned: a lookup touches only key, child, peer
+ * and cidr, and on a large table each node visited is a likely cache miss.
+ * Hence no parent pointer; removal records its path on the way down.
+ */
 struct wg_allowedips_node {
-	struct wg_allowedips_node *child[2];
-	struct wg_allowedips_node *parent;
-	void *peer;	/* NULL: a branch point only */
-	struct wg_allowedips_node *peer_prev, *peer_next;	/* owner's list */
 	uint64_t key[2];	/* bits beyond cidr are zero */
+	struct wg_allowedips_node *child[2];
+	void *peer;	/* NULL: a branch point only */
 	uint8_t cidr;
 	uint8_t bits;	/* 32 or 128: which trie */
+	struct wg_allowedips_node *peer_prev, *peer_next;	/* owner's list */
 };
+
+enum {
+	NODE_ALIGN = 64,
+	/* Slab sizes double from the first to the largest: a small table
+	 * stays small, a large one makes few allocations. */
+	SLAB_FIRST = 16,
+	SLAB_MAX = 4096,
+	/* A path holds at most one node per prefix length, 0..128. */
+	MAX_DEPTH = 129,
+};
+_Static_assert(sizeof(struct wg_allowedips_node) <= NODE_ALIGN, "a node fits a cache line");
 
 struct wg_allowedips_owner {
 	void *peer;	/* NULL: empty slot */
-	struct wg_allowedips_node *first;
+	struct wg_allowedips_node *first, *last;	/* in insertion order */
 };
 
 typedef struct wg_allowedips_node node;
@@ -165,7 +191,7 @@ static void owner_delete(struct wg_allowedips *t, struct wg_allowedips_owner *sl
 		}
 	}
 	t->owners[i].peer = NULL;
-	t->owners[i].first = NULL;
+	t->owners[i].first = t->owners[i].last = NULL;
 	t->owners_count--;
 }
 
@@ -176,30 +202,34 @@ static void owner_link(struct wg_allowedips *t, node *n, void *peer)
 
 	if (!o->peer) {
 		o->peer = peer;
-		o->first = NULL;
+		o->first = o->last = NULL;
 		t->owners_count++;
 	}
 	n->peer = peer;
-	n->peer_prev = NULL;
-	n->peer_next = o->first;
-	if (o->first)
-		o->first->peer_prev = n;
-	o->first = n;
+	n->peer_next = NULL;
+	n->peer_prev = o->last;
+	if (o->last)
+		o->last->peer_next = n;
+	else
+		o->first = n;
+	o->last = n;
 }
 
 static void owner_unlink(struct wg_allowedips *t, node *n)
 {
-	if (n->peer_prev) {
-		n->peer_prev->peer_next = n->peer_next;
-	} else {
-		struct wg_allowedips_owner *o = owner_find(t, n->peer);
+	/* The map is consulted only when an end of the list moves. */
+	struct wg_allowedips_owner *o = n->peer_prev && n->peer_next ? NULL : owner_find(t, n->peer);
 
+	if (n->peer_prev)
+		n->peer_prev->peer_next = n->peer_next;
+	else
 		o->first = n->peer_next;
-		if (!o->first)
-			owner_delete(t, o);
-	}
 	if (n->peer_next)
 		n->peer_next->peer_prev = n->peer_prev;
+	else
+		o->last = n->peer_prev;
+	if (o && !o->first)
+		owner_delete(t, o);
 	n->peer = NULL;
 	n->peer_prev = n->peer_next = NULL;
 }
@@ -211,48 +241,117 @@ void wg_allowedips_init(struct wg_allowedips *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void free_subtree(node *n)
+/* ---- node slabs ---- */
+
+/* Nodes in the i-th slab. */
+static size_t slab_nodes(size_t i)
 {
-	if (!n)
-		return;
-	free_subtree(n->child[0]);
-	free_subtree(n->child[1]);
-	free(n);
+	return i < 16 && ((size_t)SLAB_FIRST << i) < SLAB_MAX ? (size_t)SLAB_FIRST << i : SLAB_MAX;
+}
+
+static void release_slabs(struct wg_allowedips *t)
+{
+	for (size_t i = 0; i < t->nslabs; i++) {
+		UNPOISON(t->slabs[i], slab_nodes(i) * NODE_ALIGN);
+		free(t->slabs[i]);
+	}
+	free(t->slabs);
+	t->slabs = NULL;
+	t->nslabs = t->slabs_cap = 0;
+	t->free_nodes = NULL;
+}
+
+static void free_node(struct wg_allowedips *t, node *n)
+{
+	n->child[0] = t->free_nodes;
+	t->free_nodes = n;
+	POISON(n, NODE_ALIGN);
+}
+
+static node *alloc_node(struct wg_allowedips *t)
+{
+	node *n = t->free_nodes, *slab;
+	size_t count;
+
+	if (n) {
+		UNPOISON(n, NODE_ALIGN);
+		t->free_nodes = n->child[0];
+		return n;
+	}
+	if (t->nslabs == t->slabs_cap) {
+		size_t cap = t->slabs_cap ? t->slabs_cap * 2 : 8;
+		void **slabs = realloc(t->slabs, cap * sizeof(*slabs));
+
+		if (!slabs)
+			return NULL;
+		t->slabs = slabs;
+		t->slabs_cap = cap;
+	}
+	count = slab_nodes(t->nslabs);
+	slab = aligned_alloc(NODE_ALIGN, count * NODE_ALIGN);
+	if (!slab)
+		return NULL;
+	t->slabs[t->nslabs++] = slab;
+	/* Hand out the first node, queue the rest. */
+	for (size_t i = count - 1; i > 0; i--)
+		free_node(t, &slab[i]);
+	return &slab[0];
 }
 
 void wg_allowedips_free(struct wg_allowedips *t)
 {
-	free_subtree(t->root4);
-	free_subtree(t->root6);
+	release_slabs(t);
 	free(t->owners);
 	memset(t, 0, sizeof(*t));
 }
 
 /*
- * Starting at n, drop ownerless nodes that no longer branch: a leaf goes,
- * a single child takes its parent's place.  Climbs while that leaves the
- * parent ownerless with one child.
+ * Find the node for exactly key/cidr, recording the links that lead to it:
+ * path[i] points at the i-th node from the root.  Returns the index of the
+ * last link (the node is *path[i]), or -1 if there is no such node.
  */
-static void prune(struct wg_allowedips *t, node *n)
+static int find_path(struct wg_allowedips *t, unsigned bits, const uint64_t key[2], unsigned cidr,
+		     node **path[MAX_DEPTH])
 {
-	while (n && !n->peer && !(n->child[0] && n->child[1])) {
-		node *child = n->child[0] ? n->child[0] : n->child[1];
-		node *parent = n->parent;
-		node **slot = parent ? &parent->child[parent->child[1] == n] : root_of(t, n->bits);
+	node **link = root_of(t, bits), *n;
+	int depth = 0;
 
-		*slot = child;
-		if (child)
-			child->parent = parent;
-		free(n);
-		n = parent;
+	while ((n = *link) && n->cidr < cidr && common_bits(key, n->key) >= n->cidr) {
+		path[depth++] = link;
+		link = &n->child[bit_at(key, n->cidr)];
 	}
+	if (!n || n->cidr != cidr || common_bits(key, n->key) < cidr)
+		return -1;
+	path[depth] = link;
+	return depth;
 }
 
-static node *new_node(const uint64_t key[2], unsigned cidr, unsigned bits)
+/*
+ * The node at the end of path lost its owner: drop ownerless nodes that no
+ * longer branch, bottom up.  A leaf goes; a single child takes its parent's
+ * place, which keeps its bit position valid since it extends the parent.
+ */
+static void prune(struct wg_allowedips *t, node **path[MAX_DEPTH], int depth)
 {
-	node *n = calloc(1, sizeof(*n));
+	for (; depth >= 0; depth--) {
+		node *n = *path[depth];
+
+		if (n->peer || (n->child[0] && n->child[1]))
+			break;
+		*path[depth] = n->child[0] ? n->child[0] : n->child[1];
+		free_node(t, n);
+	}
+	/* Empty: give the memory back (a full replace of the peers). */
+	if (!t->count && !t->root4 && !t->root6)
+		release_slabs(t);
+}
+
+static node *new_node(struct wg_allowedips *t, const uint64_t key[2], unsigned cidr, unsigned bits)
+{
+	node *n = alloc_node(t);
 
 	if (n) {
+		memset(n, 0, sizeof(*n));
 		n->key[0] = key[0];
 		n->key[1] = key[1];
 		mask_key(n->key, cidr);
@@ -265,7 +364,7 @@ static node *new_node(const uint64_t key[2], unsigned cidr, unsigned bits)
 int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, uint8_t cidr, void *peer)
 {
 	unsigned bits = family_bits(family), common;
-	node **slot, *parent = NULL, *n, *leaf, *branch = NULL;
+	node **slot, *n, *leaf, *branch = NULL;
 	uint64_t key[2];
 
 	if (!bits || cidr > bits || !peer)
@@ -289,7 +388,6 @@ int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, 
 			owner_link(t, n, peer);
 			return 0;
 		}
-		parent = n;
 		slot = &n->child[bit_at(key, n->cidr)];
 	}
 
@@ -308,29 +406,23 @@ int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, 
 	}
 	if (owner_reserve(t))
 		return -ENOMEM;
-	leaf = new_node(key, cidr, bits);
-	if (n && common < cidr)
-		branch = new_node(key, common, bits);
-	if (!leaf || (n && common < cidr && !branch)) {
-		free(leaf);
-		free(branch);
-		return -ENOMEM;
+	leaf = new_node(t, key, cidr, bits);
+	if (leaf && n && common < cidr) {
+		branch = new_node(t, key, common, bits);
+		if (!branch)
+			free_node(t, leaf);
 	}
+	if (!leaf || (n && common < cidr && !branch))
+		return -ENOMEM;
 
 	if (!n) {
-		leaf->parent = parent;
 		*slot = leaf;
 	} else if (!branch) {
 		leaf->child[bit_at(n->key, cidr)] = n;
-		leaf->parent = parent;
-		n->parent = leaf;
 		*slot = leaf;
 	} else {
 		branch->child[bit_at(key, common)] = leaf;
 		branch->child[bit_at(n->key, common)] = n;
-		branch->parent = parent;
-		leaf->parent = branch;
-		n->parent = branch;
 		*slot = branch;
 	}
 	owner_link(t, leaf, peer);
@@ -341,21 +433,20 @@ int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, 
 int wg_allowedips_remove(struct wg_allowedips *t, int family, const void *addr, uint8_t cidr, void *peer)
 {
 	unsigned bits = family_bits(family);
+	node **path[MAX_DEPTH], *n;
 	uint64_t key[2];
-	node *n;
+	int depth;
 
 	if (!bits || cidr > bits)
 		return -EINVAL;
 	load_key(key, bits, addr);
 	mask_key(key, cidr);
-	n = *root_of(t, bits);
-	while (n && n->cidr < cidr && common_bits(key, n->key) >= n->cidr)
-		n = n->child[bit_at(key, n->cidr)];
-	if (!n || n->cidr != cidr || common_bits(key, n->key) < cidr || !peer || n->peer != peer)
+	depth = find_path(t, bits, key, cidr, path);
+	if (depth < 0 || !peer || (n = *path[depth])->peer != peer)
 		return -ENOENT;
 	owner_unlink(t, n);
 	t->count--;
-	prune(t, n);
+	prune(t, path, depth);
 	return 0;
 }
 
@@ -371,11 +462,14 @@ void wg_allowedips_remove_by_peer(struct wg_allowedips *t, void *peer)
 	/* Pruning frees only ownerless nodes, so the rest of the list (still
 	 * owned) survives until its turn. */
 	for (; n; n = next) {
+		node **path[MAX_DEPTH];
+		int depth = find_path(t, n->bits, n->key, n->cidr, path);
+
 		next = n->peer_next;
 		n->peer = NULL;
 		n->peer_prev = n->peer_next = NULL;
 		t->count--;
-		prune(t, n);
+		prune(t, path, depth);
 	}
 }
 
@@ -401,6 +495,17 @@ void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void
 }
 
 typedef void walk_fn(void *peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx);
+
+void wg_allowedips_walk_by_peer(const struct wg_allowedips *t, void *peer, walk_fn *fn, void *ctx)
+{
+	const struct wg_allowedips_owner *o = peer ? owner_find(t, peer) : NULL;
+	uint8_t addr[16];
+
+	for (const node *n = o ? o->first : NULL; n; n = n->peer_next) {
+		store_key(addr, n->bits, n->key);
+		fn(n->peer, n->bits == 32 ? AF_INET : AF_INET6, addr, n->cidr, ctx);
+	}
+}
 
 /* Pre-order, 0 before 1: address order, a prefix before what it contains.
  * Recursion depth is bounded by the address length. */

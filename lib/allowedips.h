@@ -24,6 +24,11 @@ struct wg_allowedips {
 	struct wg_allowedips_owner *owners;
 	size_t owners_mask, owners_count;
 	size_t count;	/* prefixes in the table */
+	/* Nodes are carved from slabs, all freed at once when the table
+	 * empties or is freed; unused nodes wait on a free list. */
+	void **slabs;
+	size_t nslabs, slabs_cap;
+	struct wg_allowedips_node *free_nodes;
 };
 
 void wg_allowedips_init(struct wg_allowedips *t);
@@ -53,5 +58,14 @@ void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void
 void wg_allowedips_walk(const struct wg_allowedips *t,
 			void (*fn)(void *peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx),
 			void *ctx);
+
+/*
+ * Call fn once per prefix of peer, in the order they were given to it (a
+ * prefix that moved to peer counts from its move), like the kernel's dump.
+ * fn must not change the table.
+ */
+void wg_allowedips_walk_by_peer(const struct wg_allowedips *t, void *peer,
+				void (*fn)(void *peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx),
+				void *ctx);
 
 #endif

@@ -283,6 +283,31 @@ static void test_walk(void)
 	}
 	CHECK(s.peer[0] == P('b') && s.peer[1] == P('b') && s.peer[2] == P('b'));
 	CHECK(s.peer[3] == P('a') && s.peer[4] == P('a'));
+
+	/* Per peer: in the order given, a moved prefix from its move. */
+	memset(&s, 0, sizeof(s));
+	wg_allowedips_walk_by_peer(&t, P('b'), collect, &s);
+	CHECK(s.n == 3);
+	CHECK(!strcmp(s.text[0], "192.95.5.64/27"));
+	CHECK(!strcmp(s.text[1], "10.1.0.16/29"));
+	CHECK(!strcmp(s.text[2], "2607:5000::/21"));
+	parse("10.1.0.16/29", addr, &cidr);
+	CHECK(wg_allowedips_insert(&t, AF_INET, addr, cidr, P('a')) == 0);
+	memset(&s, 0, sizeof(s));
+	wg_allowedips_walk_by_peer(&t, P('a'), collect, &s);
+	CHECK(s.n == 3);
+	CHECK(!strcmp(s.text[0], "2607:5300:6000:6b00::c05f:543/128"));
+	CHECK(!strcmp(s.text[1], "2607:5300:6d8a:6bf8:dab1:e000::/83"));
+	CHECK(!strcmp(s.text[2], "10.1.0.16/29"));
+	memset(&s, 0, sizeof(s));
+	wg_allowedips_walk_by_peer(&t, P('b'), collect, &s);
+	CHECK(s.n == 2);
+	CHECK(!strcmp(s.text[0], "192.95.5.64/27"));
+	CHECK(!strcmp(s.text[1], "2607:5000::/21"));
+	memset(&s, 0, sizeof(s));
+	wg_allowedips_walk_by_peer(&t, P('c'), collect, &s);
+	wg_allowedips_walk_by_peer(&t, NULL, collect, &s);
+	CHECK(s.n == 0);
 	wg_allowedips_free(&t);
 }
 
@@ -420,6 +445,25 @@ static void check_walk(void *peer, int family, const uint8_t *addr, uint8_t cidr
 	w->visited++;
 }
 
+struct peer_check {
+	const struct ref *r;
+	size_t n, visited;
+	void *peer;
+	int bad;
+};
+
+static void check_peer(void *peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
+{
+	struct peer_check *pc = ctx;
+	uint8_t a[16] = { 0 };
+	long i;
+
+	memcpy(a, addr, family == AF_INET ? 4 : 16);
+	i = ref_find(pc->r, pc->n, family, a, cidr);
+	pc->bad += peer != pc->peer || i < 0 || pc->r[i].peer != peer;
+	pc->visited++;
+}
+
 static void test_random(uint64_t seed)
 {
 	enum { ROUNDS = 6, OPS = 3000, LOOKUPS = 4000, NPEERS = 12 };
@@ -490,6 +534,16 @@ static void test_random(uint64_t seed)
 
 		wg_allowedips_walk(&t, check_walk, &w);
 		bad_walk += w.bad + (w.visited != n);
+		/* Each peer's list holds exactly its prefixes. */
+		for (int p = 0; p < NPEERS; p++) {
+			struct peer_check pc = { .r = r, .n = n, .peer = P('a' + p) };
+			size_t want = 0;
+
+			for (size_t k = 0; k < n; k++)
+				want += r[k].peer == pc.peer;
+			wg_allowedips_walk_by_peer(&t, pc.peer, check_peer, &pc);
+			bad_walk += pc.bad + (pc.visited != want);
+		}
 	}
 	printf("random (seed %llu): %zu prefixes at the end, %d lookups compared\n",
 	       (unsigned long long)seed, n, ROUNDS * LOOKUPS);
@@ -499,6 +553,7 @@ static void test_random(uint64_t seed)
 	for (int p = 0; p < NPEERS; p++)
 		wg_allowedips_remove_by_peer(&t, P('a' + p));
 	CHECK(t.count == 0 && !t.root4 && !t.root6 && t.owners_count == 0);
+	CHECK(t.nslabs == 0);	/* memory returned once empty */
 	wg_allowedips_free(&t);
 }
 
@@ -508,7 +563,7 @@ static double now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);	/* CPU time: steadier on a busy machine */
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -551,6 +606,10 @@ static void test_scale(void)
 		ins_fam[i] = v6 ? AF_INET6 : AF_INET;
 	}
 	double ins_s = now_s() - t0;
+	size_t slab_bytes = 0, nslabs = t.nslabs;
+
+	for (size_t i = 0; i < t.nslabs; i++)
+		slab_bytes += (i < 8 ? (size_t)16 << i : 4096) * 64;
 
 	CHECK(bad == 0);
 	/* Half the lookups are inserted addresses (hits), half random
@@ -578,7 +637,9 @@ static void test_scale(void)
 		wg_allowedips_remove_by_peer(&t, &many[i]);
 	double del = now_s() - t0;
 
-	CHECK(t.count == 0 && !t.root4 && !t.root6);
+	CHECK(t.count == 0 && !t.root4 && !t.root6 && t.nslabs == 0);
+	printf("scale: %d prefixes in %.1f MiB of nodes (%zu slabs)\n", PREFIXES,
+	       (double)slab_bytes / (1 << 20), nslabs);
 	printf("scale: insert %d prefixes %.1f ms (%.0f ns each); %d lookups %.1f ms "
 	       "(%.0f ns each, %zu hits); remove_by_peer x %d %.1f ms\n",
 	       PREFIXES, ins_s * 1e3, ins_s * 1e9 / PREFIXES, LOOKUPS, look * 1e3,
