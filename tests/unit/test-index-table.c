@@ -90,14 +90,24 @@ static void test_index_table(void)
 	printf("index table: %d lookups %.1f ms\n", N, (now_s() - t0) * 1e3);
 	CHECK(bad == 0);
 
+	/* Replace keeps the index and changes the entry. */
+	CHECK(wg_index_table_replace(&t, idx[7], &entries[8]) == 0);
+	CHECK(wg_index_table_lookup(&t, idx[7]) == &entries[8]);
+	CHECK(wg_index_table_replace(&t, idx[7], &entries[7]) == 0);
+	CHECK(wg_index_table_lookup(&t, idx[7]) == &entries[7]);
+	CHECK(wg_index_table_replace(&t, 0, &entries[7]) == -ENOENT);
+	CHECK(t.count == N);
+
 	/* Values never handed out are not found. */
 	bad = 0;
 	CHECK(wg_index_table_lookup(&t, 0) == NULL);
 	for (int i = 0; i < N; i++) {
 		uint32_t v = (uint32_t)next_rand();
 
-		if (!bsearch(&v, sorted, N, sizeof(v), cmp_u32))
+		if (!bsearch(&v, sorted, N, sizeof(v), cmp_u32)) {
 			bad += wg_index_table_lookup(&t, v) != NULL;
+			bad += wg_index_table_replace(&t, v, &entries[0]) != -ENOENT;
+		}
 	}
 	CHECK(bad == 0);
 
