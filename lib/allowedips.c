@@ -342,8 +342,12 @@ static void prune(struct wg_allowedips *t, node **path[MAX_DEPTH], int depth)
 		free_node(t, n);
 	}
 	/* Empty: give the memory back (a full replace of the peers). */
-	if (!t->count && !t->root4 && !t->root6)
+	if (!t->count && !t->root4 && !t->root6) {
 		release_slabs(t);
+		free(t->owners);
+		t->owners = NULL;
+		t->owners_mask = t->owners_count = 0;
+	}
 }
 
 static node *new_node(struct wg_allowedips *t, const uint64_t key[2], unsigned cidr, unsigned bits)
