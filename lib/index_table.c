@@ -28,17 +28,20 @@ static inline size_t index_home(uint32_t index, size_t mask)
 	return (size_t)((index * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
 }
 
-void wg_index_table_init(struct wg_index_table *t)
+int wg_index_table_init(struct wg_index_table *t)
 {
 	t->slots = NULL;
 	t->mask = 0;
 	t->count = 0;
+	return 0;
 }
 
 void wg_index_table_free(struct wg_index_table *t)
 {
 	free(t->slots);
-	wg_index_table_init(t);
+	t->slots = NULL;
+	t->mask = 0;
+	t->count = 0;
 }
 
 static void index_place(struct wg_index_slot *slots, size_t mask, uint32_t index, void *entry)
@@ -141,12 +144,13 @@ struct wg_key_slot {
 	uint8_t key[32];
 };
 
-void wg_key_table_init(struct wg_key_table *t)
+int wg_key_table_init(struct wg_key_table *t)
 {
 	t->slots = NULL;
 	t->mask = 0;
 	t->count = 0;
 	wg_random_bytes(t->hash_key, sizeof(t->hash_key));
+	return 0;
 }
 
 void wg_key_table_free(struct wg_key_table *t)

@@ -22,7 +22,8 @@ struct wg_index_table {
 	size_t count;
 };
 
-void wg_index_table_init(struct wg_index_table *t);
+/* Always 0: the first insert allocates. */
+int wg_index_table_init(struct wg_index_table *t);
 void wg_index_table_free(struct wg_index_table *t);
 /* A fresh random index, nonzero and unused; 0 if out of memory. */
 uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry);
@@ -42,7 +43,8 @@ struct wg_key_table {
 	uint8_t hash_key[WG_SIPHASH_KEY_SIZE];	/* random, per table */
 };
 
-void wg_key_table_init(struct wg_key_table *t);
+/* Always 0: the first insert allocates. */
+int wg_key_table_init(struct wg_key_table *t);
 void wg_key_table_free(struct wg_key_table *t);
 /* 0, -EEXIST if the key is already there (unchanged), -ENOMEM. */
 int wg_key_table_insert(struct wg_key_table *t, const uint8_t key[32], void *peer);
