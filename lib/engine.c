@@ -139,7 +139,7 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		goto err_ratelimiter;
 	if (wg_index_table_init(&engine->index_table))
 		goto err_index;
-	if (wg_pubkey_table_init(&engine->pubkey_table))
+	if (wg_key_table_init(&engine->pubkey_table))
 		goto err_pubkey;
 	wg_allowedips_init(&engine->allowedips);
 	*enginep = engine;
@@ -169,7 +169,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	while (engine->first_peer)
 		wg_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
-	wg_pubkey_table_free(&engine->pubkey_table);
+	wg_key_table_free(&engine->pubkey_table);
 	wg_index_table_free(&engine->index_table);
 	wg_ratelimiter_free(&engine->ratelimiter);
 	wg_cookie_checker_free(&engine->cookie_checker);
@@ -328,35 +328,18 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	return ret < 0 ? ret : 0;
 }
 
-struct peer_map {
-	const struct wg_engine_peer *engine_peer;
-	wg_peer *peer;
-};
-
-static int map_cmp(const void *a, const void *b)
-{
-	const struct wg_engine_peer *x = ((const struct peer_map *)a)->engine_peer;
-	const struct wg_engine_peer *y = ((const struct peer_map *)b)->engine_peer;
-
-	return x < y ? -1 : x > y;
-}
-
 struct walk_ctx {
-	struct peer_map *map;
-	size_t n;
+	wg_peer *peer;
 	bool failed;
 };
 
 static void add_allowedip(void *engine_peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
 {
 	struct walk_ctx *w = ctx;
-	struct peer_map key = { .engine_peer = engine_peer }, *m;
 	wg_allowedip *aip;
 
-	m = bsearch(&key, w->map, w->n, sizeof(*w->map), map_cmp);
-	if (!m)
-		return;
-	aip = wg_peer_add_allowedip(m->peer);
+	(void)engine_peer;
+	aip = wg_peer_add_allowedip(w->peer);
 	if (!aip) {
 		w->failed = true;
 		return;
@@ -378,8 +361,7 @@ WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 
 	pthread_rwlock_rdlock(&engine->lock);
 	dev = wg_device_new(NULL);
-	w.map = calloc(engine->num_peers ? engine->num_peers : 1, sizeof(*w.map));
-	if (!dev || !w.map) {
+	if (!dev) {
 		ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
 		goto out;
 	}
@@ -410,15 +392,16 @@ WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 		p->tx_bytes = ep->tx_bytes;
 		p->persistent_keepalive_interval = ep->persistent_keepalive_interval;
 		pthread_mutex_unlock(&ep->lock);
-		w.map[w.n++] = (struct peer_map){ ep, p };
+		/* In the order they were given, as the kernel dumps them. */
+		w.peer = p;
+		wg_allowedips_walk_by_peer(&engine->allowedips, ep, add_allowedip, &w);
+		if (w.failed) {
+			ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
+			goto out;
+		}
 	}
-	qsort(w.map, w.n, sizeof(*w.map), map_cmp);
-	wg_allowedips_walk(&engine->allowedips, add_allowedip, &w);
-	if (w.failed)
-		ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
 out:
 	pthread_rwlock_unlock(&engine->lock);
-	free(w.map);
 	if (ret < 0) {
 		wg_free_device(dev);
 		return ret;

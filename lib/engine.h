@@ -45,7 +45,7 @@ struct wg_engine {
 	struct cookie_checker cookie_checker;
 	struct wg_allowedips allowedips;
 	struct wg_index_table index_table;
-	struct wg_pubkey_table pubkey_table;
+	struct wg_key_table pubkey_table;
 	struct wg_ratelimiter ratelimiter;
 
 	struct wg_engine_peer *first_peer, *last_peer;

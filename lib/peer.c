@@ -20,7 +20,7 @@ struct wg_engine_peer *wg_peer_create(struct wg_engine *engine, const uint8_t pu
 		wg_error(ENOMEM, "cannot create a peer lock");
 		return NULL;
 	}
-	if (wg_pubkey_table_insert(&engine->pubkey_table, public_key, peer) < 0) {
+	if (wg_key_table_insert(&engine->pubkey_table, public_key, peer) < 0) {
 		pthread_mutex_destroy(&peer->lock);
 		free(peer);
 		wg_error(ENOMEM, "out of memory for a peer");
@@ -48,7 +48,7 @@ void wg_peer_remove(struct wg_engine_peer *peer)
 
 	/* The engine's write lock is held: no reader can see the peer. */
 	wg_allowedips_remove_by_peer(&engine->allowedips, peer);
-	wg_pubkey_table_remove(&engine->pubkey_table, peer->public_key);
+	wg_key_table_remove(&engine->pubkey_table, peer->public_key);
 	pthread_mutex_lock(&peer->lock);
 	wg_noise_handshake_clear(peer);
 	wg_noise_keypairs_clear(peer);
@@ -87,12 +87,13 @@ uint32_t wg_peer_index_add(struct wg_engine_peer *peer, unsigned int slot)
 			break;
 		}
 	}
-	if (entry && wg_index_table_insert(&engine->index_table, entry, &index) == 0) {
-		entry->peer = peer;
-		entry->slot = (uint8_t)slot;
-		entry->index = index;
-	} else {
-		index = 0;
+	if (entry) {
+		index = wg_index_table_insert(&engine->index_table, entry);
+		if (index) {
+			entry->peer = peer;
+			entry->slot = (uint8_t)slot;
+			entry->index = index;
+		}
 	}
 	pthread_mutex_unlock(&engine->index_lock);
 	if (!index)
@@ -149,7 +150,7 @@ bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index
 
 struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
-	return wg_pubkey_table_lookup(&engine->pubkey_table, public_key);
+	return wg_key_table_lookup(&engine->pubkey_table, public_key);
 }
 
 int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len)
