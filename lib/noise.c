@@ -325,7 +325,7 @@ struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_
 	struct noise_handshake *hs;
 	struct index_entry entry;
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], hash[NOISE_HASH_LEN], chaining_key[NOISE_HASH_LEN];
-	uint8_t e[NOISE_PUBLIC_KEY_LEN];
+	uint8_t e[NOISE_PUBLIC_KEY_LEN], empty[1];	/* no plaintext, but never a NULL buffer */
 	bool ok = false;
 
 	if (!id->has_identity)
@@ -353,7 +353,7 @@ struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_
 	/* psk */
 	mix_psk(chaining_key, hash, key, hs->preshared_key);
 	/* {} */
-	if (!message_decrypt(NULL, src->encrypted_nothing, sizeof(src->encrypted_nothing), key, hash))
+	if (!message_decrypt(empty, src->encrypted_nothing, sizeof(src->encrypted_nothing), key, hash))
 		goto out;
 
 	memcpy(hs->remote_ephemeral, e, sizeof(e));
