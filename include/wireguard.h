@@ -710,7 +710,8 @@ enum wg_drop_reason {
 	WG_DROP_MALFORMED,	/* not an IP packet / not a WireGuard message */
 	WG_DROP_UNKNOWN_INDEX,	/* data for a session we do not have */
 	WG_DROP_AUTH,		/* failed authentication */
-	WG_DROP_REPLAY,		/* counter already seen or too old */
+	WG_DROP_REPLAY,		/* counter already seen or too old; an initiation
+				 * not newer than the last one */
 	WG_DROP_SOURCE,		/* inner source not in the peer's allowed IPs */
 	WG_DROP_EXPIRED,	/* session past its time or message limit */
 	WG_DROP_RATELIMIT,	/* handshake dropped by the rate limiter / cookie */

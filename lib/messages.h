@@ -56,7 +56,8 @@ enum limits {
 };
 
 #define REKEY_AFTER_MESSAGES (1ULL << 60)
-#define REJECT_AFTER_MESSAGES (UINT64_MAX - COUNTER_WINDOW_SIZE - 1)
+/* 2^64 - 2^13 - 1, as the whitepaper gives it. */
+#define REJECT_AFTER_MESSAGES (UINT64_MAX - COUNTER_BITS_TOTAL)
 
 enum message_type {
 	MESSAGE_INVALID = 0,

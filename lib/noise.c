@@ -211,7 +211,7 @@ out:
 }
 
 struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
-							      struct wg_engine *engine)
+							      struct wg_engine *engine, bool *replay_out)
 {
 	const struct noise_static_identity *id = &engine->identity;
 	struct wg_engine_peer *peer = NULL;
@@ -221,6 +221,7 @@ struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct messag
 	uint64_t now;
 	bool replay, flood;
 
+	*replay_out = false;
 	if (!id->has_identity)
 		goto out;
 	handshake_init(chaining_key, hash, id->static_public);
@@ -254,8 +255,10 @@ struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct messag
 	replay = memcmp(t, hs->latest_timestamp, NOISE_TIMESTAMP_LEN) <= 0;
 	flood = hs->last_initiation_consumption &&
 		hs->last_initiation_consumption + NS_PER_S / INITIATIONS_PER_SECOND > now;
-	if (replay || flood)
+	if (replay || flood) {
+		*replay_out = true;
 		goto fail;
+	}
 
 	/* Success: commit the new state. */
 	wg_noise_handshake_clear(peer);

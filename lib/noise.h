@@ -73,9 +73,12 @@ void wg_noise_keypairs_clear(struct wg_engine_peer *peer);
 void wg_noise_expire_current_peer_keypairs(struct wg_engine_peer *peer);
 
 bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *dst, struct wg_engine_peer *peer);
-/* Called with no peer lock; returns the sender's peer locked, or NULL. */
+/*
+ * Called with no peer lock; returns the sender's peer locked, or NULL with
+ * *replay set when it was an old (replayed) or too frequent initiation.
+ */
 struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
-							      struct wg_engine *engine);
+							      struct wg_engine *engine, bool *replay);
 bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct wg_engine_peer *peer);
 /* Called with no peer lock; returns the responder's peer locked, or NULL. */
 struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_handshake_response *src,

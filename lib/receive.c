@@ -71,11 +71,13 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 	if (type == MESSAGE_HANDSHAKE_INITIATION) {
 		struct message_handshake_response resp;
 		uint8_t *out;
+		bool replay;
 
-		peer = wg_noise_handshake_consume_initiation((const struct message_handshake_initiation *)msg, engine);
+		peer = wg_noise_handshake_consume_initiation((const struct message_handshake_initiation *)msg, engine,
+							     &replay);
 		if (!peer) {
-			wg_engine_log(engine, WG_LOG_DEBUG, "invalid handshake initiation");
-			pkt->reason = WG_DROP_AUTH;
+			wg_engine_log(engine, WG_LOG_DEBUG, "%s handshake initiation", replay ? "replayed" : "invalid");
+			pkt->reason = replay ? WG_DROP_REPLAY : WG_DROP_AUTH;
 			return;
 		}
 		peer->rx_bytes += pkt->len;

@@ -261,7 +261,7 @@ static void test_replays(void)
 	sim_deliver(&p.sim, &c->last[1]);
 	sim_run(&p.sim);
 	CHECK(p.b->sent_by_type[2] == responses);
-	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 1);
+	CHECK(p.b->dropped_by_reason[WG_DROP_REPLAY] == 2);
 	/* The session is undisturbed. */
 	a_to_b(&p, 3);
 	sim_run(&p.sim);
@@ -269,7 +269,7 @@ static void test_replays(void)
 	/* A forged data packet (one bit flipped) fails authentication. */
 	c->last[4].data[40] ^= 1;
 	sim_deliver(&p.sim, &c->last[4]);
-	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 2);
+	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 1);
 	p.sim.tap = NULL;
 	free(c);
 	sim_free(&p.sim);
