@@ -6,6 +6,7 @@
  */
 #include "sim.h"
 #include "blake2s.h"
+#include "crypto.h"
 #include "engine.h"
 
 #define S 1000000000ULL
@@ -266,10 +267,58 @@ static void test_replays(void)
 	a_to_b(&p, 3);
 	sim_run(&p.sim);
 	CHECK(p.b->delivered == 3);
+	/*
+	 * Low-order ephemerals give an all-zero shared secret: refused even with
+	 * a valid mac1 (recomputed here), and never answered.
+	 */
+	static const char *const low_order[] = {
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+	};
+	uint8_t mac1_key[32];
+	struct blake2s_state st;
+
+	blake2s_init(&st, 32, NULL, 0);
+	blake2s_update(&st, "mac1----", 8);
+	blake2s_update(&st, p.b->public_key, 32);
+	blake2s_final(&st, mac1_key);
+	for (size_t i = 0; i < 3; i++) {
+		struct sim_datagram d = c->last[1];
+
+		uint8_t shared[32];
+
+		test_unhex(d.data + 8, low_order[i]);
+		/* What makes the engine refuse it (the static key cannot decrypt either). */
+		CHECK(!curve25519(shared, p.b->private_key, d.data + 8));
+		blake2s(d.data + 116, 16, d.data, 116, mac1_key, 32);
+		sim_deliver(&p.sim, &d);
+		sim_run(&p.sim);
+	}
+	CHECK(p.b->sent_by_type[2] == responses);
+	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 3);
+	/* A peer whose public key is of low order can never get a handshake going. */
+	{
+		wg_device *dev = wg_device_new(NULL);
+		wg_peer *peer = wg_device_add_peer(dev);
+		wg_allowedip *aip = wg_peer_add_allowedip(peer);
+		unsigned int inits = p.a->sent_by_type[1];
+
+		peer->flags = WGPEER_HAS_PUBLIC_KEY;
+		test_unhex(peer->public_key, low_order[2]);
+		peer->endpoint = sim_addr4("192.0.2.99", 1);
+		aip->family = AF_INET;
+		inet_pton(AF_INET, "10.0.0.99", &aip->ip4);
+		aip->cidr = 32;
+		CHECK(wg_engine_set_device(p.a->engine, dev) == 0);
+		wg_free_device(dev);
+		CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.99", 9, 10, NULL) == WG_PACKET_CONSUMED);
+		CHECK(p.a->sent_by_type[1] == inits);
+	}
 	/* A forged data packet (one bit flipped) fails authentication. */
 	c->last[4].data[40] ^= 1;
 	sim_deliver(&p.sim, &c->last[4]);
-	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 1);
+	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 4);
 	p.sim.tap = NULL;
 	free(c);
 	sim_free(&p.sim);
