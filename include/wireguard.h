@@ -545,6 +545,136 @@ int wg_route_del(wg_netlink *nl, const char *name, int family, const void *dest,
 		 uint32_t table);
 
 /* ------------------------------------------------------------------------ */
+/* Configuration files                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The format wg(8) reads with `wg setconf` / `wg addconf` and prints with
+ * `wg showconf`:
+ *
+ *   [Interface]
+ *   PrivateKey = <base64>        ListenPort = 0..65535
+ *   FwMark = off | N | 0xN
+ *   [Peer]
+ *   PublicKey = <base64>         PresharedKey = <base64>
+ *   AllowedIPs = 10.0.0.0/24, fd00::1, ...   (repeatable; "+p"/"-p" add or
+ *                                             remove one prefix, as wg(8) 1.0.2025+)
+ *   Endpoint = host:port | [v6%scope]:port
+ *   PersistentKeepalive = off | 0..65535
+ *
+ * As in wg(8): '#' starts a comment, whitespace anywhere in a line is
+ * ignored, keys and section names are case-insensitive.  wg-quick(8)'s own
+ * [Interface] keys (Address, DNS, MTU, Table, PreUp, PostUp, PreDown,
+ * PostDown, SaveConfig) are collected into a wg_quick_config instead of
+ * being rejected; for those, inner whitespace of the value is kept.
+ */
+
+/* wg-quick(8)'s extra [Interface] keys; opaque, read with the accessors. */
+typedef struct wg_quick_config wg_quick_config;
+
+enum wg_quick_key {
+	WG_QUICK_ADDRESS = 0,	/* one entry per address: "10.0.0.1/24" */
+	WG_QUICK_DNS,		/* one entry per server or search domain */
+	WG_QUICK_MTU,		/* at most one entry, decimal 68..65535 */
+	WG_QUICK_TABLE,		/* at most one entry: "off", "auto", a number or name */
+	WG_QUICK_PRE_UP,	/* one entry per line, in file order */
+	WG_QUICK_POST_UP,
+	WG_QUICK_PRE_DOWN,
+	WG_QUICK_POST_DOWN,
+	WG_QUICK_SAVE_CONFIG,	/* at most one entry: "true" or "false" */
+};
+
+enum wg_config_flags {
+	/* `wg addconf` semantics: only what the text names is set.  Without it
+	 * (`wg setconf`): REPLACE_PEERS, and the private key, listen port and
+	 * fwmark are set even when absent (to none / random / off). */
+	WG_CONFIG_APPEND = 1U << 0,
+	/* Reject wg-quick(8)'s keys as wg(8) does. */
+	WG_CONFIG_STRICT = 1U << 1,
+	/* Never resolve host names in Endpoint (only numeric addresses). */
+	WG_CONFIG_NUMERIC = 1U << 2,
+};
+
+/**
+ * \brief Parse a configuration in wg(8)'s format.
+ *
+ * Every peer gets WGPEER_REPLACE_ALLOWEDIPS (as wg(8) does) unless one of
+ * its AllowedIPs entries starts with '+' or '-'.  Host names in Endpoint are
+ * resolved with getaddrinfo(3) (which may block) unless WG_CONFIG_NUMERIC.
+ *
+ * \param dev          output, a set-style device with an empty name; free
+ *                     with wg_free_device().
+ * \param quick        output for wg-quick's keys (free with
+ *                     wg_quick_config_free()), or NULL to ignore them.
+ * \param text         the configuration; need not be NUL-terminated.
+ * \param len          its length in bytes.
+ * \param source_name  name used in error messages (e.g. a file name), or NULL
+ *                     for "(config)".
+ * \param flags        enum wg_config_flags.
+ * \return 0; -EINVAL for malformed text, with "NAME:LINE: reason" in
+ *         wg_last_error() and nothing returned; -ENOMEM.
+ */
+int wg_config_parse(wg_device **dev, wg_quick_config **quick, const char *text, size_t len,
+		    const char *source_name, uint32_t flags);
+
+/**
+ * \brief Parse a configuration file, as wg_config_parse().
+ *
+ * dev->name is set from a file name "NAME.conf" when NAME is a valid
+ * interface name (as wg-quick(8) does), and left empty otherwise.
+ *
+ * \return 0; -EINVAL as wg_config_parse(); -ENOENT, -EACCES or another -errno
+ *         from opening or reading path; -EFBIG beyond 64 MiB; -ENOMEM.
+ */
+int wg_config_parse_file(wg_device **dev, wg_quick_config **quick, const char *path,
+			 uint32_t flags);
+
+/**
+ * \brief Print a device as `wg showconf` does, byte for byte.
+ *
+ * Field selection follows wg(8): PrivateKey and PresharedKey when their
+ * HAS flag is set, ListenPort, FwMark and PersistentKeepalive when nonzero,
+ * Endpoint when it has a family.  With quick, its keys follow the
+ * [Interface] keys (wg-quick's format).
+ *
+ * \param text   output, NUL-terminated; release with wg_config_free_text(),
+ *               which wipes the private key it may contain.
+ * \param dev    the device.
+ * \param quick  wg-quick keys to add, or NULL.
+ * \return 0, or -ENOMEM.
+ */
+int wg_config_format(char **text, const wg_device *dev, const wg_quick_config *quick);
+
+/**
+ * \brief Wipe and free text returned by wg_config_format().  text may be NULL.
+ */
+void wg_config_free_text(char *text);
+
+/**
+ * \brief Number of entries for a wg-quick key (0 when quick is NULL).
+ */
+size_t wg_quick_config_count(const wg_quick_config *quick, enum wg_quick_key key);
+
+/**
+ * \brief One entry of a wg-quick key, or NULL past the last one.
+ *
+ * The string is owned by quick.  Entries were validated when parsed:
+ * Address entries are an IP address with an optional "/prefix", MTU is
+ * decimal, SaveConfig is "true" or "false".
+ */
+const char *wg_quick_config_get(const wg_quick_config *quick, enum wg_quick_key key,
+				size_t index);
+
+/**
+ * \brief Free a wg_quick_config.  quick may be NULL.
+ */
+void wg_quick_config_free(wg_quick_config *quick);
+
+/* ------------------------------------------------------------------------ */
+/* Canonical form and diff                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------ */
 /* The in-process engine                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -557,8 +687,19 @@ int wg_route_del(wg_netlink *nl, const char *name, int family, const void *dest,
  * wg_device model as every other backend.
  *
  * Threads: every wg_engine_* function except wg_engine_free() may be called
- * from several threads at once on the same engine; callbacks may run on any
- * of those threads and must not call wg_engine_free().
+ * from several threads at once on the same engine.  Configuration
+ * (wg_engine_set_device) excludes the data path while it runs; packets of
+ * different peers never contend, packets of one peer only briefly (the
+ * AEAD runs outside any lock).  Callbacks run on the calling thread, with no
+ * per-peer lock held but with the engine's configuration lock held for
+ * reading: they may call wg_engine_encrypt(), wg_engine_decrypt(),
+ * wg_engine_tick() and wg_engine_get_device(), but not
+ * wg_engine_set_device() or wg_engine_free() (that would deadlock).
+ *
+ * Memory: nothing is allocated per packet.  A peer allocates its staging
+ * buffers (MAX_STAGED_PACKETS = 128 packets of up to the MTU) the first time
+ * a packet must wait for a handshake; packets larger than the MTU cannot wait
+ * and are dropped with WG_DROP_NO_ROOM.
  */
 
 typedef struct wg_engine wg_engine;
@@ -584,12 +725,14 @@ enum wg_drop_reason {
 	WG_DROP_MALFORMED,	/* not an IP packet / not a WireGuard message */
 	WG_DROP_UNKNOWN_INDEX,	/* data for a session we do not have */
 	WG_DROP_AUTH,		/* failed authentication */
-	WG_DROP_REPLAY,		/* counter already seen or too old */
+	WG_DROP_REPLAY,		/* counter already seen or too old; an initiation
+				 * not newer than the last one */
 	WG_DROP_SOURCE,		/* inner source not in the peer's allowed IPs */
 	WG_DROP_EXPIRED,	/* session past its time or message limit */
 	WG_DROP_RATELIMIT,	/* handshake dropped by the rate limiter / cookie */
 	WG_DROP_QUEUE_FULL,	/* the staged queue for a handshake is full */
 	WG_DROP_NO_KEY,		/* the device has no private key */
+	WG_DROP_NO_ENDPOINT,	/* the peer's endpoint is not known yet */
 };
 
 /*
@@ -620,7 +763,12 @@ struct wg_event {
 	wg_endpoint endpoint;	/* its current endpoint */
 };
 
-/* Datagrams for the wire that no caller asked for (see above). */
+/*
+ * Datagrams for the wire that no caller asked for (see above): handshake
+ * messages, cookie replies, keepalives and staged packets once a session is
+ * up.  Each has status WG_PACKET_SEND and its destination in .endpoint; the
+ * buffers belong to the engine and are valid only during the call.
+ */
 typedef void wg_engine_send_fn(const struct wg_packet *datagrams, size_t n, void *ctx);
 typedef void wg_engine_event_fn(const struct wg_event *event, void *ctx);
 /* Monotonic nanoseconds and wall-clock time, for tests that simulate time. */
@@ -642,6 +790,9 @@ struct wg_engine_options {
 /**
  * \brief Create an engine with no keys and no peers.
  *
+ * \param engine   output; free with wg_engine_free().
+ * \param options  copied; size must be at least sizeof(struct
+ *                 wg_engine_options), send is required, mtu 0 or 68..65535.
  * \return 0, -EINVAL for bad options, or -ENOMEM.
  */
 int wg_engine_new(wg_engine **engine, const struct wg_engine_options *options);
@@ -654,12 +805,31 @@ void wg_engine_free(wg_engine *engine);
 /**
  * \brief Apply a configuration, with wg_set_device()'s semantics.
  *
- * dev->name is ignored.  Invalid input returns -EINVAL and changes nothing.
+ * As the kernel does: WGDEVICE_REPLACE_PEERS removes every peer first;
+ * WGPEER_REMOVE_ME removes a peer; WGPEER_UPDATE_ONLY never creates one;
+ * WGPEER_REPLACE_ALLOWEDIPS clears the peer's prefixes before adding;
+ * WGALLOWEDIP_REMOVE_ME removes one prefix if the peer owns it; adding a
+ * prefix another peer owns moves it; a peer with the device's own public
+ * key is ignored; a new private key drops the peer that has its public key
+ * and ends current sessions.  Turning a persistent keepalive on sends one at
+ * once.  dev->name, ifindex are ignored; listen_port and fwmark are only
+ * stored (the engine has no socket).
+ *
+ * \return 0; -EINVAL for invalid input (an endpoint family other than
+ *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
+ *         protocol version), with nothing changed; -ENOMEM, in which case
+ *         the peers before the one that failed are applied.
  */
 int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 
 /**
  * \brief Read the configuration and statistics, as wg_get_device() does.
+ *
+ * \param dev  output, free with wg_free_device(): keys, listen_port,
+ *             fwmark, and per peer the preshared key, endpoint, allowed IPs
+ *             (host bits masked), persistent keepalive, rx/tx bytes of
+ *             datagrams and the wall-clock time of the last handshake.
+ * \return 0 or -ENOMEM.
  */
 int wg_engine_get_device(wg_engine *engine, wg_device **dev);
 
@@ -682,7 +852,11 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
 /**
  * \brief Run due timers (retransmits, keepalives, rekeys, expiry).
  *
- * \return nanoseconds until wg_engine_tick() is next needed.
+ * Costs O(number of peers).
+ *
+ * \return nanoseconds until wg_engine_tick() is next needed, at most one
+ *         second (packets may arm timers in between, never less than a
+ *         second ahead).
  */
 uint64_t wg_engine_tick(wg_engine *engine);
 
