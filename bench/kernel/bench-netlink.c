@@ -18,7 +18,7 @@
 #include "../../tests/kernel/kutil.h"
 
 #define PEERS 10000
-#define SET_RUNS 3
+#define SET_RUNS 5
 #define GET_RUNS 5
 
 extern char **environ;
@@ -171,10 +171,10 @@ int main(void)
 		lib_get[r].wall = now() - t;
 		lib_get[r].user = self_user() - u;
 		/* The same work as wg showconf: read, then print the text. */
-		text = conf_text(got);
+		ok &= wg_config_format(&text, got, NULL) == 0;
 		lib_show[r].wall = now() - t;
 		lib_show[r].user = self_user() - u;
-		free(text);
+		wg_config_free_text(text);
 		wg_free_device(got);
 	}
 	if (!ok) {
@@ -199,7 +199,7 @@ int main(void)
 	       "wg user", "ratio");
 	row("set (wg setconf)", lib_set, wg_set, SET_RUNS);
 	row("get (wg showconf)", lib_get, wg_get, GET_RUNS);
-	row("get + text (test printer)", lib_show, wg_get, GET_RUNS);
+	row("get + wg_config_format", lib_show, wg_get, GET_RUNS);
 	for (int r = 0; r < SET_RUNS; r++)
 		printf("set run %d: library %.3f s, wg %.3f s\n", r, lib_set[r].wall, wg_set[r].wall);
 	wg_free_device(dev);

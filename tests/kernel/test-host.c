@@ -118,7 +118,7 @@ static void test_resolver(void)
 		CHECK(rp && rp->flags & WGPEER_REPLACE_ALLOWEDIPS && rp->persistent_keepalive_interval == 5);
 		CHECK(rp && count(rp) == 2);
 		text = conf_text(res);
-		CHECK(strstr(text, "AllowedIPs = 10.2.0.0/16, fd00::/64\n") != NULL);
+		CHECK(strstr(text, "AllowedIPs = fd00::/64, 10.2.0.0/16\n") != NULL);
 		free(text);
 		/* Peers without removals are passed through untouched. */
 		CHECK(rq && rq->first_allowedip == q->first_allowedip && !(rq->flags & WGPEER_REPLACE_ALLOWEDIPS));

@@ -190,6 +190,13 @@ static void test_many_peers(void)
 	wg = sh_out("wg showconf wgl1");
 	CHECK(text_equal("10k peers: library vs what was set", lib, want));
 	CHECK(text_equal("10k peers: wg showconf vs what was set", wg, want));
+	{
+		char *fmt = NULL;
+
+		CHECK(got && wg_config_format(&fmt, got, NULL) == 0);
+		CHECK(text_equal("10k peers: wg_config_format vs wg showconf", fmt, wg));
+		wg_config_free_text(fmt);
+	}
 	free(lib);
 	free(wg);
 	wg_free_device(got);
