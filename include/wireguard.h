@@ -369,11 +369,11 @@ char *wg_list_device_names(void);
  * handle also accepts NULL, meaning a temporary one in the caller's own
  * namespace.  These calls always use the kernel, never a UAPI socket.
  *
- * A configuration too large for one netlink message (more than ~100 peers or
- * ~1,000 allowed IPs) is applied in several; the kernel applies each message
- * on its own, so a failure after the first (out of memory, a concurrent
- * deletion) leaves the earlier part applied.  Everything that can be checked
- * beforehand is checked before the first message is sent.
+ * A configuration too large for one 32 KiB netlink message (more than about
+ * 150 peers or 800 allowed IPs) is applied in several; the kernel applies
+ * each on its own, so a failure after the first (out of memory, a
+ * concurrent deletion) leaves the earlier part applied.  Everything that can
+ * be checked beforehand is checked before the first message is sent.
  */
 
 typedef struct wg_netlink wg_netlink;
