@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Applying sets to states in memory (config_apply.c), shared with config_canon.c. */
+#ifndef WG_CONFIG_APPLY_H
+#define WG_CONFIG_APPLY_H
+
+#include "../include/wireguard.h"
+
+/*
+ * wg_device_apply(), or with as_state: read set as a whole state (every
+ * field taken as given, HAS_/UPDATE_ONLY/REPLACE_ flags ignored), which is
+ * how wg_device_canonicalize() builds a canonical state from an empty one.
+ */
+int wg_config_apply(wg_device *state, const wg_device *set, bool as_state);
+
+#endif
