@@ -122,7 +122,7 @@ static bool sorted(const wg_device *d)
 static void test_random(void)
 {
 	int ok = 0, empty_ok = 0, idem = 0;
-	const int iters = 3000;
+	const int iters = 1000;
 
 	for (int it = 0; it < iters; it++) {
 		wg_device *a = random_state(), *b = random_state(), *ca = NULL, *cb = NULL;
