@@ -152,7 +152,7 @@ static void ip_insert(struct tables *t, const struct ipkey *k, wg_allowedip *aip
 
 /* ---- applying ---- */
 
-static int validate(const wg_device *set, bool as_state)
+int wg_config_validate(const wg_device *set, bool as_state)
 {
 	const wg_peer *peer;
 	const wg_allowedip *aip;
@@ -386,7 +386,7 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 	wg_peer *peer, *old_first;
 	int ret;
 
-	ret = validate(set, as_state);
+	ret = wg_config_validate(set, as_state);
 	if (ret)
 		return ret;
 	ret = wg_device_copy(&work, state);

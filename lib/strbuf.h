@@ -8,6 +8,7 @@
 #define WG_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct strbuf {
 	char *buf;	/* NUL-terminated once anything was added */
@@ -22,5 +23,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 int strbuf_finish(struct strbuf *sb, char **out);
 /* Wipe and free. */
 void strbuf_wipe(struct strbuf *sb);
+/* An unbuffered stdio stream appending to sb (so stdio keeps no copy). */
+FILE *strbuf_fopen(struct strbuf *sb);
 
 #endif
