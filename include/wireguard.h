@@ -533,14 +533,15 @@ int wg_device_apply(wg_device *state, const wg_device *set);
  * \brief Put a state in canonical form, in place.
  *
  * The result is the state a new device would have after wg_set_device()
- * of dev: allowed IPs have their host bits cleared, a prefix listed for
- * several peers stays with the last, duplicate prefixes and peers (by
- * public key) are merged, a peer with the device's own public key is
- * dropped, the private key is clamped.  Flags are read as in a state (every
- * field is taken as given, HAS_ flags and UPDATE_ONLY / REPLACE_ flags are
- * ignored; REMOVE_ME entries remove what came before them).  Peers are then
- * sorted by public key, and each peer's allowed IPs by family (IPv4 first),
- * address and prefix length.  Result flags are as for wg_device_apply().
+ * of dev (so a parsed config file becomes what `wg setconf` would leave):
+ * allowed IPs have their host bits cleared, a prefix listed for several
+ * peers stays with the last, a peer listed twice is merged as two sets would
+ * be, a peer with the device's own public key is dropped, the private key is
+ * clamped.  So that hand-built states work too, peers need no
+ * WGPEER_HAS_PUBLIC_KEY and a nonzero value counts as given even without
+ * its HAS_ flag.  Peers are then sorted by public key, and each peer's
+ * allowed IPs by family (IPv4 first), address and prefix length.  Result
+ * flags are as for wg_device_apply().
  *
  * \return 0, -EINVAL as wg_device_apply(), or -ENOMEM; dev is unchanged on
  *         error.

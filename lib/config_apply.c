@@ -307,7 +307,15 @@ static void index_state(struct tables *t, wg_device *dev)
 static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool as_state,
 		      bool *own_key_set, const wg_key own_public)
 {
-	uint32_t f = as_state ? ~(uint32_t)(WGPEER_UPDATE_ONLY | WGPEER_REPLACE_ALLOWEDIPS) : sp->flags;
+	uint32_t f = sp->flags;
+
+	/* In a state, a nonzero value counts as given even without its flag. */
+	if (as_state) {
+		if (!wg_key_is_zero(sp->preshared_key))
+			f |= WGPEER_HAS_PRESHARED_KEY;
+		if (sp->persistent_keepalive_interval)
+			f |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+	}
 	const wg_allowedip *sa;
 	wg_peer *peer;
 
@@ -376,7 +384,7 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 
 int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 {
-	uint32_t f = as_state ? ~(uint32_t)WGDEVICE_REPLACE_PEERS : set->flags;
+	uint32_t f = set->flags;
 	struct tables t = { 0 };
 	size_t nips = 0, npeers;
 	wg_device *work = NULL;
@@ -389,6 +397,14 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 	ret = wg_config_validate(set, as_state);
 	if (ret)
 		return ret;
+	if (as_state) {
+		if (!wg_key_is_zero(set->private_key))
+			f |= WGDEVICE_HAS_PRIVATE_KEY;
+		if (set->listen_port)
+			f |= WGDEVICE_HAS_LISTEN_PORT;
+		if (set->fwmark)
+			f |= WGDEVICE_HAS_FWMARK;
+	}
 	ret = wg_device_copy(&work, state);
 	if (ret)
 		return ret;

@@ -6,9 +6,9 @@
 #include "../include/wireguard.h"
 
 /*
- * wg_device_apply(), or with as_state: read set as a whole state (every
- * field taken as given, HAS_/UPDATE_ONLY/REPLACE_ flags ignored), which is
- * how wg_device_canonicalize() builds a canonical state from an empty one.
+ * wg_device_apply(), or with as_state, as wg_device_canonicalize() reads its
+ * input: peers need no HAS_PUBLIC_KEY, and a nonzero value counts as given
+ * even without its HAS_ flag.
  */
 int wg_config_apply(wg_device *state, const wg_device *set, bool as_state);
 

@@ -67,6 +67,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 
 int strbuf_finish(struct strbuf *sb, char **out)
 {
+	wg_memzero(sb->iobuf, sizeof(sb->iobuf));
 	if (!sb->err && !grow(sb, 0))
 		return sb->err;
 	if (sb->err) {
@@ -82,6 +83,7 @@ int strbuf_finish(struct strbuf *sb, char **out)
 
 void strbuf_wipe(struct strbuf *sb)
 {
+	wg_memzero(sb->iobuf, sizeof(sb->iobuf));
 	if (sb->buf) {
 		wg_memzero(sb->buf, sb->cap);
 		free(sb->buf);
@@ -110,6 +112,6 @@ FILE *strbuf_fopen(struct strbuf *sb)
 		wg_error(ENOMEM, "out of memory");
 		return NULL;
 	}
-	setvbuf(f, NULL, _IONBF, 0);
+	setvbuf(f, sb->iobuf, _IOFBF, sizeof(sb->iobuf));
 	return f;
 }
