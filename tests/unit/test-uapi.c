@@ -241,6 +241,87 @@ static void test_set_strict(void)
 	}
 }
 
+/* Random mutations of valid texts: no crash or leak (ASan); whatever parses
+ * prints to text that parses and prints the same. */
+static uint64_t rng = 0x3c6ef372fe94f82bULL;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static void test_fuzz(void)
+{
+	static const char set_text[] =
+		"listen_port=7\nfwmark=3\nprivate_key=" PK2 "\nreplace_peers=true\n"
+		"public_key=" PK1 "\nupdate_only=true\npreshared_key=" PK2 "\n"
+		"endpoint=[2001:db8::1]:51820\npersistent_keepalive_interval=25\nprotocol_version=1\n"
+		"replace_allowed_ips=true\nallowed_ip=10.0.0.0/8\nallowed_ip=fd00::/64\n"
+		"public_key=" PK2 "\nremove=true\n";
+	static const char *const snippets[] = { "\n", "=", "/", ":", "[", "]", "-", "0", "9",
+		"public_key=" PK1 "\n", "remove=true\n", "allowed_ip=", "endpoint=", "\n\n", "%" };
+	const char *seeds[2] = { set_text, go_reply };
+	unsigned int parsed[2] = { 0, 0 }, stable[2] = { 0, 0 };
+	char buf[4096];
+
+	for (int iter = 0; iter < 20000; iter++) {
+		int which = iter % 2, ret;
+		size_t len = strlen(seeds[which]);
+		wg_device *dev = NULL, *dev2 = NULL;
+
+		memcpy(buf, seeds[which], len);
+		for (int m = 0, muts = 1 + (int)(rnd() % 3); m < muts; m++) {
+			size_t pos = len ? rnd() % len : 0;
+
+			if (rnd() % 3 == 0 && len) {
+				buf[pos] = (char)rnd();
+			} else if (rnd() % 2) {
+				size_t n = rnd() % 8;
+
+				if (pos + n > len)
+					n = len - pos;
+				memmove(buf + pos, buf + pos + n, len - pos - n);
+				len -= n;
+			} else {
+				const char *sn = snippets[rnd() % (sizeof(snippets) / sizeof(snippets[0]))];
+				size_t n = strlen(sn);
+
+				if (len + n < sizeof(buf)) {
+					memmove(buf + pos + n, buf + pos, len - pos);
+					memcpy(buf + pos, sn, n);
+					len += n;
+				}
+			}
+		}
+		ret = which ? uapi_text_parse_get(buf, len, &dev) : uapi_text_parse_set(buf, len, &dev);
+		if (!ret) {
+			int (*fmt)(FILE *, const wg_device *) = which ? uapi_text_format_get : uapi_text_format_set;
+			char *a, *b = NULL;
+			int r1, r2 = -1;
+
+			parsed[which]++;
+			a = format(fmt, dev, &r1);
+			if (!r1 && a && !(which ? uapi_text_parse_get(a, strlen(a), &dev2) :
+					    uapi_text_parse_set(a, strlen(a), &dev2)))
+				b = format(fmt, dev2, &r2);
+			/* A set the client refuses to send (bad cidr...) cannot parse: fine. */
+			if (r1 == -EINVAL || (a && b && !r2 && !strcmp(a, b)))
+				stable[which]++;
+			else
+				fprintf(stderr, "unstable (%d, %d):\n%.*s\n--\n%s\n", r1, r2, (int)len, buf, a ? a : "");
+			free(a);
+			free(b);
+			wg_free_device(dev2);
+			wg_free_device(dev);
+		}
+	}
+	fprintf(stderr, "fuzz: %u set and %u get mutants parsed\n", parsed[0], parsed[1]);
+	CHECK(parsed[0] > 100 && parsed[1] > 100);
+	CHECK(stable[0] == parsed[0] && stable[1] == parsed[1]);
+}
+
 /* ---- an in-process daemon ---- */
 
 struct daemon {
@@ -484,6 +565,7 @@ int main(void)
 	test_get_roundtrip();
 	test_set_text();
 	test_set_strict();
+	test_fuzz();
 	if (!mkdtemp(sockdir))
 		return 1;
 	uapi_socket_dir = sockdir;
