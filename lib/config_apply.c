@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 
+#include "addr.h"
 #include "config_apply.h"
 #include "crypto.h"
 #include "error.h"
@@ -179,21 +180,6 @@ int wg_config_validate(const wg_device *set, bool as_state)
 	return 0;
 }
 
-static void mask_prefix(wg_allowedip *aip)
-{
-	uint8_t *b = aip->family == AF_INET ? (uint8_t *)&aip->ip4 : (uint8_t *)&aip->ip6;
-	size_t n = aip->family == AF_INET ? 4 : 16, cidr = aip->cidr;
-
-	for (size_t i = 0; i < n; i++) {
-		if (cidr >= 8) {
-			cidr -= 8;
-		} else {
-			b[i] &= (uint8_t)(0xff00 >> cidr);
-			cidr = 0;
-		}
-	}
-}
-
 static void kill_peer_ips(wg_peer *peer)
 {
 	wg_allowedip *aip;
@@ -267,7 +253,7 @@ static void index_state(struct tables *t, wg_device *dev)
 				struct ipkey k;
 				struct ip_slot *s;
 
-				mask_prefix(aip);
+				wg_prefix_mask(aip);
 				ipkey_of(&k, aip);
 				s = ip_find(t, &k);
 				if (s)
@@ -294,7 +280,7 @@ static void index_state(struct tables *t, wg_device *dev)
 			struct ipkey k;
 			struct ip_slot *s;
 
-			mask_prefix(aip);
+			wg_prefix_mask(aip);
 			ipkey_of(&k, aip);
 			s = ip_find(t, &k);
 			if (s)
@@ -358,7 +344,7 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 		struct ip_slot *s;
 		struct ipkey k;
 
-		mask_prefix(&m);
+		wg_prefix_mask(&m);
 		ipkey_of(&k, &m);
 		s = ip_find(t, &k);
 		if (sa->flags & WGALLOWEDIP_REMOVE_ME) {

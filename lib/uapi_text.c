@@ -122,7 +122,7 @@ int uapi_text_format_set(FILE *out, const wg_device *dev)
 			wg_key_to_hex(hex, peer->preshared_key);
 			fprintf(out, "preshared_key=%s\n", hex);
 		}
-		wg_addr_format_endpoint(buf, &peer->endpoint);
+		wg_endpoint_format(buf, &peer->endpoint);
 		if (buf[0])
 			fprintf(out, "endpoint=%s\n", buf);
 		if (peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL)
@@ -133,7 +133,7 @@ int uapi_text_format_set(FILE *out, const wg_device *dev)
 		if (peer->flags & WGPEER_REPLACE_ALLOWEDIPS)
 			fputs("replace_allowed_ips=true\n", out);
 		wg_for_each_allowedip(peer, aip) {
-			wg_addr_format_prefix(buf, aip);
+			wg_prefix_format(buf, aip);
 			fprintf(out, "allowed_ip=%s\n", buf);
 		}
 	}
@@ -211,7 +211,7 @@ int uapi_text_parse_get(const char *text, size_t len, wg_device **out)
 			if (!wg_key_is_zero(peer->preshared_key))
 				peer->flags |= WGPEER_HAS_PRESHARED_KEY;
 		} else if (!strcmp(k, "endpoint")) {
-			if (wg_addr_parse_endpoint(&peer->endpoint, v, ADDR_NUMERIC)) {
+			if (wg_endpoint_parse(&peer->endpoint, v, ADDR_NUMERIC)) {
 				ret = get_error(&l, "bad endpoint");
 				goto out;
 			}
@@ -225,7 +225,7 @@ int uapi_text_parse_get(const char *text, size_t len, wg_device **out)
 		} else if (!strcmp(k, "allowed_ip")) {
 			wg_allowedip parsed = { 0 }, *aip;
 
-			if (wg_addr_parse_prefix(&parsed, v, ADDR_REQUIRE_CIDR)) {
+			if (wg_prefix_parse(&parsed, v, ADDR_REQUIRE_CIDR)) {
 				ret = get_error(&l, "bad allowed_ip");
 				goto out;
 			}
@@ -359,7 +359,7 @@ static int parse_set_peer_key(struct lines *l, wg_peer *peer)
 	} else if (!strcmp(k, "endpoint")) {
 		/* As wireguard-go: numeric, and IPv6 only in brackets. */
 		if ((v[0] != '[' && strchr(v, ':') != strrchr(v, ':')) ||
-		    wg_addr_parse_endpoint(&peer->endpoint, v, ADDR_NUMERIC))
+		    wg_endpoint_parse(&peer->endpoint, v, ADDR_NUMERIC))
 			return set_error(l, "endpoint '%.64s' is not IP:PORT or [IPv6]:PORT", v);
 	} else if (!strcmp(k, "persistent_keepalive_interval")) {
 		if (parse_uint(v, 65535, &u))
@@ -375,7 +375,7 @@ static int parse_set_peer_key(struct lines *l, wg_peer *peer)
 	} else if (!strcmp(k, "allowed_ip")) {
 		wg_allowedip parsed = { 0 }, *aip;
 
-		if (wg_addr_parse_prefix(&parsed, v, ADDR_REQUIRE_CIDR))
+		if (wg_prefix_parse(&parsed, v, ADDR_REQUIRE_CIDR))
 			return set_error(l, "allowed_ip '%.64s' is not an IP/prefix", v);
 		aip = wg_peer_add_allowedip(peer);
 		if (!aip)
@@ -462,7 +462,7 @@ int uapi_text_format_get(FILE *out, const wg_device *dev)
 		wg_key_to_hex(hex, peer->preshared_key);
 		fprintf(out, "preshared_key=%s\n", hex);
 		fprintf(out, "protocol_version=%u\n", peer->protocol_version ? peer->protocol_version : 1);
-		wg_addr_format_endpoint(buf, &peer->endpoint);
+		wg_endpoint_format(buf, &peer->endpoint);
 		if (buf[0])
 			fprintf(out, "endpoint=%s\n", buf);
 		fprintf(out, "last_handshake_time_sec=%lld\nlast_handshake_time_nsec=%lld\n",
@@ -472,7 +472,7 @@ int uapi_text_format_get(FILE *out, const wg_device *dev)
 			(unsigned long long)peer->rx_bytes);
 		fprintf(out, "persistent_keepalive_interval=%u\n", peer->persistent_keepalive_interval);
 		wg_for_each_allowedip(peer, aip) {
-			wg_addr_format_prefix(buf, aip);
+			wg_prefix_format(buf, aip);
 			fprintf(out, "allowed_ip=%s\n", buf);
 		}
 	}
