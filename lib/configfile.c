@@ -244,8 +244,6 @@ static int parse_allowedips(struct parser *p, char *v)
 	char *item, *save = NULL;
 
 	peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
-	if (!*v)
-		return 0;	/* "AllowedIPs =": none (and replace them all) */
 	if (v[strlen(v) - 1] == ',' || v[0] == ',' || strstr(v, ",,"))
 		return fail(p, "empty entry in AllowedIPs");
 	for (item = strtok_r(v, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
@@ -346,6 +344,14 @@ static int finish_peer(struct parser *p)
 	return 0;
 }
 
+static bool quick_key(const char *key)
+{
+	for (size_t k = 0; k < QUICK_KEYS; k++)
+		if (!strcasecmp(key, quick_names[k]))
+			return true;
+	return false;
+}
+
 /*
  * One line, comment already cut.  compact: the line without any whitespace
  * (what wg(8) matches); raw: the line as written (for wg-quick's values).
@@ -380,6 +386,8 @@ static int parse_line(struct parser *p, char *compact, const char *raw)
 	*eq = '\0';
 	if (p->section == SECTION_NONE)
 		return fail(p, "'%.64s' outside of an [Interface] or [Peer] section", compact);
+	if (!eq[1] && (p->section == SECTION_PEER || !quick_key(compact)))
+		return fail(p, "'%.64s' has no value", compact);	/* as wg(8) */
 	if (p->section == SECTION_INTERFACE) {
 		ret = parse_interface_key(p, compact, eq + 1);
 		if (ret <= 0)

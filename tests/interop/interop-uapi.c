@@ -230,6 +230,82 @@ static void test_wg_sets_library_reads(void)
 	fprintf(stderr, "wg setconf -> wg_get_device: %d/20 identical\n", ok);
 }
 
+static bool wg_setconf_text(const char *text)
+{
+	char path[] = "/tmp/wg-interop-XXXXXX", *out;
+	int fd = mkstemp(path);
+
+	(void)!write(fd, text, strlen(text));
+	close(fd);
+	out = run("wg setconf %s %s 2>/dev/null", path);
+	unlink(path);
+	free(out);
+	return out != NULL;
+}
+
+/* Odd but valid texts, and invalid ones: wg(8) and the parser agree. */
+static void test_parser_agrees_with_wg(void)
+{
+	static const char *const good[] = {
+		"# comment\n[interface]\r\n  listenport = 40004 # trailing\r\n"
+		"[PEER]\nPublic Key = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\n"
+		"Allowed IPs = 10.0.0.1/8 , fd00::1/64,10.1.2.3\n"
+		"Allowed IPs = 192.168.0.0/16\nPersistentKeepalive = off\nEndpoint = [::ffff:192.0.2.1]:9\n"
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nPersistentKeepalive = 0\n"
+		"[Interface]\nFwMark = off\nFwMark = 0x00ff\n",
+		"[Interface]\nPrivateKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nListenPort = 40008\n",
+		"[Interface]\nListenPort = 40011\n\n\n",
+	};
+	static const char *const bad[] = {
+		"ListenPort = 40004\n",
+		"[Interface]\nListenPort = 70000x\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nAllowedIPs =\n",
+		"[Interface]\nFwMark = 0x1ffffffff\n",
+		"[Interface]\nFwMark = -1\n",
+		"[Interface]\nBogus = 1\n",
+		"[Interface]\nPrivateKey = AAAA\n",
+		"[Peer]\nAllowedIPs = 10.0.0.0/8\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nAllowedIPs = 10.0.0.0/33\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nAllowedIPs = 10.0.0.0/8,\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nEndpoint = 192.0.2.1\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nEndpoint = [::1:9\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nPersistentKeepalive = 65536\n",
+		"[Peer]\nPublicKey = TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=\nAddress = 10.0.0.1/24\n",
+		"[Interface]\nAddress = 10.0.0.1/24\n",	/* wg(8) itself rejects wg-quick keys */
+	};
+	int agree = 0;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		wg_device *want = NULL, *got;
+
+		CHECK(wg_setconf_text(good[i]) || !fprintf(stderr, "wg refused good %zu\n", i));
+		CHECK(wg_config_parse(&want, NULL, good[i], strlen(good[i]), NULL, WG_CONFIG_STRICT) == 0);
+		got = get();
+		if (want && got) {
+			wg_device_canonicalize(want);
+			wg_device_canonicalize(got);
+			agree += wg_device_equal(want, got);
+		}
+		wg_free_device(want);
+		wg_free_device(got);
+	}
+	CHECK(agree == (int)(sizeof(good) / sizeof(good[0])));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		wg_device *dev = NULL;
+		char *before = showconf(), *after;
+
+		CHECK(!wg_setconf_text(bad[i]) || !fprintf(stderr, "wg accepted bad %zu\n", i));
+		CHECK(wg_config_parse(&dev, NULL, bad[i], strlen(bad[i]), NULL, WG_CONFIG_STRICT) == -EINVAL);
+		after = showconf();
+		CHECK(before && after && same_blocks(before, after));
+		free(before);
+		free(after);
+		wg_free_device(dev);
+	}
+	fprintf(stderr, "parser vs wg(8): %d/%zu valid texts read alike, %zu invalid ones refused by both\n",
+		agree, sizeof(good) / sizeof(good[0]), sizeof(bad) / sizeof(bad[0]));
+}
+
 /* The library sets a state, then diffs towards random others; wireguard-go's
  * resulting state is what the in-memory model predicts. */
 static void test_library_sets(void)
@@ -430,6 +506,7 @@ int main(int argc, char **argv)
 		wg_generate_public_key(pubs[i], privs[i]);
 	}
 	test_wg_sets_library_reads();
+	test_parser_agrees_with_wg();
 	test_library_sets();
 	test_errors();
 	test_scale();
