@@ -155,13 +155,14 @@ static int send_all(int fd, const char *buf, size_t len, const char *name)
 static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, const char *name)
 {
 	char chunk[65536];
+	size_t scanned = 0;	/* bytes already searched for the end, so a big reply costs O(n) */
 
 	for (;;) {
 		ssize_t r;
 		char *end;
 
 		/* The reply ends at its first blank line. */
-		if (sb->len >= 2 && (end = memmem(sb->buf, sb->len, "\n\n", 2))) {
+		if (sb->len >= 2 && (end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2))) {
 			char *line = end;
 			long long v;
 			char *e;
@@ -199,6 +200,7 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 			wg_error(EMSGSIZE, "%s: UAPI reply larger than %u bytes", name, MAX_REPLY);
 			goto fail;
 		}
+		scanned = sb->len ? sb->len - 1 : 0;
 		strbuf_add(sb, chunk, (size_t)r);
 		if (sb->err) {
 			wg_memzero(chunk, sizeof(chunk));
