@@ -51,10 +51,21 @@ bool uapi_has_device(const char *name)
 {
 	struct sockaddr_un addr;
 	struct stat st;
+	bool live;
+	int fd;
 
 	if (!valid_name(name) || socket_path(&addr, name))
 		return false;
-	return !stat(addr.sun_path, &st) && S_ISSOCK(st.st_mode);
+	if (stat(addr.sun_path, &st) || !S_ISSOCK(st.st_mode))
+		return false;
+	/* A socket nobody listens on (a crashed daemon's) does not count, as
+	 * with wg(8): the name may then be a kernel device. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return true;
+	live = !connect(fd, (struct sockaddr *)&addr, sizeof(addr)) || errno != ECONNREFUSED;
+	close(fd);
+	return live;
 }
 
 static int64_t now_ms(void)
