@@ -548,7 +548,9 @@ int wg_route_del(wg_netlink *nl, const char *name, int family, const void *dest,
  *   PersistentKeepalive = off | 0..65535
  *
  * As in wg(8): '#' starts a comment, whitespace anywhere in a line is
- * ignored, keys and section names are case-insensitive.  wg-quick(8)'s own
+ * ignored, keys and section names are case-insensitive, a key without a
+ * value is an error.  Stricter than wg(8): ports are decimal only (no
+ * service names, no wrap-around past 65535).  wg-quick(8)'s own
  * [Interface] keys (Address, DNS, MTU, Table, PreUp, PostUp, PreDown,
  * PostDown, SaveConfig) are collected into a wg_quick_config instead of
  * being rejected; for those, inner whitespace of the value is kept.
