@@ -695,10 +695,10 @@ int wg_device_copy(wg_device **copy, const wg_device *dev);
  *
  * \param state  the state to change (name and ifindex are kept).
  * \param set    the changes.
- * \return 0; -EINVAL for a peer without WGPEER_HAS_PUBLIC_KEY, an allowed IP
- *         of another family or with a prefix longer than its family, or an
- *         endpoint of another family; -EPROTONOSUPPORT for a protocol version
- *         other than 0 or 1; -ENOMEM.  On error state is unchanged.
+ * \return 0; -EINVAL for unknown flags, a peer without WGPEER_HAS_PUBLIC_KEY,
+ *         a protocol version other than 0 or 1, an allowed IP of another
+ *         family or with a prefix longer than its family, or an endpoint of
+ *         another family; -ENOMEM.  On error state is unchanged.
  */
 int wg_device_apply(wg_device *state, const wg_device *set);
 

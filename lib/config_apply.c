@@ -20,6 +20,13 @@
 /* Marks entries removed during the apply; they are freed at the end. */
 #define DEAD (1U << 31)
 
+/* The flags a set may carry (others are refused, not silently ignored). */
+#define DEVICE_FLAGS (WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY | \
+		      WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK)
+#define PEER_FLAGS (WGPEER_REMOVE_ME | WGPEER_REPLACE_ALLOWEDIPS | WGPEER_HAS_PUBLIC_KEY | \
+		    WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | \
+		    WGPEER_UPDATE_ONLY | WGPEER_HAS_PROTOCOL_VERSION)
+
 WG_EXPORT int wg_device_copy(wg_device **copy, const wg_device *dev)
 {
 	wg_device *out = calloc(1, sizeof(*out));
@@ -158,6 +165,8 @@ int wg_config_validate(const wg_device *set, bool as_state)
 	const wg_peer *peer;
 	const wg_allowedip *aip;
 
+	if (!as_state && (set->flags & ~DEVICE_FLAGS))
+		return wg_error(EINVAL, "unknown device flags %#x", set->flags & ~DEVICE_FLAGS);
 	wg_for_each_peer(set, peer) {
 		if (!as_state && !(peer->flags & WGPEER_HAS_PUBLIC_KEY))
 			return wg_error(EINVAL, "a peer has no public key");
@@ -166,8 +175,10 @@ int wg_config_validate(const wg_device *set, bool as_state)
 			return wg_error(EINVAL, "endpoint of unknown address family %u",
 					peer->endpoint.addr.sa_family);
 		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
-			return wg_error(EPROTONOSUPPORT, "protocol version %u is not supported",
+			return wg_error(EINVAL, "protocol version %u is not supported",
 					peer->protocol_version);
+		if (!as_state && (peer->flags & ~PEER_FLAGS))
+			return wg_error(EINVAL, "unknown peer flags %#x", peer->flags & ~PEER_FLAGS);
 		wg_for_each_allowedip(peer, aip) {
 			if (aip->family != AF_INET && aip->family != AF_INET6)
 				return wg_error(EINVAL, "allowed IP of unknown address family %u",
@@ -175,6 +186,8 @@ int wg_config_validate(const wg_device *set, bool as_state)
 			if (aip->cidr > (aip->family == AF_INET ? 32 : 128))
 				return wg_error(EINVAL, "allowed IP prefix length %u is too long",
 						aip->cidr);
+			if (!as_state && (aip->flags & ~(uint32_t)WGALLOWEDIP_REMOVE_ME))
+				return wg_error(EINVAL, "unknown allowed IP flags %#x", aip->flags);
 		}
 	}
 	return 0;

@@ -361,8 +361,14 @@ static void test_apply_rules(void)
 	CHECK(wg_device_apply(s, set) == -EINVAL);
 	set->last_peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PROTOCOL_VERSION;
 	set->last_peer->protocol_version = 2;
-	CHECK(wg_device_apply(s, set) == -EPROTONOSUPPORT);
+	CHECK(wg_device_apply(s, set) == -EINVAL);
 	set->last_peer->protocol_version = 1;
+	set->last_peer->flags |= 1U << 20;
+	CHECK(wg_device_apply(s, set) == -EINVAL);
+	set->last_peer->flags &= ~(1U << 20);
+	set->flags |= 1U << 9;
+	CHECK(wg_device_apply(s, set) == -EINVAL);
+	set->flags &= ~(1U << 9);
 	set->last_peer->endpoint.addr.sa_family = AF_UNIX;
 	CHECK(wg_device_apply(s, set) == -EINVAL);
 	wg_config_format(&after, s, NULL);
