@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <time.h>
 
+#include "random-config.h"
 #include "test.h"
 #include "wireguard.h"
 
@@ -385,6 +386,69 @@ static void test_apply_rules(void)
 	wg_free_device(s);
 }
 
+static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
+{
+	(void)datagrams;
+	(void)n;
+	(void)ctx;
+}
+
+/*
+ * The in-process engine implements the set semantics on its own: random
+ * sequences of random sets must leave it exactly where wg_device_apply()
+ * says (two implementations of one specification, checked against each
+ * other; the interop suite does the same against wireguard-go).
+ */
+static void test_engine_agrees(void)
+{
+	struct wg_engine_options opts = { .size = sizeof(opts), .send = engine_send };
+	struct rc r = { .allowedip_removal = true };
+	int agree = 0, total = 0;
+
+	rc_init(&r, 0x510e527fade682d1ULL);
+	for (int round = 0; round < 40; round++) {
+		wg_engine *engine = NULL;
+		wg_device *model = wg_device_new(NULL);
+
+		if (wg_engine_new(&engine, &opts)) {
+			fprintf(stderr, "engine: %s\n", wg_last_error());
+			CHECK(0);
+			wg_free_device(model);
+			return;
+		}
+		for (int step = 0; step < 15; step++) {
+			wg_device *set = rc_set(&r, NULL), *got = NULL, *want = NULL;
+
+			CHECK(wg_engine_set_device(engine, set) == 0);
+			CHECK(wg_device_apply(model, set) == 0);
+			CHECK(wg_engine_get_device(engine, &got) == 0);
+			wg_device_copy(&want, model);
+			if (got && want) {
+				wg_device_canonicalize(got);
+				wg_device_canonicalize(want);
+				agree += wg_device_equal(got, want);
+				if (!wg_device_equal(got, want)) {
+					char *a = NULL, *b = NULL, *c = NULL;
+
+					wg_config_format(&a, set, NULL);
+					wg_config_format(&b, got, NULL);
+					wg_config_format(&c, want, NULL);
+					fprintf(stderr, "set:\n%s\nengine:\n%s\nmodel:\n%s\n", a, b, c);
+					free(a), free(b), free(c);
+				}
+			}
+			total++;
+			wg_free_device(set);
+			wg_free_device(got);
+			wg_free_device(want);
+		}
+		wg_engine_free(engine);
+		wg_free_device(model);
+	}
+	fprintf(stderr, "engine vs wg_device_apply: %d/%d states agree\n", agree, total);
+	CHECK(agree == total);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -433,6 +497,7 @@ int main(void)
 	test_random();
 	test_minimal();
 	test_apply_rules();
+	test_engine_agrees();
 	test_scale();
 	return test_done();
 }
