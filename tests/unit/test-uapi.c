@@ -476,6 +476,49 @@ static void test_client(void)
 		      !got->last_peer->first_allowedip->next_allowedip->next_allowedip);
 	}
 
+	/* A prefix taken from one peer and removed again in the same entry is
+	 * gone from both (the emulation must fix up the peer it was taken from). */
+	{
+		wg_device *t = wg_device_new("fake0"), *model = NULL, *now = NULL;
+		wg_peer *q = wg_device_add_peer(t);
+		wg_allowedip *x;
+
+		q->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY;
+		wg_key_from_base64(q->public_key, "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=");
+		x = wg_peer_add_allowedip(q);
+		x->family = AF_INET6;
+		inet_pton(AF_INET6, "fd00::", &x->ip6);
+		x->cidr = 64;
+		x = wg_peer_add_allowedip(q);
+		x->family = AF_INET6;
+		inet_pton(AF_INET6, "fd00::1", &x->ip6);
+		x->cidr = 64;
+		x->flags = WGALLOWEDIP_REMOVE_ME;
+		CHECK(wg_get_device(&model, "fake0") == 0);
+		CHECK(model && wg_device_apply(model, t) == 0);
+		CHECK(wg_set_device(t) == 0);
+		CHECK(wg_get_device(&now, "fake0") == 0);
+		if (model && now) {
+			const wg_peer *pp;
+			const wg_allowedip *aa;
+			int v6 = 0;
+
+			wg_device_canonicalize(model);
+			wg_device_canonicalize(now);
+			CHECK(wg_device_equal(model, now));
+			wg_for_each_peer(now, pp)
+				wg_for_each_allowedip(pp, aa)
+					v6 += aa->family == AF_INET6;
+			CHECK(v6 == 0);
+		}
+		wg_free_device(model);
+		wg_free_device(now);
+		wg_free_device(t);
+	}
+	wg_free_device(got);
+	got = NULL;
+	CHECK(wg_get_device(&got, "fake0") == 0 && wg_device_canonicalize(got) == 0);
+
 	/* Bad input: refused before sending, nothing changes. */
 	wg_config_format(&before, got, NULL);
 	d.requests = 0;
