@@ -508,7 +508,7 @@ static void test_scale(void)
 	size_t cap = 10000 * 200, n = 0;
 	char *text = malloc(cap), path[] = "/tmp/wg-interop-XXXXXX", *out, *ours = NULL;
 	wg_device *dev, *got;
-	double t0, t1, t2, t3, t4;
+	double t0, t1, t2, t3, t4, best[4];
 	wg_key k, pk;
 	wg_key_b64_string b64;
 	int fd;
@@ -524,25 +524,37 @@ static void test_scale(void)
 				      b64, i / 256, i % 256, i);
 	}
 	dev = parse(text);
-	t0 = now_s();
-	CHECK(dev && wg_set_device(dev) == 0);
-	t1 = now_s();
-	got = get();
-	t2 = now_s();
-	CHECK(got && wg_config_format(&ours, got, NULL) == 0);
 	fd = mkstemp(path);
 	(void)!write(fd, text, n);
 	close(fd);
-	out = run("wg setconf %s %s", path);
-	t3 = now_s();
-	free(out);
-	out = showconf();
-	t4 = now_s();
+	/* Alternate library and wg(8), twice each, and keep the best of each:
+	 * wireguard-go's first big configuration pays for its heap growing. */
+	best[0] = best[1] = best[2] = best[3] = 1e9;
+	got = NULL;
+	out = NULL;
+	for (int round = 0; round < 2; round++) {
+		t0 = now_s();
+		CHECK(dev && wg_set_device(dev) == 0);
+		t1 = now_s();
+		wg_free_device(got);
+		got = get();
+		t2 = now_s();
+		free(run("wg setconf %s %s", path));
+		t3 = now_s();
+		free(out);
+		out = showconf();
+		t4 = now_s();
+		best[0] = t1 - t0 < best[0] ? t1 - t0 : best[0];
+		best[1] = t2 - t1 < best[1] ? t2 - t1 : best[1];
+		best[2] = t3 - t2 < best[2] ? t3 - t2 : best[2];
+		best[3] = t4 - t3 < best[3] ? t4 - t3 : best[3];
+	}
 	unlink(path);
+	CHECK(got && wg_config_format(&ours, got, NULL) == 0);
 	CHECK(out && ours && same_blocks(out, ours));
 	fprintf(stderr, "10000 peers x 2 IPs on wireguard-go: set %.3f s (wg setconf %.3f s, ratio %.2f), "
-		"get %.3f s (wg showconf %.3f s, ratio %.2f)\n", t1 - t0, t3 - t2, (t1 - t0) / (t3 - t2),
-		t2 - t1, t4 - t3, (t2 - t1) / (t4 - t3));
+		"get %.3f s (wg showconf %.3f s, ratio %.2f)\n", best[0], best[2], best[0] / best[2],
+		best[1], best[3], best[1] / best[3]);
 	free(out);
 	wg_config_free_text(ours);
 	wg_free_device(dev);
