@@ -178,6 +178,15 @@ static void test_semantics(void)
 	      dev->first_peer->first_allowedip->flags == 0 &&
 	      dev->first_peer->last_allowedip->flags == WGALLOWEDIP_REMOVE_ME);
 	wg_free_device(dev);
+	/* Host names resolve (from /etc/hosts here), unless WG_CONFIG_NUMERIC. */
+	dev = NULL;
+	CHECK(parse(&dev, "[Peer]\nPublicKey=" K2 "\nEndpoint=localhost:51820\n", 0) == 0);
+	CHECK(dev && (dev->first_peer->endpoint.addr.sa_family == AF_INET ||
+		      dev->first_peer->endpoint.addr.sa_family == AF_INET6));
+	wg_free_device(dev);
+	dev = NULL;
+	CHECK(parse(&dev, "[Peer]\nPublicKey=" K2 "\nEndpoint=localhost:51820\n", WG_CONFIG_NUMERIC) == -EINVAL);
+	CHECK(!dev && strstr(wg_last_error(), "(config):3: "));
 	/* CRLF line ends. */
 	dev = NULL;
 	CHECK(parse(&dev, "[Interface]\r\nListenPort = 9\r\n", 0) == 0 && dev->listen_port == 9);
