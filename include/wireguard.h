@@ -681,10 +681,11 @@ void wg_quick_config_free(wg_quick_config *quick);
  * wg_engine_tick() and wg_engine_get_device(), but not
  * wg_engine_set_device() or wg_engine_free() (that would deadlock).
  *
- * Memory: nothing is allocated per packet.  A peer allocates its staging
- * buffers (MAX_STAGED_PACKETS = 128 packets of up to the MTU) the first time
- * a packet must wait for a handshake; packets larger than the MTU cannot wait
- * and are dropped with WG_DROP_NO_ROOM.
+ * Memory: nothing is allocated per packet.  Packets that wait for a
+ * handshake are copied into an engine-wide pool of at most 4096 buffers of
+ * the MTU (grown in chunks on first need, then reused), at most 128 per
+ * peer; beyond that, or for packets larger than the MTU, the status is DROP
+ * with WG_DROP_QUEUE_FULL or WG_DROP_NO_ROOM.
  */
 
 typedef struct wg_engine wg_engine;

@@ -141,10 +141,14 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		goto err_index;
 	if (wg_key_table_init(&engine->pubkey_table))
 		goto err_pubkey;
+	if (wg_stage_pool_init(&engine->stage_pool, engine->opts.mtu))
+		goto err_stage;
 	wg_allowedips_init(&engine->allowedips);
 	*enginep = engine;
 	return 0;
 
+err_stage:
+	wg_key_table_free(&engine->pubkey_table);
 err_pubkey:
 	wg_index_table_free(&engine->index_table);
 err_index:
@@ -169,6 +173,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	while (engine->first_peer)
 		wg_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
+	wg_stage_pool_free(&engine->stage_pool);
 	wg_key_table_free(&engine->pubkey_table);
 	wg_index_table_free(&engine->index_table);
 	wg_ratelimiter_free(&engine->ratelimiter);

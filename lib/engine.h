@@ -47,6 +47,7 @@ struct wg_engine {
 	struct wg_index_table index_table;
 	struct wg_key_table pubkey_table;
 	struct wg_ratelimiter ratelimiter;
+	struct stage_pool stage_pool;
 
 	struct wg_engine_peer *first_peer, *last_peer;
 	size_t num_peers;
