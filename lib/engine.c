@@ -468,3 +468,10 @@ int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[
 	pthread_rwlock_unlock(&engine->lock);
 	return ret;
 }
+
+void wg_engine_test_set_under_load(wg_engine *engine, bool under_load)
+{
+	pthread_rwlock_wrlock(&engine->lock);
+	engine->test_under_load = under_load;
+	pthread_rwlock_unlock(&engine->lock);
+}

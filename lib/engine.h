@@ -58,7 +58,8 @@ struct wg_engine {
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;
 
-	/* Test hooks (see wg_engine_test_*): fixed ephemeral keys. */
+	/* Test hooks (see wg_engine_test_*): fixed ephemeral keys, forced load. */
+	bool test_under_load;
 	bool test_have_ephemeral;
 	uint8_t test_ephemeral[NOISE_PUBLIC_KEY_LEN];
 };
@@ -104,6 +105,8 @@ void wg_packet_send_staged(struct wg_engine_peer *peer);
  */
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key);
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter);
+/* Act as if under load (cookie replies for handshakes without a valid mac2). */
+void wg_engine_test_set_under_load(wg_engine *engine, bool under_load);
 
 static inline bool wg_birthdate_has_expired(uint64_t birthdate, uint64_t expiration_s, uint64_t now)
 {
