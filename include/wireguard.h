@@ -767,7 +767,8 @@ struct wg_engine_options {
 	void *ctx;			/* passed to every callback */
 	wg_engine_send_fn *send;	/* required */
 	wg_engine_event_fn *event;	/* may be NULL */
-	wg_log_fn *log;			/* may be NULL: use the process-wide one */
+	wg_log_fn *log;			/* every level, filter in it; NULL: the
+					 * process-wide callback (wg_set_log_callback) */
 	wg_engine_clock_fn *clock;	/* may be NULL: CLOCK_MONOTONIC */
 	wg_engine_realtime_fn *realtime; /* may be NULL: CLOCK_REALTIME */
 	uint32_t mtu;			/* padding limit; 0 = 1420 */
