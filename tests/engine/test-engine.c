@@ -221,6 +221,18 @@ static void test_roaming(void)
 	a_to_b(&p, 4);
 	sim_run(&p.sim);
 	CHECK(p.b->last_seq == 4 && p.b->delivered == 2);
+	/* And again, to an IPv6 address. */
+	memset(&p.b->addr, 0, sizeof(p.b->addr));
+	p.b->addr.addr6.sin6_family = AF_INET6;
+	p.b->addr.addr6.sin6_port = htons(4001);
+	inet_pton(AF_INET6, "2001:db8::7", &p.b->addr.addr6.sin6_addr);
+	b_to_a(&p, 5);
+	sim_run(&p.sim);
+	CHECK(p.a->events[WG_EVENT_ENDPOINT_CHANGED] == changes + 2);
+	CHECK(sim_addr_equal(&p.a->last_event_endpoint, &p.b->addr));
+	a_to_b(&p, 6);
+	sim_run(&p.sim);
+	CHECK(p.b->last_seq == 6 && p.b->delivered == 3);
 	sim_free(&p.sim);
 }
 
