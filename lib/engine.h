@@ -14,8 +14,10 @@
  *  - engine->index_lock: the receiver-index table (handshakes add and
  *    remove entries while readers run).
  *  - the cookie checker's lock (its secret), load_lock (the under-load
- *    window); the ratelimiter is thread-safe on its own.
- * Order: engine->lock, peer->lock, then index_lock / cookie / load locks.
+ *    window), the staging pool's lock (its free list); the ratelimiter is
+ *    thread-safe on its own.
+ * Order: engine->lock, peer->lock, then index_lock / cookie / load / pool
+ * locks (leaves: nothing is taken under them).
  * Callbacks run with no peer lock held but with engine->lock held for
  * reading (or nothing held, after set_device): they may call encrypt,
  * decrypt, tick and get_device, never set_device or free.
