@@ -40,6 +40,9 @@
 struct wg_engine {
 	struct wg_engine_options opts;
 	pthread_rwlock_t lock;
+	/* Keeps a waiting writer from starving behind a stream of readers. */
+	pthread_mutex_t writer_gate;
+	unsigned int writers_waiting;	/* atomic */
 	pthread_mutex_t index_lock;
 	pthread_mutex_t load_lock;
 
@@ -65,6 +68,16 @@ struct wg_engine {
 	bool test_have_ephemeral;
 	uint8_t test_ephemeral[NOISE_PUBLIC_KEY_LEN];
 };
+
+/*
+ * engine->lock for the API calls.  The rwlock prefers readers, so that a
+ * callback may re-enter the engine for reading; a writer closes a gate that
+ * new outermost readers wait at, so set_device is not starved by traffic.
+ */
+void wg_engine_read_lock(struct wg_engine *engine);
+void wg_engine_read_unlock(struct wg_engine *engine);
+void wg_engine_write_lock(struct wg_engine *engine);
+void wg_engine_write_unlock(struct wg_engine *engine);
 
 uint64_t wg_engine_now(const struct wg_engine *engine);
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts);

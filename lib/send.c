@@ -258,12 +258,12 @@ WG_EXPORT void wg_engine_encrypt(wg_engine *engine, struct wg_packet *packets, s
 	uint64_t now;
 
 	wg_outbox_init(&ob, engine);
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
 	for (size_t i = 0; i < n; i++) {
 		encrypt_one(&ob, engine, &packets[i], now);
 		wg_outbox_flush(&ob, 2);
 	}
 	wg_outbox_flush(&ob, UINT32_MAX);
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_read_unlock(engine);
 }
