@@ -673,7 +673,8 @@ void wg_quick_config_free(wg_quick_config *quick);
  *
  * Threads: every wg_engine_* function except wg_engine_free() may be called
  * from several threads at once on the same engine.  Configuration
- * (wg_engine_set_device) excludes the data path while it runs; packets of
+ * (wg_engine_set_device) waits for the calls in progress and holds new ones
+ * back while it runs, so traffic cannot starve it; packets of
  * different peers never contend, packets of one peer only briefly (the
  * AEAD runs outside any lock).  Callbacks run on the calling thread, with no
  * per-peer lock held but with the engine's configuration lock held for
