@@ -369,11 +369,11 @@ char *wg_list_device_names(void);
  * handle also accepts NULL, meaning a temporary one in the caller's own
  * namespace.  These calls always use the kernel, never a UAPI socket.
  *
- * A configuration too large for one netlink message (more than ~100 peers or
- * ~1,000 allowed IPs) is applied in several; the kernel applies each message
- * on its own, so a failure after the first (out of memory, a concurrent
- * deletion) leaves the earlier part applied.  Everything that can be checked
- * beforehand is checked before the first message is sent.
+ * A configuration too large for one 32 KiB netlink message (more than about
+ * 150 peers or 800 allowed IPs) is applied in several; the kernel applies
+ * each on its own, so a failure after the first (out of memory, a
+ * concurrent deletion) leaves the earlier part applied.  Everything that can
+ * be checked beforehand is checked before the first message is sent.
  */
 
 typedef struct wg_netlink wg_netlink;
@@ -484,6 +484,21 @@ int wg_link_set_up(wg_netlink *nl, const char *name, bool up);
  * \return 0; -ENODEV; -EINVAL if the MTU is out of the link's range; -EPERM.
  */
 int wg_link_set_mtu(wg_netlink *nl, const char *name, uint32_t mtu);
+
+/**
+ * \brief Move a link to another network namespace (ip link set NAME netns NS).
+ *
+ * \param nl        handle of the namespace the link is in, or NULL.
+ * \param name      the link.
+ * \param netns_fd  the destination namespace.
+ * \return 0; -ENODEV; -EBADF or -EINVAL for a bad namespace; -EEXIST if
+ *         the destination has a link of that name; -EPERM.
+ *
+ * A WireGuard link keeps its UDP socket in the namespace where it was
+ * created: create it where the traffic should flow, then move it to where
+ * its users are (the pattern of wg(8)'s netns documentation).
+ */
+int wg_link_set_netns(wg_netlink *nl, const char *name, int netns_fd);
 
 /**
  * \brief Add an address to a link (ip address add ADDR/PREFIX dev NAME).
@@ -774,7 +789,8 @@ int wg_device_diff(wg_device **diff, const wg_device *from, const wg_device *to,
  *
  * Threads: every wg_engine_* function except wg_engine_free() may be called
  * from several threads at once on the same engine.  Configuration
- * (wg_engine_set_device) excludes the data path while it runs; packets of
+ * (wg_engine_set_device) waits for the calls in progress and holds new ones
+ * back while it runs, so traffic cannot starve it; packets of
  * different peers never contend, packets of one peer only briefly (the
  * AEAD runs outside any lock).  Callbacks run on the calling thread, with no
  * per-peer lock held but with the engine's configuration lock held for
@@ -782,10 +798,11 @@ int wg_device_diff(wg_device **diff, const wg_device *from, const wg_device *to,
  * wg_engine_tick() and wg_engine_get_device(), but not
  * wg_engine_set_device() or wg_engine_free() (that would deadlock).
  *
- * Memory: nothing is allocated per packet.  A peer allocates its staging
- * buffers (MAX_STAGED_PACKETS = 128 packets of up to the MTU) the first time
- * a packet must wait for a handshake; packets larger than the MTU cannot wait
- * and are dropped with WG_DROP_NO_ROOM.
+ * Memory: nothing is allocated per packet.  Packets that wait for a
+ * handshake are copied into an engine-wide pool of at most 4096 buffers of
+ * the MTU (grown in chunks on first need, then reused), at most 128 per
+ * peer; beyond that, or for packets larger than the MTU, the status is DROP
+ * with WG_DROP_QUEUE_FULL or WG_DROP_NO_ROOM.
  */
 
 typedef struct wg_engine wg_engine;
@@ -867,7 +884,8 @@ struct wg_engine_options {
 	void *ctx;			/* passed to every callback */
 	wg_engine_send_fn *send;	/* required */
 	wg_engine_event_fn *event;	/* may be NULL */
-	wg_log_fn *log;			/* may be NULL: use the process-wide one */
+	wg_log_fn *log;			/* every level, filter in it; NULL: the
+					 * process-wide callback (wg_set_log_callback) */
 	wg_engine_clock_fn *clock;	/* may be NULL: CLOCK_MONOTONIC */
 	wg_engine_realtime_fn *realtime; /* may be NULL: CLOCK_REALTIME */
 	uint32_t mtu;			/* padding limit; 0 = 1420 */
