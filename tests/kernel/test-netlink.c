@@ -480,6 +480,29 @@ static void test_split(void)
 		free(got);
 	}
 	CHECK(bad == 0);
+
+	/* An update-only peer split over messages stays update-only in each:
+	 * an unknown one is not created by a continuation. */
+	{
+		wg_device *upd = wg_device_new("wgt0"), *after = NULL;
+		wg_peer *u = wg_device_add_peer(upd);
+
+		u->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY;
+		rand_key(u->public_key);
+		for (int j = 0; j < 60; j++) {
+			wg_allowedip *a = wg_peer_add_allowedip(u);
+
+			a->family = AF_INET;
+			a->cidr = 32;
+			a->ip4.s_addr = htonl(0x0b000000 + (uint32_t)j);
+		}
+		wg_netlink_set_msg_size = 300;
+		CHECK(wg_set_device(upd) == 0);
+		CHECK(wg_get_device(&after, "wgt0") == 0);
+		CHECK(after && !find_peer(after, u->public_key));
+		wg_free_device(after);
+		wg_free_device(upd);
+	}
 	wg_netlink_set_msg_size = saved;
 	wg = sh_out("wg showconf wgt0");
 	CHECK(text_equal("wg showconf after split sets", wg, want));
