@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kutil.h"
@@ -419,6 +420,24 @@ static void reset_peers(const wg_device *dev)
 	wg_free_device(reset);
 }
 
+/* The probe for per-allowed-IP removal answers as the kernel version says. */
+static void test_probe(void)
+{
+	struct utsname u;
+	wg_netlink *nl = NULL;
+	int major = 0, minor = 0, family;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	CHECK(wg_netlink_open(&nl, -1) == 0);
+	if (!nl)
+		return;
+	family = nl_wg_family(nl, "probe");
+	CHECK(family > 0);
+	CHECK(kernel_probe_allowedip_flags(nl, (uint16_t)family) == (major > 6 || (major == 6 && minor >= 16)));
+	wg_netlink_close(nl);
+}
+
 /* Every message size from tiny to large splits somewhere else; the result must not change. */
 static void test_split(void)
 {
@@ -742,6 +761,7 @@ int main(void)
 	RUN(test_roundtrip);
 	RUN(test_from_wg);
 	RUN(test_updates);
+	RUN(test_probe);
 	RUN(test_remove_allowedip);
 	RUN(test_split);
 	RUN(test_errors);
