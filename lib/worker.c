@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Worker threads.  Each owns a TUN queue and a socket pair and moves a batch
+ * at a time: TUN -> encrypt -> sendmmsg, and recvmmsg -> decrypt -> TUN.  The
+ * kernel steers a flow to one TUN queue and a peer's datagrams to one socket
+ * (SO_REUSEPORT hashes the 4-tuple), so each peer's packets stay in order
+ * while different flows and peers run in parallel.
+ */
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "tunnel.h"
+#include "util.h"
+
+/* Room for the largest IP packet or UDP datagram with the engine's head- and
+ * tailroom: an MTU raised after start must not truncate packets.  The arena
+ * is mapped lazily, so only the pages that packets touch cost memory. */
+#define SLOT_SIZE (65536 + 128)
+
+static uint8_t *slot(struct wg_worker *w, size_t i)
+{
+	return w->arena + i * SLOT_SIZE;
+}
+
+static int tun_wfd(struct wg_worker *w)
+{
+	return w->tun_rfd >= 0 ? w->tun_rfd : w->tunnel->tun_fds[0];
+}
+
+static void tun_gone(struct wg_worker *w, int err)
+{
+	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->tun_rfd, NULL);
+	wg_tunnel_fail(w->tunnel, "the interface is gone", err);
+}
+
+static void from_tun(struct wg_worker *w)
+{
+	struct wg_tunnel *t = w->tunnel;
+	size_t n;
+
+	for (n = 0; n < WG_BATCH; n++) {
+		struct wg_packet *p = &w->pkts[n];
+		ssize_t r;
+
+		p->buf = slot(w, n);
+		p->size = SLOT_SIZE;
+		p->offset = WG_PACKET_HEADROOM;
+		do
+			r = read(w->tun_rfd, p->buf + WG_PACKET_HEADROOM,
+				 SLOT_SIZE - WG_PACKET_HEADROOM - WG_PACKET_TAILROOM);
+		while (r < 0 && errno == EINTR);
+		if (r <= 0) {
+			if (r < 0 && (errno == EBADFD || errno == ENXIO))
+				tun_gone(w, errno);
+			else if (r < 0 && errno != EAGAIN)
+				wg_log(WG_LOG_DEBUG, "%s: TUN read: %s", t->name, strerror(errno));
+			break;
+		}
+		p->len = (uint32_t)r;
+		p->status = 0;
+		p->reason = 0;
+	}
+	if (!n)
+		return;
+	wg_engine_encrypt(t->engine, w->pkts, n);
+	wg_udp_send(&t->udp, w->index, w->pkts, n, true);
+}
+
+static void from_udp(struct wg_worker *w, int fd)
+{
+	struct wg_tunnel *t = w->tunnel;
+	int n, wfd = tun_wfd(w);
+
+	for (size_t i = 0; i < WG_BATCH; i++) {
+		w->pkts[i].buf = slot(w, i);
+		w->pkts[i].size = SLOT_SIZE;
+	}
+	n = wg_udp_recv(fd, w->pkts, WG_BATCH);
+	if (n <= 0) {
+		if (n < 0)
+			wg_log(WG_LOG_DEBUG, "%s: UDP receive: %s", t->name, strerror(-n));
+		return;
+	}
+	wg_engine_decrypt(t->engine, w->pkts, (size_t)n);
+	for (int i = 0; i < n; i++) {
+		const struct wg_packet *p = &w->pkts[i];
+
+		if (p->status != WG_PACKET_DELIVER)
+			continue;
+		if (write(wfd, p->buf + p->offset, p->len) < 0 && errno == EBADFD) {
+			wg_tunnel_fail(t, "the interface is gone", errno);
+			return;
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct wg_worker *w = arg;
+	struct wg_tunnel *t = w->tunnel;
+	struct epoll_event ev[8];
+
+	for (;;) {
+		int n = epoll_wait(w->epfd, ev, ARRAY_SIZE(ev), -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			wg_tunnel_fail(t, "epoll_wait failed", errno);
+			return NULL;
+		}
+		for (int i = 0; i < n; i++)
+			if (ev[i].data.fd == t->workers_stop_efd)
+				return NULL;
+		for (int i = 0; i < n; i++) {
+			int fd = ev[i].data.fd;
+
+			if (fd != w->tun_rfd)
+				from_udp(w, fd);
+			else if (ev[i].events & (EPOLLERR | EPOLLHUP))
+				tun_gone(w, EBADFD);
+			else
+				from_tun(w);
+		}
+	}
+}
+
+static int watch(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return wg_error(errno, "epoll_ctl: %s", strerror(errno));
+	return 0;
+}
+
+int wg_worker_start(struct wg_worker *w)
+{
+	struct wg_tunnel *t = w->tunnel;
+	int ret;
+
+	if (!w->arena) {
+		w->arena = mmap(NULL, (size_t)SLOT_SIZE * WG_BATCH, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (w->arena == MAP_FAILED) {
+			w->arena = NULL;
+			return wg_error(ENOMEM, "out of memory for packet buffers");
+		}
+	}
+	/* A fresh epoll set each start: a rebind replaced the sockets. */
+	if (w->epfd >= 0)
+		close(w->epfd);
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epfd < 0)
+		return wg_error(errno, "epoll_create1: %s", strerror(errno));
+	ret = watch(w->epfd, t->workers_stop_efd);
+	if (!ret)
+		ret = watch(w->epfd, __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE) ? -1 : w->tun_rfd);
+	if (!ret)
+		ret = watch(w->epfd, t->udp.fd4[w->index]);
+	if (!ret)
+		ret = watch(w->epfd, t->udp.fd6[w->index]);
+	if (ret)
+		return ret;
+	ret = pthread_create(&w->thread, NULL, worker_main, w);
+	if (ret)
+		return wg_error(ret, "pthread_create: %s", strerror(ret));
+	w->running = true;
+	return 0;
+}
+
+void wg_worker_join(struct wg_worker *w)
+{
+	if (w->running)
+		pthread_join(w->thread, NULL);
+	w->running = false;
+}
+
+void wg_worker_free(struct wg_worker *w)
+{
+	if (w->epfd >= 0)
+		close(w->epfd);
+	w->epfd = -1;
+	if (w->arena)
+		munmap(w->arena, (size_t)SLOT_SIZE * WG_BATCH);
+	w->arena = NULL;
+}
