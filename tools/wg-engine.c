@@ -44,8 +44,7 @@ static void log_stderr(int level, const char *msg, void *ctx)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y/%m/%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s: (%s) %s %s\n", names[level >= 1 && level <= 3 ? level : 0], ifname,
-		when, msg);
+	fprintf(stderr, "%s: %s %s\n", names[level >= 1 && level <= 3 ? level : 0], when, msg);
 }
 
 /* wireguard-go's LOG_LEVEL values; "info" is ours. */
