@@ -128,3 +128,7 @@ handshake_done() {	# NS IFACE: every peer has a handshake time
 endpoint_has() {	# NS IFACE TEXT: a peer's endpoint contains TEXT
 	ip netns exec "$1" wg show "$2" endpoints | grep -qF "$3"
 }
+
+exited() {	# PID: gone, or a zombie waiting for us
+	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
+}
