@@ -1,7 +1,8 @@
 #!/bin/sh
 # UAPI conformance: a wg-engine and a wireguard-go configured identically
 # with wg setconf / wg syncconf read back identically, through wg(8) and
-# through the C API (wg_get_device over the UAPI client).
+# through the C API (wg_get_device over the UAPI client).  Peers are compared
+# as a set (canon.py): wireguard-go lists them in random order.
 . "$(dirname "$0")/lib.sh"
 command -v wireguard-go >/dev/null || skip "wireguard-go not installed (tools/install-deps.sh)"
 READ_DEVICE=${READ_DEVICE:?}
@@ -50,10 +51,8 @@ AllowedIPs = 172.16.0.0/12, 10.1.0.1/32
 CONF
 
 same() {	# WHAT: the output of a command is identical for both devices
-	inA $1 $E >"$TMP/e.out" 2>&1
-	inB $1 $G >"$TMP/g.out" 2>&1
-	sed -i "s/$E/IFACE/g" "$TMP/e.out"
-	sed -i "s/$G/IFACE/g" "$TMP/g.out"
+	inA $1 $E 2>&1 | sed "s/$E/IFACE/g" | "$PYTHON" "$HERE/canon.py" >"$TMP/e.out"
+	inB $1 $G 2>&1 | sed "s/$G/IFACE/g" | "$PYTHON" "$HERE/canon.py" >"$TMP/g.out"
 	diff -u "$TMP/g.out" "$TMP/e.out" && [ -s "$TMP/e.out" ]
 }
 
