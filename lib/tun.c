@@ -12,7 +12,7 @@
 #include "tunnel.h"
 #include "util.h"
 
-static int open_queue(const char *name, bool multi, char actual[IFNAMSIZ])
+static int open_queue(const char *name, bool multi, bool vnet, char actual[IFNAMSIZ])
 {
 	struct ifreq ifr = { 0 };
 	int fd, err;
@@ -22,7 +22,7 @@ static int open_queue(const char *name, bool multi, char actual[IFNAMSIZ])
 		err = errno;
 		return wg_error(err, "/dev/net/tun: %s", strerror(err));
 	}
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (multi ? IFF_MULTI_QUEUE : 0);
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (multi ? IFF_MULTI_QUEUE : 0) | (vnet ? IFF_VNET_HDR : 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		err = errno;
@@ -40,7 +40,8 @@ static int open_queue(const char *name, bool multi, char actual[IFNAMSIZ])
 	return fd;
 }
 
-int wg_tun_open(const char *name, unsigned queues, int *fds, char actual[IFNAMSIZ], bool *created)
+int wg_tun_open(const char *name, unsigned queues, bool vnet, int *fds, char actual[IFNAMSIZ],
+		bool *created)
 {
 	unsigned i;
 	int fd;
@@ -50,7 +51,7 @@ int wg_tun_open(const char *name, unsigned queues, int *fds, char actual[IFNAMSI
 	*created = !strchr(name, '%') ? if_nametoindex(name) == 0 : true;
 	for (i = 0; i < queues; i++) {
 		/* Later queues attach to the first's interface by its real name. */
-		fd = open_queue(i ? actual : name, queues > 1, actual);
+		fd = open_queue(i ? actual : name, queues > 1, vnet, actual);
 		if (fd < 0)
 			goto err;
 		fds[i] = fd;
@@ -62,7 +63,19 @@ err:
 	return fd;
 }
 
-int wg_tun_attach(int fd, char actual[IFNAMSIZ])
+bool wg_tun_enable_offload(const int *fds, unsigned n)
+{
+	/* TSO: the stack hands us up to 64 KiB of one TCP flow per read, with
+	 * the checksum left to us; worker.c cuts it up (offload.c). */
+	unsigned offload = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+
+	for (unsigned i = 0; i < n; i++)
+		if (ioctl(fds[i], TUNSETOFFLOAD, offload) < 0)
+			return false;
+	return true;
+}
+
+int wg_tun_attach(int fd, bool *vnet, char actual[IFNAMSIZ])
 {
 	struct ifreq ifr = { 0 };
 	int err;
@@ -74,6 +87,7 @@ int wg_tun_attach(int fd, char actual[IFNAMSIZ])
 	}
 	if ((ifr.ifr_flags & (IFF_TUN | IFF_TAP | IFF_NO_PI)) != (IFF_TUN | IFF_NO_PI))
 		return wg_error(EINVAL, "%s: the TUN fd needs IFF_TUN | IFF_NO_PI", ifr.ifr_name);
+	*vnet = ifr.ifr_flags & IFF_VNET_HDR;
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		return wg_error(errno, "fcntl: %s", strerror(errno));
 	memcpy(actual, ifr.ifr_name, IFNAMSIZ);

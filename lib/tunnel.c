@@ -84,7 +84,7 @@ static int rebind(struct wg_tunnel *t, uint16_t port)
 	int ret;
 
 	pause_workers(t);
-	ret = wg_udp_open(&fresh, t->nworkers, port, t->udp.fwmark);
+	ret = wg_udp_open(&fresh, t->nworkers, port, t->udp.fwmark, t->udp.offload);
 	if (ret == 0) {
 		pthread_rwlock_wrlock(&t->udp_lock);
 		old = t->udp;
@@ -180,17 +180,20 @@ static int open_tun(struct wg_tunnel *t, const struct wg_tunnel_options *o)
 	int ret;
 
 	if (!o->ifname) {
-		ret = wg_tun_attach(o->tun_fd, t->name);
+		ret = wg_tun_attach(o->tun_fd, &t->vnet, t->name);
 		if (ret < 0)
 			return ret;
 		t->tun_fds[0] = o->tun_fd;
 		t->ntun = 1;
 		return wg_tun_get_mtu(t->name, &t->mtu);
 	}
-	ret = wg_tun_open(o->ifname, t->nworkers, t->tun_fds, t->name, &created);
+	t->vnet = !(o->flags & WG_TUNNEL_NO_OFFLOAD);
+	ret = wg_tun_open(o->ifname, t->nworkers, t->vnet, t->tun_fds, t->name, &created);
 	if (ret < 0)
 		return ret;
 	t->ntun = t->nworkers;
+	if (t->vnet && !wg_tun_enable_offload(t->tun_fds, t->ntun))
+		wg_log(WG_LOG_INFO, "%s: the kernel refused TUN offloads", t->name);
 	if (created) {
 		t->mtu = o->mtu ? o->mtu : DEFAULT_MTU;
 		return wg_tun_set_mtu(t->name, t->mtu);
@@ -247,7 +250,8 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	ret = wg_engine_new(&t->engine, &eo);
 	if (ret < 0)
 		goto err;
-	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark);
+	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,
+			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
 		goto err;
 
@@ -279,8 +283,9 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 		if (ret < 0)
 			goto err;
 	}
-	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u worker(s), MTU %u", t->name, t->udp.port,
-	       t->nworkers, t->mtu);
+	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u worker(s), MTU %u, offloads:%s%s%s", t->name,
+	       t->udp.port, t->nworkers, t->mtu, t->vnet ? " TUN-TSO/GRO" : "",
+	       t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	*tunnel = t;
 	return 0;
 err:

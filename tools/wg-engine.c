@@ -30,7 +30,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: wg-engine [-f/--foreground] INTERFACE-NAME\n"
 		   "Environment: WG_PROCESS_FOREGROUND=1, LOG_LEVEL=error|verbose|debug|silent,\n"
-		   "             WG_ENGINE_THREADS=N (worker threads; default one per CPU)\n");
+		   "             WG_ENGINE_THREADS=N (worker threads; default one per CPU),\n"
+		   "             WG_ENGINE_NO_OFFLOAD=1 (no TUN TSO/GRO, no UDP GSO/GRO)\n");
 }
 
 static void log_stderr(int level, const char *msg, void *ctx)
@@ -78,8 +79,12 @@ static int run(int ready_fd, bool keep_stderr)
 	sigset_t mask;
 	int ret, status;
 
+	const char *no_offload = getenv("WG_ENGINE_NO_OFFLOAD");
+
 	if (threads)
 		opts.threads = (uint32_t)strtoul(threads, NULL, 10);
+	if (no_offload && !strcmp(no_offload, "1"))
+		opts.flags |= WG_TUNNEL_NO_OFFLOAD;
 	/* Block the signals in every thread (workers inherit the mask) and
 	 * take them through a signalfd in the main loop. */
 	sigemptyset(&mask);
