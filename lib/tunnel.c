@@ -248,6 +248,11 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	eo.event = engine_event;
 	eo.mtu = t->mtu;
 	ret = wg_engine_new(&t->engine, &eo);
+	if (ret == -EINVAL) {
+		/* An MTU outside the engine's range: let it pad by its default. */
+		eo.mtu = 0;
+		ret = wg_engine_new(&t->engine, &eo);
+	}
 	if (ret < 0)
 		goto err;
 	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,

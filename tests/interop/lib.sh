@@ -75,8 +75,8 @@ wait_for() {
 	return 1
 }
 
-# start_daemon NS IMPL IFACE: run wg-engine or wireguard-go in the
-# foreground (so we know its pid) and wait for its UAPI socket.
+# start_daemon NS IMPL IFACE [VAR=VALUE]: run wg-engine or wireguard-go in
+# the foreground (so we know its pid) and wait for its UAPI socket.
 start_daemon() {
 	ns=$1 impl=$2 iface=$3
 	case $impl in
@@ -84,7 +84,7 @@ start_daemon() {
 	wggo) cmd=wireguard-go ;;
 	esac
 	IFACES="$IFACES $iface"
-	LOG_LEVEL=${LOG_LEVEL:-error} ip netns exec "$ns" "$cmd" -f "$iface" >"$TMP/$iface.log" 2>&1 &
+	LOG_LEVEL=${LOG_LEVEL:-error} ip netns exec "$ns" env ${4:-} "$cmd" -f "$iface" >"$TMP/$iface.log" 2>&1 &
 	PIDS="$PIDS $!"
 	eval "PID_$iface=$!"
 	wait_for 10 test -S "/var/run/wireguard/$iface.sock" || { echo "$impl did not start:"; cat "$TMP/$iface.log"; return 1; }
