@@ -50,10 +50,17 @@ PublicKey = $(cat "$TMP/p3.pub")
 AllowedIPs = 172.16.0.0/12, 10.1.0.1/32
 CONF
 
+# Counters and handshake times are state, not configuration, and move on
+# their own (persistent keepalives start handshakes): left out.
 same() {	# WHAT: the output of a command is identical for both devices
-	inA $1 $E 2>&1 | sed "s/$E/IFACE/g" | "$PYTHON" "$HERE/canon.py" >"$TMP/e.out"
-	inB $1 $G 2>&1 | sed "s/$G/IFACE/g" | "$PYTHON" "$HERE/canon.py" >"$TMP/g.out"
+	inA $1 $E 2>&1 | sed "s/$E/IFACE/g" | no_state | "$PYTHON" "$HERE/canon.py" >"$TMP/e.out"
+	inB $1 $G 2>&1 | sed "s/$G/IFACE/g" | no_state | "$PYTHON" "$HERE/canon.py" >"$TMP/g.out"
 	diff -u "$TMP/g.out" "$TMP/e.out" && [ -s "$TMP/e.out" ]
+}
+
+no_state() {	# dump: handshake, rx, tx columns of peer lines; read-device: stats lines
+	awk -F '\t' 'BEGIN { OFS = "\t" } NF == 8 { $5 = $6 = $7 = "-" } { print }' |
+		grep -Ev '^  (rx|handshake) '
 }
 
 for step in "setconf one" "syncconf two" "setconf one" "setconf two"; do

@@ -2,6 +2,7 @@
 # veth pair; every name carries the test's pid so that tests run in parallel;
 # everything is removed on exit, even on failure.  Traffic stays inside.
 set -u
+umask 077	# private keys in files
 WG_ENGINE=${WG_ENGINE:?set WG_ENGINE to the wg-engine binary}
 PYTHON=${PYTHON:-python3}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -65,14 +66,14 @@ setup_underlay() {
 	ip -n "$B" link set "vb$$" up
 }
 
-# wait_for SECONDS COMMAND...: poll until it succeeds.
+# wait_for SECONDS COMMAND...: poll until it succeeds, for that long at most.
 wait_for() {
-	limit=$(($1 * 50)); shift
-	for _ in $(seq "$limit"); do
+	deadline=$(($(date +%s) + $1)); shift
+	while :; do
 		"$@" 2>/dev/null && return 0
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
 		sleep 0.02
 	done
-	return 1
 }
 
 # start_daemon NS IMPL IFACE [VAR=VALUE]: run wg-engine or wireguard-go in
