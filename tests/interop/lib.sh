@@ -34,17 +34,24 @@ TMP=$(mktemp -d)
 PIDS=""
 IFACES=""			# names whose UAPI sockets we may leave behind
 cleanup() {
+	status=$?
 	for pid in $PIDS; do kill "$pid" 2>/dev/null; done
 	for pid in $PIDS; do
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+		for _ in $(seq 100); do exited "$pid" && break; sleep 0.02; done
 		kill -9 "$pid" 2>/dev/null
 	done
+	# Sanitizer builds: the daemons' reports count as failures.
+	if grep -l -E 'Sanitizer|runtime error' "$TMP"/*.log 2>/dev/null; then
+		cat "$TMP"/*.log
+		status=1
+	fi
 	ip netns pids "$A" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns pids "$B" 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
 	for i in $IFACES; do rm -f "/var/run/wireguard/$i.sock"; done
 	rm -rf "$TMP"
+	exit $status
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
