@@ -839,7 +839,9 @@ struct wg_tunnel_options {
 	 * IFF_NO_PI) that the tunnel takes over and closes when freed. */
 	int tun_fd;
 	uint32_t flags;			/* enum wg_tunnel_flags */
-	uint32_t threads;		/* worker threads; 0 = one per online CPU */
+	/* Lanes: a TUN queue and a UDP socket pair each, served by two
+	 * threads (one per direction); 0 = one per two online CPUs. */
+	uint32_t threads;
 	uint16_t listen_port;		/* UDP port; 0 = random */
 	uint32_t fwmark;		/* SO_MARK of the UDP sockets; 0 = none */
 	uint32_t mtu;			/* of a created interface; 0 = 1420 */

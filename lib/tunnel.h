@@ -74,11 +74,15 @@ struct wg_gro {
  * fills g with one write's worth; returns how many packets it took. */
 size_t wg_gro_group(struct wg_packet *pkts, size_t n, struct wg_gro *g);
 
-/* worker.c */
+/* worker.c: lane `index` (a TUN queue and a socket pair) has two workers:
+ * one reads the TUN queue and sends, the other receives and writes the TUN,
+ * so that a busy direction never delays the other (e.g. TCP's ACKs). */
 struct wg_worker {
 	struct wg_tunnel *tunnel;
 	unsigned index;
-	int tun_rfd;		/* this worker's TUN queue, or -1 */
+	bool tun_side;		/* reads the TUN; else reads the sockets */
+	int tun_rfd;		/* TUN queue to read, or -1 */
+	int tun_wfd;		/* TUN queue to write decrypted packets to */
 	int epfd;
 	pthread_t thread;
 	bool running;
@@ -104,7 +108,8 @@ struct wg_tunnel {
 	int tun_fds[WG_TUNNEL_MAX_THREADS];
 	unsigned ntun;
 	bool vnet;		/* TUN reads and writes carry a virtio_net_hdr */
-	unsigned nworkers;
+	unsigned nworkers;	/* lanes */
+	unsigned nthreads;	/* workers: two per lane */
 	struct wg_worker *workers;
 
 	/* Senders outside the workers (the engine's send callback) read the

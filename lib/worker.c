@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Worker threads.  Each owns a TUN queue and a socket pair and moves a batch
- * at a time: TUN -> encrypt -> sendmmsg, and recvmmsg -> decrypt -> TUN.  The
+ * Worker threads.  Each lane has a TUN queue and a socket pair, and two
+ * workers that move a batch at a time: TUN -> encrypt -> sendmmsg, and
+ * recvmmsg -> decrypt -> TUN.  The
  * kernel steers a flow to one TUN queue and a peer's datagrams to one socket
  * (SO_REUSEPORT hashes the 4-tuple), so each peer's packets stay in order
  * while different flows and peers run in parallel.
@@ -25,11 +26,6 @@
 static uint8_t *slot(struct wg_worker *w, size_t i)
 {
 	return w->arena + i * SLOT_SIZE;
-}
-
-static int tun_wfd(struct wg_worker *w)
-{
-	return w->tun_rfd >= 0 ? w->tun_rfd : w->tunnel->tun_fds[0];
 }
 
 static void tun_gone(struct wg_worker *w, int err)
@@ -117,7 +113,7 @@ static void from_tun(struct wg_worker *w)
 static void to_tun(struct wg_worker *w, size_t n)
 {
 	struct wg_tunnel *t = w->tunnel;
-	int fd = tun_wfd(w);
+	int fd = w->tun_wfd;
 	struct wg_gro gro;
 	ssize_t r;
 
@@ -225,12 +221,15 @@ int wg_worker_start(struct wg_worker *w)
 	if (w->epfd < 0)
 		return wg_error(errno, "epoll_create1: %s", strerror(errno));
 	ret = watch(w->epfd, t->workers_stop_efd);
-	if (!ret)
-		ret = watch(w->epfd, __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE) ? -1 : w->tun_rfd);
-	if (!ret)
-		ret = watch(w->epfd, t->udp.fd4[w->index]);
-	if (!ret)
-		ret = watch(w->epfd, t->udp.fd6[w->index]);
+	if (w->tun_side) {
+		if (!ret && !__atomic_load_n(&t->dead, __ATOMIC_ACQUIRE))
+			ret = watch(w->epfd, w->tun_rfd);
+	} else {
+		if (!ret)
+			ret = watch(w->epfd, t->udp.fd4[w->index]);
+		if (!ret)
+			ret = watch(w->epfd, t->udp.fd6[w->index]);
+	}
 	if (ret)
 		return ret;
 	ret = pthread_create(&w->thread, NULL, worker_main, w);

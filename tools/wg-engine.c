@@ -30,7 +30,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: wg-engine [-f/--foreground] INTERFACE-NAME\n"
 		   "Environment: WG_PROCESS_FOREGROUND=1, LOG_LEVEL=error|verbose|debug|silent,\n"
-		   "             WG_ENGINE_THREADS=N (worker threads; default one per CPU),\n"
+		   "             WG_ENGINE_THREADS=N (lanes of two threads; default CPUs/2),\n"
 		   "             WG_ENGINE_NO_OFFLOAD=1 (no TUN TSO/GRO, no UDP GSO/GRO)\n");
 }
 
