@@ -6,9 +6,17 @@
 #
 #   bench/throughput.sh [WG_ENGINE [SECONDS]]     (default build/tools/wg-engine, 5)
 #
-# Other implementations join the table when on PATH or named by env:
+# Columns: Gbit/s (iperf3's received rate), CPU s/GB (both daemons' CPU time
+# per GB received), then both as ratios to Debian's wireguard-go and, when
+# present, to a modern wireguard-go (x: throughput ratio, higher is better;
+# CPU x: CPU per GB ratio, lower is better).
+#
+# ROUNDS=N (default 2): each implementation runs N times, alternating; the
+# table shows each one's best.
+# Other implementations join the table when named by env:
 # WIREGUARD_GO_MODERN=/path/to/wireguard-go (a recent build), BORINGTUN=boringtun-cli.
 set -u
+umask 077
 cd "$(dirname "$0")/.."
 WG_ENGINE=$(realpath "${1:-build/tools/wg-engine}")
 DUR=${2:-5}
@@ -22,7 +30,7 @@ cleanup() {
 	ip netns pids $A 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns pids $B 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null
-	rm -f /var/run/wireguard/bt?$$.sock
+	rm -f /var/run/wireguard/bt??$$.sock
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -58,45 +66,71 @@ print(f"{name}\t{streams}\t{gbits:.2f}\t{cpu / gb if t0 else 0:.2f}\t{r['bytes']
 PY
 }
 
-# tunnel NAME CMD: both daemons, configured with wg(8), then the two runs
+# tunnel N NAME CMD: both daemons of implementation N, configured with wg(8);
+# inner addresses 10.77.N.1/.2.  All stay up; the rounds below alternate.
 tunnel() {
-	name=$1 cmd=$2 ia=bta$$ ib=btb$$
-	ip netns exec $A $cmd -f $ia >$TMP/$name.a.log 2>&1 & pa=$!
-	ip netns exec $B $cmd -f $ib >$TMP/$name.b.log 2>&1 & pb=$!
+	n=$1 name=$2 cmd=$3 ia=bt${1}a$$ ib=bt${1}b$$
+	ip netns exec $A $cmd -f $ia >$TMP/$n.a.log 2>&1 & pa=$!
+	ip netns exec $B $cmd -f $ib >$TMP/$n.b.log 2>&1 & pb=$!
 	PIDS="$PIDS $pa $pb"
 	for _ in $(seq 250); do [ -S /var/run/wireguard/$ia.sock ] && [ -S /var/run/wireguard/$ib.sock ] && break; sleep 0.02; done
-	ip netns exec $A wg set $ia private-key $TMP/a listen-port 51900 \
-		peer $(wg pubkey <$TMP/b) endpoint 192.168.242.2:51901 allowed-ips 10.77.0.2/32
-	ip netns exec $B wg set $ib private-key $TMP/b listen-port 51901 \
-		peer $(wg pubkey <$TMP/a) allowed-ips 10.77.0.1/32
-	ip -n $A addr add 10.77.0.1/24 dev $ia && ip -n $A link set $ia up
-	ip -n $B addr add 10.77.0.2/24 dev $ib && ip -n $B link set $ib up
-	for _ in $(seq 50); do ip netns exec $A ping -c1 -W1 -q 10.77.0.2 >/dev/null && break; done
-	iperf "$name" 10.77.0.2 1 $pa $pb
-	iperf "$name" 10.77.0.2 4 $pa $pb
-	kill $pa $pb; wait $pa $pb 2>/dev/null
+	ip netns exec $A wg set $ia private-key $TMP/a listen-port $((51900 + 2 * n)) \
+		peer $(wg pubkey <$TMP/b) endpoint 192.168.242.2:$((51901 + 2 * n)) allowed-ips 10.77.$n.2/32
+	ip netns exec $B wg set $ib private-key $TMP/b listen-port $((51901 + 2 * n)) \
+		peer $(wg pubkey <$TMP/a) allowed-ips 10.77.$n.1/32
+	ip -n $A addr add 10.77.$n.1/24 dev $ia && ip -n $A link set $ia up
+	ip -n $B addr add 10.77.$n.2/24 dev $ib && ip -n $B link set $ib up
+	for _ in $(seq 50); do ip netns exec $A ping -c1 -W1 -q 10.77.$n.2 >/dev/null && break; done
+	echo "$n	$name	$pa $pb" >>$TMP/tunnels
 }
 
-iperf "veth (no tunnel)" 192.168.242.2 1
-tunnel "wireguard-go $(wireguard-go --version | sed -n 's/^wireguard-go //p')" wireguard-go
-[ -n "${WIREGUARD_GO_MODERN:-}" ] && tunnel "wireguard-go (modern)" "$WIREGUARD_GO_MODERN"
-[ -n "${BORINGTUN:-}" ] && tunnel "boringtun" "$BORINGTUN --disable-drop-privileges"
-tunnel "wg-engine" "$WG_ENGINE"
+: >$TMP/tunnels
+tunnel 1 "wireguard-go $(wireguard-go --version | sed -n 's/^wireguard-go //p')" wireguard-go
+[ -n "${WIREGUARD_GO_MODERN:-}" ] && tunnel 2 "wireguard-go (modern)" "$WIREGUARD_GO_MODERN"
+[ -n "${BORINGTUN:-}" ] && tunnel 3 "boringtun" "$BORINGTUN --disable-drop-privileges"
+tunnel 4 "wg-engine" "$WG_ENGINE"
+
+# Rounds alternate the implementations, so that load from elsewhere on the
+# machine falls on all of them alike; the table keeps each one's best round.
+for round in $(seq "${ROUNDS:-2}"); do
+	iperf "veth (no tunnel)" 192.168.242.2 1
+	while IFS='	' read -r n name pids; do
+		iperf "$name" 10.77.$n.2 1 $pids
+		iperf "$name" 10.77.$n.2 4 $pids
+	done <$TMP/tunnels
+done
 
 python3 - $TMP/rows <<'PY'
 import sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-base = {r[1]: r for r in rows if r[0].startswith("wireguard-go v")}
-print(f"{'implementation':28} {'streams':>7} {'Gbit/s':>8} {'CPU s/GB':>9} {'x wg-go':>8} {'CPU/GB vs wg-go':>16}")
+best = {}
+for l in open(sys.argv[1]):
+    r = l.rstrip("\n").split("\t")
+    key = (r[0], r[1])
+    score = float(r[2]) if r[2] != "failed" else -1
+    if key not in best or score > best[key][0]:
+        best[key] = (score, r)
+rows = [v[1] for v in best.values()]
+
+def ratio(r, base_name, col):
+    b = best.get((base_name, r[1]))
+    if not b or "failed" in (r[2], b[1][2]) or "-" in (r[col], b[1][col]):
+        return "-"
+    x, y = float(r[col]), float(b[1][col])
+    return f"{x / y:.2f}" if x > 0 and y > 0 else "-"
+
+debian = next((k[0] for k in best if k[0].startswith("wireguard-go v")), "")
+modern = "wireguard-go (modern)"
+cols = [("Gbit/s", 2, None), ("CPU s/GB", 3, None), ("x Debian", 2, debian),
+        ("CPU x Debian", 3, debian)]
+if any(k[0] == modern for k in best):
+    cols += [("x modern", 2, modern), ("CPU x modern", 3, modern)]
+print(f"{'implementation':28} {'streams':>7} " + " ".join(f"{c[0]:>{max(9, len(c[0]))}}" for c in cols))
 for r in rows:
-    name, streams, gbits, cpu = r[:4]
-    b = base.get(streams)
-    ratio = cpu_ratio = "-"
-    if b and gbits != "failed" and b[2] != "failed":
-        ratio = f"{float(gbits) / float(b[2]):.2f}"
-        if b[3] != "-" and cpu != "-" and float(b[3]) > 0 and float(cpu) > 0:
-            cpu_ratio = f"{float(cpu) / float(b[3]):.2f}"
-    if cpu in ("-", "0.00"):
-        cpu = "-"
-    print(f"{name:28} {streams:>7} {gbits:>8} {cpu:>9} {ratio:>8} {cpu_ratio:>16}")
+    if r[3] in ("0.00", "-"):
+        r[3] = "-"
+    cells = []
+    for title, col, base in cols:
+        v = r[col] if base is None else ratio(r, base, col)
+        cells.append(f"{v:>{max(9, len(title))}}")
+    print(f"{r[0]:28} {r[1]:>7} " + " ".join(cells))
 PY
