@@ -82,6 +82,27 @@ tunnel() {
 	ip -n $B addr add 10.77.$n.2/24 dev $ib && ip -n $B link set $ib up
 	for _ in $(seq 50); do ip netns exec $A ping -c1 -W1 -q 10.77.$n.2 >/dev/null && break; done
 	echo "$n	$name	$pa $pb" >>$TMP/tunnels
+	handshakes "$n" "$name" "$ia" "$ib"
+}
+
+rtt() {	# ADDR: one ping's round trip in ms
+	ip netns exec $A ping -c1 -W2 "$1" | sed -n 's/.*time=\([0-9.]*\).*/\1/p'
+}
+
+# handshakes N NAME IA IB: the first ping's extra time when it must wait for a
+# handshake: peers removed and re-added on both sides (fresh sessions), then
+# one ping, against the median of pings once the session is up.  5 samples.
+handshakes() {
+	for _ in 1 2 3 4 5; do
+		ip netns exec $A wg set $3 peer $(wg pubkey <$TMP/b) remove
+		ip netns exec $B wg set $4 peer $(wg pubkey <$TMP/a) remove
+		ip netns exec $B wg set $4 peer $(wg pubkey <$TMP/a) allowed-ips 10.77.$1.1/32
+		ip netns exec $A wg set $3 peer $(wg pubkey <$TMP/b) \
+			endpoint 192.168.242.2:$((51901 + 2 * $1)) allowed-ips 10.77.$1.2/32
+		first=$(rtt 10.77.$1.2)
+		steady=$(for _ in 1 2 3; do rtt 10.77.$1.2; done | sort -n | sed -n 2p)
+		echo "$2	${first:-0}	${steady:-0}" >>$TMP/handshakes
+	done
 }
 
 : >$TMP/tunnels
@@ -133,4 +154,18 @@ for r in rows:
         v = r[col] if base is None else ratio(r, base, col)
         cells.append(f"{v:>{max(9, len(title))}}")
     print(f"{r[0]:28} {r[1]:>7} " + " ".join(cells))
+PY
+
+python3 - $TMP/handshakes <<'PY'
+import statistics, sys
+added = {}
+for l in open(sys.argv[1]):
+    name, first, steady = l.rstrip("\n").split("\t")
+    added.setdefault(name, []).append(float(first) - float(steady))
+print()
+print(f"{'implementation':28} {'handshake ms (median of 5: first ping - steady ping)':>52} {'x Debian':>9}")
+base = next((statistics.median(v) for k, v in added.items() if k.startswith("wireguard-go v")), 0)
+for name, v in added.items():
+    m = statistics.median(v)
+    print(f"{name:28} {m:52.2f} {m / base if base > 0 else 0:9.2f}")
 PY
