@@ -71,7 +71,11 @@ static char *sorted_aips(const wg_peer *peer)
 	if (!out)
 		abort();
 	for (i = 0; i < n; i++) {
-		o += sprintf(o, "%s\n", lines[i]);
+		size_t l = strlen(lines[i]);
+
+		memcpy(o, lines[i], l);
+		o[l] = '\n';
+		o += l + 1;
 		free(lines[i]);
 	}
 	*o = '\0';
