@@ -6,7 +6,8 @@ packages="
 	build-essential meson ninja-build pkg-config
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
 	python3 python3-cffi python3-cryptography python3-pytest abigail-tools
-	wireguard-tools wireguard-go iproute2 iputils-ping
+	wireguard-tools iproute2 iputils-ping
+	wireguard-go iperf3
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
 "
