@@ -5,7 +5,8 @@ set -eu
 packages="
 	build-essential meson ninja-build pkg-config
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
-	python3 python3-cffi python3-cryptography python3-pytest
+	python3 python3-dev python3-cffi python3-cryptography python3-pytest
+	python3-setuptools python3-wheel python3-pip
 	wireguard-tools iproute2 iputils-ping
 "
 missing=""
@@ -20,6 +21,7 @@ if [ -n "$missing" ]; then
 fi
 # The test scripts run under whichever python3 is first on PATH; make sure it
 # has the cross-check libraries (Debian's python3 already does).
-if ! python3 -c 'import cryptography, cffi, pytest' 2>/dev/null; then
-	python3 -m pip install -q cryptography cffi pytest
+# pywireguard builds its extension with it (cffi, setuptools, wheel for pip).
+if ! python3 -c 'import cryptography, cffi, pytest, setuptools, wheel' 2>/dev/null; then
+	python3 -m pip install -q cryptography cffi pytest setuptools wheel
 fi

@@ -120,7 +120,8 @@ def top_level_decls(text):
 def system_typedefs(system_text):
     """name -> True if the system headers typedef it as a scalar."""
     found = {}
-    for decl in top_level_decls(strip_balanced(system_text, "__attribute__")):
+    text = "\n".join(l for l in system_text.splitlines() if not l.startswith("#"))
+    for decl in top_level_decls(strip_balanced(text, "__attribute__")):
         if not decl.startswith("typedef") or "(" in decl:
             continue
         m = re.search(r"(\w+)\s*(\[[^\]]*\])?\s*;$", decl)
