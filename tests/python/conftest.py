@@ -39,3 +39,11 @@ def ipv4_packet(src: str, dst: str, payload: bytes, proto: int = 17) -> bytes:
     s = (s & 0xFFFF) + (s >> 16)
     s = (s & 0xFFFF) + (s >> 16)
     return hdr[:10] + struct.pack("!H", ~s & 0xFFFF) + hdr[12:] + payload
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A file whose tests all skipped reports 77, which meson shows as SKIP."""
+    tr = session.config.pluginmanager.get_plugin("terminalreporter")
+    if exitstatus == 0 and tr is not None:
+        if tr.stats.get("skipped") and not tr.stats.get("passed"):
+            session.exitstatus = 77
