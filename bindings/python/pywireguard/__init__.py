@@ -10,10 +10,12 @@ Everything is generated from include/wireguard.h through cffi; the raw
 module is available as pywireguard.ffi / pywireguard.lib.
 """
 from ._wireguard import ffi, lib
+from .configfile import QuickConfig, format_config, load_config, parse_config, save_config
 from .device import create_device, delete_device, get_device, list_devices, set_device
 from .engine import (HEADROOM, TAILROOM, DropReason, Engine, Event, EventType, PacketResult,
                      PacketStatus)
-from .errors import NoSuchDeviceError, WireGuardError, WireGuardPermissionError, check
+from .errors import (NoSuchDeviceError, WireGuardError, WireGuardFileNotFoundError,
+                     WireGuardPermissionError, check)
 from .key import Key, PublicKey
 from .log import log_to_logging, set_log_callback
 from .model import AllowedIP, Device, Endpoint, Peer
@@ -21,8 +23,10 @@ from .model import AllowedIP, Device, Endpoint, Peer
 __version__ = ffi.string(lib.wg_version()).decode()
 
 __all__ = [
-    "ffi", "lib", "check", "WireGuardError", "NoSuchDeviceError", "WireGuardPermissionError",
+    "ffi", "lib", "check", "WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
+    "WireGuardPermissionError",
     "Key", "PublicKey", "Endpoint", "AllowedIP", "Peer", "Device",
+    "QuickConfig", "parse_config", "load_config", "format_config", "save_config",
     "get_device", "set_device", "list_devices", "create_device", "delete_device",
     "Engine", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
     "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging",

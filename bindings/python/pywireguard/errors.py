@@ -5,7 +5,8 @@ import os
 
 from ._wireguard import ffi, lib
 
-__all__ = ["WireGuardError", "NoSuchDeviceError", "WireGuardPermissionError", "check",
+__all__ = ["WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
+           "WireGuardPermissionError", "check",
            "check_ptr", "error_from_errno"]
 
 
@@ -19,7 +20,11 @@ class WireGuardError(OSError):
 
 
 class NoSuchDeviceError(WireGuardError, FileNotFoundError):
-    """ENODEV/ENOENT: no such device (also catchable as FileNotFoundError)."""
+    """ENODEV: no such device (also catchable as FileNotFoundError)."""
+
+
+class WireGuardFileNotFoundError(WireGuardError, FileNotFoundError):
+    """ENOENT: no such file (a configuration file, a UAPI socket)."""
 
 
 class WireGuardPermissionError(WireGuardError, PermissionError):
@@ -28,7 +33,7 @@ class WireGuardPermissionError(WireGuardError, PermissionError):
 
 _CLASSES = {
     _errno.ENODEV: NoSuchDeviceError,
-    _errno.ENOENT: NoSuchDeviceError,
+    _errno.ENOENT: WireGuardFileNotFoundError,
     _errno.EPERM: WireGuardPermissionError,
     _errno.EACCES: WireGuardPermissionError,
 }

@@ -12,7 +12,7 @@ import datetime as _dt
 import ipaddress
 import socket
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional, Union
+from typing import Mapping, NamedTuple, Optional, Union
 
 from ._wireguard import ffi, lib
 from .errors import check_ptr, error_from_errno
@@ -161,6 +161,13 @@ class Device:
     peers: list[Peer] = field(default_factory=list)
     replace_peers: bool = False
     ifindex: int = 0
+    # wg-quick's keys when parsed from a file (a configfile.QuickConfig).
+    wg_quick: Optional[Mapping[str, list]] = field(default=None, compare=False)
+
+    def to_config(self) -> str:
+        """This device in wg(8)'s configuration format (see format_config)."""
+        from .configfile import format_config
+        return format_config(self)
 
     def peer(self, public_key: Key) -> Optional[Peer]:
         """The peer with this public key, or None."""
