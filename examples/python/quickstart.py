@@ -34,10 +34,10 @@ def main():
     config = Device(name="wg0", private_key=alice, listen_port=51820,
                     peers=[Peer(bob.public_key(), endpoint="192.0.2.2:51820",
                                 allowed_ips=["10.0.0.2/32"], persistent_keepalive_interval=25)])
-    print("\n[Interface]\nPrivateKey = (hidden)\nListenPort = %d" % config.listen_port)
-    for p in config.peers:
-        print("\n[Peer]\nPublicKey = %s\nEndpoint = %s\nAllowedIPs = %s" %
-              (p.public_key, p.endpoint, ", ".join(str(a.network) for a in p.allowed_ips)))
+    # As `wg showconf` prints it (the private key is in there: hide it here).
+    text = wg.format_config(config)
+    print("\n" + text.replace(alice.to_base64(), "(hidden)"))
+    assert wg.parse_config(text).peers[0].public_key == bob.public_key()
     # wg.set_device(config) would apply it to a real device (needs root).
 
     # 3. Two in-process engines; we carry their datagrams by hand.
