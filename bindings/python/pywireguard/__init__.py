@@ -17,6 +17,7 @@ from .engine import (HEADROOM, TAILROOM, DropReason, Engine, Event, EventType, P
 from .errors import (NoSuchDeviceError, WireGuardError, WireGuardFileNotFoundError,
                      WireGuardPermissionError, check)
 from .key import Key, PublicKey
+from .tunnel import Tunnel, tunnel_available
 from .log import log_to_logging, set_log_callback
 from .model import AllowedIP, Device, Endpoint, Peer
 
@@ -28,6 +29,6 @@ __all__ = [
     "Key", "PublicKey", "Endpoint", "AllowedIP", "Peer", "Device",
     "QuickConfig", "parse_config", "load_config", "format_config", "save_config",
     "get_device", "set_device", "list_devices", "create_device", "delete_device",
-    "Engine", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
+    "Engine", "Tunnel", "tunnel_available", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
     "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging",
 ]

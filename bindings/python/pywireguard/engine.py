@@ -150,10 +150,34 @@ def _log_cb(level, msg, ctx):
         pass
 
 
+class _EventSource:
+    """Events as a callback, as an iterator, and as a pollable fd."""
+
+    _cbs: _Callbacks
+
+    def events(self) -> Iterator[Event]:
+        """Yield the queued events, oldest first, until the queue is empty."""
+        q = self._cbs.events
+        if self._cbs.eventfd >= 0:
+            try:
+                os.eventfd_read(self._cbs.eventfd)
+            except BlockingIOError:
+                pass
+        while q:
+            yield q.popleft()
+
+    def fileno(self) -> int:
+        """An eventfd that is readable while events are queued (for select,
+        asyncio's add_reader, ...); drained by events()."""
+        if self._cbs.eventfd < 0:
+            self._cbs.eventfd = os.eventfd(len(self._cbs.events), os.EFD_NONBLOCK | os.EFD_CLOEXEC)
+        return self._cbs.eventfd
+
+
 Datagram = Union[bytes, tuple]
 
 
-class Engine:
+class Engine(_EventSource):
     """A WireGuard engine in this process (wg_engine).
 
     :param config:   optional Device configuration applied right away.
@@ -332,23 +356,3 @@ class Engine:
         out = list(self._cbs.sent)
         self._cbs.sent.clear()
         return out
-
-    # --- events -------------------------------------------------------------
-
-    def events(self) -> Iterator[Event]:
-        """Yield the queued events, oldest first, until the queue is empty."""
-        q = self._cbs.events
-        if self._cbs.eventfd >= 0:
-            try:
-                os.eventfd_read(self._cbs.eventfd)
-            except BlockingIOError:
-                pass
-        while q:
-            yield q.popleft()
-
-    def fileno(self) -> int:
-        """An eventfd that is readable while events are queued (for select,
-        asyncio's add_reader, ...); drained by events()."""
-        if self._cbs.eventfd < 0:
-            self._cbs.eventfd = os.eventfd(len(self._cbs.events), os.EFD_NONBLOCK | os.EFD_CLOEXEC)
-        return self._cbs.eventfd
