@@ -97,7 +97,8 @@ def test_wrong_key_is_dropped():
     with a, b:
         pkt, delivered = handshake(a, b)
         mallory = Engine(Device(private_key=Key.generate(),
-                                peers=[Peer(kb.public_key(), allowed_ips=["10.0.0.0/24"])]))
+                                peers=[Peer(kb.public_key(), endpoint=B_EP,
+                                           allowed_ips=["10.0.0.0/24"])]))
         with mallory:
             (r,) = mallory.encrypt([ipv4_packet("10.0.0.1", "10.0.0.2", b"x")])
             forged = mallory.take_sent()
