@@ -10,6 +10,7 @@ Everything is generated from include/wireguard.h through cffi; the raw
 module is available as pywireguard.ffi / pywireguard.lib.
 """
 from ._wireguard import ffi, lib
+from .canon import apply, canon_available, canonical, config_equal, diff, sync_device
 from .configfile import QuickConfig, format_config, load_config, parse_config, save_config
 from .device import create_device, delete_device, get_device, list_devices, set_device
 from .engine import (HEADROOM, TAILROOM, DropReason, Engine, Event, EventType, PacketResult,
@@ -27,6 +28,7 @@ __all__ = [
     "ffi", "lib", "check", "WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
     "WireGuardPermissionError",
     "Key", "PublicKey", "Endpoint", "AllowedIP", "Peer", "Device",
+    "canonical", "apply", "config_equal", "diff", "sync_device", "canon_available",
     "QuickConfig", "parse_config", "load_config", "format_config", "save_config",
     "get_device", "set_device", "list_devices", "create_device", "delete_device",
     "Engine", "Tunnel", "tunnel_available", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
