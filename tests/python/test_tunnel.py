@@ -107,3 +107,89 @@ def test_tunnel_errors():
         with pytest.raises(wg.WireGuardError) as e:
             wg.Tunnel()
         assert e.value.errno == 95
+
+
+PEER_CHILD = r'''
+import json, sys
+import pywireguard as wg
+from pywireguard import Device, Key, Peer
+
+cfg = json.loads(sys.stdin.readline())
+events = []
+with wg.Tunnel(cfg["ifname"], threads=1, on_event=events.append,
+               config=Device(private_key=Key.from_base64(cfg["priv"]),
+                             listen_port=cfg["port"],
+                             peers=[Peer(cfg["peer"], endpoint=cfg["endpoint"],
+                                         allowed_ips=[cfg["allowed"]])])) as t:
+    print("ready", t.name, flush=True)
+    sys.stdin.readline()  # the parent says when to stop
+    dev = t.get_device()
+    p = dev.peers[0]
+    print("stats", p.rx_bytes, p.tx_bytes, p.last_handshake_time is not None, flush=True)
+    print("events", ",".join(e.type.name for e in t.events()), flush=True)
+'''
+
+
+def test_two_tunnels_ping_over_veth():
+    """Two Tunnels in two namespaces joined by a veth; ping through them."""
+    if not shutil.which("ping"):
+        pytest.skip("ping not installed")
+    if not wg.tunnel_available():
+        pytest.skip("managed engine (wg_tunnel_new) not in this libwireguard yet")
+    if os.geteuid() != 0 or not os.path.exists("/dev/net/tun") or not shutil.which("ip"):
+        pytest.skip("needs root, /dev/net/tun and ip(8)")
+    import json
+    pid = os.getpid()
+    nsa, nsb = "pywga%d" % pid, "pywgb%d" % pid
+    ka, kb = wg.Key.generate(), wg.Key.generate()
+    procs = []
+
+    def ip(*args):
+        subprocess.run(["ip", *args], check=True)
+    try:
+        ip("netns", "add", nsa)
+        ip("netns", "add", nsb)
+        ip("-n", nsa, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
+           "netns", nsb)
+        ip("-n", nsa, "addr", "add", "10.199.1.1/24", "dev", "veth0")
+        ip("-n", nsb, "addr", "add", "10.199.1.2/24", "dev", "veth1")
+        for ns, dev in ((nsa, "veth0"), (nsb, "veth1")):
+            ip("-n", ns, "link", "set", dev, "up")
+            ip("-n", ns, "link", "set", "lo", "up")
+        sides = [(nsa, "wgpya", ka, kb, "10.199.1.2:51002", "10.199.2.2/32", 51001, "10.199.2.1"),
+                 (nsb, "wgpyb", kb, ka, "10.199.1.1:51001", "10.199.2.1/32", 51002, "10.199.2.2")]
+        for ns, ifname, priv, peer, endpoint, allowed, port, addr in sides:
+            p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", PEER_CHILD],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            procs.append(p)
+            p.stdin.write(json.dumps({"ifname": ifname, "priv": priv.to_base64(),
+                                      "peer": peer.public_key().to_base64(),
+                                      "endpoint": endpoint, "allowed": allowed,
+                                      "port": port}) + "\n")
+            p.stdin.flush()
+            line = p.stdout.readline()
+            assert line.startswith("ready"), line + p.stderr.read()
+            name = line.split()[1]
+            ip("-n", ns, "addr", "add", addr + "/24", "dev", name)
+            ip("-n", ns, "link", "set", name, "up")
+        r = subprocess.run(["ip", "netns", "exec", nsa, "ping", "-c", "3", "-i", "0.2", "-W", "5",
+                            "10.199.2.2"], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert " 0% packet loss" in r.stdout, r.stdout
+        outs = []
+        for p in procs:
+            out, err = p.communicate("stop\n", timeout=30)
+            assert p.returncode == 0, out + err
+            outs.append(out)
+        for out in outs:
+            stats = next(l for l in out.splitlines() if l.startswith("stats")).split()
+            assert int(stats[1]) > 0 and int(stats[2]) > 0 and stats[3] == "True", out
+        assert any("HANDSHAKE_COMPLETE" in out for out in outs), outs
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        subprocess.run(["ip", "netns", "del", nsa], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "netns", "del", nsb], stderr=subprocess.DEVNULL)
