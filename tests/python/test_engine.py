@@ -92,6 +92,25 @@ def test_events_as_callback_iterator_and_fd():
         assert select.select([fd], [], [], 0)[0] == []
 
 
+def test_events_async():
+    import asyncio
+    a, b, ka, kb = pair()
+
+    async def main():
+        async def first_event():
+            async for ev in a.aevents():
+                return ev
+
+        task = asyncio.ensure_future(first_event())
+        await asyncio.sleep(0)  # the consumer waits on the eventfd
+        handshake(a, b)
+        return await asyncio.wait_for(task, 5)
+
+    with a, b:
+        ev = asyncio.run(main())
+        assert ev.type == wg.EventType.HANDSHAKE_COMPLETE and ev.public_key == kb.public_key()
+
+
 def test_wrong_key_is_dropped():
     a, b, ka, kb = pair()
     with a, b:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import collections
 import enum
 import os
-from typing import Callable, Iterable, Iterator, NamedTuple, Optional, Union
+from typing import AsyncIterator, Callable, Iterable, Iterator, NamedTuple, Optional, Union
 
 from ._wireguard import ffi, lib
 from .errors import check
@@ -172,6 +172,21 @@ class _EventSource:
         if self._cbs.eventfd < 0:
             self._cbs.eventfd = os.eventfd(len(self._cbs.events), os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         return self._cbs.eventfd
+
+    async def aevents(self) -> AsyncIterator[Event]:
+        """Yield events as they come, for ``async for`` in an asyncio loop."""
+        import asyncio
+        loop = asyncio.get_running_loop()
+        fd = self.fileno()
+        while True:
+            for ev in self.events():
+                yield ev
+            ready = loop.create_future()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await ready
+            finally:
+                loop.remove_reader(fd)
 
 
 Datagram = Union[bytes, tuple]
