@@ -90,6 +90,15 @@ def test_types():
     assert d.peer(p.public_key) is p and d.peer(Key.generate()) is None
 
 
+def test_peer_key_forms():
+    k = Key.generate().public_key()
+    for form in (k, k.to_base64(), k.to_base64().encode(), bytes(k), Key(bytes(k))):
+        p = Peer(form)
+        assert isinstance(p.public_key, wg.PublicKey) and p.public_key == k
+    with pytest.raises(WireGuardError):
+        Peer(b"short")
+
+
 def test_host_bits_are_masked():
     assert AllowedIP("10.1.2.3/8").network == ipaddress.ip_network("10.0.0.0/8")
 

@@ -138,6 +138,8 @@ class Peer:
     def __post_init__(self):
         if isinstance(self.public_key, (str, bytes)) and len(self.public_key) == 44:
             self.public_key = Key.from_base64(self.public_key)
+        elif isinstance(self.public_key, (bytes, bytearray)):
+            self.public_key = Key(self.public_key)
         if isinstance(self.public_key, Key) and not isinstance(self.public_key, PublicKey):
             self.public_key = PublicKey(bytes(self.public_key))
         self.endpoint = _endpoint(self.endpoint)
