@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from typing import Optional, Union
+from typing import Union
 
 from ._wireguard import ffi, lib
 from .errors import check, check_ptr
