@@ -8,7 +8,9 @@ packages="
 	python3 python3-dev python3-cffi python3-cryptography python3-pytest abigail-tools
 	python3-setuptools python3-wheel python3-pip
 	wireguard-tools iproute2 iputils-ping
+	clang libclang-rt-14-dev
 "
+# clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
