@@ -84,21 +84,31 @@ class FakeUAPI:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            with conn:
-                f = conn.makefile("rw", newline="\n")
-                lines = []
-                for line in f:
-                    if line == "\n":
-                        break
-                    lines.append(line.rstrip("\n"))
-                if lines and lines[0] == "get=1":
-                    f.write(self.reply + "errno=0\n\n")
-                elif lines and lines[0] == "set=1":
-                    self.sets.append(lines[1:])
-                    f.write("errno=0\n\n")
-                else:
-                    f.write("errno=22\n\n")
-                f.flush()
+            # The client probes liveness with a bare connect: survive that.
+            try:
+                with conn:
+                    self.handle(conn)
+            except OSError:
+                pass
+
+    def handle(self, conn):
+        f = conn.makefile("rw", newline="\n")
+        lines = []
+        while True:
+            line = f.readline()
+            if line in ("", "\n"):
+                break
+            lines.append(line.rstrip("\n"))
+        if not lines:
+            return
+        if lines[0] == "get=1":
+            f.write(self.reply + "errno=0\n\n")
+        elif lines[0] == "set=1":
+            self.sets.append(lines[1:])
+            f.write("errno=0\n\n")
+        else:
+            f.write("errno=22\n\n")
+        f.flush()
 
     def close(self):
         self.sock.close()
