@@ -155,3 +155,27 @@ def test_wg_engine_uapi_round_trip(wg_engine, tmp_path):
     assert e.value.errno == errno.EINVAL
     after = wg.get_device(name)
     assert after.listen_port == before.listen_port and len(after.peers) == 1
+
+
+def test_sync_device_sends_only_the_difference(wg_engine):
+    """sync_device (get, diff, set) makes the daemon's state equal the wanted one."""
+    if not wg.canon_available():
+        pytest.skip("canonical form and diff not in this libwireguard")
+    name = wg_engine
+    if not uapi_client_available(name):
+        pytest.skip("the library's UAPI client is not built yet")
+    priv = Key.generate()
+    k1, k2, k3 = (Key.generate().public_key() for _ in range(3))
+    wg.set_device(Device(name=name, private_key=priv, listen_port=52001, replace_peers=True,
+                         peers=[Peer(k1, allowed_ips=["10.1.0.0/16", "10.11.0.0/16"]),
+                                Peer(k2, allowed_ips=["10.2.0.0/16"])]))
+    wanted = Device(private_key=priv, listen_port=52002,
+                    peers=[Peer(k1, allowed_ips=["10.1.0.0/16"], endpoint="192.0.2.1:1"),
+                           Peer(k3, allowed_ips=["10.3.0.0/16", "fd03::/64"])])
+    changes = wg.sync_device(name, wanted)
+    assert changes.listen_port == 52002 and changes.private_key is None
+    assert {bytes(p.public_key): p.remove for p in changes.peers} == {
+        bytes(k1): False, bytes(k2): True, bytes(k3): False}
+    assert wg.config_equal(wg.get_device(name), wanted)
+    again = wg.sync_device(name, wanted)
+    assert again.peers == [] and again.listen_port is None
