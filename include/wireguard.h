@@ -359,6 +359,136 @@ int wg_del_device(const char *device_name);
 char *wg_list_device_names(void);
 
 /* ------------------------------------------------------------------------ */
+/* Configuration files                                                      */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The format wg(8) reads with `wg setconf` / `wg addconf` and prints with
+ * `wg showconf`:
+ *
+ *   [Interface]
+ *   PrivateKey = <base64>        ListenPort = 0..65535
+ *   FwMark = off | N | 0xN
+ *   [Peer]
+ *   PublicKey = <base64>         PresharedKey = <base64>
+ *   AllowedIPs = 10.0.0.0/24, fd00::1, ...   (repeatable; "+p"/"-p" add or
+ *                                             remove one prefix, as wg(8) 1.0.2025+)
+ *   Endpoint = host:port | [v6%scope]:port
+ *   PersistentKeepalive = off | 0..65535
+ *
+ * As in wg(8): '#' starts a comment, whitespace anywhere in a line is
+ * ignored, keys and section names are case-insensitive.  wg-quick(8)'s own
+ * [Interface] keys (Address, DNS, MTU, Table, PreUp, PostUp, PreDown,
+ * PostDown, SaveConfig) are collected into a wg_quick_config instead of
+ * being rejected; for those, inner whitespace of the value is kept.
+ */
+
+/* wg-quick(8)'s extra [Interface] keys; opaque, read with the accessors. */
+typedef struct wg_quick_config wg_quick_config;
+
+enum wg_quick_key {
+	WG_QUICK_ADDRESS = 0,	/* one entry per address: "10.0.0.1/24" */
+	WG_QUICK_DNS,		/* one entry per server or search domain */
+	WG_QUICK_MTU,		/* at most one entry, decimal 68..65535 */
+	WG_QUICK_TABLE,		/* at most one entry: "off", "auto", a number or name */
+	WG_QUICK_PRE_UP,	/* one entry per line, in file order */
+	WG_QUICK_POST_UP,
+	WG_QUICK_PRE_DOWN,
+	WG_QUICK_POST_DOWN,
+	WG_QUICK_SAVE_CONFIG,	/* at most one entry: "true" or "false" */
+};
+
+enum wg_config_flags {
+	/* `wg addconf` semantics: only what the text names is set.  Without it
+	 * (`wg setconf`): REPLACE_PEERS, and the private key, listen port and
+	 * fwmark are set even when absent (to none / random / off). */
+	WG_CONFIG_APPEND = 1U << 0,
+	/* Reject wg-quick(8)'s keys as wg(8) does. */
+	WG_CONFIG_STRICT = 1U << 1,
+	/* Never resolve host names in Endpoint (only numeric addresses). */
+	WG_CONFIG_NUMERIC = 1U << 2,
+};
+
+/**
+ * \brief Parse a configuration in wg(8)'s format.
+ *
+ * Every peer gets WGPEER_REPLACE_ALLOWEDIPS (as wg(8) does) unless one of
+ * its AllowedIPs entries starts with '+' or '-'.  Host names in Endpoint are
+ * resolved with getaddrinfo(3) (which may block) unless WG_CONFIG_NUMERIC.
+ *
+ * \param dev          output, a set-style device with an empty name; free
+ *                     with wg_free_device().
+ * \param quick        output for wg-quick's keys (free with
+ *                     wg_quick_config_free()), or NULL to ignore them.
+ * \param text         the configuration; need not be NUL-terminated.
+ * \param len          its length in bytes.
+ * \param source_name  name used in error messages (e.g. a file name), or NULL
+ *                     for "(config)".
+ * \param flags        enum wg_config_flags.
+ * \return 0; -EINVAL for malformed text, with "NAME:LINE: reason" in
+ *         wg_last_error() and nothing returned; -ENOMEM.
+ */
+int wg_config_parse(wg_device **dev, wg_quick_config **quick, const char *text, size_t len,
+		    const char *source_name, uint32_t flags);
+
+/**
+ * \brief Parse a configuration file, as wg_config_parse().
+ *
+ * dev->name is set from a file name "NAME.conf" when NAME is a valid
+ * interface name (as wg-quick(8) does), and left empty otherwise.
+ *
+ * \return 0; -EINVAL as wg_config_parse(); -ENOENT, -EACCES or another -errno
+ *         from opening or reading path; -EFBIG beyond 64 MiB; -ENOMEM.
+ */
+int wg_config_parse_file(wg_device **dev, wg_quick_config **quick, const char *path,
+			 uint32_t flags);
+
+/**
+ * \brief Print a device as `wg showconf` does, byte for byte.
+ *
+ * Field selection follows wg(8): PrivateKey and PresharedKey when their
+ * HAS flag is set, ListenPort, FwMark and PersistentKeepalive when nonzero,
+ * Endpoint when it has a family.  With quick, its keys follow the
+ * [Interface] keys (wg-quick's format).
+ *
+ * \param text   output, NUL-terminated; release with wg_config_free_text(),
+ *               which wipes the private key it may contain.
+ * \param dev    the device.
+ * \param quick  wg-quick keys to add, or NULL.
+ * \return 0, or -ENOMEM.
+ */
+int wg_config_format(char **text, const wg_device *dev, const wg_quick_config *quick);
+
+/**
+ * \brief Wipe and free text returned by wg_config_format().  text may be NULL.
+ */
+void wg_config_free_text(char *text);
+
+/**
+ * \brief Number of entries for a wg-quick key (0 when quick is NULL).
+ */
+size_t wg_quick_config_count(const wg_quick_config *quick, enum wg_quick_key key);
+
+/**
+ * \brief One entry of a wg-quick key, or NULL past the last one.
+ *
+ * The string is owned by quick.  Entries were validated when parsed:
+ * Address entries are an IP address with an optional "/prefix", MTU is
+ * decimal, SaveConfig is "true" or "false".
+ */
+const char *wg_quick_config_get(const wg_quick_config *quick, enum wg_quick_key key,
+				size_t index);
+
+/**
+ * \brief Free a wg_quick_config.  quick may be NULL.
+ */
+void wg_quick_config_free(wg_quick_config *quick);
+
+/* ------------------------------------------------------------------------ */
+/* Canonical form and diff                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------------ */
 /* The in-process engine                                                    */
 /* ------------------------------------------------------------------------ */
 

@@ -1,44 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * WireGuard's uses of the AEAD (64-bit counter nonces, XChaCha20 for cookies)
- * and of X25519 (clamping, the all-zero check), on top of the selected provider.
+ * WireGuard's uses of ChaCha20-Poly1305 (64-bit counter nonces) and
+ * XChaCha20-Poly1305 (cookies), on top of the selected implementation.
  */
-#include <stdlib.h>
-
 #include "crypto.h"
 #include "util.h"
-
-static const struct wg_crypto_provider *(*const providers[])(void) = {
-	wg_crypto_bearssl_get,
-};
-
-static const struct wg_crypto_provider *current;
-
-const struct wg_crypto_provider *wg_crypto(void)
-{
-	const struct wg_crypto_provider *p = __atomic_load_n(&current, __ATOMIC_ACQUIRE);
-
-	if (p)
-		return p;
-	/* The list is ordered fastest first; the last entry is always there. */
-	for (size_t i = 0; i < ARRAY_SIZE(providers) && !p; i++)
-		p = providers[i]();
-	__atomic_store_n(&current, p, __ATOMIC_RELEASE);
-	return p;
-}
-
-bool wg_crypto_select(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(providers); i++) {
-		const struct wg_crypto_provider *p = providers[i]();
-
-		if (p && !strcmp(p->name, name)) {
-			__atomic_store_n(&current, p, __ATOMIC_RELEASE);
-			return true;
-		}
-	}
-	return false;
-}
 
 static void counter_nonce(uint8_t n[12], uint64_t counter)
 {
@@ -54,7 +20,7 @@ void chacha20poly1305_encrypt(uint8_t *dst, const uint8_t *src, size_t len, cons
 	counter_nonce(n, nonce);
 	if (dst != src && len)
 		memmove(dst, src, len);
-	wg_crypto()->aead_encrypt(dst, len, dst + len, ad, adlen, n, key);
+	wg_aead()->encrypt(dst, len, dst + len, ad, adlen, n, key);
 }
 
 bool chacha20poly1305_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad, size_t adlen,
@@ -71,7 +37,7 @@ bool chacha20poly1305_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len, 
 	memcpy(tag, src + len, sizeof(tag));
 	if (dst != src && len)
 		memmove(dst, src, len);
-	return wg_crypto()->aead_decrypt(dst, len, tag, ad, adlen, n, key);
+	return wg_aead()->decrypt(dst, len, tag, ad, adlen, n, key);
 }
 
 #define ROTL32(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
@@ -118,7 +84,7 @@ void xchacha20poly1305_encrypt(uint8_t *dst, const uint8_t *src, size_t len, con
 	memcpy(n + 4, nonce + 16, 8);
 	if (dst != src && len)
 		memmove(dst, src, len);
-	wg_crypto()->aead_encrypt(dst, len, dst + len, ad, adlen, n, subkey);
+	wg_aead()->encrypt(dst, len, dst + len, ad, adlen, n, subkey);
 	wg_memzero(subkey, sizeof(subkey));
 }
 
@@ -137,35 +103,7 @@ bool xchacha20poly1305_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len,
 	memcpy(tag, src + len, sizeof(tag));
 	if (dst != src && len)
 		memmove(dst, src, len);
-	ok = wg_crypto()->aead_decrypt(dst, len, tag, ad, adlen, n, subkey);
+	ok = wg_aead()->decrypt(dst, len, tag, ad, adlen, n, subkey);
 	wg_memzero(subkey, sizeof(subkey));
 	return ok;
-}
-
-void curve25519_clamp(uint8_t s[32])
-{
-	s[0] &= 248;
-	s[31] = (s[31] & 127) | 64;
-}
-
-bool curve25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32])
-{
-	uint8_t s[32], u[32];
-	static const uint8_t zero[32];
-
-	memcpy(s, scalar, 32);
-	curve25519_clamp(s);
-	/* RFC 7748 §5: the top bit of the u-coordinate is ignored. */
-	memcpy(u, point, 32);
-	u[31] &= 127;
-	wg_crypto()->x25519(out, s, u);
-	wg_memzero(s, sizeof(s));
-	return !wg_ct_equal(out, zero, 32);
-}
-
-bool curve25519_generate_public(uint8_t out[32], const uint8_t scalar[32])
-{
-	static const uint8_t basepoint[32] = { 9 };
-
-	return curve25519(out, scalar, basepoint);
 }

@@ -18,31 +18,44 @@ enum {
 	CURVE25519_KEY_SIZE = 32,
 };
 
-struct wg_crypto_provider {
+/*
+ * Implementations, one per file, each behind a getter that returns NULL when
+ * this build or CPU lacks it.  AEAD and X25519 are chosen separately: the
+ * fastest of each is used.
+ */
+struct wg_aead_impl {
 	const char *name;
-	/*
-	 * ChaCha20-Poly1305 (RFC 8439) in place: encrypt buf[0, len) and write
-	 * the tag to tag.
-	 */
-	void (*aead_encrypt)(uint8_t *buf, size_t len, uint8_t tag[16], const uint8_t *ad, size_t adlen,
-			     const uint8_t nonce[12], const uint8_t key[32]);
+	/* ChaCha20-Poly1305 (RFC 8439) in place: encrypt buf[0, len), write the tag. */
+	void (*encrypt)(uint8_t *buf, size_t len, uint8_t tag[16], const uint8_t *ad, size_t adlen,
+			const uint8_t nonce[12], const uint8_t key[32]);
 	/*
 	 * Check tag and decrypt buf[0, len) in place.  On failure buf is zeroed,
 	 * so keystream is never exposed for a forged packet.
 	 */
-	bool (*aead_decrypt)(uint8_t *buf, size_t len, const uint8_t tag[16], const uint8_t *ad, size_t adlen,
-			     const uint8_t nonce[12], const uint8_t key[32]);
-	/* X25519 (RFC 7748) without the all-zero check; scalar already clamped. */
+	bool (*decrypt)(uint8_t *buf, size_t len, const uint8_t tag[16], const uint8_t *ad, size_t adlen,
+			const uint8_t nonce[12], const uint8_t key[32]);
+};
+
+struct wg_x25519_impl {
+	const char *name;
+	/* X25519 (RFC 7748); the scalar is clamped and the point's top bit
+	 * cleared by the caller; a point at infinity gives zeros. */
 	void (*x25519)(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32]);
 };
 
-/* Each returns the provider, or NULL when this build or CPU lacks it. */
-const struct wg_crypto_provider *wg_crypto_bearssl_get(void);
+const struct wg_aead_impl *wg_aead_bearssl_get(void);
+const struct wg_aead_impl *wg_aead_openssl_get(void);
+const struct wg_x25519_impl *wg_x25519_bearssl_get(void);
+const struct wg_x25519_impl *wg_x25519_fe51_get(void);
 
-/* The provider in use; chosen once, the fastest available. */
-const struct wg_crypto_provider *wg_crypto(void);
+/* The implementations in use. */
+const struct wg_aead_impl *wg_aead(void);
+const struct wg_x25519_impl *wg_x25519(void);
 
-/* Select a provider by name for tests and benchmarks; false if unavailable. */
+/*
+ * Select implementations by name for tests and benchmarks ("bearssl",
+ * "openssl", "fe51"); false if no implementation of that name is available.
+ */
 bool wg_crypto_select(const char *name);
 
 /*

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The portable provider: BearSSL's constant-time ChaCha20, Poly1305 and X25519. */
+/* The portable implementations: BearSSL's constant-time ChaCha20, Poly1305 and X25519. */
 #include <bearssl.h>
 
 #include "crypto.h"
@@ -49,15 +49,24 @@ static void bearssl_x25519(uint8_t out[32], const uint8_t scalar[32], const uint
 		memset(out, 0, 32);
 }
 
-static const struct wg_crypto_provider bearssl = {
+static const struct wg_aead_impl bearssl_aead = {
 	.name = "bearssl",
-	.aead_encrypt = bearssl_aead_encrypt,
-	.aead_decrypt = bearssl_aead_decrypt,
+	.encrypt = bearssl_aead_encrypt,
+	.decrypt = bearssl_aead_decrypt,
+};
+
+static const struct wg_x25519_impl bearssl_dh = {
+	.name = "bearssl",
 	.x25519 = bearssl_x25519,
 };
 
-const struct wg_crypto_provider *wg_crypto_bearssl_get(void)
+const struct wg_aead_impl *wg_aead_bearssl_get(void)
 {
 	resolve();
-	return &bearssl;
+	return &bearssl_aead;
+}
+
+const struct wg_x25519_impl *wg_x25519_bearssl_get(void)
+{
+	return &bearssl_dh;
 }

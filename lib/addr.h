@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Text forms of endpoints ("1.2.3.4:51820", "[fe80::1%eth0]:51820") and of
+ * allowed-IP prefixes ("10.0.0.0/8"), shared by the config file and UAPI
+ * code.  Parsers return 0 or -EINVAL and leave the message to the caller
+ * (which knows the line); printers never fail for valid input.
+ */
+#ifndef WG_ADDR_H
+#define WG_ADDR_H
+
+#include "../include/wireguard.h"
+
+/* Room for "[" INET6_ADDRSTRLEN "%" scope "]:" NI_MAXSERV. */
+#define WG_ENDPOINT_STRLEN 160
+/* Room for INET6_ADDRSTRLEN "/128". */
+#define WG_PREFIX_STRLEN 52
+
+enum {
+	ADDR_NUMERIC = 1 << 0,		/* never resolve host names */
+	ADDR_REQUIRE_CIDR = 1 << 1,	/* "ip" alone is not a prefix */
+};
+
+/* Parse "host:port" / "[host]:port"; the port is decimal 0..65535. */
+int wg_addr_parse_endpoint(wg_endpoint *ep, const char *s, int flags);
+/* Print as wg(8) does (getnameinfo, numeric); "" for no endpoint. */
+void wg_addr_format_endpoint(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep);
+/* Parse "ip[/cidr]" into family, address and cidr (host bits kept). */
+int wg_addr_parse_prefix(wg_allowedip *aip, const char *s, int flags);
+void wg_addr_format_prefix(char buf[WG_PREFIX_STRLEN], const wg_allowedip *aip);
+/* Whether the address has bits set beyond cidr; and clearing them. */
+bool wg_addr_has_host_bits(const wg_allowedip *aip);
+void wg_addr_mask(wg_allowedip *aip);
+/* Whether the endpoint has a valid family (AF_INET / AF_INET6). */
+bool wg_addr_endpoint_valid(const wg_endpoint *ep);
+
+#endif
