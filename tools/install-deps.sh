@@ -7,6 +7,7 @@ packages="
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
 	python3 python3-cffi python3-cryptography python3-pytest
 	wireguard-tools iproute2 iputils-ping
+	swig golang-go
 "
 missing=""
 for p in $packages; do

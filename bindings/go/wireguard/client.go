@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"syscall"
 	"sync"
 
 	"libwireguard.invalid/go/capi"
@@ -72,10 +73,10 @@ func (c *Client) Devices() ([]*Device, error) {
 
 func deviceNames() ([]string, error) {
 	var names string
-	errp := []int{0}
+	errp := []int64{0}
 	err := call("wireguard: list devices", func() int {
 		names = capi.Wggo_list_device_names(errp)
-		return errp[0]
+		return int(errp[0])
 	})
 	if err != nil || names == "" {
 		return nil, err
@@ -96,15 +97,18 @@ func (c *Client) Device(name string) (*Device, error) {
 
 func getDevice(name string) (*Device, error) {
 	op := "wireguard: get device " + name
-	var dev capi.Wg_device
-	errp := []int{0}
-	err := call(op, func() int {
-		dev = capi.Wggo_get_device(name, errp)
-		return errp[0]
-	})
+	out := []uintptr{0}
+	err := call(op, func() int { return capi.Wg_get_device(out, name) })
 	if err != nil {
+		// wgctrl's rule: a link that is not WireGuard, or no backend for
+		// it, is a WireGuard device that does not exist.
+		var e *Error
+		if errors.As(err, &e) && e.Errno == syscall.EOPNOTSUPP {
+			e.notExist = true
+		}
 		return nil, err
 	}
+	dev := capi.SwigcptrWg_device(out[0])
 	defer capi.Wg_free_device(dev)
 	return goDevice(dev), nil
 }

@@ -39,7 +39,7 @@ func newCDevice(op, name string, cfg *Config) (dev capi.Wg_device, err error) {
 	}
 	var flags uint32
 	if cfg.PrivateKey != nil {
-		dev.SetPrivate_key(cfg.PrivateKey[:])
+		setKey(dev.SetPrivate_key, *cfg.PrivateKey)
 		flags |= uint32(capi.WGDEVICE_HAS_PRIVATE_KEY)
 	}
 	if cfg.ListenPort != nil {
@@ -61,6 +61,15 @@ func newCDevice(op, name string, cfg *Config) (dev capi.Wg_device, err error) {
 		}
 	}
 	return dev, nil
+}
+
+// setKey passes a copy of k: cgo refuses a slice into a struct that also
+// holds pointers (as Config does). The copy is wiped afterwards.
+func setKey(set func([]byte), k Key) {
+	buf := new(Key)
+	*buf = k
+	set(buf[:])
+	*buf = Key{}
 }
 
 // validate catches what the C types cannot hold, so nothing is truncated.
@@ -109,7 +118,7 @@ func addCPeer(op string, dev capi.Wg_device, pc *PeerConfig) error {
 		return err
 	}
 	flags := uint32(capi.WGPEER_HAS_PUBLIC_KEY)
-	p.SetPublic_key(pc.PublicKey[:])
+	setKey(p.SetPublic_key, pc.PublicKey)
 	if pc.Remove {
 		p.SetFlags(uint(flags | uint32(capi.WGPEER_REMOVE_ME)))
 		return nil
@@ -118,7 +127,7 @@ func addCPeer(op string, dev capi.Wg_device, pc *PeerConfig) error {
 		flags |= uint32(capi.WGPEER_UPDATE_ONLY)
 	}
 	if pc.PresharedKey != nil {
-		p.SetPreshared_key(pc.PresharedKey[:])
+		setKey(p.SetPreshared_key, *pc.PresharedKey)
 		flags |= uint32(capi.WGPEER_HAS_PRESHARED_KEY)
 	}
 	if pc.PersistentKeepaliveInterval != nil {
@@ -252,4 +261,12 @@ func goDevice(dev capi.Wg_device) *Device {
 		d.Peers = append(d.Peers, gp)
 	}
 	return d
+}
+
+// udpAddrOf converts an AddrPort, nil when it is not valid.
+func udpAddrOf(ap netip.AddrPort) *net.UDPAddr {
+	if !ap.IsValid() {
+		return nil
+	}
+	return net.UDPAddrFromAddrPort(ap)
 }

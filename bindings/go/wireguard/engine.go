@@ -67,10 +67,10 @@ func NewEngine(opts EngineOptions) (*Engine, error) {
 	if opts.SimulatedClock {
 		capi.Wggo_sink_set_clock(e.sink, 0, 0)
 	}
-	errp := []int{0}
+	errp := []int64{0}
 	err := call(op, func() int {
 		e.engine = capi.Wggo_engine_new(e.sink, uint(opts.MTU), errp)
-		return errp[0]
+		return int(errp[0])
 	})
 	if err != nil {
 		capi.Wggo_sink_free(e.sink)
@@ -170,14 +170,11 @@ func (e *Engine) Device() (*Device, error) {
 	const op = "wireguard: read engine"
 	e.enter()
 	defer e.mu.RUnlock()
-	var dev capi.Wg_device
-	errp := []int{0}
-	if err := call(op, func() int {
-		dev = capi.Wggo_engine_get_device(e.engine, errp)
-		return errp[0]
-	}); err != nil {
+	out := []uintptr{0}
+	if err := call(op, func() int { return capi.Wg_engine_get_device(e.engine, out) }); err != nil {
 		return nil, err
 	}
+	dev := capi.SwigcptrWg_device(out[0])
 	defer capi.Wg_free_device(dev)
 	return goDevice(dev), nil
 }

@@ -20,6 +20,8 @@ type Error struct {
 	Op      string        // the Go method that failed, e.g. "wireguard: get device"
 	Errno   syscall.Errno // the errno the C call returned
 	Message string        // the library's message, or "" if it gave none
+
+	notExist bool // also matches os.ErrNotExist (see Client.Device)
 }
 
 func (e *Error) Error() string {
@@ -34,7 +36,7 @@ func (e *Error) Unwrap() error { return e.Errno }
 
 // Is reports ENODEV as os.ErrNotExist, which syscall.Errno does not.
 func (e *Error) Is(target error) bool {
-	return target == os.ErrNotExist && e.Errno == syscall.ENODEV
+	return target == os.ErrNotExist && (e.Errno == syscall.ENODEV || e.notExist)
 }
 
 // call runs one C function that returns 0 or a negative errno, and reads the
