@@ -270,3 +270,93 @@ func udpAddrOf(ap netip.AddrPort) *net.UDPAddr {
 	}
 	return net.UDPAddrFromAddrPort(ap)
 }
+
+// goConfig reads a set-style C device (as wg_config_parse makes) into a
+// Config: its flags say which fields are set.
+func goConfig(dev capi.Wg_device) *Config {
+	has := func(flags uint, f interface{}) bool {
+		switch f := f.(type) {
+		case capi.Enum_SS_wg_device_flags:
+			return flags&uint(f) != 0
+		case capi.Enum_SS_wg_peer_flags:
+			return flags&uint(f) != 0
+		}
+		return false
+	}
+	d := goDevice(dev)
+	flags := dev.GetFlags()
+	cfg := &Config{ReplacePeers: has(flags, capi.WGDEVICE_REPLACE_PEERS)}
+	if has(flags, capi.WGDEVICE_HAS_PRIVATE_KEY) {
+		cfg.PrivateKey = &d.PrivateKey
+	}
+	if has(flags, capi.WGDEVICE_HAS_LISTEN_PORT) {
+		cfg.ListenPort = &d.ListenPort
+	}
+	if has(flags, capi.WGDEVICE_HAS_FWMARK) {
+		cfg.FirewallMark = &d.FirewallMark
+	}
+	i := 0
+	for p := dev.GetFirst_peer(); !isNil(p); p = p.GetNext_peer() {
+		gp := &d.Peers[i]
+		i++
+		pf := p.GetFlags()
+		pc := PeerConfig{
+			PublicKey:         gp.PublicKey,
+			Remove:            has(pf, capi.WGPEER_REMOVE_ME),
+			UpdateOnly:        has(pf, capi.WGPEER_UPDATE_ONLY),
+			Endpoint:          gp.Endpoint,
+			ReplaceAllowedIPs: has(pf, capi.WGPEER_REPLACE_ALLOWEDIPS),
+		}
+		if has(pf, capi.WGPEER_HAS_PRESHARED_KEY) {
+			pc.PresharedKey = &gp.PresharedKey
+		}
+		if has(pf, capi.WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
+			pc.PersistentKeepaliveInterval = &gp.PersistentKeepaliveInterval
+		}
+		// goDevice kept the prefixes in order; split them by their flag.
+		j := 0
+		for a := p.GetFirst_allowedip(); !isNil(a) && j < len(gp.AllowedIPs); a = a.GetNext_allowedip() {
+			if a.GetFamily() != syscall.AF_INET && a.GetFamily() != syscall.AF_INET6 {
+				continue
+			}
+			if a.GetFlags()&uint(capi.WGALLOWEDIP_REMOVE_ME) != 0 {
+				pc.RemoveAllowedIPs = append(pc.RemoveAllowedIPs, gp.AllowedIPs[j])
+			} else {
+				pc.AllowedIPs = append(pc.AllowedIPs, gp.AllowedIPs[j])
+			}
+			j++
+		}
+		cfg.Peers = append(cfg.Peers, pc)
+	}
+	return cfg
+}
+
+// Config returns the Config that sets a device to exactly d: every field,
+// ReplacePeers and ReplaceAllowedIPs (what `wg showconf` prints).
+func (d *Device) Config() Config {
+	cfg := Config{ReplacePeers: true, ListenPort: new(int), FirewallMark: new(int)}
+	*cfg.ListenPort, *cfg.FirewallMark = d.ListenPort, d.FirewallMark
+	if !d.PrivateKey.IsZero() {
+		k := d.PrivateKey
+		cfg.PrivateKey = &k
+	}
+	for _, p := range d.Peers {
+		pc := PeerConfig{
+			PublicKey:                   p.PublicKey,
+			ReplaceAllowedIPs:           true,
+			AllowedIPs:                  append([]netip.Prefix(nil), p.AllowedIPs...),
+			PersistentKeepaliveInterval: new(time.Duration),
+		}
+		*pc.PersistentKeepaliveInterval = p.PersistentKeepaliveInterval
+		if p.Endpoint != nil {
+			e := *p.Endpoint
+			pc.Endpoint = &e
+		}
+		if !p.PresharedKey.IsZero() {
+			k := p.PresharedKey
+			pc.PresharedKey = &k
+		}
+		cfg.Peers = append(cfg.Peers, pc)
+	}
+	return cfg
+}
