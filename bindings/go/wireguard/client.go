@@ -110,8 +110,16 @@ func getDevice(name string) (*Device, error) {
 	}
 	dev := capi.SwigcptrWg_device(out[0])
 	defer capi.Wg_free_device(dev)
-	return goDevice(dev), nil
+	d := goDevice(dev)
+	// The library chose the backend this way too (wg(8)'s rule).
+	d.Type = LinuxKernel
+	if _, err := os.Stat(uapiSocketDir + "/" + name + ".sock"); err == nil {
+		d.Type = Userspace
+	}
+	return d, nil
 }
+
+const uapiSocketDir = "/var/run/wireguard"
 
 // ConfigureDevice applies cfg to the device name. Invalid input changes
 // nothing and gives an error matching syscall.EINVAL.

@@ -88,7 +88,9 @@ func netlinkDevice(out []uintptr, err error) (*Device, error) {
 	}
 	dev := capi.SwigcptrWg_device(out[0])
 	defer capi.Wg_free_device(dev)
-	return goDevice(dev), nil
+	d := goDevice(dev)
+	d.Type = LinuxKernel
+	return d, nil
 }
 
 // ConfigureDevice applies cfg to the kernel device name, as

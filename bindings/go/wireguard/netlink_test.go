@@ -115,7 +115,7 @@ func TestNetlink(t *testing.T) {
 			t.Error(err)
 		}
 		d, err := nl.Device("wgk0")
-		if err != nil || !d.PublicKey.Equal(priv.PublicKey()) || d.ListenPort != 51999 {
+		if err != nil || d.Type != LinuxKernel || !d.PublicKey.Equal(priv.PublicKey()) || d.ListenPort != 51999 {
 			t.Errorf("Device(wgk0) = %+v, %v", d, err)
 		}
 		if names, err := nl.DeviceNames(); err != nil || len(names) != 1 || names[0] != "wgk0" {

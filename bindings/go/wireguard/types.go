@@ -8,9 +8,30 @@ import (
 	"time"
 )
 
+// DeviceType says which implementation runs a device.
+type DeviceType int
+
+// Device types, as wgctrl names them.
+const (
+	Unknown     DeviceType = iota // not known (engines, tunnels, parsed configs)
+	LinuxKernel                   // the Linux kernel's WireGuard
+	Userspace                     // a daemon with a UAPI socket (wg-engine, wireguard-go, ...)
+)
+
+func (t DeviceType) String() string {
+	switch t {
+	case LinuxKernel:
+		return "Linux kernel"
+	case Userspace:
+		return "userspace"
+	}
+	return "unknown"
+}
+
 // Device is a WireGuard device's configuration and state, as read back.
 type Device struct {
 	Name         string
+	Type         DeviceType
 	PrivateKey   Key // zero if the caller may not read it
 	PublicKey    Key
 	ListenPort   int

@@ -130,7 +130,7 @@ func testDaemon(t *testing.T, daemon, ifname string) {
 	if err != nil {
 		t.Fatalf("Device: %v", err)
 	}
-	if dev.Name != ifname || !dev.PrivateKey.Equal(priv) || !dev.PublicKey.Equal(priv.PublicKey()) || dev.ListenPort == 0 {
+	if dev.Name != ifname || dev.Type != Userspace || !dev.PrivateKey.Equal(priv) || !dev.PublicKey.Equal(priv.PublicKey()) || dev.ListenPort == 0 {
 		t.Errorf("device read back: %+v", dev)
 	}
 	if len(dev.Peers) != 2 {
