@@ -672,8 +672,19 @@ void wg_quick_config_free(wg_quick_config *quick);
  * wg_device model as every other backend.
  *
  * Threads: every wg_engine_* function except wg_engine_free() may be called
- * from several threads at once on the same engine; callbacks may run on any
- * of those threads and must not call wg_engine_free().
+ * from several threads at once on the same engine.  Configuration
+ * (wg_engine_set_device) excludes the data path while it runs; packets of
+ * different peers never contend, packets of one peer only briefly (the
+ * AEAD runs outside any lock).  Callbacks run on the calling thread, with no
+ * per-peer lock held but with the engine's configuration lock held for
+ * reading: they may call wg_engine_encrypt(), wg_engine_decrypt(),
+ * wg_engine_tick() and wg_engine_get_device(), but not
+ * wg_engine_set_device() or wg_engine_free() (that would deadlock).
+ *
+ * Memory: nothing is allocated per packet.  A peer allocates its staging
+ * buffers (MAX_STAGED_PACKETS = 128 packets of up to the MTU) the first time
+ * a packet must wait for a handshake; packets larger than the MTU cannot wait
+ * and are dropped with WG_DROP_NO_ROOM.
  */
 
 typedef struct wg_engine wg_engine;
@@ -699,12 +710,14 @@ enum wg_drop_reason {
 	WG_DROP_MALFORMED,	/* not an IP packet / not a WireGuard message */
 	WG_DROP_UNKNOWN_INDEX,	/* data for a session we do not have */
 	WG_DROP_AUTH,		/* failed authentication */
-	WG_DROP_REPLAY,		/* counter already seen or too old */
+	WG_DROP_REPLAY,		/* counter already seen or too old; an initiation
+				 * not newer than the last one */
 	WG_DROP_SOURCE,		/* inner source not in the peer's allowed IPs */
 	WG_DROP_EXPIRED,	/* session past its time or message limit */
 	WG_DROP_RATELIMIT,	/* handshake dropped by the rate limiter / cookie */
 	WG_DROP_QUEUE_FULL,	/* the staged queue for a handshake is full */
 	WG_DROP_NO_KEY,		/* the device has no private key */
+	WG_DROP_NO_ENDPOINT,	/* the peer's endpoint is not known yet */
 };
 
 /*
@@ -735,7 +748,12 @@ struct wg_event {
 	wg_endpoint endpoint;	/* its current endpoint */
 };
 
-/* Datagrams for the wire that no caller asked for (see above). */
+/*
+ * Datagrams for the wire that no caller asked for (see above): handshake
+ * messages, cookie replies, keepalives and staged packets once a session is
+ * up.  Each has status WG_PACKET_SEND and its destination in .endpoint; the
+ * buffers belong to the engine and are valid only during the call.
+ */
 typedef void wg_engine_send_fn(const struct wg_packet *datagrams, size_t n, void *ctx);
 typedef void wg_engine_event_fn(const struct wg_event *event, void *ctx);
 /* Monotonic nanoseconds and wall-clock time, for tests that simulate time. */
@@ -757,6 +775,9 @@ struct wg_engine_options {
 /**
  * \brief Create an engine with no keys and no peers.
  *
+ * \param engine   output; free with wg_engine_free().
+ * \param options  copied; size must be at least sizeof(struct
+ *                 wg_engine_options), send is required, mtu 0 or 68..65535.
  * \return 0, -EINVAL for bad options, or -ENOMEM.
  */
 int wg_engine_new(wg_engine **engine, const struct wg_engine_options *options);
@@ -769,12 +790,31 @@ void wg_engine_free(wg_engine *engine);
 /**
  * \brief Apply a configuration, with wg_set_device()'s semantics.
  *
- * dev->name is ignored.  Invalid input returns -EINVAL and changes nothing.
+ * As the kernel does: WGDEVICE_REPLACE_PEERS removes every peer first;
+ * WGPEER_REMOVE_ME removes a peer; WGPEER_UPDATE_ONLY never creates one;
+ * WGPEER_REPLACE_ALLOWEDIPS clears the peer's prefixes before adding;
+ * WGALLOWEDIP_REMOVE_ME removes one prefix if the peer owns it; adding a
+ * prefix another peer owns moves it; a peer with the device's own public
+ * key is ignored; a new private key drops the peer that has its public key
+ * and ends current sessions.  Turning a persistent keepalive on sends one at
+ * once.  dev->name, ifindex are ignored; listen_port and fwmark are only
+ * stored (the engine has no socket).
+ *
+ * \return 0; -EINVAL for invalid input (an endpoint family other than
+ *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
+ *         protocol version), with nothing changed; -ENOMEM, in which case
+ *         the peers before the one that failed are applied.
  */
 int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 
 /**
  * \brief Read the configuration and statistics, as wg_get_device() does.
+ *
+ * \param dev  output, free with wg_free_device(): keys, listen_port,
+ *             fwmark, and per peer the preshared key, endpoint, allowed IPs
+ *             (host bits masked), persistent keepalive, rx/tx bytes of
+ *             datagrams and the wall-clock time of the last handshake.
+ * \return 0 or -ENOMEM.
  */
 int wg_engine_get_device(wg_engine *engine, wg_device **dev);
 
@@ -797,7 +837,11 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
 /**
  * \brief Run due timers (retransmits, keepalives, rekeys, expiry).
  *
- * \return nanoseconds until wg_engine_tick() is next needed.
+ * Costs O(number of peers).
+ *
+ * \return nanoseconds until wg_engine_tick() is next needed, at most one
+ *         second (packets may arm timers in between, never less than a
+ *         second ahead).
  */
 uint64_t wg_engine_tick(wg_engine *engine);
 

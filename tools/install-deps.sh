@@ -7,8 +7,10 @@ packages="
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
 	python3 python3-cffi python3-cryptography python3-pytest abigail-tools
 	wireguard-tools iproute2 iputils-ping
+	clang libclang-rt-14-dev
 	swig golang-go
 "
+# clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

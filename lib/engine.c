@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The engine handle: creation, configuration with the kernel's set/get
+ * semantics, the timer entry point, and the outbox that hands datagrams and
+ * events to the callbacks once no peer lock is held.  Locking: engine.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "error.h"
+#include "util.h"
+
+enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
+
+uint64_t wg_engine_now(const struct wg_engine *engine)
+{
+	struct timespec ts;
+
+	if (engine->opts.clock)
+		return engine->opts.clock(engine->opts.ctx);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts)
+{
+	if (engine->opts.realtime)
+		engine->opts.realtime(ts, engine->opts.ctx);
+	else
+		clock_gettime(CLOCK_REALTIME, ts);
+}
+
+void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (engine->opts.log)
+		engine->opts.log(level, msg, engine->opts.ctx);
+	else
+		wg_log(level, "engine: %s", msg);
+}
+
+void wg_engine_ephemeral(struct wg_engine *engine, uint8_t out[NOISE_PUBLIC_KEY_LEN])
+{
+	if (engine->test_have_ephemeral)
+		memcpy(out, engine->test_ephemeral, NOISE_PUBLIC_KEY_LEN);
+	else
+		wg_random_bytes(out, NOISE_PUBLIC_KEY_LEN);
+	curve25519_clamp(out);
+}
+
+void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine)
+{
+	ob->engine = engine;
+	ob->n = ob->nev = 0;
+}
+
+uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len)
+{
+	struct wg_packet *pkt;
+
+	if (ob->n == OUTBOX_PACKETS || len > OUTBOX_BUF - WG_PACKET_HEADROOM) {
+		wg_engine_log(ob->engine, WG_LOG_DEBUG, "outbox full, dropping a %u-byte datagram", len);
+		return NULL;
+	}
+	pkt = &ob->pkt[ob->n];
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->buf = ob->buf[ob->n];
+	pkt->size = OUTBOX_BUF;
+	pkt->offset = WG_PACKET_HEADROOM;
+	pkt->len = len;
+	pkt->status = WG_PACKET_SEND;
+	pkt->endpoint = *dst;
+	ob->n++;
+	return pkt->buf + pkt->offset;
+}
+
+void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)
+{
+	struct wg_event *ev;
+
+	if (!ob->engine->opts.event || ob->nev == OUTBOX_EVENTS)
+		return;
+	ev = &ob->ev[ob->nev++];
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	memcpy(ev->public_key, peer->public_key, sizeof(ev->public_key));
+	ev->endpoint = peer->endpoint;
+}
+
+void wg_outbox_flush(struct wg_outbox *ob, unsigned int room)
+{
+	const struct wg_engine_options *o = &ob->engine->opts;
+
+	if (OUTBOX_PACKETS - ob->n >= room && OUTBOX_EVENTS - ob->nev >= room)
+		return;
+	for (unsigned int i = 0; i < ob->nev; i++)
+		o->event(&ob->ev[i], o->ctx);
+	if (ob->n)
+		o->send(ob->pkt, ob->n, o->ctx);
+	for (unsigned int i = 0; i < ob->n; i++)
+		wg_memzero(ob->buf[i], OUTBOX_BUF);
+	ob->n = ob->nev = 0;
+}
+
+WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
+{
+	struct wg_engine *engine;
+	int ret;
+
+	if (!enginep || !options || options->size < sizeof(struct wg_engine_options) || !options->send)
+		return wg_error(EINVAL, "engine options: size must be sizeof(struct wg_engine_options) and send is required");
+	if (options->mtu && (options->mtu < MIN_MTU || options->mtu > MAX_MTU))
+		return wg_error(EINVAL, "engine MTU %u is outside %d..%d", options->mtu, MIN_MTU, MAX_MTU);
+	engine = calloc(1, sizeof(*engine));
+	if (!engine)
+		return wg_error(ENOMEM, "out of memory for an engine");
+	engine->opts = *options;
+	engine->opts.size = sizeof(engine->opts);
+	if (!engine->opts.mtu)
+		engine->opts.mtu = DEFAULT_MTU;
+
+	ret = -ENOMEM;
+	if (pthread_rwlock_init(&engine->lock, NULL))
+		goto err_rwlock;
+	if (pthread_mutex_init(&engine->index_lock, NULL))
+		goto err_index_lock;
+	if (pthread_mutex_init(&engine->load_lock, NULL))
+		goto err_load_lock;
+	if (wg_cookie_checker_init(&engine->cookie_checker))
+		goto err_cookie;
+	if (wg_ratelimiter_init(&engine->ratelimiter))
+		goto err_ratelimiter;
+	if (wg_index_table_init(&engine->index_table))
+		goto err_index;
+	if (wg_key_table_init(&engine->pubkey_table))
+		goto err_pubkey;
+	wg_allowedips_init(&engine->allowedips);
+	*enginep = engine;
+	return 0;
+
+err_pubkey:
+	wg_index_table_free(&engine->index_table);
+err_index:
+	wg_ratelimiter_free(&engine->ratelimiter);
+err_ratelimiter:
+	wg_cookie_checker_free(&engine->cookie_checker);
+err_cookie:
+	pthread_mutex_destroy(&engine->load_lock);
+err_load_lock:
+	pthread_mutex_destroy(&engine->index_lock);
+err_index_lock:
+	pthread_rwlock_destroy(&engine->lock);
+err_rwlock:
+	free(engine);
+	return wg_error(-ret, "cannot create an engine");
+}
+
+WG_EXPORT void wg_engine_free(wg_engine *engine)
+{
+	if (!engine)
+		return;
+	while (engine->first_peer)
+		wg_peer_remove(engine->first_peer);
+	wg_allowedips_free(&engine->allowedips);
+	wg_key_table_free(&engine->pubkey_table);
+	wg_index_table_free(&engine->index_table);
+	wg_ratelimiter_free(&engine->ratelimiter);
+	wg_cookie_checker_free(&engine->cookie_checker);
+	pthread_mutex_destroy(&engine->load_lock);
+	pthread_mutex_destroy(&engine->index_lock);
+	pthread_rwlock_destroy(&engine->lock);
+	wg_memzero(engine, sizeof(*engine));
+	free(engine);
+}
+
+/* Everything a set could reject, checked before anything changes. */
+static int validate_device(const wg_device *dev)
+{
+	const wg_peer *peer;
+	const wg_allowedip *aip;
+
+	wg_for_each_peer(dev, peer) {
+		sa_family_t family = peer->endpoint.addr.sa_family;
+
+		if (family != 0 && family != AF_INET && family != AF_INET6)
+			return wg_error(EINVAL, "peer endpoint has unknown address family %u", family);
+		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
+			return wg_error(EINVAL, "peer protocol version %u is not supported", peer->protocol_version);
+		wg_for_each_allowedip(peer, aip) {
+			if (aip->family == AF_INET && aip->cidr <= 32)
+				continue;
+			if (aip->family == AF_INET6 && aip->cidr <= 128)
+				continue;
+			return wg_error(EINVAL, "allowed IP with family %u and prefix length %u is invalid",
+					aip->family, aip->cidr);
+		}
+	}
+	return 0;
+}
+
+static void set_private_key(struct wg_engine *engine, const uint8_t private_key[NOISE_PUBLIC_KEY_LEN])
+{
+	struct noise_static_identity id;
+	struct wg_engine_peer *peer;
+
+	wg_noise_set_static_identity(&id, private_key);
+	if (id.has_identity == engine->identity.has_identity &&
+	    wg_ct_equal(id.static_private, engine->identity.static_private, sizeof(id.static_private)))
+		goto out;
+	/* A peer with our own public key makes no sense: the kernel drops it. */
+	if (id.has_identity) {
+		peer = wg_peer_lookup_by_key(engine, id.static_public);
+		if (peer)
+			wg_peer_remove(peer);
+	}
+	engine->identity = id;
+	wg_cookie_checker_precompute_device_keys(&engine->cookie_checker,
+						 id.has_identity ? id.static_public : NULL);
+	for (peer = engine->first_peer; peer; peer = peer->next) {
+		pthread_mutex_lock(&peer->lock);
+		wg_noise_precompute_static_static(peer);
+		wg_noise_expire_current_peer_keypairs(peer);
+		pthread_mutex_unlock(&peer->lock);
+	}
+out:
+	wg_memzero(&id, sizeof(id));
+}
+
+static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_peer *cfg)
+{
+	struct wg_engine_peer *peer = wg_peer_lookup_by_key(engine, cfg->public_key);
+	const wg_allowedip *aip;
+	bool send_keepalive = false;
+	int ret;
+
+	if (cfg->flags & WGPEER_REMOVE_ME) {
+		if (peer)
+			wg_peer_remove(peer);
+		return 0;
+	}
+	if (!peer) {
+		if (cfg->flags & WGPEER_UPDATE_ONLY)
+			return 0;
+		/* The kernel silently ignores a peer with the device's own key. */
+		if (engine->identity.has_identity &&
+		    wg_ct_equal(cfg->public_key, engine->identity.static_public, NOISE_PUBLIC_KEY_LEN))
+			return 0;
+		peer = wg_peer_create(engine, cfg->public_key);
+		if (!peer)
+			return -ENOMEM;
+	}
+
+	pthread_mutex_lock(&peer->lock);
+	if (cfg->flags & WGPEER_HAS_PRESHARED_KEY)
+		memcpy(peer->handshake.preshared_key, cfg->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
+	if (cfg->endpoint.addr.sa_family == AF_INET || cfg->endpoint.addr.sa_family == AF_INET6) {
+		memset(&peer->endpoint, 0, sizeof(peer->endpoint));
+		if (cfg->endpoint.addr.sa_family == AF_INET)
+			peer->endpoint.addr4 = cfg->endpoint.addr4;
+		else
+			peer->endpoint.addr6 = cfg->endpoint.addr6;
+	}
+	if (cfg->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
+		/* Turning it on sends one at once, which also brings the session up. */
+		send_keepalive = !peer->persistent_keepalive_interval && cfg->persistent_keepalive_interval;
+		peer->persistent_keepalive_interval = cfg->persistent_keepalive_interval;
+		if (!peer->persistent_keepalive_interval)
+			peer->timers.persistent_keepalive = 0;
+	}
+	pthread_mutex_unlock(&peer->lock);
+
+	if (cfg->flags & WGPEER_REPLACE_ALLOWEDIPS)
+		wg_allowedips_remove_by_peer(&engine->allowedips, peer);
+	wg_for_each_allowedip(cfg, aip) {
+		if (aip->flags & WGALLOWEDIP_REMOVE_ME) {
+			wg_allowedips_remove(&engine->allowedips, aip->family, &aip->ip6, aip->cidr, peer);
+			continue;
+		}
+		ret = wg_allowedips_insert(&engine->allowedips, aip->family, &aip->ip6, aip->cidr, peer);
+		if (ret < 0)
+			return wg_error(-ret, "cannot add an allowed IP");
+	}
+
+	if (send_keepalive && engine->identity.has_identity) {
+		pthread_mutex_lock(&peer->lock);
+		wg_packet_send_keepalive(ob, peer);
+		pthread_mutex_unlock(&peer->lock);
+	}
+	return 0;
+}
+
+WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
+{
+	struct wg_outbox ob;
+	const wg_peer *cfg;
+	int ret;
+
+	ret = validate_device(dev);
+	if (ret < 0)
+		return ret;
+	wg_outbox_init(&ob, engine);
+	pthread_rwlock_wrlock(&engine->lock);
+	if (dev->flags & WGDEVICE_HAS_PRIVATE_KEY)
+		set_private_key(engine, dev->private_key);
+	if (dev->flags & WGDEVICE_HAS_LISTEN_PORT)
+		engine->listen_port = dev->listen_port;
+	if (dev->flags & WGDEVICE_HAS_FWMARK)
+		engine->fwmark = dev->fwmark;
+	if (dev->flags & WGDEVICE_REPLACE_PEERS) {
+		while (engine->first_peer)
+			wg_peer_remove(engine->first_peer);
+	}
+	wg_for_each_peer(dev, cfg) {
+		ret = apply_peer(&ob, engine, cfg);
+		if (ret < 0)
+			break;	/* only out of memory gets here, after validation */
+	}
+	pthread_rwlock_unlock(&engine->lock);
+	/* Nothing is locked now: the callbacks may do as they please. */
+	wg_outbox_flush(&ob, UINT32_MAX);
+	return ret < 0 ? ret : 0;
+}
+
+struct walk_ctx {
+	wg_peer *peer;
+	bool failed;
+};
+
+static void add_allowedip(void *engine_peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
+{
+	struct walk_ctx *w = ctx;
+	wg_allowedip *aip;
+
+	(void)engine_peer;
+	aip = wg_peer_add_allowedip(w->peer);
+	if (!aip) {
+		w->failed = true;
+		return;
+	}
+	aip->family = (uint16_t)family;
+	aip->cidr = cidr;
+	if (family == AF_INET)
+		memcpy(&aip->ip4, addr, sizeof(aip->ip4));
+	else
+		memcpy(&aip->ip6, addr, sizeof(aip->ip6));
+}
+
+WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
+{
+	struct walk_ctx w = { 0 };
+	struct wg_engine_peer *ep;
+	wg_device *dev;
+	int ret = 0;
+
+	pthread_rwlock_rdlock(&engine->lock);
+	dev = wg_device_new(NULL);
+	if (!dev) {
+		ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
+		goto out;
+	}
+	dev->flags = WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK;
+	dev->listen_port = engine->listen_port;
+	dev->fwmark = engine->fwmark;
+	if (engine->identity.has_identity) {
+		dev->flags |= WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY;
+		memcpy(dev->private_key, engine->identity.static_private, sizeof(dev->private_key));
+		memcpy(dev->public_key, engine->identity.static_public, sizeof(dev->public_key));
+	}
+	for (ep = engine->first_peer; ep; ep = ep->next) {
+		wg_peer *p = wg_device_add_peer(dev);
+
+		if (!p) {
+			ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
+			goto out;
+		}
+		p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY |
+			   WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | WGPEER_HAS_PROTOCOL_VERSION;
+		p->protocol_version = 1;
+		memcpy(p->public_key, ep->public_key, sizeof(p->public_key));
+		pthread_mutex_lock(&ep->lock);
+		memcpy(p->preshared_key, ep->handshake.preshared_key, sizeof(p->preshared_key));
+		p->endpoint = ep->endpoint;
+		p->last_handshake_time = ep->last_handshake_time;
+		p->rx_bytes = ep->rx_bytes;
+		p->tx_bytes = ep->tx_bytes;
+		p->persistent_keepalive_interval = ep->persistent_keepalive_interval;
+		pthread_mutex_unlock(&ep->lock);
+		/* In the order they were given, as the kernel dumps them. */
+		w.peer = p;
+		wg_allowedips_walk_by_peer(&engine->allowedips, ep, add_allowedip, &w);
+		if (w.failed) {
+			ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
+			goto out;
+		}
+	}
+out:
+	pthread_rwlock_unlock(&engine->lock);
+	if (ret < 0) {
+		wg_free_device(dev);
+		return ret;
+	}
+	*devp = dev;
+	return 0;
+}
+
+WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
+{
+	struct wg_outbox ob;
+	struct wg_engine_peer *peer;
+	uint64_t now, next, at_most;
+
+	wg_outbox_init(&ob, engine);
+	pthread_rwlock_rdlock(&engine->lock);
+	now = wg_engine_now(engine);
+	/* Packets arm timers at least a second ahead: ticking every second is enough. */
+	next = at_most = now + NS_PER_S;
+	for (peer = engine->first_peer; peer; peer = peer->next) {
+		uint64_t due;
+
+		pthread_mutex_lock(&peer->lock);
+		due = wg_timers_run(&ob, peer, now);
+		pthread_mutex_unlock(&peer->lock);
+		if (due && due < next)
+			next = due;
+		wg_outbox_flush(&ob, 3);
+	}
+	wg_outbox_flush(&ob, UINT32_MAX);
+	pthread_rwlock_unlock(&engine->lock);
+	return next > now ? next - now : 0;
+}
+
+void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)
+{
+	pthread_rwlock_wrlock(&engine->lock);
+	engine->test_have_ephemeral = private_key != NULL;
+	if (private_key)
+		memcpy(engine->test_ephemeral, private_key, NOISE_PUBLIC_KEY_LEN);
+	pthread_rwlock_unlock(&engine->lock);
+}
+
+int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter)
+{
+	struct wg_engine_peer *peer;
+	int ret = -ENOENT;
+
+	pthread_rwlock_rdlock(&engine->lock);
+	peer = wg_peer_lookup_by_key(engine, public_key);
+	if (peer) {
+		pthread_mutex_lock(&peer->lock);
+		if (peer->keypairs.current) {
+			peer->keypairs.current->sending_counter = counter;
+			ret = 0;
+		}
+		pthread_mutex_unlock(&peer->lock);
+	}
+	pthread_rwlock_unlock(&engine->lock);
+	return ret;
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Peers: creation and removal, receiver indices, staged packets, roaming. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "error.h"
+#include "util.h"
+
+struct wg_engine_peer *wg_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+{
+	struct wg_engine_peer *peer = calloc(1, sizeof(*peer));
+
+	if (!peer) {
+		wg_error(ENOMEM, "out of memory for a peer");
+		return NULL;
+	}
+	if (pthread_mutex_init(&peer->lock, NULL)) {
+		free(peer);
+		wg_error(ENOMEM, "cannot create a peer lock");
+		return NULL;
+	}
+	if (wg_key_table_insert(&engine->pubkey_table, public_key, peer) < 0) {
+		pthread_mutex_destroy(&peer->lock);
+		free(peer);
+		wg_error(ENOMEM, "out of memory for a peer");
+		return NULL;
+	}
+	peer->engine = engine;
+	memcpy(peer->public_key, public_key, NOISE_PUBLIC_KEY_LEN);
+	memcpy(peer->handshake.remote_static, public_key, NOISE_PUBLIC_KEY_LEN);
+	wg_noise_precompute_static_static(peer);
+	wg_cookie_maker_init(&peer->cookie, public_key);
+
+	peer->prev = engine->last_peer;
+	if (engine->last_peer)
+		engine->last_peer->next = peer;
+	else
+		engine->first_peer = peer;
+	engine->last_peer = peer;
+	engine->num_peers++;
+	return peer;
+}
+
+void wg_peer_remove(struct wg_engine_peer *peer)
+{
+	struct wg_engine *engine = peer->engine;
+
+	/* The engine's write lock is held: no reader can see the peer. */
+	wg_allowedips_remove_by_peer(&engine->allowedips, peer);
+	wg_key_table_remove(&engine->pubkey_table, peer->public_key);
+	pthread_mutex_lock(&peer->lock);
+	wg_noise_handshake_clear(peer);
+	wg_noise_keypairs_clear(peer);
+	pthread_mutex_unlock(&peer->lock);
+
+	if (peer->prev)
+		peer->prev->next = peer->next;
+	else
+		engine->first_peer = peer->next;
+	if (peer->next)
+		peer->next->prev = peer->prev;
+	else
+		engine->last_peer = peer->prev;
+	engine->num_peers--;
+
+	if (peer->staged.mem) {
+		wg_memzero(peer->staged.mem, (size_t)peer->staged.slot_size * MAX_STAGED_PACKETS);
+		free(peer->staged.mem);
+		free(peer->staged.pkts);
+	}
+	pthread_mutex_destroy(&peer->lock);
+	wg_memzero(peer, sizeof(*peer));
+	free(peer);
+}
+
+uint32_t wg_peer_index_add(struct wg_engine_peer *peer, unsigned int slot)
+{
+	struct wg_engine *engine = peer->engine;
+	struct index_entry *entry = NULL;
+	uint32_t index = 0;
+
+	pthread_mutex_lock(&engine->index_lock);
+	for (int i = 0; i < 4; i++) {
+		if (!peer->index_entries[i].index) {
+			entry = &peer->index_entries[i];
+			break;
+		}
+	}
+	if (entry) {
+		index = wg_index_table_insert(&engine->index_table, entry);
+		if (index) {
+			entry->peer = peer;
+			entry->slot = (uint8_t)slot;
+			entry->index = index;
+		}
+	}
+	pthread_mutex_unlock(&engine->index_lock);
+	if (!index)
+		wg_engine_log(engine, WG_LOG_ERROR, "no receiver index available");
+	return index;
+}
+
+static struct index_entry *find_entry(struct wg_engine_peer *peer, uint32_t index)
+{
+	for (int i = 0; i < 4; i++)
+		if (peer->index_entries[i].index == index)
+			return &peer->index_entries[i];
+	return NULL;
+}
+
+void wg_peer_index_del(struct wg_engine_peer *peer, uint32_t index)
+{
+	struct wg_engine *engine = peer->engine;
+	struct index_entry *entry;
+
+	if (!index)
+		return;
+	pthread_mutex_lock(&engine->index_lock);
+	entry = find_entry(peer, index);
+	if (entry) {
+		wg_index_table_remove(&engine->index_table, index);
+		entry->index = 0;
+	}
+	pthread_mutex_unlock(&engine->index_lock);
+}
+
+void wg_peer_index_retarget(struct wg_engine_peer *peer, uint32_t index, unsigned int slot)
+{
+	struct index_entry *entry;
+
+	pthread_mutex_lock(&peer->engine->index_lock);
+	entry = find_entry(peer, index);
+	if (entry)
+		entry->slot = (uint8_t)slot;
+	pthread_mutex_unlock(&peer->engine->index_lock);
+}
+
+bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out)
+{
+	const struct index_entry *entry;
+
+	pthread_mutex_lock(&engine->index_lock);
+	entry = wg_index_table_lookup(&engine->index_table, index);
+	if (entry)
+		*out = *entry;
+	pthread_mutex_unlock(&engine->index_lock);
+	return entry != NULL;
+}
+
+struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+{
+	return wg_key_table_lookup(&engine->pubkey_table, public_key);
+}
+
+int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len)
+{
+	struct staged_queue *q = &peer->staged;
+
+	if (!q->mem) {
+		/* Once per peer, on first need: idle peers cost no buffers. */
+		uint32_t mtu = peer->engine->opts.mtu;
+
+		q->slot_size = (WG_PACKET_HEADROOM + mtu + WG_PACKET_TAILROOM + 15) & ~15U;
+		q->mem = malloc((size_t)q->slot_size * MAX_STAGED_PACKETS);
+		q->pkts = calloc(MAX_STAGED_PACKETS, sizeof(*q->pkts));
+		if (!q->mem || !q->pkts) {
+			free(q->mem);
+			free(q->pkts);
+			q->mem = NULL;
+			q->pkts = NULL;
+			return WG_DROP_QUEUE_FULL;
+		}
+	}
+	if (len > q->slot_size - WG_PACKET_HEADROOM - WG_PACKET_TAILROOM)
+		return WG_DROP_NO_ROOM;
+	if (q->busy || q->count >= MAX_STAGED_PACKETS)
+		return WG_DROP_QUEUE_FULL;
+	memcpy(q->mem + (size_t)q->count * q->slot_size + WG_PACKET_HEADROOM, pkt, len);
+	q->len[q->count++] = len;
+	return 0;
+}
+
+void wg_peer_purge_staged(struct wg_engine_peer *peer)
+{
+	struct staged_queue *q = &peer->staged;
+
+	if (q->busy)
+		return;
+	for (unsigned int i = 0; i < q->count; i++)
+		wg_memzero(q->mem + (size_t)i * q->slot_size, q->slot_size);
+	q->count = 0;
+}
+
+static bool endpoint_equal(const wg_endpoint *a, const wg_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
+		       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, sizeof(struct in6_addr));
+	return true;
+}
+
+void wg_peer_set_endpoint(struct wg_outbox *ob, struct wg_engine_peer *peer, const wg_endpoint *src)
+{
+	if (src->addr.sa_family != AF_INET && src->addr.sa_family != AF_INET6)
+		return;
+	if (endpoint_equal(&peer->endpoint, src))
+		return;
+	memset(&peer->endpoint, 0, sizeof(peer->endpoint));
+	if (src->addr.sa_family == AF_INET)
+		peer->endpoint.addr4 = src->addr4;
+	else
+		peer->endpoint.addr6 = src->addr6;
+	wg_outbox_event(ob, WG_EVENT_ENDPOINT_CHANGED, peer);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A peer of the engine: keys, session state, timers, staged packets. */
+#ifndef WG_PEER_H
+#define WG_PEER_H
+
+#include <pthread.h>
+
+#include "cookie.h"
+#include "noise.h"
+#include "timers.h"
+#include "../include/wireguard.h"
+
+/*
+ * What a receiver index points at: a peer's handshake or one keypair slot.
+ * Each peer has a pool of four (three keypairs and a handshake); an entry is
+ * free when its index is 0.  Entries are read and written under index_lock.
+ */
+enum { INDEX_SLOT_HANDSHAKE = 3 };
+struct index_entry {
+	struct wg_engine_peer *peer;
+	uint32_t index;
+	uint8_t slot;			/* 0..2: keypairs.slot[], or INDEX_SLOT_HANDSHAKE */
+};
+
+/* Plaintext packets waiting for a session, copied into buffers of our own. */
+struct staged_queue {
+	uint8_t *mem;			/* MAX_STAGED_PACKETS slots, allocated on first use */
+	struct wg_packet *pkts;		/* the batch handed to the send callback */
+	uint32_t slot_size;
+	uint32_t len[MAX_STAGED_PACKETS];
+	unsigned int count;
+	bool busy;			/* being sent with the lock dropped */
+};
+
+/*
+ * Lock order: engine->lock (read or write), then peer->lock, then
+ * engine->index_lock or the cookie checker's lock.  The peer lock protects
+ * everything below except the list links and public_key, which only change
+ * under the engine's write lock.
+ */
+struct wg_engine_peer {
+	pthread_mutex_t lock;
+	struct wg_engine *engine;
+	struct wg_engine_peer *prev, *next;
+	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
+
+	struct noise_handshake handshake;
+	struct noise_keypairs keypairs;
+	struct cookie_maker cookie;
+	struct index_entry index_entries[4];
+	struct peer_timers timers;
+	struct staged_queue staged;
+
+	wg_endpoint endpoint;
+	uint64_t rx_bytes, tx_bytes;
+	struct wg_timespec64 last_handshake_time;
+	uint16_t persistent_keepalive_interval;
+};
+
+/* Under the engine's write lock. */
+struct wg_engine_peer *wg_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+void wg_peer_remove(struct wg_engine_peer *peer);
+
+/* Receiver indices (take engine->index_lock themselves). */
+uint32_t wg_peer_index_add(struct wg_engine_peer *peer, unsigned int slot);
+void wg_peer_index_del(struct wg_engine_peer *peer, uint32_t index);
+/* Point an index at another slot (a handshake's index becomes its keypair's). */
+void wg_peer_index_retarget(struct wg_engine_peer *peer, uint32_t index, unsigned int slot);
+/* Copies the entry for index; false if unknown. */
+bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out);
+struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+
+/* Peer lock held: copy a plaintext packet to wait for a session. */
+int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len);
+void wg_peer_purge_staged(struct wg_engine_peer *peer);
+
+/* Peer lock held: learn the source of an authenticated packet (roaming). */
+void wg_peer_set_endpoint(struct wg_outbox *ob, struct wg_engine_peer *peer, const wg_endpoint *src);
+
+#endif

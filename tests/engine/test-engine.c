@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Two (or more) engines over a simulated wire and clock: handshake, data in
+ * both directions over IPv4 and IPv6, keepalives, rekeying by time and by
+ * message count, expiry, giving up, roaming, and what must be dropped.
+ */
+#include "sim.h"
+#include "blake2s.h"
+#include "crypto.h"
+#include "engine.h"
+
+#define S 1000000000ULL
+#define MS 1000000ULL
+
+struct pair {
+	struct sim sim;
+	struct sim_node *a, *b;
+};
+
+/* a = 10.0.0.1 / fd00::1 at 192.0.2.1:51820, b = 10.0.0.2 / fd00::2 at 192.0.2.2:51821. */
+static void pair_init(struct pair *p, uint64_t seed, bool b_knows_a_endpoint)
+{
+	sim_init(&p->sim, seed);
+	p->a = sim_add_node(&p->sim, "192.0.2.1", 51820);
+	p->b = sim_add_node(&p->sim, "192.0.2.2", 51821);
+	sim_add_peer(p->a, p->b, AF_INET, "10.0.0.2", 32, true);
+	sim_add_peer(p->a, p->b, AF_INET6, "fd00::2", 128, true);
+	sim_add_peer(p->b, p->a, AF_INET, "10.0.0.1", 32, b_knows_a_endpoint);
+	sim_add_peer(p->b, p->a, AF_INET6, "fd00::1", 128, b_knows_a_endpoint);
+}
+
+static void a_to_b(struct pair *p, uint32_t seq)
+{
+	sim_send_ip(p->a, AF_INET, "10.0.0.1", "10.0.0.2", seq, 64, NULL);
+}
+
+static void b_to_a(struct pair *p, uint32_t seq)
+{
+	sim_send_ip(p->b, AF_INET, "10.0.0.2", "10.0.0.1", seq, 64, NULL);
+}
+
+static void test_handshake_and_data(void)
+{
+	struct pair p;
+	uint16_t reason;
+	wg_device *dev;
+
+	pair_init(&p, 1, false);
+	/* No session yet: the packet waits and an initiation goes out. */
+	CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", 1, 100, &reason) == WG_PACKET_CONSUMED);
+	CHECK(p.a->sent_by_type[1] == 1);
+	sim_run(&p.sim);
+	CHECK(p.b->sent_by_type[2] == 1);
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);
+	CHECK(p.b->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);
+	CHECK(p.b->delivered == 1 && p.b->last_seq == 1);
+	CHECK(p.b->inbox_last_len == 20 + 4 + 100);
+	/* b learned a's endpoint from the handshake. */
+	CHECK(p.b->events[WG_EVENT_ENDPOINT_CHANGED] == 1);
+
+	/* Both ways, both families, with a session up: sent at once. */
+	CHECK(sim_send_ip(p.b, AF_INET, "10.0.0.2", "10.0.0.1", 2, 33, NULL) == WG_PACKET_SEND);
+	CHECK(sim_send_ip(p.a, AF_INET6, "fd00::1", "fd00::2", 3, 1000, NULL) == WG_PACKET_SEND);
+	CHECK(sim_send_ip(p.b, AF_INET6, "fd00::2", "fd00::1", 4, 0, NULL) == WG_PACKET_SEND);
+	sim_run(&p.sim);
+	CHECK(p.a->delivered == 2 && p.a->last_seq == 4);
+	CHECK(p.b->delivered == 2 && p.b->last_seq == 3);
+	CHECK(p.b->inbox_last_len == 40 + 4 + 1000);
+
+	/* No peer for this destination. */
+	CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.3", 5, 10, &reason) == WG_PACKET_DROP);
+	CHECK(reason == WG_DROP_NO_PEER);
+
+	/* Statistics and handshake time are visible through get_device. */
+	CHECK(wg_engine_get_device(p.a->engine, &dev) == 0);
+	CHECK(dev->first_peer && dev->first_peer == dev->last_peer);
+	CHECK(dev->first_peer->rx_bytes > 0 && dev->first_peer->tx_bytes > 0);
+	CHECK(dev->first_peer->last_handshake_time.tv_sec >= 1700000000);
+	CHECK(wg_key_equal(dev->public_key, p.a->public_key));
+	wg_free_device(dev);
+	sim_free(&p.sim);
+}
+
+static void test_keepalives(void)
+{
+	struct pair p;
+	wg_device *dev;
+	wg_peer *peer;
+	unsigned int before;
+
+	pair_init(&p, 2, true);
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	CHECK(p.b->delivered == 1);
+	/* b received data and sends nothing back: a passive keepalive after 10 s. */
+	before = p.a->received_by_type[4];
+	sim_advance(&p.sim, 9 * S, 100 * MS);
+	CHECK(p.a->received_by_type[4] == before);
+	sim_advance(&p.sim, 2 * S, 100 * MS);
+	CHECK(p.a->received_by_type[4] == before + 1);
+	CHECK(p.a->delivered == 0);
+
+	/* A persistent keepalive every 5 s from b. */
+	dev = wg_device_new(NULL);
+	peer = wg_device_add_peer(dev);
+	peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | WGPEER_UPDATE_ONLY;
+	memcpy(peer->public_key, p.a->public_key, sizeof(wg_key));
+	peer->persistent_keepalive_interval = 5;
+	before = p.a->received_by_type[4];
+	CHECK(wg_engine_set_device(p.b->engine, dev) == 0);
+	sim_run(&p.sim);
+	CHECK(p.a->received_by_type[4] == before + 1);	/* one at once */
+	sim_advance(&p.sim, 21 * S, 100 * MS);
+	CHECK(p.a->received_by_type[4] >= before + 5);
+	wg_free_device(dev);
+	sim_free(&p.sim);
+}
+
+static void test_rekey_after_time(void)
+{
+	struct pair p;
+	uint32_t seq = 0;
+
+	pair_init(&p, 3, true);
+	a_to_b(&p, ++seq);
+	sim_run(&p.sim);
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);
+	/* Traffic every second; after REKEY_AFTER_TIME a (the initiator) rekeys. */
+	for (int i = 0; i < 125; i++) {
+		a_to_b(&p, ++seq);
+		b_to_a(&p, seq);
+		sim_advance(&p.sim, S, S);
+	}
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 2);
+	CHECK(p.b->events[WG_EVENT_HANDSHAKE_COMPLETE] == 2);
+	CHECK(p.a->sent_by_type[1] == 2);
+	CHECK(p.b->delivered == seq && p.a->delivered == seq - 1);
+	sim_free(&p.sim);
+}
+
+static void test_rekey_after_messages(void)
+{
+	struct pair p;
+	uint16_t reason;
+
+	pair_init(&p, 4, true);
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	CHECK(p.a->sent_by_type[1] == 1);
+	sim_advance(&p.sim, 6 * S, S);	/* initiations are at most one per REKEY_TIMEOUT */
+	/* Past REKEY_AFTER_MESSAGES: the next packet still goes, and a rekey starts. */
+	CHECK(wg_engine_test_set_send_counter(p.a->engine, p.b->public_key, REKEY_AFTER_MESSAGES + 1) == 0);
+	CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", 2, 10, NULL) == WG_PACKET_SEND);
+	CHECK(p.a->sent_by_type[1] == 2);
+	sim_run(&p.sim);
+	CHECK(p.b->delivered == 2);
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 2);
+
+	/* At REJECT_AFTER_MESSAGES the session is unusable: packets wait for a new one. */
+	CHECK(wg_engine_test_set_send_counter(p.a->engine, p.b->public_key, REJECT_AFTER_MESSAGES) == 0);
+	sim_advance(&p.sim, 6 * S, S);	/* past REKEY_TIMEOUT since the last initiation */
+	CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", 3, 10, &reason) == WG_PACKET_CONSUMED);
+	sim_run(&p.sim);
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 3);
+	CHECK(p.b->delivered == 3 && p.b->last_seq == 3);
+	sim_free(&p.sim);
+}
+
+static void test_expiry_and_give_up(void)
+{
+	struct pair p;
+
+	pair_init(&p, 5, true);
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	/* Silence: keys are wiped after 3 x REJECT_AFTER_TIME on both sides. */
+	sim_advance(&p.sim, 3 * 180 * S - 10 * S, S);
+	CHECK(p.a->events[WG_EVENT_SESSION_EXPIRED] == 0);
+	sim_advance(&p.sim, 20 * S, S);
+	CHECK(p.a->events[WG_EVENT_SESSION_EXPIRED] == 1);
+	CHECK(p.b->events[WG_EVENT_SESSION_EXPIRED] == 1);
+
+	/* b goes away: a retries every REKEY_TIMEOUT, then gives up after REKEY_ATTEMPT_TIME. */
+	p.b->offline = true;
+	CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", 2, 10, NULL) == WG_PACKET_CONSUMED);
+	unsigned int before = p.a->sent_by_type[1];
+	sim_advance(&p.sim, 85 * S, 100 * MS);
+	CHECK(p.a->events[WG_EVENT_PEER_UNREACHABLE] == 0);
+	sim_advance(&p.sim, 30 * S, 100 * MS);
+	CHECK(p.a->events[WG_EVENT_PEER_UNREACHABLE] == 1);
+	CHECK(p.a->sent_by_type[1] - before == 19);	/* 1 + MAX_TIMER_HANDSHAKES retries */
+	sim_advance(&p.sim, 60 * S, S);
+	CHECK(p.a->sent_by_type[1] - before == 19);	/* and then stops */
+	/* The staged packet was dropped with the attempt: b back online gets nothing old. */
+	p.b->offline = false;
+	CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", 3, 10, NULL) == WG_PACKET_CONSUMED);
+	sim_run(&p.sim);
+	CHECK(p.b->last_seq == 3 && p.b->delivered == 2);
+	sim_free(&p.sim);
+}
+
+static void test_roaming(void)
+{
+	struct pair p;
+
+	pair_init(&p, 6, true);
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	b_to_a(&p, 2);
+	sim_run(&p.sim);
+	CHECK(p.a->delivered == 1);
+	unsigned int changes = p.a->events[WG_EVENT_ENDPOINT_CHANGED];
+	/* b moves to another address and port. */
+	p.b->addr = sim_addr4("198.51.100.7", 4000);
+	b_to_a(&p, 3);
+	sim_run(&p.sim);
+	CHECK(p.a->delivered == 2);
+	CHECK(p.a->events[WG_EVENT_ENDPOINT_CHANGED] == changes + 1);
+	CHECK(sim_addr_equal(&p.a->last_event_endpoint, &p.b->addr));
+	/* a now answers at the new address. */
+	a_to_b(&p, 4);
+	sim_run(&p.sim);
+	CHECK(p.b->last_seq == 4 && p.b->delivered == 2);
+	sim_free(&p.sim);
+}
+
+/* The tap records the last datagram of each type a given node sent. */
+struct capture {
+	wg_endpoint from;
+	struct sim_datagram last[5];
+};
+
+static void capture_tap(struct sim *s, const struct sim_datagram *d)
+{
+	struct capture *c = s->tap_ctx;
+
+	if (sim_addr_equal(&d->src, &c->from) && d->len && d->data[0] >= 1 && d->data[0] <= 4)
+		c->last[d->data[0]] = *d;
+}
+
+static void test_replays(void)
+{
+	struct pair p;
+	struct capture *c = calloc(1, sizeof(*c));
+
+	pair_init(&p, 7, true);
+	c->from = p.a->addr;
+	p.sim.tap = capture_tap;
+	p.sim.tap_ctx = c;
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	a_to_b(&p, 2);
+	sim_run(&p.sim);
+	CHECK(p.b->delivered == 2);
+	/* The same data datagram again is a replay. */
+	sim_deliver(&p.sim, &c->last[4]);
+	CHECK(p.b->delivered == 2);
+	CHECK(p.b->dropped_by_reason[WG_DROP_REPLAY] == 1);
+	/* A replayed initiation (old timestamp) is refused, and b does not answer. */
+	unsigned int responses = p.b->sent_by_type[2];
+	sim_advance(&p.sim, 2 * S, S);
+	sim_deliver(&p.sim, &c->last[1]);
+	sim_run(&p.sim);
+	CHECK(p.b->sent_by_type[2] == responses);
+	CHECK(p.b->dropped_by_reason[WG_DROP_REPLAY] == 2);
+	/* The session is undisturbed. */
+	a_to_b(&p, 3);
+	sim_run(&p.sim);
+	CHECK(p.b->delivered == 3);
+	/*
+	 * Low-order ephemerals give an all-zero shared secret: refused even with
+	 * a valid mac1 (recomputed here), and never answered.
+	 */
+	static const char *const low_order[] = {
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+	};
+	uint8_t mac1_key[32];
+	struct blake2s_state st;
+
+	blake2s_init(&st, 32, NULL, 0);
+	blake2s_update(&st, "mac1----", 8);
+	blake2s_update(&st, p.b->public_key, 32);
+	blake2s_final(&st, mac1_key);
+	for (size_t i = 0; i < 3; i++) {
+		struct sim_datagram d = c->last[1];
+
+		uint8_t shared[32];
+
+		test_unhex(d.data + 8, low_order[i]);
+		/* What makes the engine refuse it (the static key cannot decrypt either). */
+		CHECK(!curve25519(shared, p.b->private_key, d.data + 8));
+		blake2s(d.data + 116, 16, d.data, 116, mac1_key, 32);
+		sim_deliver(&p.sim, &d);
+		sim_run(&p.sim);
+	}
+	CHECK(p.b->sent_by_type[2] == responses);
+	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 3);
+	/* A peer whose public key is of low order can never get a handshake going. */
+	{
+		wg_device *dev = wg_device_new(NULL);
+		wg_peer *peer = wg_device_add_peer(dev);
+		wg_allowedip *aip = wg_peer_add_allowedip(peer);
+		unsigned int inits = p.a->sent_by_type[1];
+
+		peer->flags = WGPEER_HAS_PUBLIC_KEY;
+		test_unhex(peer->public_key, low_order[2]);
+		peer->endpoint = sim_addr4("192.0.2.99", 1);
+		aip->family = AF_INET;
+		inet_pton(AF_INET, "10.0.0.99", &aip->ip4);
+		aip->cidr = 32;
+		CHECK(wg_engine_set_device(p.a->engine, dev) == 0);
+		wg_free_device(dev);
+		CHECK(sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.99", 9, 10, NULL) == WG_PACKET_CONSUMED);
+		CHECK(p.a->sent_by_type[1] == inits);
+	}
+	/* A forged data packet (one bit flipped) fails authentication. */
+	c->last[4].data[40] ^= 1;
+	sim_deliver(&p.sim, &c->last[4]);
+	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 4);
+	p.sim.tap = NULL;
+	free(c);
+	sim_free(&p.sim);
+}
+
+static void test_allowed_ips_and_unknown_peers(void)
+{
+	struct pair p;
+	struct sim_node *c;
+
+	pair_init(&p, 8, true);
+	/* b lets itself send anywhere through a, but a only accepts 10.0.0.2 from b. */
+	sim_add_peer(p.b, p.a, AF_INET, "0.0.0.0", 0, true);
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	CHECK(sim_send_ip(p.b, AF_INET, "10.9.9.9", "10.0.0.1", 2, 10, NULL) == WG_PACKET_SEND);
+	sim_run(&p.sim);
+	CHECK(p.a->delivered == 0);
+	CHECK(p.a->dropped_by_reason[WG_DROP_SOURCE] == 1);
+	CHECK(sim_send_ip(p.b, AF_INET6, "fd00::9", "fd00::1", 3, 10, NULL) == WG_PACKET_SEND);
+	sim_run(&p.sim);
+	CHECK(p.a->dropped_by_reason[WG_DROP_SOURCE] == 2);
+
+	/* c knows b, b does not know c: c's initiation is dropped unanswered. */
+	c = sim_add_node(&p.sim, "192.0.2.3", 51822);
+	sim_add_peer(c, p.b, AF_INET, "10.0.0.2", 32, true);
+	unsigned int responses = p.b->sent_by_type[2];
+	CHECK(sim_send_ip(c, AF_INET, "10.0.0.3", "10.0.0.2", 4, 10, NULL) == WG_PACKET_CONSUMED);
+	sim_run(&p.sim);
+	CHECK(p.b->sent_by_type[2] == responses);
+	CHECK(p.b->dropped_by_reason[WG_DROP_AUTH] == 1);
+	CHECK(c->events[WG_EVENT_HANDSHAKE_COMPLETE] == 0);
+	/* Garbage and data for unknown indices are dropped too. */
+	struct sim_datagram d = { .src = c->addr, .dst = p.b->addr, .len = 48 };
+	d.data[0] = 4;
+	sim_deliver(&p.sim, &d);
+	CHECK(p.b->dropped_by_reason[WG_DROP_UNKNOWN_INDEX] == 1);
+	d.data[0] = 9;
+	sim_deliver(&p.sim, &d);
+	CHECK(p.b->dropped_by_reason[WG_DROP_MALFORMED] == 1);
+	sim_free(&p.sim);
+}
+
+static void test_lossy_wire(void)
+{
+	struct pair p;
+	uint32_t seq = 0;
+
+	pair_init(&p, 9, true);
+	p.sim.loss_pct = 20;
+	p.sim.dup_pct = 20;
+	p.sim.reorder = true;
+	for (int i = 0; i < 400; i++) {
+		a_to_b(&p, ++seq);
+		b_to_a(&p, seq);
+		sim_advance(&p.sim, S, 500 * MS);
+	}
+	/* Handshakes get through eventually and most data arrives; duplicates are replays. */
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] >= 3);
+	CHECK(p.b->delivered > 250 && p.a->delivered > 250);
+	CHECK(p.b->delivered <= seq && p.a->delivered <= seq);
+	CHECK(p.b->dropped_by_reason[WG_DROP_REPLAY] > 10);
+	sim_free(&p.sim);
+}
+
+/* Continuous traffic through 100 rekeys: not one packet lost on a lossless wire. */
+static void test_hundred_rekeys(void)
+{
+	struct pair p;
+	uint32_t seq = 0, sent_a = 0, sent_b = 0;
+	int steps = 0;
+
+	pair_init(&p, 10, true);
+	while (p.b->events[WG_EVENT_HANDSHAKE_COMPLETE] < 101 && steps++ < 20000) {
+		seq++;
+		sent_a += sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", seq, 200, NULL) != WG_PACKET_DROP;
+		/* Both starting a handshake in the same instant would collide (as in the kernel). */
+		if (seq == 1)
+			sim_run(&p.sim);
+		sent_b += sim_send_ip(p.b, AF_INET6, "fd00::2", "fd00::1", seq, 200, NULL) != WG_PACKET_DROP;
+		sim_advance(&p.sim, 2 * S, S);
+	}
+	CHECK(p.b->events[WG_EVENT_HANDSHAKE_COMPLETE] >= 101);
+	CHECK(sent_a == seq && sent_b == seq);
+	CHECK(p.b->delivered == seq);
+	CHECK(p.a->delivered == seq);
+	CHECK(p.a->events[WG_EVENT_SESSION_EXPIRED] == 0);
+	printf("# %u packets each way through %u handshakes; delivered %u/%u\n", seq,
+	       p.b->events[WG_EVENT_HANDSHAKE_COMPLETE], p.b->delivered, p.a->delivered);
+	sim_free(&p.sim);
+}
+
+/*
+ * Under load, initiations without a valid mac2 get a cookie reply instead of
+ * a handshake; a legitimate peer retries with the cookie and gets through.
+ */
+static void test_under_load(void)
+{
+	struct pair p;
+	uint8_t mac1_key[32], msg[148];
+	struct blake2s_state st;
+	unsigned int fakes = 0;
+
+	pair_init(&p, 11, true);
+	blake2s_init(&st, 32, NULL, 0);
+	blake2s_update(&st, "mac1----", 8);
+	blake2s_update(&st, p.b->public_key, 32);
+	blake2s_final(&st, mac1_key);
+
+	for (int round = 0; round < 80; round++) {
+		for (int j = 0; j < 700; j++) {
+			struct sim_datagram d;
+			char ip[32];
+
+			/* Random initiations with a valid mac1 from many addresses. */
+			for (size_t k = 0; k < sizeof(msg); k++)
+				msg[k] = (uint8_t)sim_rand(&p.sim);
+			msg[0] = 1;
+			msg[1] = msg[2] = msg[3] = 0;
+			blake2s(msg + 116, 16, msg, 116, mac1_key, 32);
+			memset(msg + 132, 0, 16);
+			snprintf(ip, sizeof(ip), "203.0.113.%d", j % 250);
+			d.src = sim_addr4(ip, (uint16_t)(1000 + j));
+			d.dst = p.b->addr;
+			d.len = sizeof(msg);
+			memcpy(d.data, msg, sizeof(msg));
+			sim_deliver(&p.sim, &d);
+			fakes++;
+		}
+		if (round == 5)
+			a_to_b(&p, 1);
+		sim_advance(&p.sim, 100000000ULL, 100000000ULL);
+	}
+	CHECK(p.b->sent_by_type[3] > fakes / 2);		/* cookie replies */
+	CHECK(p.b->dropped_by_reason[WG_DROP_RATELIMIT] > fakes / 2);
+	CHECK(p.a->received_by_type[3] >= 1);			/* a got a cookie ... */
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);	/* ... and got through with it */
+	CHECK(p.b->delivered == 1 && p.b->last_seq == 1);
+	sim_free(&p.sim);
+}
+
+/* With a preshared key on both sides the handshake works; with different ones it fails. */
+static void test_preshared_key(void)
+{
+	struct pair p;
+	wg_device *dev;
+	wg_peer *peer;
+
+	pair_init(&p, 12, true);
+	for (int side = 0; side < 2; side++) {
+		dev = wg_device_new(NULL);
+		peer = wg_device_add_peer(dev);
+		peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY;
+		memcpy(peer->public_key, side ? p.a->public_key : p.b->public_key, sizeof(wg_key));
+		memset(peer->preshared_key, 0x5a + side, sizeof(wg_key));
+		CHECK(wg_engine_set_device(side ? p.b->engine : p.a->engine, dev) == 0);
+		wg_free_device(dev);
+	}
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 0);
+	CHECK(p.a->dropped_by_reason[WG_DROP_AUTH] == 1);	/* the response did not verify */
+	dev = wg_device_new(NULL);
+	peer = wg_device_add_peer(dev);
+	peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PRESHARED_KEY;
+	memcpy(peer->public_key, p.a->public_key, sizeof(wg_key));
+	memset(peer->preshared_key, 0x5a, sizeof(wg_key));
+	CHECK(wg_engine_set_device(p.b->engine, dev) == 0);
+	wg_free_device(dev);
+	sim_advance(&p.sim, 6 * S, 100 * MS);	/* the retransmit */
+	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);
+	CHECK(p.b->delivered == 1);
+	sim_free(&p.sim);
+}
+
+int main(void)
+{
+	test_handshake_and_data();
+	test_keepalives();
+	test_rekey_after_time();
+	test_rekey_after_messages();
+	test_expiry_and_give_up();
+	test_roaming();
+	test_replays();
+	test_allowed_ips_and_unknown_peers();
+	test_lossy_wire();
+	test_under_load();
+	test_preshared_key();
+	test_hundred_rekeys();
+	return test_done();
+}
