@@ -185,7 +185,7 @@ func (e *Engine) Device() (*Device, error) {
 func (e *Engine) Encrypt(b *Batch) {
 	e.enter()
 	if b.n > 0 {
-		capi.Wg_engine_encrypt(e.engine, b.at(0), int64(b.n))
+		capi.Wg_engine_encrypt(e.engine, b.cptrFor(), int64(b.n))
 	}
 	e.mu.RUnlock()
 	e.dispatch()
@@ -197,7 +197,7 @@ func (e *Engine) Encrypt(b *Batch) {
 func (e *Engine) Decrypt(b *Batch) {
 	e.enter()
 	if b.n > 0 {
-		capi.Wg_engine_decrypt(e.engine, b.at(0), int64(b.n))
+		capi.Wg_engine_decrypt(e.engine, b.cptrFor(), int64(b.n))
 	}
 	e.mu.RUnlock()
 	e.dispatch()

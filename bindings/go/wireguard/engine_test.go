@@ -72,7 +72,7 @@ func TestEngineOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Free()
-	if err := b.Add(make([]byte, 101), netip.AddrPort{}); !errors.Is(err, syscall.EINVAL) {
+	if err := b.Add(make([]byte, 100+PacketTailroom+1), netip.AddrPort{}); !errors.Is(err, syscall.EINVAL) {
 		t.Errorf("Add(too big): %v, want EINVAL", err)
 	}
 	ep := netip.MustParseAddrPort("[2001:db8::2]:51820")
