@@ -15,10 +15,11 @@ import (
 // EngineOptions configures NewEngine.
 type EngineOptions struct {
 	// Send receives the datagrams the engine sends unprompted (handshakes,
-	// keepalives, cookie replies, packets that waited for a handshake). It
-	// is called on the goroutine of the Engine call that produced them,
-	// after the C call returned; data is only valid during the call. It
-	// may call the engine again. Required.
+	// keepalives, cookie replies, packets that waited for a handshake), in
+	// order. It is called before the Engine method that produced them
+	// returns (by another goroutine's method call when several run at
+	// once), after the C call; data is only valid during the call. It may
+	// call the engine again. Required.
 	Send func(data []byte, to netip.AddrPort)
 
 	// MTU caps padding; 0 means 1420.
