@@ -6,6 +6,7 @@
  * peer's allowed IPs with the resulting set.  Sending the flag to an older
  * kernel would fail half-way through a peer, after earlier parts applied.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -145,6 +146,13 @@ static int prefix_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int seq_cmp(const void *a, const void *b)
+{
+	const struct prefix *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static int peer_key_cmp(const void *a, const void *b)
 {
 	const wg_peer *const *x = a, *const *y = b;
@@ -193,14 +201,29 @@ static int resolve_peer(wg_peer *out, const wg_peer *req, const wg_peer *cur)
 	wg_for_each_allowedip(req, aip)
 		prefix_from(&ops[n++], aip, seq++, !(aip->flags & WGALLOWEDIP_REMOVE_ME));
 	qsort(ops, n, sizeof(*ops), prefix_cmp);
-	/* The last operation on each prefix decides. */
-	for (size_t i = 0; i < n; i++) {
+	/*
+	 * The last operation on each prefix decides whether it stays.  Where it
+	 * goes is where the kernel would have it: in place if it was never
+	 * removed, appended if it was (re-)added after its last removal; the
+	 * kernel dumps allowed IPs in the order they were added.
+	 */
+	for (size_t i = 0, pos = SIZE_MAX; i < n; i++) {
 		bool last = i + 1 == n || ops[i].family != ops[i + 1].family || ops[i].cidr != ops[i + 1].cidr ||
 			    memcmp(ops[i].addr, ops[i + 1].addr, 16);
 
-		if (last && ops[i].add)
-			ops[kept++] = ops[i];
+		if (!ops[i].add)
+			pos = SIZE_MAX;
+		else if (pos == SIZE_MAX)
+			pos = ops[i].seq;
+		if (last) {
+			if (ops[i].add) {
+				ops[kept] = ops[i];
+				ops[kept++].seq = (uint32_t)pos;
+			}
+			pos = SIZE_MAX;
+		}
 	}
+	qsort(ops, kept, sizeof(*ops), seq_cmp);
 	list = kept ? calloc(kept, sizeof(*list)) : NULL;
 	if (kept && !list) {
 		free(ops);

@@ -28,6 +28,19 @@ static const char *label(char buf[32], const char *name, uint32_t ifindex)
 	return buf;
 }
 
+/*
+ * The family id, or an error: without WireGuard in the kernel a missing
+ * device is still -ENODEV, an existing one -EOPNOTSUPP.
+ */
+static int wg_family(struct wg_netlink *nl, const char *name, uint32_t ifindex, const char *dev_label)
+{
+	int family = nl_wg_family(nl, dev_label);
+
+	if (family == -EOPNOTSUPP && kernel_link_exists(nl, name, ifindex) == -ENODEV)
+		return wg_error(ENODEV, "%s: no such device", dev_label);
+	return family;
+}
+
 /* A message naming the device for each errno the kernel gives. */
 static int kernel_error(int err, const char *what, const char *dev)
 {
@@ -303,7 +316,7 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 
 	if (name && strlen(name) >= IFNAMSIZ)
 		return wg_error(EINVAL, "%s: interface name longer than %d bytes", name, IFNAMSIZ - 1);
-	family = nl_wg_family(nl, dev_label);
+	family = wg_family(nl, name, ifindex, dev_label);
 	if (family < 0)
 		return family;
 	for (int attempt = 0; attempt < DUMP_RETRIES; attempt++) {
@@ -323,6 +336,7 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 		wg_free_device(dev);
 		if (ret != -EINTR)
 			break;
+		wg_log(WG_LOG_DEBUG, "%s: the device changed during the dump; reading it again", dev_label);
 	}
 	if (ret == -EINTR)
 		return wg_error(EAGAIN, "%s: the device kept changing during %d dumps", dev_label, DUMP_RETRIES);
@@ -625,7 +639,7 @@ static int set_device(struct wg_netlink *nl, wg_device *dev)
 	ret = validate(dev, dev_label, &has_removals);
 	if (ret < 0)
 		return ret;
-	family = nl_wg_family(nl, dev_label);
+	family = wg_family(nl, dev->name, dev->ifindex, dev_label);
 	if (family < 0)
 		return family;
 	if (has_removals && !kernel_probe_allowedip_flags(nl, (uint16_t)family)) {

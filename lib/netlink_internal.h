@@ -11,6 +11,9 @@ extern size_t wg_netlink_set_msg_size;
 /* Read a device by name, or by ifindex when name is NULL or "". */
 int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
 
+/* 0 if the link exists (by name, or by ifindex when name is NULL or ""), else -errno. */
+int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex);
+
 /* Whether the kernel takes WGALLOWEDIP_A_FLAGS (Linux >= 6.16); probed once per handle. */
 bool kernel_probe_allowedip_flags(struct wg_netlink *nl, uint16_t family);
 

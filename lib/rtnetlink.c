@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "error.h"
+#include "netlink_internal.h"
 #include "nlsock.h"
 #include "util.h"
 
@@ -79,7 +80,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Look a link up by name in the handle's namespace (if_nametoindex would use ours). */
-static int get_link(struct wg_netlink *nl, const char *name, struct link_info *info)
+static int get_link_by(struct wg_netlink *nl, const char *name, uint32_t ifindex, struct link_info *info)
 {
 	uint8_t buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -88,9 +89,24 @@ static int get_link(struct wg_netlink *nl, const char *name, struct link_info *i
 	nlh->nlmsg_type = RTM_GETLINK;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (name && name[0])
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	else
+		ifi->ifi_index = (int)ifindex;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	return nl_request(nl, NL_RTNL, nlh, link_cb, info);
+}
+
+static int get_link(struct wg_netlink *nl, const char *name, struct link_info *info)
+{
+	return get_link_by(nl, name, 0, info);
+}
+
+int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex)
+{
+	struct link_info info;
+
+	return get_link_by(nl, name, ifindex, &info);
 }
 
 static int link_ifindex(struct wg_netlink *nl, const char *name, uint32_t *ifindex)
@@ -263,7 +279,14 @@ int kernel_list_device_names(struct name_list *list)
 	return ret;
 }
 
-static int set_link(wg_netlink *given, const char *name, bool up, uint32_t mtu, const char *what)
+/* What set_link changes: exactly one of these. */
+struct link_change {
+	int up;		/* -1: leave, 0: down, 1: up */
+	uint32_t mtu;	/* 0: leave */
+	int netns_fd;	/* -1: leave */
+};
+
+static int set_link(wg_netlink *given, const char *name, struct link_change change, const char *what)
 {
 	struct wg_netlink tmp, *nl;
 	uint8_t buf[256];
@@ -278,11 +301,13 @@ static int set_link(wg_netlink *given, const char *name, bool up, uint32_t mtu, 
 		return ret;
 	nlh = put_link_msg(buf, RTM_NEWLINK, 0, &ifi);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	if (mtu) {
-		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	} else {
+	if (change.mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, change.mtu);
+	if (change.netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)change.netns_fd);
+	if (change.up >= 0) {
 		ifi->ifi_change = IFF_UP;
-		ifi->ifi_flags = up ? IFF_UP : 0;
+		ifi->ifi_flags = change.up ? IFF_UP : 0;
 	}
 	ret = nl_request(nl, NL_RTNL, nlh, NULL, NULL);
 	if (ret < 0)
@@ -293,14 +318,27 @@ static int set_link(wg_netlink *given, const char *name, bool up, uint32_t mtu, 
 
 WG_EXPORT int wg_link_set_up(wg_netlink *nl, const char *name, bool up)
 {
-	return set_link(nl, name, up, 0, up ? "bringing the link up" : "bringing the link down");
+	struct link_change change = { .up = up, .mtu = 0, .netns_fd = -1 };
+
+	return set_link(nl, name, change, up ? "bringing the link up" : "bringing the link down");
 }
 
 WG_EXPORT int wg_link_set_mtu(wg_netlink *nl, const char *name, uint32_t mtu)
 {
 	if (!mtu)
 		return wg_error(EINVAL, "%s: MTU 0", name);
-	return set_link(nl, name, false, mtu, "setting the MTU");
+	struct link_change change = { .up = -1, .mtu = mtu, .netns_fd = -1 };
+
+	return set_link(nl, name, change, "setting the MTU");
+}
+
+WG_EXPORT int wg_link_set_netns(wg_netlink *nl, const char *name, int netns_fd)
+{
+	struct link_change change = { .up = -1, .mtu = 0, .netns_fd = netns_fd };
+
+	if (netns_fd < 0)
+		return wg_error(EBADF, "%s: bad network namespace descriptor %d", name, netns_fd);
+	return set_link(nl, name, change, "moving the link to another network namespace");
 }
 
 /* ---- addresses and routes ----------------------------------------------- */

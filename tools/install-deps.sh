@@ -6,7 +6,8 @@ packages="
 	build-essential meson ninja-build pkg-config
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
 	python3 python3-cffi python3-cryptography python3-pytest abigail-tools
-	wireguard-tools iproute2 iputils-ping
+	wireguard-tools wireguard-go iproute2 iputils-ping
+	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
 	swig golang-go
 "
@@ -25,4 +26,13 @@ fi
 # has the cross-check libraries (Debian's python3 already does).
 if ! python3 -c 'import cryptography, cffi, pytest' 2>/dev/null; then
 	python3 -m pip install -q cryptography cffi pytest
+fi
+# The kernel suite boots Debian's kernel (it has the WireGuard module) under
+# qemu.  Fetch the package without installing it: no boot loader hooks, and the
+# host keeps its own kernel.  tests/kernel/vm.sh unpacks it into the build dir.
+kcache=/var/cache/libwireguard
+if ! ls "$kcache"/linux-image-6.*-amd64_*.deb >/dev/null 2>&1; then
+	kpkg=$(apt-cache depends linux-image-amd64 | sed -n 's/ *Depends: \(linux-image-6\..*-amd64\)$/\1/p' | head -n 1)
+	mkdir -p "$kcache"
+	(cd "$kcache" && apt-get download -q -o APT::Sandbox::User=root "$kpkg")
 fi

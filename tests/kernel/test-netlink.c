@@ -117,6 +117,14 @@ static void test_roundtrip(void)
 	want = conf_text(set);
 	CHECK(text_equal("library vs wg showconf", lib, wg));
 	CHECK(text_equal("library vs what was set", lib, want));
+	{
+		/* And the library's own emitter prints what wg(8) prints. */
+		char *fmt = NULL;
+
+		CHECK(wg_config_format(&fmt, got, NULL) == 0);
+		CHECK(text_equal("wg_config_format vs wg showconf", fmt, wg));
+		wg_config_free_text(fmt);
+	}
 	free(lib);
 	free(wg);
 	free(want);
@@ -131,6 +139,15 @@ static void test_roundtrip(void)
 	}
 	wg_free_device(got);
 	wg_free_device(set);
+}
+
+static int rt_has(const char *cmd, const char *needle)
+{
+	char *out = sh_out("%s", cmd);
+	int found = out && strstr(out, needle) != NULL;
+
+	free(out);
+	return found;
 }
 
 /* What wg setconf sets, the library reads back identically. */
@@ -171,6 +188,38 @@ static void test_from_wg(void)
 	free(lib);
 	free(wg);
 	CHECK(wg_del_device("wgt1") == 0);
+
+	/* The same text through the library's parser and wg_set_device(). */
+	{
+		wg_device *dev = NULL;
+
+		CHECK(wg_config_parse(&dev, NULL, conf, strlen(conf), "wgt1.conf", WG_CONFIG_NUMERIC) == 0);
+		CHECK(wg_add_device("wgt3") == 0);
+		if (dev) {
+			strcpy(dev->name, "wgt3");
+			CHECK(wg_set_device(dev) == 0);
+		}
+		wg_free_device(dev);
+		wg = sh_out("wg showconf wgt3");
+		CHECK(text_equal("wg showconf after the library set a parsed file", wg, conf));
+		free(wg);
+
+		/* wg(8) 1.0.2025's "-prefix"/"+prefix": one allowed IP removed, one added. */
+		static const char change[] =
+			"[Peer]\n"
+			"PublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\n"
+			"AllowedIPs = -10.192.124.0/24, +10.50.0.0/16\n";
+		dev = NULL;
+		CHECK(wg_config_parse(&dev, NULL, change, strlen(change), "change", WG_CONFIG_APPEND) == 0);
+		if (dev) {
+			strcpy(dev->name, "wgt3");
+			CHECK(wg_set_device(dev) == 0);
+		}
+		wg_free_device(dev);
+		CHECK(rt_has("wg showconf wgt3", "AllowedIPs = 10.192.122.3/32, fd00::/8, 10.50.0.0/16\n"));
+		CHECK(rt_has("wg showconf wgt3", "AllowedIPs = 10.192.122.4/32, 192.168.0.0/16\n"));
+		CHECK(wg_del_device("wgt3") == 0);
+	}
 }
 
 /* Peer flags: replace allowed IPs, remove, update-only, replace peers. */
@@ -530,15 +579,6 @@ static void test_errors(void)
 		CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
 	sh("ip link del dum0; ip link del vet0");
-}
-
-static int rt_has(const char *cmd, const char *needle)
-{
-	char *out = sh_out("%s", cmd);
-	int found = out && strstr(out, needle) != NULL;
-
-	free(out);
-	return found;
 }
 
 /* Links, addresses and routes, and the same in another namespace through a handle. */

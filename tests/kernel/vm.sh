@@ -3,7 +3,7 @@
 # kernel (which has the WireGuard module), under qemu's TCG, and exit with the
 # command's status.
 #
-#   vm.sh --cache DIR [--copy FILE]... [--timeout SECONDS] -- COMMAND [ARGS]
+#   vm.sh --cache DIR [--copy FILE]... [--timeout SECONDS] [--mem MIB] -- COMMAND [ARGS]
 #
 # --cache   where the kernel package, its extracted modules and the
 #           uncompressed vmlinux are kept between runs (created if missing).
@@ -16,12 +16,13 @@
 # or the kernel cannot be had at all.
 set -eu
 
-cache= timeout=300 copies=
+cache= timeout=300 copies= mem=512
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cache) cache=$2; shift 2 ;;
 	--copy) copies="$copies $2"; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -33,8 +34,8 @@ for tool in qemu-system-x86_64 busybox dash ip wg cpio depmod modprobe flock xz;
 	command -v $tool >/dev/null 2>&1 || skip "$tool is missing (run tools/install-deps.sh)"
 done
 busybox_bin=$(command -v busybox)
-file -L "$busybox_bin" 2>/dev/null | grep -q 'statically linked' || [ ! -x /bin/busybox ] ||
-	ldd "$busybox_bin" 2>&1 | grep -q 'not a dynamic' || skip "busybox is not static (install busybox-static)"
+# The guest has no loader before init runs: busybox must be static.
+if ldd "$busybox_bin" >/dev/null 2>&1; then skip "busybox is not static (install busybox-static)"; fi
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
@@ -45,14 +46,12 @@ prepare_kernel() {
 	cd "$cache"
 	deb=$(ls linux-image-6.*-amd64_*.deb 2>/dev/null | head -n 1 || true)
 	# tools/install-deps.sh leaves the package in a shared place.
-	[ -n "$deb" ] || for d in /var/cache/libwireguard; do
-		f=$(ls "$d"/linux-image-6.*-amd64_*.deb 2>/dev/null | head -n 1 || true)
-		[ -n "$f" ] && cp "$f" . && deb=$(basename "$f") && break
-	done
+	[ -n "$deb" ] || deb=$(ls /var/cache/libwireguard/linux-image-6.*-amd64_*.deb 2>/dev/null | head -n 1 || true)
 	if [ -z "$deb" ]; then
 		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/ *Depends: \(linux-image-6\..*-amd64\)$/\1/p' | head -n 1)
 		[ -n "$pkg" ] || return 1
-		apt-get download "$pkg" >/dev/null 2>&1 || return 1
+		apt-get download -o APT::Sandbox::User=root "$pkg" >/dev/null 2>&1 ||
+			apt-get download "$pkg" >/dev/null 2>&1 || return 1
 		deb=$(ls linux-image-6.*-amd64_*.deb 2>/dev/null | head -n 1 || true)
 		[ -n "$deb" ] || return 1
 	fi
@@ -74,9 +73,15 @@ PY
 	rm -f vmlinux.xz
 	[ -s vmlinux.tmp ] || return 1
 	mv vmlinux.tmp vmlinux
-	modprobe -d root -S "$kver" -a --show-depends wireguard veth dummy |
-		sed -n 's/^insmod //p' > modules.list.tmp
+	# Keep only the modules the guest loads (the package unpacks to ~400 MB).
+	rm -rf modules && mkdir modules
+	modprobe -d root -S "$kver" -a --show-depends wireguard veth dummy | sed -n 's/^insmod //p' |
+		while read -r path args; do
+			cp "$path" modules/ && echo "$(basename "$path") $args"
+		done > modules.list.tmp
 	[ -s modules.list.tmp ] || return 1
+	rm -rf root
+	rm -f linux-image-*.deb
 	mv modules.list.tmp modules.list
 }
 (
@@ -116,11 +121,10 @@ for f in $copies; do
 done
 
 modules=
-while read -r path args; do
-	cp "$cache/$(echo "$path" | sed "s|^.*/root/lib/modules/|root/lib/modules/|")" "$root/lib/modules/" 2>/dev/null ||
-		cp "$path" "$root/lib/modules/"
+while read -r ko args; do
+	cp "$cache/modules/$ko" "$root/lib/modules/"
 	modules="$modules
-insmod /lib/modules/$(basename "$path") $args"
+insmod /lib/modules/$ko $args"
 done < "$cache/modules.list"
 
 {
@@ -147,7 +151,7 @@ chmod +x "$root/init"
 # --- boot --------------------------------------------------------------------
 status=0
 timeout -k 5 "$timeout" qemu-system-x86_64 -nodefaults -display none -machine accel=tcg -cpu max \
-	-smp 1 -m 512 -serial stdio -no-reboot \
+	-smp 1 -m "$mem" -serial stdio -no-reboot \
 	-kernel "$cache/vmlinux" -initrd "$work/initrd" \
 	-append "console=ttyS0 quiet panic=-1 oops=panic rdinit=/init" </dev/null > "$work/console" 2>&1 ||
 	status=$?

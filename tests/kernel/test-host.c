@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel backend's checks that need no WireGuard in the kernel (run on
+ * the host, in the unit suite, also under the sanitizers): malformed input
+ * is refused before any message, missing devices are -ENODEV, and the
+ * allowed-IP removal resolver computes the right sets.
+ */
+#include "kutil.h"
+#include "netlink_internal.h"
+#include "nlsock.h"
+#include "test.h"
+
+static wg_device *one_peer(const char *name)
+{
+	wg_device *dev = wg_device_new(name);
+	wg_peer *p = wg_device_add_peer(dev);
+
+	p->flags = WGPEER_HAS_PUBLIC_KEY;
+	rand_key(p->public_key);
+	add_aip(p, AF_INET, "10.0.0.0", 8);
+	return dev;
+}
+
+static void test_invalid(void)
+{
+	/* A device name that exists everywhere: nothing may reach it. */
+	for (int kind = 0; kind < 9; kind++) {
+		wg_device *dev = one_peer("lo");
+		wg_peer *p = dev->first_peer;
+		wg_allowedip *a = p->first_allowedip;
+
+		switch (kind) {
+		case 0: a->family = AF_UNIX; break;
+		case 1: a->cidr = 33; break;
+		case 2: a->family = AF_INET6; a->cidr = 129; break;
+		case 3: p->endpoint.addr.sa_family = AF_PACKET; break;
+		case 4: p->flags = 0; break;
+		case 5: p->flags |= WGPEER_HAS_PROTOCOL_VERSION; p->protocol_version = 7; break;
+		case 6: dev->flags |= 1U << 20; break;
+		case 7: a->flags = 1U << 5; break;
+		case 8: dev->name[0] = '\0'; dev->ifindex = 0; break;
+		}
+		CHECK(wg_netlink_set_device(NULL, dev) == -EINVAL && errno == EINVAL);
+		CHECK(kind == 8 || strstr(wg_last_error(), "lo"));
+		wg_free_device(dev);
+	}
+}
+
+static void test_missing(void)
+{
+	wg_device *dev = NULL;
+	struct in_addr a4 = { htonl(0x0a000001) };
+	wg_netlink *nl = NULL;
+
+	CHECK(wg_get_device(&dev, "wg-no-such") == -ENODEV && strstr(wg_last_error(), "wg-no-such"));
+	CHECK(wg_get_device_by_index(&dev, 0x7ffffff0) == -ENODEV);
+	dev = one_peer("wg-no-such");
+	CHECK(wg_set_device(dev) == -ENODEV);
+	wg_free_device(dev);
+	dev = NULL;
+	CHECK(wg_get_device(&dev, "lo") == -EOPNOTSUPP && strstr(wg_last_error(), "lo"));
+	CHECK(wg_get_device(&dev, "this-name-is-far-too-long") == -EINVAL);
+	CHECK(wg_del_device("lo") == -EOPNOTSUPP);	/* only WireGuard links are deleted */
+	CHECK(wg_addr_add(NULL, "lo", AF_INET, &a4, 33) == -EINVAL);
+	CHECK(wg_addr_add(NULL, "lo", 12345, &a4, 8) == -EINVAL);
+	CHECK(wg_route_add(NULL, "wg-no-such", AF_INET, &a4, 8, 0) == -ENODEV);
+	CHECK(wg_link_set_mtu(NULL, "lo", 0) == -EINVAL);
+	CHECK(wg_link_set_netns(NULL, "lo", -1) == -EBADF);
+	CHECK(wg_netlink_open(&nl, 999999) == -EBADF && !nl);
+	CHECK(wg_netlink_open(&nl, -1) == 0 && nl);
+	CHECK(wg_netlink_get_device(nl, &dev, "wg-no-such") == -ENODEV);
+	wg_netlink_close(nl);
+	wg_netlink_close(NULL);
+	{
+		char *names = wg_list_device_names();
+
+		CHECK(names != NULL);
+		free(names);
+	}
+}
+
+static int count(const wg_peer *p)
+{
+	const wg_allowedip *a;
+	int n = 0;
+
+	wg_for_each_allowedip(p, a)
+		n++;
+	return n;
+}
+
+/* With REPLACE_PEERS nothing is read from the kernel: the resolver runs alone. */
+static void test_resolver(void)
+{
+	struct wg_netlink *nl = NULL;
+	wg_device *dev = wg_device_new("wgx"), *res = NULL;
+	wg_peer *p = wg_device_add_peer(dev), *q = wg_device_add_peer(dev);
+	char *text;
+
+	dev->flags = WGDEVICE_REPLACE_PEERS;
+	p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+	p->persistent_keepalive_interval = 5;
+	rand_key(p->public_key);
+	add_aip(p, AF_INET, "10.0.0.0", 24);
+	add_aip(p, AF_INET, "10.0.0.77", 24)->flags = WGALLOWEDIP_REMOVE_ME;	/* same prefix */
+	add_aip(p, AF_INET6, "fd00::", 64);
+	add_aip(p, AF_INET, "10.1.0.0", 16)->flags = WGALLOWEDIP_REMOVE_ME;	/* absent */
+	add_aip(p, AF_INET, "10.2.0.0", 16)->flags = WGALLOWEDIP_REMOVE_ME;
+	add_aip(p, AF_INET, "10.2.0.0", 16);				/* re-added after */
+	q->flags = WGPEER_HAS_PUBLIC_KEY;
+	rand_key(q->public_key);
+	add_aip(q, AF_INET, "192.168.0.0", 16);
+	CHECK(wg_netlink_open(&nl, -1) == 0);
+	CHECK(kernel_resolve_removals(nl, dev, "wgx", &res) == 0);
+	if (res) {
+		wg_peer *rp = res->first_peer, *rq = rp ? rp->next_peer : NULL;
+
+		CHECK(rp && rp->flags & WGPEER_REPLACE_ALLOWEDIPS && rp->persistent_keepalive_interval == 5);
+		CHECK(rp && count(rp) == 2);
+		text = conf_text(res);
+		CHECK(strstr(text, "AllowedIPs = fd00::/64, 10.2.0.0/16\n") != NULL);
+		free(text);
+		/* Peers without removals are passed through untouched. */
+		CHECK(rq && rq->first_allowedip == q->first_allowedip && !(rq->flags & WGPEER_REPLACE_ALLOWEDIPS));
+	}
+	kernel_free_resolved(res);
+	/* The caller's device is not modified. */
+	CHECK(count(p) == 6 && !(p->flags & WGPEER_REPLACE_ALLOWEDIPS));
+
+	/* The same peer twice, one with removals: refused. */
+	memcpy(q->public_key, p->public_key, 32);
+	res = NULL;
+	CHECK(kernel_resolve_removals(nl, dev, "wgx", &res) == -EINVAL && !res);
+	wg_netlink_close(nl);
+	wg_free_device(dev);
+}
+
+int main(void)
+{
+	test_invalid();
+	test_missing();
+	test_resolver();
+	return test_done();
+}
