@@ -169,6 +169,38 @@ func testDaemon(t *testing.T, daemon, ifname string) {
 		t.Errorf("after changes: %+v", dev.Peers)
 	}
 
+	// wg syncconf: a config file's state reached through Diff.
+	text := fmt.Sprintf("[Interface]\nPrivateKey = %s\nListenPort = %d\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.4.0.0/16, fd04::/64\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.2.0.0/24\n",
+		priv, dev.ListenPort, pub3, pub1)
+	parsed, _, err := ParseConfig([]byte(text), "sync.conf", ConfigNumeric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := new(Device).Apply(*parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff, err := Diff(dev, want, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ConfigureDevice(ifname, diff); err != nil {
+		t.Fatalf("ConfigureDevice(diff): %v", err)
+	}
+	dev, err = c.Device(ifname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The device keeps peer 1's endpoint (a diff never clears one).
+	for i := range want.Peers {
+		if want.Peers[i].PublicKey.Equal(pub1) {
+			want.Peers[i].Endpoint = findPeer(dev, pub1).Endpoint
+		}
+	}
+	if same, err := dev.Same(want); err != nil || !same {
+		t.Errorf("after syncing to sync.conf: %+v (%v)\nwant %+v", dev, err, want)
+	}
+
 	devs, err := c.Devices()
 	if err != nil {
 		t.Fatal(err)
