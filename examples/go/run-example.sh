@@ -13,7 +13,7 @@ libdir=$(cd "$(dirname "$lib")" && pwd)
 hash=$(cat "$src/include/wireguard.h" "$src/bindings/go/capi/capi.swig" | sha256sum | cut -c1-16)
 export CGO_CFLAGS="-I$src/include -DWG_HEADER_HASH=$hash"
 export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir"
-export GOTOOLCHAIN=local GOPROXY=off
+export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false
 if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
 	export GOCACHE="$build/go-cache"
 fi

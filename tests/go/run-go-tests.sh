@@ -20,7 +20,8 @@ libdir=$(cd "$(dirname "$lib")" && pwd)
 hash=$(cat "$src/include/wireguard.h" "$src/bindings/go/capi/capi.swig" | sha256sum | cut -c1-16)
 export CGO_CFLAGS="-I$src/include -DWG_HEADER_HASH=$hash"
 export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir"
-export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod
+# No network, no toolchain switch, no VCS stamping (worktrees confuse it).
+export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false
 # Keep the build cache in the build tree when there is no usable home.
 if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
 	export GOCACHE="$build/go-cache"
