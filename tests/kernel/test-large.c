@@ -55,17 +55,27 @@ static char *sorted_aips(const wg_peer *peer)
 	wg_for_each_allowedip(peer, a)
 		n++;
 	lines = calloc(n + 1, sizeof(*lines));
+	if (!lines)
+		abort();
 	wg_for_each_allowedip(peer, a) {
 		inet_ntop(a->family, &a->ip6, ip, sizeof(ip));
 		lines[i] = malloc(strlen(ip) + 6);
+		if (!lines[i])
+			abort();
 		sprintf(lines[i], "%s/%u", ip, a->cidr);
 		len += strlen(lines[i]) + 1;
 		i++;
 	}
 	qsort(lines, n, sizeof(*lines), cmp_text_lines);
 	out = o = malloc(len + 1);
+	if (!out)
+		abort();
 	for (i = 0; i < n; i++) {
-		o += sprintf(o, "%s\n", lines[i]);
+		size_t l = strlen(lines[i]);
+
+		memcpy(o, lines[i], l);
+		o[l] = '\n';
+		o += l + 1;
 		free(lines[i]);
 	}
 	*o = '\0';
