@@ -10,6 +10,7 @@ packages="
 	wireguard-tools wireguard-go iproute2 iputils-ping iperf3
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
+	swig golang-go
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 missing=""
