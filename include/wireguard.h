@@ -563,7 +563,9 @@ int wg_route_del(wg_netlink *nl, const char *name, int family, const void *dest,
  *   PersistentKeepalive = off | 0..65535
  *
  * As in wg(8): '#' starts a comment, whitespace anywhere in a line is
- * ignored, keys and section names are case-insensitive.  wg-quick(8)'s own
+ * ignored, keys and section names are case-insensitive, a key without a
+ * value is an error.  Stricter than wg(8): ports are decimal only (no
+ * service names, no wrap-around past 65535).  wg-quick(8)'s own
  * [Interface] keys (Address, DNS, MTU, Table, PreUp, PostUp, PreDown,
  * PostDown, SaveConfig) are collected into a wg_quick_config instead of
  * being rejected; for those, inner whitespace of the value is kept.
@@ -674,6 +676,105 @@ void wg_quick_config_free(wg_quick_config *quick);
 /* Canonical form and diff                                                  */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * A "state" is a whole configuration: what wg_get_device() returns, or a
+ * parsed config file.  A "set" is what wg_set_device() takes: flags select
+ * what changes.  These functions compute on states and sets in memory with
+ * the Linux driver's semantics, so that callers send only what changed.
+ */
+
+/**
+ * \brief Deep copy of a device with its peers and allowed IPs.
+ *
+ * \return 0, or -ENOMEM with *copy untouched.
+ */
+int wg_device_copy(wg_device **copy, const wg_device *dev);
+
+/**
+ * \brief Apply a set onto a state in memory, as the Linux driver would.
+ *
+ * In order: REPLACE_PEERS drops every peer; a new private key is clamped,
+ * its public key derived, and a peer with that public key removed; listen
+ * port and fwmark; then each peer in list order: a peer whose key is the
+ * device's own public key is ignored; REMOVE_ME removes it; a missing peer
+ * is created unless UPDATE_ONLY; preshared key, endpoint (when it has a
+ * family), keepalive; REPLACE_ALLOWEDIPS drops its prefixes; then each
+ * allowed IP, host bits cleared, is added (taking it from another peer that
+ * had it) or, with WGALLOWEDIP_REMOVE_ME, removed if this peer has it.
+ * Statistics of existing peers are kept; new peers start at zero.
+ *
+ * The result's flags describe a state: WGDEVICE_HAS_PRIVATE_KEY and
+ * HAS_PUBLIC_KEY when there is a private key, HAS_LISTEN_PORT and
+ * HAS_FWMARK; per peer HAS_PUBLIC_KEY, HAS_PERSISTENT_KEEPALIVE_INTERVAL,
+ * and HAS_PRESHARED_KEY when it is not zero.
+ *
+ * \param state  the state to change (name and ifindex are kept).
+ * \param set    the changes.
+ * \return 0; -EINVAL for unknown flags, a peer without WGPEER_HAS_PUBLIC_KEY,
+ *         a protocol version other than 0 or 1, an allowed IP of another
+ *         family or with a prefix longer than its family, or an endpoint of
+ *         another family; -ENOMEM.  On error state is unchanged.
+ */
+int wg_device_apply(wg_device *state, const wg_device *set);
+
+/**
+ * \brief Put a state in canonical form, in place.
+ *
+ * The result is the state a new device would have after wg_set_device()
+ * of dev (so a parsed config file becomes what `wg setconf` would leave):
+ * allowed IPs have their host bits cleared, a prefix listed for several
+ * peers stays with the last, a peer listed twice is merged as two sets would
+ * be, a peer with the device's own public key is dropped, the private key is
+ * clamped.  So that hand-built states work too, peers need no
+ * WGPEER_HAS_PUBLIC_KEY and a nonzero value counts as given even without
+ * its HAS_ flag.  Peers are then sorted by public key, and each peer's
+ * allowed IPs by family (IPv4 first), address and prefix length.  Result
+ * flags are as for wg_device_apply().
+ *
+ * \return 0, -EINVAL as wg_device_apply(), or -ENOMEM; dev is unchanged on
+ *         error.
+ */
+int wg_device_canonicalize(wg_device *dev);
+
+/**
+ * \brief Whether two canonical states configure the same thing.
+ *
+ * Compares private key, listen port, fwmark and, in order, each peer's
+ * public and preshared keys, endpoint, keepalive interval and allowed IPs.
+ * Names, ifindexes, flags, statistics and protocol versions are ignored.
+ */
+bool wg_device_equal(const wg_device *a, const wg_device *b);
+
+enum wg_diff_flags {
+	/* Remove single allowed IPs with WGALLOWEDIP_REMOVE_ME (Linux 6.16+,
+	 * our engine; emulated for UAPI devices) instead of resending the whole
+	 * list of a peer that lost one with WGPEER_REPLACE_ALLOWEDIPS. */
+	WG_DIFF_REMOVE_ALLOWEDIPS = 1U << 0,
+};
+
+/**
+ * \brief The smallest set that turns state from into state to.
+ *
+ * Both are canonicalized (on copies) first.  The result names to->name (or
+ * from->name when to's is empty) and contains: the device fields that
+ * differ; peers only in from with WGPEER_REMOVE_ME; peers only in to, with
+ * REPLACE_ALLOWEDIPS and all their fields; for peers in both whose
+ * configuration differs, UPDATE_ONLY and only the changed fields, plus the
+ * allowed IPs they gain and, for those they lose (to nobody else),
+ * REPLACE_ALLOWEDIPS with the whole list or, with WG_DIFF_REMOVE_ALLOWEDIPS,
+ * REMOVE_ME entries.  A prefix that moves to another peer is only added
+ * there (the add moves it).  An endpoint can be set but never cleared (as
+ * with `wg syncconf`): a peer that has one in from and none in to keeps it.
+ * Nothing changed gives a set with no flags and no peers.
+ *
+ * \param diff   output set; free with wg_free_device().
+ * \param from   current state.
+ * \param to     wanted state.
+ * \param flags  enum wg_diff_flags.
+ * \return 0, -EINVAL as wg_device_canonicalize(), or -ENOMEM.
+ */
+int wg_device_diff(wg_device **diff, const wg_device *from, const wg_device *to, uint32_t flags);
+
 /* ------------------------------------------------------------------------ */
 /* The in-process engine                                                    */
 /* ------------------------------------------------------------------------ */
@@ -688,7 +789,8 @@ void wg_quick_config_free(wg_quick_config *quick);
  *
  * Threads: every wg_engine_* function except wg_engine_free() may be called
  * from several threads at once on the same engine.  Configuration
- * (wg_engine_set_device) excludes the data path while it runs; packets of
+ * (wg_engine_set_device) waits for the calls in progress and holds new ones
+ * back while it runs, so traffic cannot starve it; packets of
  * different peers never contend, packets of one peer only briefly (the
  * AEAD runs outside any lock).  Callbacks run on the calling thread, with no
  * per-peer lock held but with the engine's configuration lock held for
@@ -696,10 +798,11 @@ void wg_quick_config_free(wg_quick_config *quick);
  * wg_engine_tick() and wg_engine_get_device(), but not
  * wg_engine_set_device() or wg_engine_free() (that would deadlock).
  *
- * Memory: nothing is allocated per packet.  A peer allocates its staging
- * buffers (MAX_STAGED_PACKETS = 128 packets of up to the MTU) the first time
- * a packet must wait for a handshake; packets larger than the MTU cannot wait
- * and are dropped with WG_DROP_NO_ROOM.
+ * Memory: nothing is allocated per packet.  Packets that wait for a
+ * handshake are copied into an engine-wide pool of at most 4096 buffers of
+ * the MTU (grown in chunks on first need, then reused), at most 128 per
+ * peer; beyond that, or for packets larger than the MTU, the status is DROP
+ * with WG_DROP_QUEUE_FULL or WG_DROP_NO_ROOM.
  */
 
 typedef struct wg_engine wg_engine;
@@ -781,7 +884,8 @@ struct wg_engine_options {
 	void *ctx;			/* passed to every callback */
 	wg_engine_send_fn *send;	/* required */
 	wg_engine_event_fn *event;	/* may be NULL */
-	wg_log_fn *log;			/* may be NULL: use the process-wide one */
+	wg_log_fn *log;			/* every level, filter in it; NULL: the
+					 * process-wide callback (wg_set_log_callback) */
 	wg_engine_clock_fn *clock;	/* may be NULL: CLOCK_MONOTONIC */
 	wg_engine_realtime_fn *realtime; /* may be NULL: CLOCK_REALTIME */
 	uint32_t mtu;			/* padding limit; 0 = 1420 */
@@ -859,6 +963,109 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
  *         second ahead).
  */
 uint64_t wg_engine_tick(wg_engine *engine);
+
+/* ------------------------------------------------------------------------ */
+/* Managed engine (Linux): a TUN interface, UDP sockets and threads          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An engine wired to the system, as wireguard-go is: worker threads read IP
+ * packets from a TUN interface, encrypt them and send them over UDP, and
+ * decrypt the datagrams they receive into the interface; a timer thread runs
+ * wg_engine_tick(); optionally a UAPI socket /var/run/wireguard/NAME.sock
+ * (mode 0600) lets wg(8), wg_get_device() and wg_set_device() drive it by
+ * name.  The tunnel owns its engine.  It stops by itself when its interface
+ * is deleted (e.g. `ip link del`): wg_tunnel_stopped_fd() then turns readable.
+ *
+ * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_name()
+ * and wg_tunnel_stopped_fd() may be called from several threads at once;
+ * wg_tunnel_free() by one thread when no other call on the tunnel runs.
+ * The event callback runs on the tunnel's threads.
+ */
+
+typedef struct wg_tunnel wg_tunnel;
+
+enum wg_tunnel_flags {
+	/* Serve the UAPI socket /var/run/wireguard/NAME.sock. */
+	WG_TUNNEL_UAPI = 1U << 0,
+	/* Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
+	WG_TUNNEL_NO_OFFLOAD = 1U << 1,
+};
+
+/* A versioned struct: set size = sizeof(struct wg_tunnel_options). */
+struct wg_tunnel_options {
+	size_t size;
+	/* Interface to create (a "%d" template such as "wg%d" is allowed), or
+	 * to attach to if it is an existing TUN interface; NULL: use tun_fd. */
+	const char *ifname;
+	/* When ifname is NULL: an open TUN file descriptor (IFF_TUN |
+	 * IFF_NO_PI) that the tunnel takes over and closes when freed. */
+	int tun_fd;
+	uint32_t flags;			/* enum wg_tunnel_flags */
+	/* Lanes: a TUN queue and a UDP socket pair each, served by two
+	 * threads (one per direction); 0 = one per two online CPUs. */
+	uint32_t threads;
+	uint16_t listen_port;		/* UDP port; 0 = random */
+	uint32_t fwmark;		/* SO_MARK of the UDP sockets; 0 = none */
+	uint32_t mtu;			/* of a created interface; 0 = 1420 */
+	wg_engine_event_fn *event;	/* may be NULL */
+	void *ctx;			/* passed to event */
+};
+
+/**
+ * \brief Create a TUN interface (or attach to one), bind the UDP sockets,
+ *        and start the worker, timer and UAPI threads.
+ *
+ * The new tunnel has no keys and no peers: configure it with
+ * wg_tunnel_set_device(), or through its UAPI socket.
+ *
+ * \param tunnel   output; free with wg_tunnel_free().
+ * \param options  see struct wg_tunnel_options.
+ * \return 0; -EINVAL for bad options; -EPERM without CAP_NET_ADMIN;
+ *         -EBUSY if ifname exists and is not a TUN interface we may attach
+ *         to; -EADDRINUSE if the listen port or the UAPI socket is taken;
+ *         -ENOMEM; another -errno from the system.
+ */
+int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options);
+
+/**
+ * \brief Stop the threads, remove the UAPI socket and a created interface,
+ *        close everything and wipe the keys.  tunnel may be NULL.
+ */
+void wg_tunnel_free(wg_tunnel *tunnel);
+
+/**
+ * \brief Apply a configuration, with wg_set_device()'s semantics.
+ *
+ * dev->name is ignored.  A new listen port rebinds the UDP sockets (briefly
+ * pausing the workers); a new fwmark is applied to them.
+ *
+ * \return 0; -EINVAL for invalid input, with nothing changed; -EADDRINUSE
+ *         if the new port is taken (nothing changed); -ENOMEM.
+ */
+int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
+
+/**
+ * \brief Read the configuration and statistics, as wg_get_device() does;
+ *        listen_port is the port actually bound.
+ *
+ * \param dev  output; free with wg_free_device().
+ * \return 0 or -ENOMEM.
+ */
+int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
+
+/**
+ * \brief The interface's name (the kernel's choice for a template).
+ */
+const char *wg_tunnel_name(const wg_tunnel *tunnel);
+
+/**
+ * \brief A file descriptor that becomes readable (POLLIN) once the tunnel
+ *        stopped by itself: its interface was deleted or I/O failed for good.
+ *
+ * It stays owned by the tunnel; after it fires, call wg_tunnel_free().
+ */
+int wg_tunnel_stopped_fd(const wg_tunnel *tunnel);
 
 #ifdef __cplusplus
 }

@@ -51,7 +51,7 @@ static int resolve(wg_endpoint *ep, const char *host, int ai_flags)
 	return ret;
 }
 
-int wg_addr_parse_endpoint(wg_endpoint *ep, const char *s, int flags)
+int wg_endpoint_parse(wg_endpoint *ep, const char *s, int flags)
 {
 	char host[NI_MAXHOST];
 	const char *port_str, *end;
@@ -90,12 +90,7 @@ int wg_addr_parse_endpoint(wg_endpoint *ep, const char *s, int flags)
 	return 0;
 }
 
-bool wg_addr_endpoint_valid(const wg_endpoint *ep)
-{
-	return ep->addr.sa_family == AF_INET || ep->addr.sa_family == AF_INET6;
-}
-
-void wg_addr_format_endpoint(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep)
+void wg_endpoint_format(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
 	socklen_t len;
@@ -118,7 +113,7 @@ void wg_addr_format_endpoint(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep
 		snprintf(buf, WG_ENDPOINT_STRLEN, "%.*s:%s", 96, host, serv);
 }
 
-int wg_addr_parse_prefix(wg_allowedip *aip, const char *s, int flags)
+int wg_prefix_parse(wg_allowedip *aip, const char *s, int flags)
 {
 	char ip[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
@@ -169,7 +164,7 @@ int wg_addr_parse_prefix(wg_allowedip *aip, const char *s, int flags)
 	return 0;
 }
 
-void wg_addr_format_prefix(char buf[WG_PREFIX_STRLEN], const wg_allowedip *aip)
+void wg_prefix_format(char buf[WG_PREFIX_STRLEN], const wg_allowedip *aip)
 {
 	char ip[INET6_ADDRSTRLEN];
 
@@ -187,16 +182,16 @@ static uint8_t *prefix_bytes(wg_allowedip *aip, size_t *n)
 	return aip->family == AF_INET ? (uint8_t *)&aip->ip4 : (uint8_t *)&aip->ip6;
 }
 
-bool wg_addr_has_host_bits(const wg_allowedip *aip)
+bool wg_prefix_has_host_bits(const wg_allowedip *aip)
 {
 	wg_allowedip m = *aip;
 
-	wg_addr_mask(&m);
+	wg_prefix_mask(&m);
 	return aip->family == AF_INET ? memcmp(&m.ip4, &aip->ip4, 4) != 0 :
 					memcmp(&m.ip6, &aip->ip6, 16) != 0;
 }
 
-void wg_addr_mask(wg_allowedip *aip)
+void wg_prefix_mask(wg_allowedip *aip)
 {
 	size_t n, cidr = aip->cidr;
 	uint8_t *b = prefix_bytes(aip, &n);

@@ -21,16 +21,14 @@ enum {
 };
 
 /* Parse "host:port" / "[host]:port"; the port is decimal 0..65535. */
-int wg_addr_parse_endpoint(wg_endpoint *ep, const char *s, int flags);
+int wg_endpoint_parse(wg_endpoint *ep, const char *s, int flags);
 /* Print as wg(8) does (getnameinfo, numeric); "" for no endpoint. */
-void wg_addr_format_endpoint(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep);
+void wg_endpoint_format(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep);
 /* Parse "ip[/cidr]" into family, address and cidr (host bits kept). */
-int wg_addr_parse_prefix(wg_allowedip *aip, const char *s, int flags);
-void wg_addr_format_prefix(char buf[WG_PREFIX_STRLEN], const wg_allowedip *aip);
+int wg_prefix_parse(wg_allowedip *aip, const char *s, int flags);
+void wg_prefix_format(char buf[WG_PREFIX_STRLEN], const wg_allowedip *aip);
 /* Whether the address has bits set beyond cidr; and clearing them. */
-bool wg_addr_has_host_bits(const wg_allowedip *aip);
-void wg_addr_mask(wg_allowedip *aip);
-/* Whether the endpoint has a valid family (AF_INET / AF_INET6). */
-bool wg_addr_endpoint_valid(const wg_endpoint *ep);
+bool wg_prefix_has_host_bits(const wg_allowedip *aip);
+void wg_prefix_mask(wg_allowedip *aip);
 
 #endif

@@ -152,7 +152,7 @@ static int parse_quick(struct parser *p, enum wg_quick_key key, const char *raw)
 					return fail(p, "Address entry too long");
 				memcpy(buf, item, tl);
 				buf[tl] = '\0';
-				if (wg_addr_parse_prefix(&aip, buf, 0))
+				if (wg_prefix_parse(&aip, buf, 0))
 					return fail(p, "Address is not an IP address with optional /prefix: '%.64s'", buf);
 			}
 			ret = quick_add(p->quick, key, item, tl, false);
@@ -244,8 +244,6 @@ static int parse_allowedips(struct parser *p, char *v)
 	char *item, *save = NULL;
 
 	peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
-	if (!*v)
-		return 0;	/* "AllowedIPs =": none (and replace them all) */
 	if (v[strlen(v) - 1] == ',' || v[0] == ',' || strstr(v, ",,"))
 		return fail(p, "empty entry in AllowedIPs");
 	for (item = strtok_r(v, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
@@ -259,9 +257,9 @@ static int parse_allowedips(struct parser *p, char *v)
 			p->incremental = true;
 			item++;
 		}
-		if (wg_addr_parse_prefix(&parsed, item, 0))
+		if (wg_prefix_parse(&parsed, item, 0))
 			return fail(p, "AllowedIPs entry is not an IP prefix: '%.64s'", item);
-		if (wg_addr_has_host_bits(&parsed))
+		if (wg_prefix_has_host_bits(&parsed))
 			wg_log(WG_LOG_INFO, "%s:%u: AllowedIPs entry has a nonzero host part: %s",
 			       p->source, p->line, item);
 		aip = wg_peer_add_allowedip(peer);
@@ -319,7 +317,7 @@ static int parse_peer_key(struct parser *p, const char *key, char *v)
 	} else if (key_is(key, "Endpoint")) {
 		int aflags = (p->flags & WG_CONFIG_NUMERIC) ? ADDR_NUMERIC : 0;
 
-		if (wg_addr_parse_endpoint(&peer->endpoint, v, aflags))
+		if (wg_endpoint_parse(&peer->endpoint, v, aflags))
 			return fail(p, "Endpoint is not HOST:PORT or [IPv6]:PORT%s: '%.64s'",
 				    aflags ? " with a numeric host" : " with a known host", v);
 	} else if (key_is(key, "PersistentKeepalive")) {
@@ -344,6 +342,14 @@ static int finish_peer(struct parser *p)
 		p->peer->flags &= ~(uint32_t)WGPEER_REPLACE_ALLOWEDIPS;
 	p->incremental = false;
 	return 0;
+}
+
+static bool quick_key(const char *key)
+{
+	for (size_t k = 0; k < QUICK_KEYS; k++)
+		if (!strcasecmp(key, quick_names[k]))
+			return true;
+	return false;
 }
 
 /*
@@ -380,6 +386,8 @@ static int parse_line(struct parser *p, char *compact, const char *raw)
 	*eq = '\0';
 	if (p->section == SECTION_NONE)
 		return fail(p, "'%.64s' outside of an [Interface] or [Peer] section", compact);
+	if (!eq[1] && (p->section == SECTION_PEER || !quick_key(compact)))
+		return fail(p, "'%.64s' has no value", compact);	/* as wg(8) */
 	if (p->section == SECTION_INTERFACE) {
 		ret = parse_interface_key(p, compact, eq + 1);
 		if (ret <= 0)
@@ -624,13 +632,13 @@ WG_EXPORT int wg_config_format(char **text, const wg_device *dev, const wg_quick
 		wg_for_each_allowedip(peer, aip) {
 			if (aip->family != AF_INET && aip->family != AF_INET6)
 				continue;
-			wg_addr_format_prefix(buf, aip);
+			wg_prefix_format(buf, aip);
 			strbuf_printf(&sb, "%s%s", first ? "AllowedIPs = " : ", ", buf);
 			first = false;
 		}
 		if (!first)
 			strbuf_puts(&sb, "\n");
-		wg_addr_format_endpoint(buf, &peer->endpoint);
+		wg_endpoint_format(buf, &peer->endpoint);
 		if (buf[0])
 			strbuf_printf(&sb, "Endpoint = %s\n", buf);
 		if (peer->persistent_keepalive_interval)

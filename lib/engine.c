@@ -14,14 +14,48 @@
 
 enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
 
+/* How many engine read locks this thread holds (callbacks re-enter). */
+static _Thread_local unsigned int read_depth;
+
+void wg_engine_read_lock(struct wg_engine *engine)
+{
+	if (!read_depth && __atomic_load_n(&engine->writers_waiting, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&engine->writer_gate);
+		pthread_mutex_unlock(&engine->writer_gate);
+	}
+	pthread_rwlock_rdlock(&engine->lock);
+	read_depth++;
+}
+
+void wg_engine_read_unlock(struct wg_engine *engine)
+{
+	read_depth--;
+	pthread_rwlock_unlock(&engine->lock);
+}
+
+void wg_engine_write_lock(struct wg_engine *engine)
+{
+	__atomic_add_fetch(&engine->writers_waiting, 1, __ATOMIC_ACQ_REL);
+	pthread_mutex_lock(&engine->writer_gate);
+	pthread_rwlock_wrlock(&engine->lock);
+}
+
+void wg_engine_write_unlock(struct wg_engine *engine)
+{
+	pthread_rwlock_unlock(&engine->lock);
+	pthread_mutex_unlock(&engine->writer_gate);
+	__atomic_sub_fetch(&engine->writers_waiting, 1, __ATOMIC_ACQ_REL);
+}
+
 uint64_t wg_engine_now(const struct wg_engine *engine)
 {
 	struct timespec ts;
 
+	/* Offset by a second so that 0 can mean "never" even for a clock starting at 0. */
 	if (engine->opts.clock)
-		return engine->opts.clock(engine->opts.ctx);
+		return engine->opts.clock(engine->opts.ctx) + NS_PER_S;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec + NS_PER_S;
 }
 
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts)
@@ -112,6 +146,7 @@ void wg_outbox_flush(struct wg_outbox *ob, unsigned int room)
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
 {
 	struct wg_engine *engine;
+	pthread_rwlockattr_t attr;
 	int ret;
 
 	if (!enginep || !options || options->size < sizeof(struct wg_engine_options) || !options->send)
@@ -126,9 +161,17 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 	if (!engine->opts.mtu)
 		engine->opts.mtu = DEFAULT_MTU;
 
-	ret = -ENOMEM;
-	if (pthread_rwlock_init(&engine->lock, NULL))
+	/* Explicitly reader-preferring: callbacks may take a read lock again. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
+	ret = pthread_rwlock_init(&engine->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	if (ret)
 		goto err_rwlock;
+	/* Initialisation below fails only for want of memory. */
+	ret = -ENOMEM;
+	if (pthread_mutex_init(&engine->writer_gate, NULL))
+		goto err_gate;
 	if (pthread_mutex_init(&engine->index_lock, NULL))
 		goto err_index_lock;
 	if (pthread_mutex_init(&engine->load_lock, NULL))
@@ -141,10 +184,14 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		goto err_index;
 	if (wg_key_table_init(&engine->pubkey_table))
 		goto err_pubkey;
+	if (wg_stage_pool_init(&engine->stage_pool, engine->opts.mtu))
+		goto err_stage;
 	wg_allowedips_init(&engine->allowedips);
 	*enginep = engine;
 	return 0;
 
+err_stage:
+	wg_key_table_free(&engine->pubkey_table);
 err_pubkey:
 	wg_index_table_free(&engine->index_table);
 err_index:
@@ -156,10 +203,12 @@ err_cookie:
 err_load_lock:
 	pthread_mutex_destroy(&engine->index_lock);
 err_index_lock:
+	pthread_mutex_destroy(&engine->writer_gate);
+err_gate:
 	pthread_rwlock_destroy(&engine->lock);
 err_rwlock:
 	free(engine);
-	return wg_error(-ret, "cannot create an engine");
+	return wg_error(ret < 0 ? -ret : ret, "cannot create an engine");
 }
 
 WG_EXPORT void wg_engine_free(wg_engine *engine)
@@ -169,12 +218,14 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	while (engine->first_peer)
 		wg_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
+	wg_stage_pool_free(&engine->stage_pool);
 	wg_key_table_free(&engine->pubkey_table);
 	wg_index_table_free(&engine->index_table);
 	wg_ratelimiter_free(&engine->ratelimiter);
 	wg_cookie_checker_free(&engine->cookie_checker);
 	pthread_mutex_destroy(&engine->load_lock);
 	pthread_mutex_destroy(&engine->index_lock);
+	pthread_mutex_destroy(&engine->writer_gate);
 	pthread_rwlock_destroy(&engine->lock);
 	wg_memzero(engine, sizeof(*engine));
 	free(engine);
@@ -306,7 +357,7 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	if (ret < 0)
 		return ret;
 	wg_outbox_init(&ob, engine);
-	pthread_rwlock_wrlock(&engine->lock);
+	wg_engine_write_lock(engine);
 	if (dev->flags & WGDEVICE_HAS_PRIVATE_KEY)
 		set_private_key(engine, dev->private_key);
 	if (dev->flags & WGDEVICE_HAS_LISTEN_PORT)
@@ -322,7 +373,7 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 		if (ret < 0)
 			break;	/* only out of memory gets here, after validation */
 	}
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_write_unlock(engine);
 	/* Nothing is locked now: the callbacks may do as they please. */
 	wg_outbox_flush(&ob, UINT32_MAX);
 	return ret < 0 ? ret : 0;
@@ -359,7 +410,7 @@ WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 	wg_device *dev;
 	int ret = 0;
 
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_engine_read_lock(engine);
 	dev = wg_device_new(NULL);
 	if (!dev) {
 		ret = wg_error(ENOMEM, "out of memory reading the engine's configuration");
@@ -401,7 +452,7 @@ WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 		}
 	}
 out:
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_read_unlock(engine);
 	if (ret < 0) {
 		wg_free_device(dev);
 		return ret;
@@ -417,7 +468,7 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 	uint64_t now, next, at_most;
 
 	wg_outbox_init(&ob, engine);
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
 	/* Packets arm timers at least a second ahead: ticking every second is enough. */
 	next = at_most = now + NS_PER_S;
@@ -432,17 +483,17 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 		wg_outbox_flush(&ob, 3);
 	}
 	wg_outbox_flush(&ob, UINT32_MAX);
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_read_unlock(engine);
 	return next > now ? next - now : 0;
 }
 
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)
 {
-	pthread_rwlock_wrlock(&engine->lock);
+	wg_engine_write_lock(engine);
 	engine->test_have_ephemeral = private_key != NULL;
 	if (private_key)
 		memcpy(engine->test_ephemeral, private_key, NOISE_PUBLIC_KEY_LEN);
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_write_unlock(engine);
 }
 
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter)
@@ -450,7 +501,7 @@ int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[
 	struct wg_engine_peer *peer;
 	int ret = -ENOENT;
 
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_engine_read_lock(engine);
 	peer = wg_peer_lookup_by_key(engine, public_key);
 	if (peer) {
 		pthread_mutex_lock(&peer->lock);
@@ -460,6 +511,13 @@ int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[
 		}
 		pthread_mutex_unlock(&peer->lock);
 	}
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_read_unlock(engine);
 	return ret;
+}
+
+void wg_engine_test_set_under_load(wg_engine *engine, bool under_load)
+{
+	wg_engine_write_lock(engine);
+	engine->test_under_load = under_load;
+	wg_engine_write_unlock(engine);
 }

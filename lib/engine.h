@@ -14,8 +14,10 @@
  *  - engine->index_lock: the receiver-index table (handshakes add and
  *    remove entries while readers run).
  *  - the cookie checker's lock (its secret), load_lock (the under-load
- *    window); the ratelimiter is thread-safe on its own.
- * Order: engine->lock, peer->lock, then index_lock / cookie / load locks.
+ *    window), the staging pool's lock (its free list); the ratelimiter is
+ *    thread-safe on its own.
+ * Order: engine->lock, peer->lock, then index_lock / cookie / load / pool
+ * locks (leaves: nothing is taken under them).
  * Callbacks run with no peer lock held but with engine->lock held for
  * reading (or nothing held, after set_device): they may call encrypt,
  * decrypt, tick and get_device, never set_device or free.
@@ -38,6 +40,9 @@
 struct wg_engine {
 	struct wg_engine_options opts;
 	pthread_rwlock_t lock;
+	/* Keeps a waiting writer from starving behind a stream of readers. */
+	pthread_mutex_t writer_gate;
+	unsigned int writers_waiting;	/* atomic */
 	pthread_mutex_t index_lock;
 	pthread_mutex_t load_lock;
 
@@ -47,6 +52,7 @@ struct wg_engine {
 	struct wg_index_table index_table;
 	struct wg_key_table pubkey_table;
 	struct wg_ratelimiter ratelimiter;
+	struct stage_pool stage_pool;
 
 	struct wg_engine_peer *first_peer, *last_peer;
 	size_t num_peers;
@@ -57,10 +63,21 @@ struct wg_engine {
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;
 
-	/* Test hooks (see wg_engine_test_*): fixed ephemeral keys. */
+	/* Test hooks (see wg_engine_test_*): fixed ephemeral keys, forced load. */
+	bool test_under_load;
 	bool test_have_ephemeral;
 	uint8_t test_ephemeral[NOISE_PUBLIC_KEY_LEN];
 };
+
+/*
+ * engine->lock for the API calls.  The rwlock prefers readers, so that a
+ * callback may re-enter the engine for reading; a writer closes a gate that
+ * new outermost readers wait at, so set_device is not starved by traffic.
+ */
+void wg_engine_read_lock(struct wg_engine *engine);
+void wg_engine_read_unlock(struct wg_engine *engine);
+void wg_engine_write_lock(struct wg_engine *engine);
+void wg_engine_write_unlock(struct wg_engine *engine);
 
 uint64_t wg_engine_now(const struct wg_engine *engine);
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts);
@@ -103,6 +120,8 @@ void wg_packet_send_staged(struct wg_engine_peer *peer);
  */
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key);
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter);
+/* Act as if under load (cookie replies for handshakes without a valid mac2). */
+void wg_engine_test_set_under_load(wg_engine *engine, bool under_load);
 
 static inline bool wg_birthdate_has_expired(uint64_t birthdate, uint64_t expiration_s, uint64_t now)
 {

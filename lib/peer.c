@@ -64,11 +64,8 @@ void wg_peer_remove(struct wg_engine_peer *peer)
 		engine->last_peer = peer->prev;
 	engine->num_peers--;
 
-	if (peer->staged.mem) {
-		wg_memzero(peer->staged.mem, (size_t)peer->staged.slot_size * MAX_STAGED_PACKETS);
-		free(peer->staged.mem);
-		free(peer->staged.pkts);
-	}
+	peer->staged.busy = false;
+	wg_peer_purge_staged(peer);
 	pthread_mutex_destroy(&peer->lock);
 	wg_memzero(peer, sizeof(*peer));
 	free(peer);
@@ -153,43 +150,89 @@ struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uin
 	return wg_key_table_lookup(&engine->pubkey_table, public_key);
 }
 
-int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len)
+int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu)
 {
-	struct staged_queue *q = &peer->staged;
+	memset(pool, 0, sizeof(*pool));
+	pool->slot_size = (WG_PACKET_HEADROOM + mtu + WG_PACKET_TAILROOM + 15) & ~15U;
+	return -pthread_mutex_init(&pool->lock, NULL);
+}
 
-	if (!q->mem) {
-		/* Once per peer, on first need: idle peers cost no buffers. */
-		uint32_t mtu = peer->engine->opts.mtu;
+void wg_stage_pool_free(struct stage_pool *pool)
+{
+	for (uint32_t i = 0; i < pool->nchunks; i++) {
+		wg_memzero(pool->chunk[i], (size_t)STAGE_CHUNK_SLOTS * pool->slot_size);
+		free(pool->chunk[i]);
+	}
+	pthread_mutex_destroy(&pool->lock);
+	memset(pool, 0, sizeof(*pool));
+}
 
-		q->slot_size = (WG_PACKET_HEADROOM + mtu + WG_PACKET_TAILROOM + 15) & ~15U;
-		q->mem = malloc((size_t)q->slot_size * MAX_STAGED_PACKETS);
-		q->pkts = calloc(MAX_STAGED_PACKETS, sizeof(*q->pkts));
-		if (!q->mem || !q->pkts) {
-			free(q->mem);
-			free(q->pkts);
-			q->mem = NULL;
-			q->pkts = NULL;
-			return WG_DROP_QUEUE_FULL;
+static bool stage_slot_get(struct stage_pool *pool, uint32_t *slot)
+{
+	bool ok = true;
+
+	pthread_mutex_lock(&pool->lock);
+	if (!pool->nfree && pool->nchunks < STAGE_CHUNKS) {
+		uint8_t *chunk = malloc((size_t)STAGE_CHUNK_SLOTS * pool->slot_size);
+
+		if (chunk) {
+			uint32_t base = pool->nchunks * STAGE_CHUNK_SLOTS;
+
+			pool->chunk[pool->nchunks++] = chunk;
+			for (uint32_t i = STAGE_CHUNK_SLOTS; i > 0; i--)
+				pool->free[pool->nfree++] = base + i - 1;
 		}
 	}
-	if (len > q->slot_size - WG_PACKET_HEADROOM - WG_PACKET_TAILROOM)
+	if (pool->nfree)
+		*slot = pool->free[--pool->nfree];
+	else
+		ok = false;
+	pthread_mutex_unlock(&pool->lock);
+	return ok;
+}
+
+static void stage_slot_put(struct stage_pool *pool, uint32_t slot)
+{
+	/* Plaintext (or its ciphertext) does not linger in a free slot. */
+	wg_memzero(wg_stage_slot(pool, slot), pool->slot_size);
+	pthread_mutex_lock(&pool->lock);
+	pool->free[pool->nfree++] = slot;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len)
+{
+	struct stage_pool *pool = &peer->engine->stage_pool;
+	struct staged_queue *q = &peer->staged;
+	uint32_t slot;
+
+	if (len > pool->slot_size - WG_PACKET_HEADROOM - WG_PACKET_TAILROOM)
 		return WG_DROP_NO_ROOM;
-	if (q->busy || q->count >= MAX_STAGED_PACKETS)
+	if (q->busy || q->count >= MAX_STAGED_PACKETS || !stage_slot_get(pool, &slot))
 		return WG_DROP_QUEUE_FULL;
-	memcpy(q->mem + (size_t)q->count * q->slot_size + WG_PACKET_HEADROOM, pkt, len);
+	memcpy(wg_stage_slot(pool, slot) + WG_PACKET_HEADROOM, pkt, len);
+	q->slot[q->count] = slot;
 	q->len[q->count++] = len;
 	return 0;
 }
 
-void wg_peer_purge_staged(struct wg_engine_peer *peer)
+void wg_peer_release_staged(struct wg_engine_peer *peer, unsigned int n)
 {
 	struct staged_queue *q = &peer->staged;
 
-	if (q->busy)
-		return;
-	for (unsigned int i = 0; i < q->count; i++)
-		wg_memzero(q->mem + (size_t)i * q->slot_size, q->slot_size);
-	q->count = 0;
+	if (n > q->count)
+		n = q->count;
+	for (unsigned int i = 0; i < n; i++)
+		stage_slot_put(&peer->engine->stage_pool, q->slot[i]);
+	memmove(q->slot, q->slot + n, (q->count - n) * sizeof(q->slot[0]));
+	memmove(q->len, q->len + n, (q->count - n) * sizeof(q->len[0]));
+	q->count -= n;
+}
+
+void wg_peer_purge_staged(struct wg_engine_peer *peer)
+{
+	if (!peer->staged.busy)
+		wg_peer_release_staged(peer, peer->staged.count);
 }
 
 static bool endpoint_equal(const wg_endpoint *a, const wg_endpoint *b)

@@ -22,11 +22,38 @@ struct index_entry {
 	uint8_t slot;			/* 0..2: keypairs.slot[], or INDEX_SLOT_HANDSHAKE */
 };
 
-/* Plaintext packets waiting for a session, copied into buffers of our own. */
+/*
+ * Buffers for packets that wait for a handshake, shared by all peers of an
+ * engine: memory stays bounded however many peers wait at once.  Slots are
+ * carved in chunks the first time they are needed and reused from then on
+ * (no allocation per packet); a slot's chunk pointer is published under the
+ * lock before its number is handed out, so readers of their own slots need
+ * no lock.
+ */
+enum {
+	STAGE_POOL_SLOTS = 4096,	/* across the engine */
+	STAGE_CHUNK_SLOTS = 64,
+	STAGE_CHUNKS = STAGE_POOL_SLOTS / STAGE_CHUNK_SLOTS,
+};
+struct stage_pool {
+	pthread_mutex_t lock;
+	uint32_t slot_size;		/* headroom + MTU + tailroom, rounded */
+	uint8_t *chunk[STAGE_CHUNKS];
+	uint32_t nchunks;
+	uint32_t free[STAGE_POOL_SLOTS];	/* a stack of free slot numbers */
+	uint32_t nfree;
+};
+
+int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu);
+void wg_stage_pool_free(struct stage_pool *pool);
+static inline uint8_t *wg_stage_slot(const struct stage_pool *pool, uint32_t slot)
+{
+	return pool->chunk[slot / STAGE_CHUNK_SLOTS] + (size_t)(slot % STAGE_CHUNK_SLOTS) * pool->slot_size;
+}
+
+/* A peer's plaintext packets waiting for a session, in pool slots. */
 struct staged_queue {
-	uint8_t *mem;			/* MAX_STAGED_PACKETS slots, allocated on first use */
-	struct wg_packet *pkts;		/* the batch handed to the send callback */
-	uint32_t slot_size;
+	uint32_t slot[MAX_STAGED_PACKETS];
 	uint32_t len[MAX_STAGED_PACKETS];
 	unsigned int count;
 	bool busy;			/* being sent with the lock dropped */
@@ -70,9 +97,12 @@ void wg_peer_index_retarget(struct wg_engine_peer *peer, uint32_t index, unsigne
 bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out);
 struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
 
-/* Peer lock held: copy a plaintext packet to wait for a session. */
+/* Peer lock held: copy a plaintext packet to wait for a session (0 or a drop reason). */
 int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len);
+/* Peer lock held: drop what waits (unless it is being sent). */
 void wg_peer_purge_staged(struct wg_engine_peer *peer);
+/* Peer lock held: give the first n slots back and keep the rest queued. */
+void wg_peer_release_staged(struct wg_engine_peer *peer, unsigned int n);
 
 /* Peer lock held: learn the source of an authenticated packet (roaming). */
 void wg_peer_set_endpoint(struct wg_outbox *ob, struct wg_engine_peer *peer, const wg_endpoint *src);

@@ -32,7 +32,7 @@ static bool under_load(struct wg_engine *engine, uint64_t now)
 	}
 	if (++engine->load_count > UNDER_LOAD_HANDSHAKES)
 		engine->last_under_load = now;
-	load = engine->last_under_load && now - engine->last_under_load < NS_PER_S;
+	load = (engine->last_under_load && now - engine->last_under_load < NS_PER_S) || engine->test_under_load;
 	pthread_mutex_unlock(&engine->load_lock);
 	return load;
 }
@@ -54,7 +54,8 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 	mac_state = wg_cookie_validate_packet(engine, msg, pkt->len, &pkt->endpoint, load);
 	if (load && mac_state == VALID_MAC_BUT_NO_COOKIE) {
 		/* Prove you own your address first: here is a cookie for it. */
-		uint8_t *reply = wg_outbox_add(ob, &pkt->endpoint, sizeof(struct message_handshake_cookie));
+		uint8_t *reply = pkt->endpoint.addr.sa_family ?
+			wg_outbox_add(ob, &pkt->endpoint, sizeof(struct message_handshake_cookie)) : NULL;
 
 		if (reply)
 			wg_cookie_message_create((struct message_handshake_cookie *)reply, msg, pkt->len,
@@ -91,7 +92,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			wg_timers_any_authenticated_packet_traversal(peer, now);
 			wg_timers_any_authenticated_packet_sent(peer);
 			peer->timers.last_sent_handshake = now;
-			out = wg_outbox_add(ob, &peer->endpoint, sizeof(resp));
+			out = peer->endpoint.addr.sa_family ? wg_outbox_add(ob, &peer->endpoint, sizeof(resp)) : NULL;
 			if (out) {
 				memcpy(out, &resp, sizeof(resp));
 				peer->tx_bytes += sizeof(resp);
@@ -297,12 +298,12 @@ WG_EXPORT void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, s
 	uint64_t now;
 
 	wg_outbox_init(&ob, engine);
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
 	for (size_t i = 0; i < n; i++) {
 		decrypt_one(&ob, engine, &packets[i], now);
 		wg_outbox_flush(&ob, 3);
 	}
 	wg_outbox_flush(&ob, UINT32_MAX);
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_read_unlock(engine);
 }

@@ -123,7 +123,9 @@ void wg_packet_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer)
 void wg_packet_send_staged(struct wg_engine_peer *peer)
 {
 	struct wg_engine *engine = peer->engine;
+	const struct stage_pool *pool = &engine->stage_pool;
 	struct staged_queue *q = &peer->staged;
+	struct wg_packet pkts[MAX_STAGED_PACKETS];
 	struct wg_outbox ob;
 	wg_endpoint endpoint;
 	unsigned int n = 0;
@@ -137,22 +139,22 @@ void wg_packet_send_staged(struct wg_engine_peer *peer)
 	}
 	now = wg_engine_now(engine);
 	for (unsigned int i = 0; i < q->count; i++) {
-		uint8_t *slot = q->mem + (size_t)i * q->slot_size;
+		uint8_t *slot = wg_stage_slot(pool, q->slot[i]);
 		uint32_t len = q->len[i], padded = padded_len(len, engine->opts.mtu);
 		struct send_ctx c;
 
 		if (!take_nonce(peer, now, &c))
 			break;
 		seal(slot + WG_PACKET_HEADROOM, len, padded, &c);
-		q->pkts[n] = (struct wg_packet){
+		pkts[n] = (struct wg_packet){
 			.buf = slot,
-			.size = q->slot_size,
+			.size = pool->slot_size,
 			.offset = WG_PACKET_HEADROOM - (uint32_t)sizeof(struct message_data),
 			.len = (uint32_t)message_data_len(padded),
 			.status = WG_PACKET_SEND,
 			.endpoint = peer->endpoint,
 		};
-		peer->tx_bytes += q->pkts[n].len;
+		peer->tx_bytes += pkts[n].len;
 		n++;
 	}
 	if (!n) {
@@ -171,12 +173,12 @@ void wg_packet_send_staged(struct wg_engine_peer *peer)
 	pthread_mutex_unlock(&peer->lock);
 
 	if (endpoint.addr.sa_family)
-		engine->opts.send(q->pkts, n, engine->opts.ctx);
+		engine->opts.send(pkts, n, engine->opts.ctx);
 
 	pthread_mutex_lock(&peer->lock);
 	q->busy = false;
-	/* Whatever could not be sealed (message limit) is dropped with the rest. */
-	q->count = 0;
+	/* The sent ones free their slots; any left (message limit) wait on. */
+	wg_peer_release_staged(peer, n);
 	pthread_mutex_unlock(&peer->lock);
 	wg_outbox_flush(&ob, UINT32_MAX);
 }
@@ -256,12 +258,12 @@ WG_EXPORT void wg_engine_encrypt(wg_engine *engine, struct wg_packet *packets, s
 	uint64_t now;
 
 	wg_outbox_init(&ob, engine);
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
 	for (size_t i = 0; i < n; i++) {
 		encrypt_one(&ob, engine, &packets[i], now);
 		wg_outbox_flush(&ob, 2);
 	}
 	wg_outbox_flush(&ob, UINT32_MAX);
-	pthread_rwlock_unlock(&engine->lock);
+	wg_engine_read_unlock(engine);
 }

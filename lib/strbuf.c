@@ -67,6 +67,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 
 int strbuf_finish(struct strbuf *sb, char **out)
 {
+	wg_memzero(sb->iobuf, sizeof(sb->iobuf));
 	if (!sb->err && !grow(sb, 0))
 		return sb->err;
 	if (sb->err) {
@@ -82,10 +83,35 @@ int strbuf_finish(struct strbuf *sb, char **out)
 
 void strbuf_wipe(struct strbuf *sb)
 {
+	wg_memzero(sb->iobuf, sizeof(sb->iobuf));
 	if (sb->buf) {
 		wg_memzero(sb->buf, sb->cap);
 		free(sb->buf);
 	}
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
+}
+
+static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
+{
+	struct strbuf *sb = cookie;
+
+	strbuf_add(sb, buf, n);
+	if (sb->err) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+FILE *strbuf_fopen(struct strbuf *sb)
+{
+	FILE *f = fopencookie(sb, "w", (cookie_io_functions_t){ .write = cookie_write });
+
+	if (!f) {
+		wg_error(ENOMEM, "out of memory");
+		return NULL;
+	}
+	setvbuf(f, sb->iobuf, _IOFBF, sizeof(sb->iobuf));
+	return f;
 }

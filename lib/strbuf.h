@@ -8,11 +8,13 @@
 #define WG_STRBUF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct strbuf {
 	char *buf;	/* NUL-terminated once anything was added */
 	size_t len, cap;
 	int err;	/* first failure (-ENOMEM), sticky */
+	char iobuf[4096];	/* stdio's buffer for strbuf_fopen(), wiped with the rest */
 };
 
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
@@ -22,5 +24,8 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 int strbuf_finish(struct strbuf *sb, char **out);
 /* Wipe and free. */
 void strbuf_wipe(struct strbuf *sb);
+/* A stdio stream appending to sb, buffered in sb->iobuf (so that stdio keeps
+ * no copy of its own); fclose() it before strbuf_finish(). */
+FILE *strbuf_fopen(struct strbuf *sb);
 
 #endif

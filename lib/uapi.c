@@ -1,27 +1,500 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Placeholder until the UAPI client lands. */
+/*
+ * The UAPI client backend: userspace devices (wireguard-go, boringtun, our
+ * engine) through /var/run/wireguard/NAME.sock, like wg(8).  Every socket
+ * operation has a timeout so that a hung daemon cannot hang the caller.
+ */
+#include <dirent.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "backend.h"
+#include "config_apply.h"
 #include "error.h"
+#include "strbuf.h"
+#include "uapi.h"
+#include "uapi_text.h"
+#include "util.h"
+
+int uapi_timeout_ms = 10000;
+const char *uapi_socket_dir = WG_UAPI_SOCKET_DIR;
+
+/* Replies larger than this are refused (130k allowed IPs take ~4 MiB). */
+#define MAX_REPLY (256U << 20)
+
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && n < IFNAMSIZ && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+}
+
+static int socket_path(struct sockaddr_un *addr, const char *name)
+{
+	int n;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	n = snprintf(addr->sun_path, sizeof(addr->sun_path), "%s/%s.sock", uapi_socket_dir, name);
+	if (n < 0 || (size_t)n >= sizeof(addr->sun_path))
+		return wg_error(ENAMETOOLONG, "%s: socket path too long", name);
+	return 0;
+}
 
 bool uapi_has_device(const char *name)
 {
-	(void)name;
-	return false;
+	struct sockaddr_un addr;
+	struct stat st;
+	bool live;
+	int fd;
+
+	if (!valid_name(name) || socket_path(&addr, name))
+		return false;
+	if (stat(addr.sun_path, &st) || !S_ISSOCK(st.st_mode))
+		return false;
+	/* A socket nobody listens on (a crashed daemon's) does not count, as
+	 * with wg(8): the name may then be a kernel device. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return true;
+	live = !connect(fd, (struct sockaddr *)&addr, sizeof(addr)) || errno != ECONNREFUSED;
+	close(fd);
+	return live;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until fd is ready for events, or time out with a message. */
+static int wait_fd(int fd, short events, const char *name, const char *what)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int64_t deadline = now_ms() + uapi_timeout_ms;
+
+	for (;;) {
+		int64_t left = deadline - now_ms();
+		int r;
+
+		if (left < 0)
+			left = 0;
+		r = poll(&pfd, 1, (int)left);
+		if (r > 0)
+			return 0;
+		if (!r)
+			return wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
+					name, what, uapi_timeout_ms);
+		if (errno != EINTR)
+			return wg_error(errno, "%s: poll: %s", name, strerror(errno));
+	}
+}
+
+static int uapi_connect(const char *name)
+{
+	struct sockaddr_un addr;
+	int fd, ret;
+
+	if (!valid_name(name))
+		return wg_error(EINVAL, "'%s' is not an interface name", name);
+	ret = socket_path(&addr, name);
+	if (ret)
+		return ret;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return wg_error(errno, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int err = errno;
+
+		if (err == EAGAIN || err == EINPROGRESS) {
+			/* A full backlog: wait for room, then check. */
+			socklen_t len = sizeof(err);
+
+			ret = wait_fd(fd, POLLOUT, name, "accept the connection");
+			if (!ret && !getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && !err)
+				return fd;
+			close(fd);
+			return ret ? ret : wg_error(err, "%s: connect: %s", name, strerror(err));
+		}
+		close(fd);
+		if (err == ENOENT || err == ECONNREFUSED)
+			return wg_error(ENODEV, "%s: no userspace daemon listens on %s", name,
+					addr.sun_path);
+		return wg_error(err, "%s: connect to %s: %s", name, addr.sun_path, strerror(err));
+	}
+	return fd;
+}
+
+static int send_all(int fd, const char *buf, size_t len, const char *name)
+{
+	while (len) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				int ret = wait_fd(fd, POLLOUT, name, "read the request");
+
+				if (ret)
+					return ret;
+				continue;
+			}
+			return wg_error(errno, "%s: send: %s", name, strerror(errno));
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Read one reply: key=value lines up to the blank line that follows
+ * "errno=N".  On success the first *body_len bytes of sb are everything before the errno
+ * line and *err the daemon's errno (made positive: wireguard-go sends it
+ * negative).  The buffer is a strbuf (it may hold a private key).
+ */
+static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, const char *name)
+{
+	char chunk[65536];
+	size_t scanned = 0;	/* bytes already searched for the end, so a big reply costs O(n) */
+
+	for (;;) {
+		ssize_t r;
+		char *end;
+
+		/* The reply ends at its first blank line. */
+		if (sb->len >= 2 && (end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2))) {
+			char *line = end;
+			long long v;
+			char *e;
+
+			while (line > sb->buf && line[-1] != '\n')
+				line--;
+			if (strncmp(line, "errno=", 6))
+				return wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
+			v = strtoll(line + 6, &e, 10);
+			if (e != end || e == line + 6)
+				return wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
+			*err = (int)(v < 0 ? -v : v);
+			*body_len = (size_t)(line - sb->buf);
+			return 0;
+		}
+		r = recv(fd, chunk, sizeof(chunk), 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				int ret = wait_fd(fd, POLLIN, name, "answer");
+
+				if (ret)
+					goto fail;
+				continue;
+			}
+			wg_error(errno, "%s: recv: %s", name, strerror(errno));
+			goto fail;
+		}
+		if (!r) {
+			wg_error(EPROTO, "%s: the userspace daemon closed the connection mid-reply", name);
+			goto fail;
+		}
+		if (sb->len + (size_t)r > MAX_REPLY) {
+			wg_error(EMSGSIZE, "%s: UAPI reply larger than %u bytes", name, MAX_REPLY);
+			goto fail;
+		}
+		scanned = sb->len ? sb->len - 1 : 0;
+		strbuf_add(sb, chunk, (size_t)r);
+		if (sb->err) {
+			wg_memzero(chunk, sizeof(chunk));
+			return sb->err;
+		}
+	}
+fail:
+	wg_memzero(chunk, sizeof(chunk));
+	return -errno;
+}
+
+/* One request on a fresh connection; the reply body is left in reply. */
+static int transact(const char *name, const char *req, size_t req_len, struct strbuf *reply,
+		    size_t *body_len)
+{
+	int fd, err = 0, ret;
+
+	fd = uapi_connect(name);
+	if (fd < 0)
+		return fd;
+	ret = send_all(fd, req, req_len, name);
+	if (!ret)
+		ret = read_reply(fd, reply, body_len, &err, name);
+	close(fd);
+	if (!ret && err)
+		ret = wg_error(err, "%s: the userspace daemon refused the request: %s", name,
+			       strerror(err));
+	return ret;
 }
 
 int uapi_get_device(wg_device **dev, const char *name)
 {
-	(void)dev;
-	return wg_error(EOPNOTSUPP, "%s: UAPI backend not built", name);
+	struct strbuf reply = { 0 };
+	size_t body_len = 0;
+	int ret;
+
+	ret = transact(name, "get=1\n\n", 7, &reply, &body_len);
+	if (!ret)
+		ret = uapi_text_parse_get(reply.buf, body_len, dev);
+	strbuf_wipe(&reply);
+	if (!ret) {
+		strcpy((*dev)->name, name);
+		(*dev)->ifindex = if_nametoindex(name);
+	}
+	return ret;
+}
+
+static bool has_allowedip_removal(const wg_device *dev)
+{
+	const wg_peer *peer;
+	const wg_allowedip *aip;
+
+	wg_for_each_peer(dev, peer)
+		if (!(peer->flags & WGPEER_REMOVE_ME))
+			wg_for_each_allowedip(peer, aip)
+				if (aip->flags & WGALLOWEDIP_REMOVE_ME)
+					return true;
+	return false;
+}
+
+/* The peers of a canonical (sorted) device, for binary search by key. */
+struct peer_index {
+	wg_peer **v;
+	size_t n;
+};
+
+static int index_peers(struct peer_index *ix, wg_device *dev)
+{
+	wg_peer *peer;
+	size_t n = 0;
+
+	wg_for_each_peer(dev, peer)
+		n++;
+	ix->n = 0;
+	ix->v = malloc((n ? n : 1) * sizeof(*ix->v));
+	if (!ix->v)
+		return -ENOMEM;
+	wg_for_each_peer(dev, peer)
+		ix->v[ix->n++] = peer;
+	return 0;
+}
+
+static int cmp_key_peer(const void *key, const void *elem)
+{
+	return memcmp(key, (*(wg_peer *const *)elem)->public_key, 32);
+}
+
+static wg_peer *find_peer(const struct peer_index *ix, const wg_key key)
+{
+	wg_peer **p = bsearch(key, ix->v, ix->n, sizeof(*ix->v), cmp_key_peer);
+
+	return p ? *p : NULL;
+}
+
+static void free_allowedips(wg_peer *peer)
+{
+	wg_allowedip *aip, *next;
+
+	for (aip = peer->first_allowedip; aip; aip = next) {
+		next = aip->next_allowedip;
+		free(aip);
+	}
+	peer->first_allowedip = peer->last_allowedip = NULL;
+}
+
+static int copy_allowedips(wg_peer *to, const wg_peer *from)
+{
+	const wg_allowedip *aip;
+
+	wg_for_each_allowedip(from, aip) {
+		wg_allowedip *a = wg_peer_add_allowedip(to);
+
+		if (!a)
+			return -ENOMEM;
+		a->family = aip->family;
+		a->ip6 = aip->ip6;
+		a->cidr = aip->cidr;
+	}
+	return 0;
+}
+
+static bool same_allowedips(const wg_peer *a, const wg_peer *b)
+{
+	const wg_allowedip *x = a->first_allowedip, *y = b->first_allowedip;
+
+	/* Both canonical: sorted, masked, no duplicates. */
+	for (; x && y; x = x->next_allowedip, y = y->next_allowedip)
+		if (x->family != y->family || x->cidr != y->cidr ||
+		    memcmp(&x->ip6, &y->ip6, x->family == AF_INET ? 4 : 16))
+			return false;
+	return !x && !y;
+}
+
+/*
+ * UAPI has no single-prefix removal (wireguard-go parses allowed_ip with
+ * netip.ParsePrefix only).  Emulate it: read the device, compute the wanted
+ * outcome in memory with the driver's semantics, send each peer entry that
+ * removes prefixes as replace_allowed_ips with that peer's resulting list,
+ * and append, for any peer that would still end up with other prefixes
+ * (a prefix added to one peer and then removed from it was first taken
+ * from another), an update_only entry with its resulting list.  Not atomic
+ * against a concurrent writer between the get and the set.
+ */
+static int emulate_removal(const wg_device *dev, wg_device **out)
+{
+	wg_device *before = NULL, *final = NULL, *set = NULL, *check = NULL;
+	struct peer_index fix = { 0 }, chk = { 0 };
+	wg_peer *peer;
+	int ret;
+
+	ret = uapi_get_device(&before, dev->name);
+	if (!ret)
+		ret = wg_device_copy(&final, before);
+	if (!ret)
+		ret = wg_device_apply(final, dev);
+	if (!ret)
+		ret = wg_device_canonicalize(final);
+	if (!ret)
+		ret = index_peers(&fix, final);
+	if (!ret)
+		ret = wg_device_copy(&set, dev);
+	if (ret)
+		goto out;
+	wg_for_each_peer(set, peer) {
+		const wg_allowedip *aip;
+		const wg_peer *result;
+		bool removes = false;
+
+		if (peer->flags & WGPEER_REMOVE_ME)
+			continue;
+		wg_for_each_allowedip(peer, aip)
+			removes |= !!(aip->flags & WGALLOWEDIP_REMOVE_ME);
+		if (!removes)
+			continue;
+		free_allowedips(peer);
+		result = find_peer(&fix, peer->public_key);
+		if (!result)
+			continue;	/* not created (UPDATE_ONLY, or our own key) */
+		peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
+		if (copy_allowedips(peer, result))
+			goto nomem;
+	}
+
+	/* Where would that leave each peer?  Fix up the ones that differ. */
+	ret = wg_device_copy(&check, before);
+	if (!ret)
+		ret = wg_device_apply(check, set);
+	if (!ret)
+		ret = wg_device_canonicalize(check);
+	if (!ret)
+		ret = index_peers(&chk, check);
+	if (ret)
+		goto out;
+	for (size_t i = 0; i < fix.n; i++) {
+		const wg_peer *got = find_peer(&chk, fix.v[i]->public_key);
+		wg_peer *p;
+
+		if (got && same_allowedips(got, fix.v[i]))
+			continue;
+		p = wg_device_add_peer(set);
+		if (!p)
+			goto nomem;
+		memcpy(p->public_key, fix.v[i]->public_key, 32);
+		p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY | WGPEER_REPLACE_ALLOWEDIPS;
+		if (copy_allowedips(p, fix.v[i]))
+			goto nomem;
+	}
+	*out = set;
+	set = NULL;
+	goto out;
+nomem:
+	ret = wg_error(ENOMEM, "out of memory");
+out:
+	free(fix.v);
+	free(chk.v);
+	wg_free_device(before);
+	wg_free_device(final);
+	wg_free_device(check);
+	wg_free_device(set);
+	return ret;
 }
 
 int uapi_set_device(wg_device *dev)
 {
-	return wg_error(EOPNOTSUPP, "%s: UAPI backend not built", dev->name);
+	struct strbuf req = { 0 }, reply = { 0 };
+	wg_device *emulated = NULL;
+	const wg_device *send_dev = dev;
+	size_t body_len;
+	FILE *f;
+	int ret;
+
+	ret = wg_config_validate(dev, false);
+	if (ret)
+		return ret;
+	if (has_allowedip_removal(dev)) {
+		ret = emulate_removal(dev, &emulated);
+		if (ret)
+			return ret;
+		send_dev = emulated;
+	}
+	f = strbuf_fopen(&req);
+	if (!f) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	fputs("set=1\n", f);
+	ret = uapi_text_format_set(f, send_dev);
+	fputs("\n", f);
+	fclose(f);
+	if (!ret && req.err)
+		ret = req.err;
+	if (!ret)
+		ret = transact(dev->name, req.buf, req.len, &reply, &body_len);
+out:
+	strbuf_wipe(&req);
+	strbuf_wipe(&reply);
+	wg_free_device(emulated);
+	return ret;
 }
 
 int uapi_list_device_names(struct name_list *list)
 {
-	(void)list;
-	return 0;
+	struct dirent *ent;
+	DIR *dir;
+	int ret = 0;
+
+	dir = opendir(uapi_socket_dir);
+	if (!dir)
+		return errno == ENOENT ? 0 : wg_error(errno, "%s: %s", uapi_socket_dir, strerror(errno));
+	while ((ent = readdir(dir))) {
+		size_t n = strlen(ent->d_name);
+		char name[IFNAMSIZ];
+
+		if (n <= 5 || n - 5 >= IFNAMSIZ || strcmp(ent->d_name + n - 5, ".sock"))
+			continue;
+		memcpy(name, ent->d_name, n - 5);
+		name[n - 5] = '\0';
+		if (!uapi_has_device(name))
+			continue;
+		ret = name_list_add(list, name);
+		if (ret)
+			break;
+	}
+	closedir(dir);
+	return ret;
 }

@@ -132,9 +132,40 @@ int main(void)
 	if (deliver(&a, &b) != WG_PACKET_CONSUMED)
 		return 1;
 	hex("data", a.last, a.last_len, ",");
-	hex("plaintext", plain, sizeof(plain), "");
-	printf("}\n");
+	hex("plaintext", plain, sizeof(plain), ",");
 	if (deliver(&b, &a) != WG_PACKET_DELIVER)
+		return 1;
+
+	/*
+	 * Cookies: b under load answers a's next initiation with a cookie reply;
+	 * a's retransmission carries mac2 made from that cookie.
+	 */
+	wg_engine_test_set_under_load(b.engine, true);
+	now_ns += 6000000000ULL;
+	wg_key b_pub;
+	wg_generate_public_key(b_pub, b_priv);
+	if (wg_engine_test_set_send_counter(a.engine, b_pub, UINT64_MAX))
+		return 1;
+	pkt = (struct wg_packet){ .buf = buf, .size = sizeof(buf), .offset = 16, .len = sizeof(plain) };
+	memcpy(buf + 16, plain, sizeof(plain));
+	wg_engine_encrypt(a.engine, &pkt, 1);
+	if (pkt.status != WG_PACKET_CONSUMED || a.last_len != 148)
+		return 1;
+	hex("initiation2", a.last, a.last_len, ",");
+	b.last_len = 0;
+	if (deliver(&b, &a) != WG_PACKET_DROP || b.last_len != 64)
+		return 1;
+	hex("cookie_reply", b.last, b.last_len, ",");
+	if (deliver(&a, &b) != WG_PACKET_CONSUMED)
+		return 1;
+	now_ns += 6000000000ULL;
+	a.last_len = 0;
+	wg_engine_tick(a.engine);	/* the retransmission */
+	if (a.last_len != 148)
+		return 1;
+	hex("initiation3", a.last, a.last_len, "");
+	printf("}\n");
+	if (deliver(&b, &a) != WG_PACKET_CONSUMED || b.last_len != 92)
 		return 1;
 	wg_engine_free(a.engine);
 	wg_engine_free(b.engine);

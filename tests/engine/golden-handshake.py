@@ -128,5 +128,36 @@ padded = plain + bytes(-len(plain) % 16)
 msg = struct.pack("<I", 4) + r_index + struct.pack("<Q", 0) + aead(send_i, 0, padded, b"")
 check("data", data, msg)
 
+# Cookie reply: b's cookie, encrypted with XChaCha20-Poly1305 under
+# HASH("cookie--" || b's public key), bound to the mac1 of a's initiation.
+def hchacha20(key, nonce16):
+    def rotl(v, n):
+        return ((v << n) | (v >> (32 - n))) & 0xffffffff
+
+    def qr(x, a, b, c, d):
+        x[a] = (x[a] + x[b]) & 0xffffffff; x[d] = rotl(x[d] ^ x[a], 16)
+        x[c] = (x[c] + x[d]) & 0xffffffff; x[b] = rotl(x[b] ^ x[c], 12)
+        x[a] = (x[a] + x[b]) & 0xffffffff; x[d] = rotl(x[d] ^ x[a], 8)
+        x[c] = (x[c] + x[d]) & 0xffffffff; x[b] = rotl(x[b] ^ x[c], 7)
+
+    x = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]
+    x += list(struct.unpack("<8I", key)) + list(struct.unpack("<4I", nonce16))
+    for _ in range(10):
+        qr(x, 0, 4, 8, 12); qr(x, 1, 5, 9, 13); qr(x, 2, 6, 10, 14); qr(x, 3, 7, 11, 15)
+        qr(x, 0, 5, 10, 15); qr(x, 1, 6, 11, 12); qr(x, 2, 7, 8, 13); qr(x, 3, 4, 9, 14)
+    return struct.pack("<8I", *(x[0:4] + x[12:16]))
+
+
+init2, reply, init3 = got["initiation2"], got["cookie_reply"], got["initiation3"]
+check("cookie reply type and receiver", reply[:8], struct.pack("<I", 3) + init2[4:8])
+nonce, sealed = reply[8:32], reply[32:64]
+subkey = hchacha20(hash_(b"cookie--", b_pub), nonce[:16])
+cookie = ChaCha20Poly1305(subkey).decrypt(b"\0" * 4 + nonce[16:], sealed, init2[116:132])
+check("cookie length", len(cookie), 16)
+check("initiation2 mac1", init2[116:132], mac(hash_(b"mac1----", b_pub), init2[:116]))
+check("initiation2 mac2 (no cookie yet)", init2[132:], bytes(16))
+check("initiation3 mac1", init3[116:132], mac(hash_(b"mac1----", b_pub), init3[:116]))
+check("initiation3 mac2", init3[132:], mac(cookie, init3[:132]))
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -24,7 +24,7 @@ struct node {
 static struct node a, b;
 static _Atomic int stop, fast_clock;
 static _Atomic uint64_t fake_now = 1000000000000ULL;
-static _Atomic unsigned int handshakes;
+static _Atomic unsigned int handshakes, config_ops;
 
 /* Phase 2 runs on a fake clock that the ticker drives quickly. */
 static uint64_t clock_cb(void *ctx)
@@ -161,6 +161,7 @@ static void *reconfigure(void *arg)
 		CHECK(wg_engine_get_device(a.engine, &dev) == 0);
 		wg_free_device(dev);
 		n++;
+		config_ops++;
 	}
 	return NULL;
 }
@@ -221,7 +222,10 @@ int main(void)
 
 	/* Phase 1: one session, real time: every packet must arrive. */
 	run_phase();
-	printf("# steady session: %lu sent, %lu delivered\n", sent_total, delivered_total);
+	printf("# steady session: %lu sent, %lu delivered, %u reconfigurations meanwhile\n", sent_total,
+	       delivered_total, (unsigned int)config_ops);
+	/* A writer is not starved by a stream of readers. */
+	CHECK(config_ops >= 5);
 	CHECK(sent_total == (unsigned long)WORKERS * ROUNDS * BATCH);
 	CHECK(delivered_total == sent_total);
 

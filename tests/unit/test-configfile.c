@@ -160,10 +160,10 @@ static void test_semantics(void)
 				    WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK) &&
 	      wg_key_is_zero(dev->private_key) && !dev->first_peer);
 	wg_free_device(dev);
-	/* off, decimal fwmark, empty AllowedIPs. */
+	/* off, decimal fwmark; no AllowedIPs still replaces them (with none). */
 	dev = NULL;
 	CHECK(parse(&dev, "[Interface]\nFwMark=off\n[Peer]\nPublicKey=" K2
-		    "\nPersistentKeepalive=off\nAllowedIPs=\n", 0) == 0);
+		    "\nPersistentKeepalive=off\n", 0) == 0);
 	CHECK(dev && dev->fwmark == 0 && dev->first_peer->persistent_keepalive_interval == 0 &&
 	      (dev->first_peer->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) &&
 	      (dev->first_peer->flags & WGPEER_REPLACE_ALLOWEDIPS) && !dev->first_peer->first_allowedip);
@@ -178,6 +178,15 @@ static void test_semantics(void)
 	      dev->first_peer->first_allowedip->flags == 0 &&
 	      dev->first_peer->last_allowedip->flags == WGALLOWEDIP_REMOVE_ME);
 	wg_free_device(dev);
+	/* Host names resolve (from /etc/hosts here), unless WG_CONFIG_NUMERIC. */
+	dev = NULL;
+	CHECK(parse(&dev, "[Peer]\nPublicKey=" K2 "\nEndpoint=localhost:51820\n", 0) == 0);
+	CHECK(dev && (dev->first_peer->endpoint.addr.sa_family == AF_INET ||
+		      dev->first_peer->endpoint.addr.sa_family == AF_INET6));
+	wg_free_device(dev);
+	dev = NULL;
+	CHECK(parse(&dev, "[Peer]\nPublicKey=" K2 "\nEndpoint=localhost:51820\n", WG_CONFIG_NUMERIC) == -EINVAL);
+	CHECK(!dev && strstr(wg_last_error(), "(config):3: "));
 	/* CRLF line ends. */
 	dev = NULL;
 	CHECK(parse(&dev, "[Interface]\r\nListenPort = 9\r\n", 0) == 0 && dev->listen_port == 9);
@@ -321,6 +330,9 @@ static void test_errors(void)
 		{ "[Peer]\nPublicKey = " K2 "\nPresharedKey = zz\n", 3 },
 		{ "[Peer]\nPublicKey = " K2 "\nListenPort = 1\n", 3 },
 		{ "[Peer]\nPublicKey = " K2 "\nUnknown = 1\n", 3 },
+		{ "[Peer]\nPublicKey = " K2 "\nAllowedIPs = \n", 3 },
+		{ "[Peer]\nPublicKey = \n", 2 },
+		{ "[Interface]\nListenPort =\n", 2 },
 	};
 	char want[64];
 

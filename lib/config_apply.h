@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Applying sets to states in memory (config_apply.c), shared with config_canon.c. */
+#ifndef WG_CONFIG_APPLY_H
+#define WG_CONFIG_APPLY_H
+
+#include "../include/wireguard.h"
+
+/*
+ * wg_device_apply(), or with as_state, as wg_device_canonicalize() reads its
+ * input: peers need no HAS_PUBLIC_KEY, and a nonzero value counts as given
+ * even without its HAS_ flag.
+ */
+int wg_config_apply(wg_device *state, const wg_device *set, bool as_state);
+
+/*
+ * The input checks of wg_device_apply() alone: -EINVAL / -EPROTONOSUPPORT
+ * with a message, for backends that must refuse a set before sending any of it.
+ */
+int wg_config_validate(const wg_device *set, bool as_state);
+
+#endif
