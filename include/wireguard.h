@@ -964,6 +964,109 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
  */
 uint64_t wg_engine_tick(wg_engine *engine);
 
+/* ------------------------------------------------------------------------ */
+/* Managed engine (Linux): a TUN interface, UDP sockets and threads          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An engine wired to the system, as wireguard-go is: worker threads read IP
+ * packets from a TUN interface, encrypt them and send them over UDP, and
+ * decrypt the datagrams they receive into the interface; a timer thread runs
+ * wg_engine_tick(); optionally a UAPI socket /var/run/wireguard/NAME.sock
+ * (mode 0600) lets wg(8), wg_get_device() and wg_set_device() drive it by
+ * name.  The tunnel owns its engine.  It stops by itself when its interface
+ * is deleted (e.g. `ip link del`): wg_tunnel_stopped_fd() then turns readable.
+ *
+ * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_name()
+ * and wg_tunnel_stopped_fd() may be called from several threads at once;
+ * wg_tunnel_free() by one thread when no other call on the tunnel runs.
+ * The event callback runs on the tunnel's threads.
+ */
+
+typedef struct wg_tunnel wg_tunnel;
+
+enum wg_tunnel_flags {
+	/* Serve the UAPI socket /var/run/wireguard/NAME.sock. */
+	WG_TUNNEL_UAPI = 1U << 0,
+	/* Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
+	WG_TUNNEL_NO_OFFLOAD = 1U << 1,
+};
+
+/* A versioned struct: set size = sizeof(struct wg_tunnel_options). */
+struct wg_tunnel_options {
+	size_t size;
+	/* Interface to create (a "%d" template such as "wg%d" is allowed), or
+	 * to attach to if it is an existing TUN interface; NULL: use tun_fd. */
+	const char *ifname;
+	/* When ifname is NULL: an open TUN file descriptor (IFF_TUN |
+	 * IFF_NO_PI) that the tunnel takes over and closes when freed. */
+	int tun_fd;
+	uint32_t flags;			/* enum wg_tunnel_flags */
+	/* Lanes: a TUN queue and a UDP socket pair each, served by two
+	 * threads (one per direction); 0 = one per two online CPUs. */
+	uint32_t threads;
+	uint16_t listen_port;		/* UDP port; 0 = random */
+	uint32_t fwmark;		/* SO_MARK of the UDP sockets; 0 = none */
+	uint32_t mtu;			/* of a created interface; 0 = 1420 */
+	wg_engine_event_fn *event;	/* may be NULL */
+	void *ctx;			/* passed to event */
+};
+
+/**
+ * \brief Create a TUN interface (or attach to one), bind the UDP sockets,
+ *        and start the worker, timer and UAPI threads.
+ *
+ * The new tunnel has no keys and no peers: configure it with
+ * wg_tunnel_set_device(), or through its UAPI socket.
+ *
+ * \param tunnel   output; free with wg_tunnel_free().
+ * \param options  see struct wg_tunnel_options.
+ * \return 0; -EINVAL for bad options; -EPERM without CAP_NET_ADMIN;
+ *         -EBUSY if ifname exists and is not a TUN interface we may attach
+ *         to; -EADDRINUSE if the listen port or the UAPI socket is taken;
+ *         -ENOMEM; another -errno from the system.
+ */
+int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options);
+
+/**
+ * \brief Stop the threads, remove the UAPI socket and a created interface,
+ *        close everything and wipe the keys.  tunnel may be NULL.
+ */
+void wg_tunnel_free(wg_tunnel *tunnel);
+
+/**
+ * \brief Apply a configuration, with wg_set_device()'s semantics.
+ *
+ * dev->name is ignored.  A new listen port rebinds the UDP sockets (briefly
+ * pausing the workers); a new fwmark is applied to them.
+ *
+ * \return 0; -EINVAL for invalid input, with nothing changed; -EADDRINUSE
+ *         if the new port is taken (nothing changed); -ENOMEM.
+ */
+int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
+
+/**
+ * \brief Read the configuration and statistics, as wg_get_device() does;
+ *        listen_port is the port actually bound.
+ *
+ * \param dev  output; free with wg_free_device().
+ * \return 0 or -ENOMEM.
+ */
+int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
+
+/**
+ * \brief The interface's name (the kernel's choice for a template).
+ */
+const char *wg_tunnel_name(const wg_tunnel *tunnel);
+
+/**
+ * \brief A file descriptor that becomes readable (POLLIN) once the tunnel
+ *        stopped by itself: its interface was deleted or I/O failed for good.
+ *
+ * It stays owned by the tunnel; after it fires, call wg_tunnel_free().
+ */
+int wg_tunnel_stopped_fd(const wg_tunnel *tunnel);
+
 #ifdef __cplusplus
 }
 #endif
