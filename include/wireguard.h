@@ -969,7 +969,7 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
 /**
  * \brief Run due timers (retransmits, keepalives, rekeys, expiry).
  *
- * Costs O(number of peers).
+ * Costs O(1) when nothing is due, else O(number of peers).
  *
  * \return nanoseconds until wg_engine_tick() is next needed, at most one
  *         second (packets may arm timers in between, never less than a
