@@ -14,10 +14,15 @@
 #define WG_STRINGIFY(x) WG_STRINGIFY_(x)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A wipe the compiler cannot drop as a dead store. */
+/*
+ * A wipe the compiler cannot drop as a dead store.  (NULL, 0) is allowed, as
+ * for an empty buffer never allocated: explicit_bzero's pointer is declared
+ * nonnull, so passing NULL to it would be undefined even with n == 0.
+ */
 static inline void wg_memzero(void *p, size_t n)
 {
-	explicit_bzero(p, n);
+	if (n)
+		explicit_bzero(p, n);
 }
 
 /* Constant-time comparison: the time depends on n only. */
