@@ -90,6 +90,29 @@ int wg_endpoint_parse(wg_endpoint *ep, const char *s, int flags)
 	return 0;
 }
 
+bool wg_endpoint_equal(const wg_endpoint *a, const wg_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_port == b->addr4.sin_port &&
+		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
+	if (a->addr.sa_family == AF_INET6)
+		return a->addr6.sin6_port == b->addr6.sin6_port &&
+		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
+		       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, sizeof(struct in6_addr));
+	return true;
+}
+
+void wg_endpoint_copy(wg_endpoint *dst, const wg_endpoint *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (src->addr.sa_family == AF_INET)
+		dst->addr4 = src->addr4;
+	else if (src->addr.sa_family == AF_INET6)
+		dst->addr6 = src->addr6;
+}
+
 void wg_endpoint_format(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];

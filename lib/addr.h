@@ -24,6 +24,10 @@ enum {
 int wg_endpoint_parse(wg_endpoint *ep, const char *s, int flags);
 /* Print as wg(8) does (getnameinfo, numeric); "" for no endpoint. */
 void wg_endpoint_format(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep);
+/* Same family, address, port (and IPv6 scope); two empty endpoints are equal. */
+bool wg_endpoint_equal(const wg_endpoint *a, const wg_endpoint *b);
+/* Copy an IPv4 or IPv6 endpoint, zeroing what its family leaves unused. */
+void wg_endpoint_copy(wg_endpoint *dst, const wg_endpoint *src);
 /* Parse "ip[/cidr]" into family, address and cidr (host bits kept). */
 int wg_prefix_parse(wg_allowedip *aip, const char *s, int flags);
 void wg_prefix_format(char buf[WG_PREFIX_STRLEN], const wg_allowedip *aip);

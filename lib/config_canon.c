@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "addr.h"
 #include "config_apply.h"
 #include "error.h"
 #include "util.h"
@@ -117,20 +118,6 @@ WG_EXPORT int wg_device_canonicalize(wg_device *dev)
 	return 0;
 }
 
-static bool endpoint_equal(const wg_endpoint *a, const wg_endpoint *b)
-{
-	if (a->addr.sa_family != b->addr.sa_family)
-		return false;
-	if (a->addr.sa_family == AF_INET)
-		return a->addr4.sin_port == b->addr4.sin_port &&
-		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
-	if (a->addr.sa_family == AF_INET6)
-		return a->addr6.sin6_port == b->addr6.sin6_port &&
-		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
-		       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, 16);
-	return true;
-}
-
 static bool allowedips_equal(const wg_peer *a, const wg_peer *b)
 {
 	const wg_allowedip *x = a->first_allowedip, *y = b->first_allowedip;
@@ -144,7 +131,7 @@ static bool allowedips_equal(const wg_peer *a, const wg_peer *b)
 static bool peer_config_equal(const wg_peer *a, const wg_peer *b)
 {
 	return wg_ct_equal(a->preshared_key, b->preshared_key, 32) &&
-	       endpoint_equal(&a->endpoint, &b->endpoint) &&
+	       wg_endpoint_equal(&a->endpoint, &b->endpoint) &&
 	       a->persistent_keepalive_interval == b->persistent_keepalive_interval &&
 	       allowedips_equal(a, b);
 }
@@ -235,7 +222,7 @@ static int diff_peer(wg_device *out, const wg_peer *a, const wg_peer *b,
 		}
 	}
 	if (!lost && !gained && wg_ct_equal(a->preshared_key, b->preshared_key, 32) &&
-	    (!b->endpoint.addr.sa_family || endpoint_equal(&a->endpoint, &b->endpoint)) &&
+	    (!b->endpoint.addr.sa_family || wg_endpoint_equal(&a->endpoint, &b->endpoint)) &&
 	    a->persistent_keepalive_interval == b->persistent_keepalive_interval)
 		return 0;
 
@@ -248,7 +235,7 @@ static int diff_peer(wg_device *out, const wg_peer *a, const wg_peer *b,
 		memcpy(p->preshared_key, b->preshared_key, 32);
 		p->flags |= WGPEER_HAS_PRESHARED_KEY;
 	}
-	if (b->endpoint.addr.sa_family && !endpoint_equal(&a->endpoint, &b->endpoint))
+	if (b->endpoint.addr.sa_family && !wg_endpoint_equal(&a->endpoint, &b->endpoint))
 		p->endpoint = b->endpoint;
 	if (a->persistent_keepalive_interval != b->persistent_keepalive_interval) {
 		p->persistent_keepalive_interval = b->persistent_keepalive_interval;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "engine.h"
 #include "error.h"
 #include "util.h"
@@ -312,13 +313,8 @@ static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_p
 	pthread_mutex_lock(&peer->lock);
 	if (cfg->flags & WGPEER_HAS_PRESHARED_KEY)
 		memcpy(peer->handshake.preshared_key, cfg->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	if (cfg->endpoint.addr.sa_family == AF_INET || cfg->endpoint.addr.sa_family == AF_INET6) {
-		memset(&peer->endpoint, 0, sizeof(peer->endpoint));
-		if (cfg->endpoint.addr.sa_family == AF_INET)
-			peer->endpoint.addr4 = cfg->endpoint.addr4;
-		else
-			peer->endpoint.addr6 = cfg->endpoint.addr6;
-	}
+	if (cfg->endpoint.addr.sa_family == AF_INET || cfg->endpoint.addr.sa_family == AF_INET6)
+		wg_endpoint_copy(&peer->endpoint, &cfg->endpoint);
 	if (cfg->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
 		/* Turning it on sends one at once, which also brings the session up. */
 		send_keepalive = !peer->persistent_keepalive_interval && cfg->persistent_keepalive_interval;

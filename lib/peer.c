@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "engine.h"
 #include "error.h"
 #include "util.h"
@@ -235,30 +236,12 @@ void wg_peer_purge_staged(struct wg_engine_peer *peer)
 		wg_peer_release_staged(peer, peer->staged.count);
 }
 
-static bool endpoint_equal(const wg_endpoint *a, const wg_endpoint *b)
-{
-	if (a->addr.sa_family != b->addr.sa_family)
-		return false;
-	if (a->addr.sa_family == AF_INET)
-		return a->addr4.sin_port == b->addr4.sin_port &&
-		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
-	if (a->addr.sa_family == AF_INET6)
-		return a->addr6.sin6_port == b->addr6.sin6_port &&
-		       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
-		       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, sizeof(struct in6_addr));
-	return true;
-}
-
 void wg_peer_set_endpoint(struct wg_outbox *ob, struct wg_engine_peer *peer, const wg_endpoint *src)
 {
 	if (src->addr.sa_family != AF_INET && src->addr.sa_family != AF_INET6)
 		return;
-	if (endpoint_equal(&peer->endpoint, src))
+	if (wg_endpoint_equal(&peer->endpoint, src))
 		return;
-	memset(&peer->endpoint, 0, sizeof(peer->endpoint));
-	if (src->addr.sa_family == AF_INET)
-		peer->endpoint.addr4 = src->addr4;
-	else
-		peer->endpoint.addr6 = src->addr6;
+	wg_endpoint_copy(&peer->endpoint, src);
 	wg_outbox_event(ob, WG_EVENT_ENDPOINT_CHANGED, peer);
 }
