@@ -331,6 +331,8 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 		else
 			mnl_attr_put_u32(nlh, WGDEVICE_A_IFINDEX, ifindex);
 		ret = nl_request(nl, NL_GENL, nlh, kernel_parse_device, dev);
+		/* The reply held the private and preshared keys; an open handle keeps its buffer. */
+		wg_memzero(nl->buf, NL_RECV_BUFFER);
 		if (!ret) {
 			*out = dev;
 			return 0;

@@ -45,6 +45,9 @@ static void handle_fini(struct wg_netlink *nl)
 			mnl_socket_close(nl->sock[i]);
 	if (nl->netns_fd >= 0)
 		close(nl->netns_fd);
+	/* The last reply read into it may have been a dump with the keys. */
+	if (nl->buf)
+		wg_memzero(nl->buf, NL_RECV_BUFFER);
 	free(nl->buf);
 }
 
