@@ -2,6 +2,7 @@
 /* The configuration model's allocation: devices own peers, peers own allowed IPs. */
 #include <stdlib.h>
 
+#include "config.h"
 #include "error.h"
 #include "util.h"
 
@@ -55,21 +56,45 @@ WG_EXPORT wg_allowedip *wg_peer_add_allowedip(wg_peer *peer)
 	return aip;
 }
 
+wg_allowedip *wg_peer_append_prefix(wg_peer *peer, const wg_allowedip *src)
+{
+	wg_allowedip *aip = wg_peer_add_allowedip(peer);
+
+	if (aip) {
+		aip->family = src->family;
+		aip->ip6 = src->ip6;
+		aip->cidr = src->cidr;
+	}
+	return aip;
+}
+
+void wg_peer_free_allowedips(wg_peer *peer)
+{
+	wg_allowedip *aip, *next;
+
+	for (aip = peer->first_allowedip; aip; aip = next) {
+		next = aip->next_allowedip;
+		free(aip);
+	}
+	peer->first_allowedip = peer->last_allowedip = NULL;
+}
+
+void wg_peer_free(wg_peer *peer)
+{
+	wg_peer_free_allowedips(peer);
+	wg_memzero(peer->preshared_key, sizeof(peer->preshared_key));
+	free(peer);
+}
+
 WG_EXPORT void wg_free_device(wg_device *dev)
 {
 	wg_peer *peer, *next_peer;
-	wg_allowedip *aip, *next_aip;
 
 	if (!dev)
 		return;
 	for (peer = dev->first_peer; peer; peer = next_peer) {
 		next_peer = peer->next_peer;
-		for (aip = peer->first_allowedip; aip; aip = next_aip) {
-			next_aip = aip->next_allowedip;
-			free(aip);
-		}
-		wg_memzero(peer->preshared_key, sizeof(peer->preshared_key));
-		free(peer);
+		wg_peer_free(peer);
 	}
 	wg_memzero(dev->private_key, sizeof(dev->private_key));
 	free(dev);

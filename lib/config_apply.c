@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "addr.h"
+#include "config.h"
 #include "config_apply.h"
 #include "crypto.h"
 #include "error.h"
@@ -285,13 +286,10 @@ static int index_state(struct tables *t, wg_device *dev)
 			continue;
 		}
 		wg_for_each_allowedip(peer, aip) {
-			wg_allowedip *moved = wg_peer_add_allowedip(first);
+			wg_allowedip *moved = wg_peer_append_prefix(first, aip);
 
 			if (!moved)
 				return -ENOMEM;
-			moved->family = aip->family;
-			moved->ip6 = aip->ip6;
-			moved->cidr = aip->cidr;
 			aip->flags |= DEAD;
 			index_prefix(t, moved, first);
 		}
@@ -367,12 +365,9 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 				continue;
 			s->aip->flags |= DEAD;	/* moves to this peer */
 		}
-		aip = wg_peer_add_allowedip(peer);
+		aip = wg_peer_append_prefix(peer, &m);
 		if (!aip)
 			return -ENOMEM;
-		aip->family = m.family;
-		aip->ip6 = m.ip6;
-		aip->cidr = m.cidr;
 		ip_insert(t, &k, aip, peer);
 	}
 	return 0;

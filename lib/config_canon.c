@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "addr.h"
+#include "config.h"
 #include "config_apply.h"
 #include "error.h"
 #include "util.h"
@@ -153,13 +154,10 @@ WG_EXPORT bool wg_device_equal(const wg_device *a, const wg_device *b)
 
 static int add_prefix(wg_peer *peer, const wg_allowedip *src, uint32_t flags)
 {
-	wg_allowedip *aip = wg_peer_add_allowedip(peer);
+	wg_allowedip *aip = wg_peer_append_prefix(peer, src);
 
 	if (!aip)
 		return -ENOMEM;
-	aip->family = src->family;
-	aip->ip6 = src->ip6;
-	aip->cidr = src->cidr;
 	aip->flags = flags;
 	return 0;
 }

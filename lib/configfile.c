@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "config.h"
 #include "error.h"
 #include "strbuf.h"
 #include "util.h"
@@ -262,12 +263,9 @@ static int parse_allowedips(struct parser *p, char *v)
 		if (wg_prefix_has_host_bits(&parsed))
 			wg_log(WG_LOG_INFO, "%s:%u: AllowedIPs entry has a nonzero host part: %s",
 			       p->source, p->line, item);
-		aip = wg_peer_add_allowedip(peer);
+		aip = wg_peer_append_prefix(peer, &parsed);
 		if (!aip)
 			return -ENOMEM;
-		aip->family = parsed.family;
-		aip->ip6 = parsed.ip6;
-		aip->cidr = parsed.cidr;
 		aip->flags = aflags;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include <net/if.h>
 
 #include "backend.h"
+#include "config.h"
 #include "error.h"
 #include "genl_wireguard.h"
 #include "netlink_internal.h"
@@ -191,18 +192,6 @@ static int parse_peer_attr(const struct nlattr *attr, wg_peer *peer)
 	return 0;
 }
 
-static void free_peer(wg_peer *peer)
-{
-	wg_allowedip *aip, *next;
-
-	for (aip = peer->first_allowedip; aip; aip = next) {
-		next = aip->next_allowedip;
-		free(aip);
-	}
-	wg_memzero(peer->preshared_key, sizeof(peer->preshared_key));
-	free(peer);
-}
-
 /*
  * A peer whose allowed IPs did not fit in one message continues in the next
  * with its public key repeated: merge it into the one before.
@@ -242,7 +231,7 @@ static int parse_peer(const struct nlattr *nest, wg_device *dev)
 	dev->last_peer = peer;
 	return 0;
 out:
-	free_peer(peer);
+	wg_peer_free(peer);
 	return ret;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "config.h"
 #include "config_apply.h"
 #include "error.h"
 #include "strbuf.h"
@@ -306,30 +307,13 @@ static wg_peer *find_peer(const struct peer_index *ix, const wg_key key)
 	return p ? *p : NULL;
 }
 
-static void free_allowedips(wg_peer *peer)
-{
-	wg_allowedip *aip, *next;
-
-	for (aip = peer->first_allowedip; aip; aip = next) {
-		next = aip->next_allowedip;
-		free(aip);
-	}
-	peer->first_allowedip = peer->last_allowedip = NULL;
-}
-
 static int copy_allowedips(wg_peer *to, const wg_peer *from)
 {
 	const wg_allowedip *aip;
 
-	wg_for_each_allowedip(from, aip) {
-		wg_allowedip *a = wg_peer_add_allowedip(to);
-
-		if (!a)
+	wg_for_each_allowedip(from, aip)
+		if (!wg_peer_append_prefix(to, aip))
 			return -ENOMEM;
-		a->family = aip->family;
-		a->ip6 = aip->ip6;
-		a->cidr = aip->cidr;
-	}
 	return 0;
 }
 
@@ -386,7 +370,7 @@ static int emulate_removal(const wg_device *dev, wg_device **out)
 			removes |= !!(aip->flags & WGALLOWEDIP_REMOVE_ME);
 		if (!removes)
 			continue;
-		free_allowedips(peer);
+		wg_peer_free_allowedips(peer);
 		result = find_peer(&fix, peer->public_key);
 		if (!result)
 			continue;	/* not created (UPDATE_ONLY, or our own key) */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "addr.h"
+#include "config.h"
 #include "config_apply.h"
 #include "crypto.h"
 #include "error.h"
@@ -223,20 +224,16 @@ int uapi_text_parse_get(const char *text, size_t len, wg_device **out)
 			peer->persistent_keepalive_interval = (uint16_t)u;
 			peer->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
 		} else if (!strcmp(k, "allowed_ip")) {
-			wg_allowedip parsed = { 0 }, *aip;
+			wg_allowedip parsed = { 0 };
 
 			if (wg_prefix_parse(&parsed, v, ADDR_REQUIRE_CIDR)) {
 				ret = get_error(&l, "bad allowed_ip");
 				goto out;
 			}
-			aip = wg_peer_add_allowedip(peer);
-			if (!aip) {
+			if (!wg_peer_append_prefix(peer, &parsed)) {
 				ret = -ENOMEM;
 				goto out;
 			}
-			aip->family = parsed.family;
-			aip->ip6 = parsed.ip6;
-			aip->cidr = parsed.cidr;
 		} else if (!strcmp(k, "last_handshake_time_sec")) {
 			if (parse_sint(v, &s)) {
 				ret = get_error(&l, "bad last_handshake_time_sec");
@@ -328,17 +325,6 @@ static int parse_set_device_key(struct lines *l, wg_device *dev)
 	return 0;
 }
 
-static void drop_allowedips(wg_peer *peer)
-{
-	wg_allowedip *aip, *next;
-
-	for (aip = peer->first_allowedip; aip; aip = next) {
-		next = aip->next_allowedip;
-		free(aip);
-	}
-	peer->first_allowedip = peer->last_allowedip = NULL;
-}
-
 static int parse_set_peer_key(struct lines *l, wg_peer *peer)
 {
 	const char *k = l->key, *v = l->value;
@@ -370,19 +356,15 @@ static int parse_set_peer_key(struct lines *l, wg_peer *peer)
 		if (parse_true(l))
 			return -EINVAL;
 		/* Prefixes named before it in this block are replaced too. */
-		drop_allowedips(peer);
+		wg_peer_free_allowedips(peer);
 		peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
 	} else if (!strcmp(k, "allowed_ip")) {
-		wg_allowedip parsed = { 0 }, *aip;
+		wg_allowedip parsed = { 0 };
 
 		if (wg_prefix_parse(&parsed, v, ADDR_REQUIRE_CIDR))
 			return set_error(l, "allowed_ip '%.64s' is not an IP/prefix", v);
-		aip = wg_peer_add_allowedip(peer);
-		if (!aip)
+		if (!wg_peer_append_prefix(peer, &parsed))
 			return -ENOMEM;
-		aip->family = parsed.family;
-		aip->ip6 = parsed.ip6;
-		aip->cidr = parsed.cidr;
 	} else if (!strcmp(k, "protocol_version")) {
 		if (strcmp(v, "1"))
 			return set_error(l, "protocol_version '%.16s' is not 1", v);
