@@ -373,6 +373,27 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 	return 0;
 }
 
+void wg_config_move(wg_device *dst, wg_device *src)
+{
+	wg_peer *old_first = dst->first_peer;
+	char name[IFNAMSIZ];
+	uint32_t ifindex = dst->ifindex;
+
+	memcpy(name, dst->name, IFNAMSIZ);
+	*dst = (wg_device){ 0 };
+	memcpy(dst->name, name, IFNAMSIZ);
+	dst->ifindex = ifindex;
+	dst->flags = src->flags;
+	memcpy(dst->public_key, src->public_key, 32);
+	memcpy(dst->private_key, src->private_key, 32);
+	dst->fwmark = src->fwmark;
+	dst->listen_port = src->listen_port;
+	dst->first_peer = src->first_peer;
+	dst->last_peer = src->last_peer;
+	src->first_peer = old_first;
+	src->last_peer = NULL;
+}
+
 int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 {
 	uint32_t f = set->flags;
@@ -382,7 +403,7 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 	wg_key own_public;
 	bool own_key_set;
 	const wg_peer *sp;
-	wg_peer *peer, *old_first;
+	wg_peer *peer;
 	int ret;
 
 	ret = wg_config_validate(set, as_state);
@@ -457,26 +478,7 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 			peer->flags |= WGPEER_HAS_PRESHARED_KEY;
 	}
 
-	/* Commit: state takes the work's content, work takes state's old peers. */
-	old_first = state->first_peer;
-	{
-		char name[IFNAMSIZ];
-		uint32_t ifindex = state->ifindex;
-
-		memcpy(name, state->name, IFNAMSIZ);
-		*state = (wg_device){ 0 };
-		memcpy(state->name, name, IFNAMSIZ);
-		state->ifindex = ifindex;
-		state->flags = work->flags;
-		memcpy(state->public_key, work->public_key, 32);
-		memcpy(state->private_key, work->private_key, 32);
-		state->fwmark = work->fwmark;
-		state->listen_port = work->listen_port;
-		state->first_peer = work->first_peer;
-		state->last_peer = work->last_peer;
-	}
-	work->first_peer = old_first;
-	work->last_peer = NULL;
+	wg_config_move(state, work);
 	ret = 0;
 out:
 	wg_memzero(own_public, sizeof(own_public));

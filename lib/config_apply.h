@@ -18,4 +18,11 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state);
  */
 int wg_config_validate(const wg_device *set, bool as_state);
 
+/*
+ * Commit a result computed in a scratch device: dst takes src's settings
+ * and peers but keeps its own name and ifindex; src takes dst's old peers,
+ * so that freeing src frees them.
+ */
+void wg_config_move(wg_device *dst, wg_device *src);
+
 #endif

@@ -92,7 +92,6 @@ static int sort_device(wg_device *dev)
 WG_EXPORT int wg_device_canonicalize(wg_device *dev)
 {
 	wg_device *fresh = wg_device_new(NULL);
-	wg_peer *old_first;
 	int ret;
 
 	if (!fresh)
@@ -104,17 +103,7 @@ WG_EXPORT int wg_device_canonicalize(wg_device *dev)
 		wg_free_device(fresh);
 		return ret;
 	}
-	/* Move the result into dev; fresh leaves with dev's old peers. */
-	old_first = dev->first_peer;
-	dev->flags = fresh->flags;
-	memcpy(dev->private_key, fresh->private_key, 32);
-	memcpy(dev->public_key, fresh->public_key, 32);
-	dev->listen_port = fresh->listen_port;
-	dev->fwmark = fresh->fwmark;
-	dev->first_peer = fresh->first_peer;
-	dev->last_peer = fresh->last_peer;
-	fresh->first_peer = old_first;
-	fresh->last_peer = NULL;
+	wg_config_move(dev, fresh);
 	wg_free_device(fresh);
 	return 0;
 }
