@@ -144,6 +144,23 @@ void wg_outbox_flush(struct wg_outbox *ob, unsigned int room)
 	ob->n = ob->nev = 0;
 }
 
+void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, size_t n, wg_packet_fn *one,
+			   unsigned int room)
+{
+	struct wg_outbox ob;
+	uint64_t now;
+
+	wg_outbox_init(&ob, engine);
+	wg_engine_read_lock(engine);
+	now = wg_engine_now(engine);
+	for (size_t i = 0; i < n; i++) {
+		one(&ob, engine, &packets[i], now);
+		wg_outbox_flush(&ob, room);
+	}
+	wg_outbox_flush(&ob, UINT32_MAX);
+	wg_engine_read_unlock(engine);
+}
+
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
 {
 	struct wg_engine *engine;

@@ -110,6 +110,16 @@ void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine
 /* No peer lock may be held.  Flushes when fewer than `room` slots are free. */
 void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
 
+/*
+ * The body of wg_engine_encrypt/decrypt: each packet through one() under the
+ * engine's read lock, flushing the outbox whenever fewer than room slots are
+ * free (room: the most datagrams or events one packet may add), and once at
+ * the end.
+ */
+typedef void wg_packet_fn(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt, uint64_t now);
+void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, size_t n, wg_packet_fn *one,
+			   unsigned int room);
+
 /* send.c, peer lock held. */
 void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct wg_engine_peer *peer, bool is_retry);
 void wg_packet_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer);

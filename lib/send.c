@@ -254,16 +254,5 @@ static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct w
 
 WG_EXPORT void wg_engine_encrypt(wg_engine *engine, struct wg_packet *packets, size_t n)
 {
-	struct wg_outbox ob;
-	uint64_t now;
-
-	wg_outbox_init(&ob, engine);
-	wg_engine_read_lock(engine);
-	now = wg_engine_now(engine);
-	for (size_t i = 0; i < n; i++) {
-		encrypt_one(&ob, engine, &packets[i], now);
-		wg_outbox_flush(&ob, 2);
-	}
-	wg_outbox_flush(&ob, UINT32_MAX);
-	wg_engine_read_unlock(engine);
+	wg_engine_run_packets(engine, packets, n, encrypt_one, 2);
 }
