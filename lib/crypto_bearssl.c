@@ -11,7 +11,8 @@ static br_poly1305_run poly_impl;
 
 static void resolve(void)
 {
-	if (chacha_impl)
+	/* Racing first calls store the same values; the load pairs with the release below. */
+	if (__atomic_load_n(&chacha_impl, __ATOMIC_ACQUIRE))
 		return;
 	br_chacha20_run c = br_chacha20_sse2_get();
 	br_poly1305_run p = br_poly1305_ctmulq_get();
