@@ -356,17 +356,58 @@ static int check_prefix(const char *name, int family, uint8_t prefix, size_t *le
 	return 0;
 }
 
-static int change_addr(wg_netlink *given, const char *name, int family, const void *addr, uint8_t prefix,
-		       bool add)
+/* An address or a route of a link: what the request names. */
+struct prefix_op {
+	const char *what;	/* "address" or "route", for messages */
+	int family;
+	const void *addr;
+	uint8_t prefix;
+	size_t len;		/* of addr: 4 or 16 */
+	uint32_t table;		/* routes only */
+	bool add;
+};
+
+static void put_addr(struct nlmsghdr *nlh, const struct prefix_op *op, uint32_t ifindex)
+{
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = op->add ? RTM_NEWADDR : RTM_DELADDR;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (uint8_t)op->family;
+	ifa->ifa_prefixlen = op->prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, op->len, op->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, op->len, op->addr);
+}
+
+static void put_route(struct nlmsghdr *nlh, const struct prefix_op *op, uint32_t ifindex)
+{
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = op->add ? RTM_NEWROUTE : RTM_DELROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)op->family;
+	rtm->rtm_dst_len = op->prefix;
+	rtm->rtm_table = op->table < 256 ? (uint8_t)op->table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = op->add ? RTPROT_BOOT : 0;
+	rtm->rtm_scope = op->add ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, op->len, op->addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	mnl_attr_put_u32(nlh, RTA_TABLE, op->table);
+}
+
+/* Add or remove an address or route of the link name; put() writes the request. */
+static int change_prefix(wg_netlink *given, const char *name, struct prefix_op *op,
+			 void (*put)(struct nlmsghdr *, const struct prefix_op *, uint32_t))
 {
 	struct wg_netlink tmp, *nl;
 	uint8_t buf[256];
 	struct nlmsghdr *nlh;
-	struct ifaddrmsg *ifa;
 	uint32_t ifindex = 0;
-	size_t len = 0;
-	char text[INET6_ADDRSTRLEN] = "?";
-	int ret = check_prefix(name, family, prefix, &len);
+	char text[INET6_ADDRSTRLEN] = "?", table[24] = "";
+	int ret = check_prefix(name, op->family, op->prefix, &op->len);
 
 	if (ret < 0)
 		return ret;
@@ -377,24 +418,26 @@ static int change_addr(wg_netlink *given, const char *name, int family, const vo
 	if (ret < 0)
 		goto out;
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
-	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)family;
-	ifa->ifa_prefixlen = prefix;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = ifindex;
-	mnl_attr_put(nlh, IFA_LOCAL, len, addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
+	nlh->nlmsg_flags = op->add ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	put(nlh, op, ifindex);
 	ret = nl_request(nl, NL_RTNL, nlh, NULL, NULL);
 	if (ret < 0) {
-		inet_ntop(family, addr, text, sizeof(text));
-		ret = wg_error(-ret, "%s: %s address %s/%u: %s%s%s", name, add ? "adding" : "removing", text, prefix,
-			       strerror(-ret), nl_ext_msg()[0] ? ": " : "", nl_ext_msg());
+		inet_ntop(op->family, op->addr, text, sizeof(text));
+		if (op->table)
+			snprintf(table, sizeof(table), " (table %u)", op->table);
+		ret = wg_error(-ret, "%s: %s %s %s/%u%s: %s%s%s", name, op->add ? "adding" : "removing", op->what, text,
+			       op->prefix, table, strerror(-ret), nl_ext_msg()[0] ? ": " : "", nl_ext_msg());
 	}
 out:
 	nl_put(nl, &tmp);
 	return ret;
+}
+
+static int change_addr(wg_netlink *nl, const char *name, int family, const void *addr, uint8_t prefix, bool add)
+{
+	struct prefix_op op = { .what = "address", .family = family, .addr = addr, .prefix = prefix, .add = add };
+
+	return change_prefix(nl, name, &op, put_addr);
 }
 
 WG_EXPORT int wg_addr_add(wg_netlink *nl, const char *name, int family, const void *addr, uint8_t prefix)
@@ -407,50 +450,13 @@ WG_EXPORT int wg_addr_del(wg_netlink *nl, const char *name, int family, const vo
 	return change_addr(nl, name, family, addr, prefix, false);
 }
 
-static int change_route(wg_netlink *given, const char *name, int family, const void *dest, uint8_t prefix,
+static int change_route(wg_netlink *nl, const char *name, int family, const void *dest, uint8_t prefix,
 			uint32_t table, bool add)
 {
-	struct wg_netlink tmp, *nl;
-	uint8_t buf[256];
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-	uint32_t ifindex = 0;
-	size_t len = 0;
-	char text[INET6_ADDRSTRLEN] = "?";
-	int ret = check_prefix(name, family, prefix, &len);
+	struct prefix_op op = { .what = "route", .family = family, .addr = dest, .prefix = prefix,
+				.table = table ? table : RT_TABLE_MAIN, .add = add };
 
-	if (ret < 0)
-		return ret;
-	ret = nl_get(&nl, &tmp, given);
-	if (ret < 0)
-		return ret;
-	ret = link_ifindex(nl, name, &ifindex);
-	if (ret < 0)
-		goto out;
-	if (!table)
-		table = RT_TABLE_MAIN;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
-	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (uint8_t)family;
-	rtm->rtm_dst_len = prefix;
-	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
-	rtm->rtm_protocol = add ? RTPROT_BOOT : 0;
-	rtm->rtm_scope = add ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
-	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_DST, len, dest);
-	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
-	mnl_attr_put_u32(nlh, RTA_TABLE, table);
-	ret = nl_request(nl, NL_RTNL, nlh, NULL, NULL);
-	if (ret < 0) {
-		inet_ntop(family, dest, text, sizeof(text));
-		ret = wg_error(-ret, "%s: %s route %s/%u (table %u): %s%s%s", name, add ? "adding" : "removing", text,
-			       prefix, table, strerror(-ret), nl_ext_msg()[0] ? ": " : "", nl_ext_msg());
-	}
-out:
-	nl_put(nl, &tmp);
-	return ret;
+	return change_prefix(nl, name, &op, put_route);
 }
 
 WG_EXPORT int wg_route_add(wg_netlink *nl, const char *name, int family, const void *dest, uint8_t prefix,
