@@ -28,6 +28,8 @@ const char *uapi_socket_dir = WG_UAPI_SOCKET_DIR;
 
 /* Replies larger than this are refused (130k allowed IPs take ~4 MiB). */
 #define MAX_REPLY (256U << 20)
+/* Errno values are below 4096 (the kernel's MAX_ERRNO). */
+#define MAX_ERRNO 4095
 
 static bool valid_name(const char *name)
 {
@@ -184,7 +186,8 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 			if (strncmp(line, "errno=", 6))
 				return wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
 			v = strtoll(line + 6, &e, 10);
-			if (e != end || e == line + 6)
+			/* Bounded before negating (LLONG_MIN) and narrowing to int. */
+			if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO)
 				return wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
 			*err = (int)(v < 0 ? -v : v);
 			*body_len = (size_t)(line - sb->buf);

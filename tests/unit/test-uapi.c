@@ -328,6 +328,7 @@ struct daemon {
 	int listen_fd;
 	bool hang;		/* accept, read, never answer */
 	int refuse;		/* answer every set with errno=-refuse */
+	const char *errno_text;	/* or with errno=errno_text, verbatim */
 	pthread_mutex_t lock;
 	wg_device *state;
 	int requests;
@@ -357,10 +358,13 @@ static void serve(struct daemon *d, int fd)
 
 				if (!ret && d->refuse)
 					ret = -d->refuse;
-				else if (!ret)
+				else if (!ret && !d->errno_text)
 					ret = wg_device_apply(d->state, set);
 				wg_free_device(set);
-				fprintf(f, "errno=%d\n\n", ret);	/* negative, as wireguard-go */
+				if (d->errno_text)
+					fprintf(f, "errno=%s\n\n", d->errno_text);
+				else
+					fprintf(f, "errno=%d\n\n", ret);	/* negative, as wireguard-go */
 			}
 			pthread_mutex_unlock(&d->lock);
 			fclose(f);
@@ -544,6 +548,12 @@ static void test_client(void)
 	CHECK(wg_set_device(set) == -EADDRINUSE && strstr(wg_last_error(), "fake0: ") &&
 	      strstr(wg_last_error(), "refused"));
 	d.refuse = 0;
+	/* An errno no int can hold (or whose negation overflows) is a malformed reply. */
+	d.errno_text = "-9223372036854775808";
+	CHECK(wg_set_device(set) == -EPROTO && strstr(wg_last_error(), "malformed errno"));
+	d.errno_text = "4294967298";
+	CHECK(wg_set_device(set) == -EPROTO);
+	d.errno_text = NULL;
 	wg_free_device(got);
 	got = NULL;
 	CHECK(wg_get_device(&got, "fake0") == 0);
