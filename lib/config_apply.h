@@ -13,8 +13,8 @@
 int wg_config_apply(wg_device *state, const wg_device *set, bool as_state);
 
 /*
- * The input checks of wg_device_apply() alone: -EINVAL / -EPROTONOSUPPORT
- * with a message, for backends that must refuse a set before sending any of it.
+ * The input checks of wg_device_apply() alone: 0, or -EINVAL with a message,
+ * for backends that must refuse a set before sending any of it.
  */
 int wg_config_validate(const wg_device *set, bool as_state);
 

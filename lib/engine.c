@@ -184,10 +184,10 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
 	ret = pthread_rwlock_init(&engine->lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
+	/* Initialisation fails only for want of memory (or of lock resources:
+	 * reported as -ENOMEM, the one error wg_engine_new documents). */
 	if (ret)
 		goto err_rwlock;
-	/* Initialisation below fails only for want of memory. */
-	ret = -ENOMEM;
 	if (pthread_mutex_init(&engine->writer_gate, NULL))
 		goto err_gate;
 	engine->next_due = UINT64_MAX;
@@ -227,7 +227,7 @@ err_gate:
 	pthread_rwlock_destroy(&engine->lock);
 err_rwlock:
 	free(engine);
-	return wg_error(ret < 0 ? -ret : ret, "cannot create an engine");
+	return wg_error(ENOMEM, "cannot create an engine");
 }
 
 WG_EXPORT void wg_engine_free(wg_engine *engine)
