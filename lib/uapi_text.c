@@ -80,6 +80,41 @@ static int next_line(struct lines *l)
 	return 1;
 }
 
+/*
+ * Parse text line by line into a new device.  key() takes one line, with
+ * *peer the current peer (NULL before the first public_key), and returns 0,
+ * 1 to stop before the rest of the text, or -errno with the message set;
+ * bad_line() words the error for a line that is not key=value.
+ */
+typedef int parse_key_fn(struct lines *l, wg_device *dev, wg_peer **peer);
+static int parse_device(const char *text, size_t len, wg_device **out, parse_key_fn *key,
+			int (*bad_line)(const struct lines *l))
+{
+	struct lines l = { .p = text, .end = text + len };
+	wg_device *dev = wg_device_new(NULL);
+	wg_peer *peer = NULL;
+	int r, ret = 0;
+
+	if (!dev)
+		return -ENOMEM;
+	while ((r = next_line(&l)) > 0) {
+		ret = key(&l, dev, &peer);
+		if (ret)
+			break;
+	}
+	if (!ret && r < 0)
+		ret = bad_line(&l);
+	wg_memzero(l.buf, sizeof(l.buf));
+	if (ret < 0) {
+		if (ret == -ENOMEM)
+			wg_error(ENOMEM, "out of memory");
+		wg_free_device(dev);
+		return ret;
+	}
+	*out = dev;
+	return 0;
+}
+
 /* ---- client: format a set request ---- */
 
 int uapi_text_format_set(FILE *out, const wg_device *dev)
@@ -151,134 +186,110 @@ static int get_error(const struct lines *l, const char *what)
 	return wg_error(EPROTO, "UAPI reply line %u: %s", l->n, what);
 }
 
+static int get_bad_line(const struct lines *l)
+{
+	return get_error(l, "not a key=value line");
+}
+
+static int parse_get_device_key(struct lines *l, wg_device *dev)
+{
+	const char *k = l->key, *v = l->value;
+	uint64_t u;
+
+	if (!strcmp(k, "private_key")) {
+		if (wg_key_from_hex(dev->private_key, v))
+			return get_error(l, "bad private_key");
+		if (!wg_key_is_zero(dev->private_key)) {
+			curve25519_generate_public(dev->public_key, dev->private_key);
+			dev->flags |= WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY;
+		}
+	} else if (!strcmp(k, "listen_port")) {
+		if (parse_uint(v, 65535, &u))
+			return get_error(l, "bad listen_port");
+		dev->listen_port = (uint16_t)u;
+		dev->flags |= WGDEVICE_HAS_LISTEN_PORT;
+	} else if (!strcmp(k, "fwmark")) {
+		if (parse_uint(v, UINT32_MAX, &u))
+			return get_error(l, "bad fwmark");
+		dev->fwmark = (uint32_t)u;
+		dev->flags |= WGDEVICE_HAS_FWMARK;
+	} else {
+		/* Device keys we do not know (other implementations' extensions). */
+		wg_log(WG_LOG_DEBUG, "UAPI reply: ignoring device key '%.32s'", k);
+	}
+	return 0;
+}
+
+static int parse_get_peer_key(struct lines *l, wg_peer *peer)
+{
+	const char *k = l->key, *v = l->value;
+	uint64_t u;
+	int64_t s;
+
+	if (!strcmp(k, "preshared_key")) {
+		if (wg_key_from_hex(peer->preshared_key, v))
+			return get_error(l, "bad preshared_key");
+		if (!wg_key_is_zero(peer->preshared_key))
+			peer->flags |= WGPEER_HAS_PRESHARED_KEY;
+	} else if (!strcmp(k, "endpoint")) {
+		if (wg_endpoint_parse(&peer->endpoint, v, ADDR_NUMERIC))
+			return get_error(l, "bad endpoint");
+	} else if (!strcmp(k, "persistent_keepalive_interval")) {
+		if (parse_uint(v, 65535, &u))
+			return get_error(l, "bad persistent_keepalive_interval");
+		peer->persistent_keepalive_interval = (uint16_t)u;
+		peer->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+	} else if (!strcmp(k, "allowed_ip")) {
+		wg_allowedip parsed = { 0 };
+
+		if (wg_prefix_parse(&parsed, v, ADDR_REQUIRE_CIDR))
+			return get_error(l, "bad allowed_ip");
+		if (!wg_peer_append_prefix(peer, &parsed))
+			return -ENOMEM;
+	} else if (!strcmp(k, "last_handshake_time_sec")) {
+		if (parse_sint(v, &s))
+			return get_error(l, "bad last_handshake_time_sec");
+		peer->last_handshake_time.tv_sec = s;
+	} else if (!strcmp(k, "last_handshake_time_nsec")) {
+		if (parse_sint(v, &s) || s < 0 || s >= 1000000000)
+			return get_error(l, "bad last_handshake_time_nsec");
+		peer->last_handshake_time.tv_nsec = s;
+	} else if (!strcmp(k, "tx_bytes")) {
+		if (parse_uint(v, UINT64_MAX, &peer->tx_bytes))
+			return get_error(l, "bad tx_bytes");
+	} else if (!strcmp(k, "rx_bytes")) {
+		if (parse_uint(v, UINT64_MAX, &peer->rx_bytes))
+			return get_error(l, "bad rx_bytes");
+	} else if (!strcmp(k, "protocol_version")) {
+		if (parse_uint(v, UINT32_MAX, &u))
+			return get_error(l, "bad protocol_version");
+		peer->protocol_version = (uint32_t)u;
+		peer->flags |= WGPEER_HAS_PROTOCOL_VERSION;
+	} else {
+		wg_log(WG_LOG_DEBUG, "UAPI reply: ignoring peer key '%.32s'", k);
+	}
+	return 0;
+}
+
+static int parse_get_key(struct lines *l, wg_device *dev, wg_peer **peer)
+{
+	if (!strcmp(l->key, "errno"))
+		return 1;	/* the status line ends the body */
+	if (!strcmp(l->key, "public_key")) {
+		*peer = wg_device_add_peer(dev);
+		if (!*peer)
+			return -ENOMEM;
+		if (wg_key_from_hex((*peer)->public_key, l->value))
+			return get_error(l, "bad public_key");
+		(*peer)->flags |= WGPEER_HAS_PUBLIC_KEY;
+		return 0;
+	}
+	return *peer ? parse_get_peer_key(l, *peer) : parse_get_device_key(l, dev);
+}
+
 int uapi_text_parse_get(const char *text, size_t len, wg_device **out)
 {
-	struct lines l = { .p = text, .end = text + len };
-	wg_device *dev = wg_device_new(NULL);
-	wg_peer *peer = NULL;
-	int r, ret = 0;
-
-	if (!dev)
-		return -ENOMEM;
-	while ((r = next_line(&l)) > 0) {
-		const char *k = l.key, *v = l.value;
-		uint64_t u;
-		int64_t s;
-
-		if (!strcmp(k, "errno"))
-			break;
-		if (!strcmp(k, "public_key")) {
-			peer = wg_device_add_peer(dev);
-			if (!peer) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			if (wg_key_from_hex(peer->public_key, v)) {
-				ret = get_error(&l, "bad public_key");
-				goto out;
-			}
-			peer->flags |= WGPEER_HAS_PUBLIC_KEY;
-		} else if (!peer && !strcmp(k, "private_key")) {
-			if (wg_key_from_hex(dev->private_key, v)) {
-				ret = get_error(&l, "bad private_key");
-				goto out;
-			}
-			if (!wg_key_is_zero(dev->private_key)) {
-				curve25519_generate_public(dev->public_key, dev->private_key);
-				dev->flags |= WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY;
-			}
-		} else if (!peer && !strcmp(k, "listen_port")) {
-			if (parse_uint(v, 65535, &u)) {
-				ret = get_error(&l, "bad listen_port");
-				goto out;
-			}
-			dev->listen_port = (uint16_t)u;
-			dev->flags |= WGDEVICE_HAS_LISTEN_PORT;
-		} else if (!peer && !strcmp(k, "fwmark")) {
-			if (parse_uint(v, UINT32_MAX, &u)) {
-				ret = get_error(&l, "bad fwmark");
-				goto out;
-			}
-			dev->fwmark = (uint32_t)u;
-			dev->flags |= WGDEVICE_HAS_FWMARK;
-		} else if (!peer) {
-			/* Device keys we do not know (other implementations' extensions). */
-			wg_log(WG_LOG_DEBUG, "UAPI reply: ignoring device key '%.32s'", k);
-		} else if (!strcmp(k, "preshared_key")) {
-			if (wg_key_from_hex(peer->preshared_key, v)) {
-				ret = get_error(&l, "bad preshared_key");
-				goto out;
-			}
-			if (!wg_key_is_zero(peer->preshared_key))
-				peer->flags |= WGPEER_HAS_PRESHARED_KEY;
-		} else if (!strcmp(k, "endpoint")) {
-			if (wg_endpoint_parse(&peer->endpoint, v, ADDR_NUMERIC)) {
-				ret = get_error(&l, "bad endpoint");
-				goto out;
-			}
-		} else if (!strcmp(k, "persistent_keepalive_interval")) {
-			if (parse_uint(v, 65535, &u)) {
-				ret = get_error(&l, "bad persistent_keepalive_interval");
-				goto out;
-			}
-			peer->persistent_keepalive_interval = (uint16_t)u;
-			peer->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
-		} else if (!strcmp(k, "allowed_ip")) {
-			wg_allowedip parsed = { 0 };
-
-			if (wg_prefix_parse(&parsed, v, ADDR_REQUIRE_CIDR)) {
-				ret = get_error(&l, "bad allowed_ip");
-				goto out;
-			}
-			if (!wg_peer_append_prefix(peer, &parsed)) {
-				ret = -ENOMEM;
-				goto out;
-			}
-		} else if (!strcmp(k, "last_handshake_time_sec")) {
-			if (parse_sint(v, &s)) {
-				ret = get_error(&l, "bad last_handshake_time_sec");
-				goto out;
-			}
-			peer->last_handshake_time.tv_sec = s;
-		} else if (!strcmp(k, "last_handshake_time_nsec")) {
-			if (parse_sint(v, &s) || s < 0 || s >= 1000000000) {
-				ret = get_error(&l, "bad last_handshake_time_nsec");
-				goto out;
-			}
-			peer->last_handshake_time.tv_nsec = s;
-		} else if (!strcmp(k, "tx_bytes")) {
-			if (parse_uint(v, UINT64_MAX, &peer->tx_bytes)) {
-				ret = get_error(&l, "bad tx_bytes");
-				goto out;
-			}
-		} else if (!strcmp(k, "rx_bytes")) {
-			if (parse_uint(v, UINT64_MAX, &peer->rx_bytes)) {
-				ret = get_error(&l, "bad rx_bytes");
-				goto out;
-			}
-		} else if (!strcmp(k, "protocol_version")) {
-			if (parse_uint(v, UINT32_MAX, &u)) {
-				ret = get_error(&l, "bad protocol_version");
-				goto out;
-			}
-			peer->protocol_version = (uint32_t)u;
-			peer->flags |= WGPEER_HAS_PROTOCOL_VERSION;
-		} else {
-			wg_log(WG_LOG_DEBUG, "UAPI reply: ignoring peer key '%.32s'", k);
-		}
-	}
-	if (r < 0)
-		ret = get_error(&l, "not a key=value line");
-out:
-	wg_memzero(l.buf, sizeof(l.buf));
-	if (ret) {
-		if (ret == -ENOMEM)
-			wg_error(ENOMEM, "out of memory");
-		wg_free_device(dev);
-		return ret;
-	}
-	*out = dev;
-	return 0;
+	return parse_device(text, len, out, parse_get_key, get_bad_line);
 }
 
 /* ---- server: parse a set request, strictly ---- */
@@ -379,44 +390,28 @@ static int parse_set_peer_key(struct lines *l, wg_peer *peer)
 	return 0;
 }
 
+static int set_bad_line(const struct lines *l)
+{
+	return set_error(l, "%s", "not a key=value line");
+}
+
+static int parse_set_key(struct lines *l, wg_device *dev, wg_peer **peer)
+{
+	if (!strcmp(l->key, "public_key")) {
+		*peer = wg_device_add_peer(dev);
+		if (!*peer)
+			return -ENOMEM;
+		if (wg_key_from_hex((*peer)->public_key, l->value))
+			return set_error(l, "%s is not 64 hex digits", l->key);
+		(*peer)->flags = WGPEER_HAS_PUBLIC_KEY;
+		return 0;
+	}
+	return *peer ? parse_set_peer_key(l, *peer) : parse_set_device_key(l, dev);
+}
+
 int uapi_text_parse_set(const char *text, size_t len, wg_device **out)
 {
-	struct lines l = { .p = text, .end = text + len };
-	wg_device *dev = wg_device_new(NULL);
-	wg_peer *peer = NULL;
-	int r, ret = 0;
-
-	if (!dev)
-		return -ENOMEM;
-	while ((r = next_line(&l)) > 0) {
-		if (!strcmp(l.key, "public_key")) {
-			peer = wg_device_add_peer(dev);
-			if (!peer) {
-				ret = -ENOMEM;
-				break;
-			}
-			if (wg_key_from_hex(peer->public_key, l.value)) {
-				ret = set_error(&l, "%s is not 64 hex digits", l.key);
-				break;
-			}
-			peer->flags = WGPEER_HAS_PUBLIC_KEY;
-			continue;
-		}
-		ret = peer ? parse_set_peer_key(&l, peer) : parse_set_device_key(&l, dev);
-		if (ret)
-			break;
-	}
-	if (!ret && r < 0)
-		ret = set_error(&l, "%s", "not a key=value line");
-	wg_memzero(l.buf, sizeof(l.buf));
-	if (ret) {
-		if (ret == -ENOMEM)
-			wg_error(ENOMEM, "out of memory");
-		wg_free_device(dev);
-		return ret;
-	}
-	*out = dev;
-	return 0;
+	return parse_device(text, len, out, parse_set_key, set_bad_line);
 }
 
 /* ---- server: format a get reply ---- */
