@@ -9,6 +9,7 @@
  * the caller's state as it was.  Peers and prefixes are found through
  * open-addressing hash tables, so a set of n peers costs O(n), not O(n^2).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "addr.h"
@@ -165,30 +166,40 @@ int wg_config_validate(const wg_device *set, bool as_state)
 {
 	const wg_peer *peer;
 	const wg_allowedip *aip;
+	size_t np = 0, na;
+	char label[IFNAMSIZ + 2] = "";
 
+	/* Messages name the device when it has a name, and peers and allowed IPs by position. */
+	if (set->name[0])
+		snprintf(label, sizeof(label), "%.*s: ", IFNAMSIZ - 1, set->name);
 	if (!as_state && (set->flags & ~DEVICE_FLAGS))
-		return wg_error(EINVAL, "unknown device flags %#x", set->flags & ~DEVICE_FLAGS);
+		return wg_error(EINVAL, "%sunknown device flags %#x", label, set->flags & ~DEVICE_FLAGS);
 	wg_for_each_peer(set, peer) {
+		np++;
+		if (!as_state && (peer->flags & ~PEER_FLAGS))
+			return wg_error(EINVAL, "%speer %zu: unknown flags %#x", label, np,
+					peer->flags & ~PEER_FLAGS);
 		if (!as_state && !(peer->flags & WGPEER_HAS_PUBLIC_KEY))
-			return wg_error(EINVAL, "a peer has no public key");
+			return wg_error(EINVAL, "%speer %zu has no public key", label, np);
+		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
+			return wg_error(EINVAL, "%speer %zu: protocol version %u is not supported", label, np,
+					peer->protocol_version);
 		if (peer->endpoint.addr.sa_family && peer->endpoint.addr.sa_family != AF_INET &&
 		    peer->endpoint.addr.sa_family != AF_INET6)
-			return wg_error(EINVAL, "endpoint of unknown address family %u",
-					peer->endpoint.addr.sa_family);
-		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
-			return wg_error(EINVAL, "protocol version %u is not supported",
-					peer->protocol_version);
-		if (!as_state && (peer->flags & ~PEER_FLAGS))
-			return wg_error(EINVAL, "unknown peer flags %#x", peer->flags & ~PEER_FLAGS);
+			return wg_error(EINVAL, "%speer %zu: endpoint address family %u is neither IPv4 nor IPv6",
+					label, np, peer->endpoint.addr.sa_family);
+		na = 0;
 		wg_for_each_allowedip(peer, aip) {
+			na++;
 			if (aip->family != AF_INET && aip->family != AF_INET6)
-				return wg_error(EINVAL, "allowed IP of unknown address family %u",
-						aip->family);
+				return wg_error(EINVAL, "%speer %zu, allowed IP %zu: address family %u is neither IPv4 nor IPv6",
+						label, np, na, aip->family);
 			if (aip->cidr > (aip->family == AF_INET ? 32 : 128))
-				return wg_error(EINVAL, "allowed IP prefix length %u is too long",
-						aip->cidr);
+				return wg_error(EINVAL, "%speer %zu, allowed IP %zu: prefix length %u is too long",
+						label, np, na, aip->cidr);
 			if (!as_state && (aip->flags & ~(uint32_t)WGALLOWEDIP_REMOVE_ME))
-				return wg_error(EINVAL, "unknown allowed IP flags %#x", aip->flags);
+				return wg_error(EINVAL, "%speer %zu, allowed IP %zu: unknown flags %#x",
+						label, np, na, aip->flags);
 		}
 	}
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "config_apply.h"
 #include "engine.h"
 #include "error.h"
 #include "util.h"
@@ -250,31 +251,6 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	free(engine);
 }
 
-/* Everything a set could reject, checked before anything changes. */
-static int validate_device(const wg_device *dev)
-{
-	const wg_peer *peer;
-	const wg_allowedip *aip;
-
-	wg_for_each_peer(dev, peer) {
-		sa_family_t family = peer->endpoint.addr.sa_family;
-
-		if (family != 0 && family != AF_INET && family != AF_INET6)
-			return wg_error(EINVAL, "peer endpoint has unknown address family %u", family);
-		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
-			return wg_error(EINVAL, "peer protocol version %u is not supported", peer->protocol_version);
-		wg_for_each_allowedip(peer, aip) {
-			if (aip->family == AF_INET && aip->cidr <= 32)
-				continue;
-			if (aip->family == AF_INET6 && aip->cidr <= 128)
-				continue;
-			return wg_error(EINVAL, "allowed IP with family %u and prefix length %u is invalid",
-					aip->family, aip->cidr);
-		}
-	}
-	return 0;
-}
-
 static void set_private_key(struct wg_engine *engine, const uint8_t private_key[NOISE_PUBLIC_KEY_LEN])
 {
 	struct noise_static_identity id;
@@ -367,7 +343,9 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	const wg_peer *cfg;
 	int ret;
 
-	ret = validate_device(dev);
+	/* Everything a set could reject, checked before anything changes (the
+	 * engine takes peers without HAS_PUBLIC_KEY and ignores unknown flags). */
+	ret = wg_config_validate(dev, true);
 	if (ret < 0)
 		return ret;
 	wg_outbox_init(&ob, engine);

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "config.h"
+#include "config_apply.h"
 #include "error.h"
 #include "genl_wireguard.h"
 #include "netlink_internal.h"
@@ -382,56 +383,25 @@ int kernel_get_device(wg_device **dev, const char *name)
 /* Set                                                                       */
 /* ------------------------------------------------------------------------ */
 
-#define DEVICE_FLAGS (WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY | \
-		      WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK)
-#define PEER_FLAGS (WGPEER_REMOVE_ME | WGPEER_REPLACE_ALLOWEDIPS | WGPEER_HAS_PUBLIC_KEY | \
-		    WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | \
-		    WGPEER_UPDATE_ONLY | WGPEER_HAS_PROTOCOL_VERSION)
-
 /* Everything the kernel would reject part-way is rejected here, before any message. */
-static int validate(const wg_device *dev, const char *dev_label, bool *has_removals)
+static int validate(const wg_device *dev, bool *has_removals)
 {
 	const wg_peer *peer;
 	const wg_allowedip *aip;
-	size_t np = 0, na;
+	int ret;
 
 	*has_removals = false;
 	if (!dev->name[0] && !dev->ifindex)
 		return wg_error(EINVAL, "the device has neither a name nor an interface index");
 	if (strnlen(dev->name, IFNAMSIZ) >= IFNAMSIZ)
 		return wg_error(EINVAL, "the device name is not NUL-terminated within %d bytes", IFNAMSIZ);
-	if (dev->flags & ~DEVICE_FLAGS)
-		return wg_error(EINVAL, "%s: unknown device flags %#x", dev_label, dev->flags & ~DEVICE_FLAGS);
-	wg_for_each_peer(dev, peer) {
-		np++;
-		if (peer->flags & ~PEER_FLAGS)
-			return wg_error(EINVAL, "%s: peer %zu: unknown flags %#x", dev_label, np,
-					peer->flags & ~PEER_FLAGS);
-		if (!(peer->flags & WGPEER_HAS_PUBLIC_KEY))
-			return wg_error(EINVAL, "%s: peer %zu has no public key", dev_label, np);
-		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
-			return wg_error(EINVAL, "%s: peer %zu: protocol version %u is not supported", dev_label, np,
-					peer->protocol_version);
-		if (peer->endpoint.addr.sa_family != 0 && peer->endpoint.addr.sa_family != AF_INET &&
-		    peer->endpoint.addr.sa_family != AF_INET6)
-			return wg_error(EINVAL, "%s: peer %zu: endpoint address family %u is neither IPv4 nor IPv6",
-					dev_label, np, peer->endpoint.addr.sa_family);
-		na = 0;
-		wg_for_each_allowedip(peer, aip) {
-			na++;
-			if (aip->family != AF_INET && aip->family != AF_INET6)
-				return wg_error(EINVAL, "%s: peer %zu, allowed IP %zu: address family %u is neither IPv4 nor IPv6",
-						dev_label, np, na, aip->family);
-			if (aip->cidr > (aip->family == AF_INET ? 32 : 128))
-				return wg_error(EINVAL, "%s: peer %zu, allowed IP %zu: prefix length %u is too long",
-						dev_label, np, na, aip->cidr);
-			if (aip->flags & ~(uint32_t)WGALLOWEDIP_REMOVE_ME)
-				return wg_error(EINVAL, "%s: peer %zu, allowed IP %zu: unknown flags %#x",
-						dev_label, np, na, aip->flags);
+	ret = wg_config_validate(dev, false);
+	if (ret < 0)
+		return ret;
+	wg_for_each_peer(dev, peer)
+		wg_for_each_allowedip(peer, aip)
 			if (aip->flags & WGALLOWEDIP_REMOVE_ME)
 				*has_removals = true;
-		}
-	}
 	return 0;
 }
 
@@ -629,7 +599,7 @@ static int set_device(struct wg_netlink *nl, wg_device *dev)
 	bool has_removals;
 	int family, ret;
 
-	ret = validate(dev, dev_label, &has_removals);
+	ret = validate(dev, &has_removals);
 	if (ret < 0)
 		return ret;
 	family = wg_family(nl, dev->name, dev->ifindex, dev_label);
