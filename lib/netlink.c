@@ -34,7 +34,7 @@ static const char *label(char buf[32], const char *name, uint32_t ifindex)
  * The family id, or an error: without WireGuard in the kernel a missing
  * device is still -ENODEV, an existing one -EOPNOTSUPP.
  */
-static int wg_family(struct wg_netlink *nl, const char *name, uint32_t ifindex, const char *dev_label)
+static int genl_family(struct wg_netlink *nl, const char *name, uint32_t ifindex, const char *dev_label)
 {
 	int family = nl_wg_family(nl, dev_label);
 
@@ -308,7 +308,7 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 
 	if (name && strlen(name) >= IFNAMSIZ)
 		return wg_error(EINVAL, "%s: interface name longer than %d bytes", name, IFNAMSIZ - 1);
-	family = wg_family(nl, name, ifindex, dev_label);
+	family = genl_family(nl, name, ifindex, dev_label);
 	if (family < 0)
 		return family;
 	for (int attempt = 0; attempt < DUMP_RETRIES; attempt++) {
@@ -602,7 +602,7 @@ static int set_device(struct wg_netlink *nl, wg_device *dev)
 	ret = validate(dev, &has_removals);
 	if (ret < 0)
 		return ret;
-	family = wg_family(nl, dev->name, dev->ifindex, dev_label);
+	family = genl_family(nl, dev->name, dev->ifindex, dev_label);
 	if (family < 0)
 		return family;
 	if (has_removals && !kernel_probe_allowedip_flags(nl, (uint16_t)family)) {
