@@ -50,6 +50,15 @@ check "listen-port change: wg show reports it" sh -c "[ \"\$(ip netns exec $A wg
 check "listen-port change: traffic flows from the new port" ping_ok "$A" 10.200.0.2
 check "listen-port change: the peer roamed to the new port" endpoint_has "$B" $E 192.168.241.1:51830
 
+marked() {	# NS PORT MARK: both sockets on PORT carry the mark
+	[ "$(ip netns exec "$1" ss -Hulne "sport = :$2" 2>/dev/null | grep -c "fwmark:$3")" = 2 ]
+}
+check "fwmark: wg set succeeds" inA wg set $Q fwmark 0x1234
+check "fwmark: both UDP sockets carry it" marked "$A" 51830 0x1234
+check "fwmark: a rebind keeps it" sh -c "ip netns exec $A wg set $Q listen-port 51831 && ip netns exec $A wg set $Q listen-port 51830"
+check "fwmark: ... on the new sockets" marked "$A" 51830 0x1234
+check "fwmark: traffic still flows" ping_ok "$A" 10.200.0.2
+
 before=$(inA wg showconf $Q)
 reply=$(printf 'set=1\nlisten_port=51840\nno_such_key=1\n\n' |
 	"$PYTHON" "$HERE/uapi-request.py" /var/run/wireguard/$Q.sock)
