@@ -251,8 +251,26 @@ static size_t count(const wg_device *dev, size_t *nips)
 	return n;
 }
 
-/* Index the working copy; duplicates in it resolve as the driver would have. */
-static void index_state(struct tables *t, wg_device *dev)
+/* Index a prefix of peer; a prefix listed before (here or elsewhere) gives way. */
+static void index_prefix(struct tables *t, wg_allowedip *aip, wg_peer *peer)
+{
+	struct ip_slot *s;
+	struct ipkey k;
+
+	wg_prefix_mask(aip);
+	ipkey_of(&k, aip);
+	s = ip_find(t, &k);
+	if (s)
+		s->aip->flags |= DEAD;
+	ip_insert(t, &k, aip, peer);
+}
+
+/*
+ * Index the working copy.  A state should list each peer once; if one is
+ * listed again, its prefixes join the first listing's, as a second set of
+ * the same peer would have done.
+ */
+static int index_state(struct tables *t, wg_device *dev)
 {
 	wg_peer *peer;
 	wg_allowedip *aip;
@@ -260,51 +278,30 @@ static void index_state(struct tables *t, wg_device *dev)
 	wg_for_each_peer(dev, peer) {
 		wg_peer *first = peer_find(t, peer->public_key);
 
-		if (first) {
-			/* A duplicate: its prefixes join the first one's. */
-			wg_for_each_allowedip(peer, aip) {
-				struct ipkey k;
-				struct ip_slot *s;
-
-				wg_prefix_mask(aip);
-				ipkey_of(&k, aip);
-				s = ip_find(t, &k);
-				if (s)
-					s->aip->flags |= DEAD;
-				aip->flags |= DEAD;
-				{
-					wg_allowedip *n = wg_peer_add_allowedip(first);
-
-					/* On ENOMEM the prefix is simply lost: tolerable for a
-					 * malformed state (duplicate peers never come from a get). */
-					if (n) {
-						*n = *aip;
-						n->flags &= ~DEAD;
-						n->next_allowedip = NULL;
-						ip_insert(t, &k, n, first);
-					}
-				}
-			}
-			peer->flags |= DEAD;
+		if (!first) {
+			peer_insert(t, peer);
+			wg_for_each_allowedip(peer, aip)
+				index_prefix(t, aip, peer);
 			continue;
 		}
-		peer_insert(t, peer);
 		wg_for_each_allowedip(peer, aip) {
-			struct ipkey k;
-			struct ip_slot *s;
+			wg_allowedip *moved = wg_peer_add_allowedip(first);
 
-			wg_prefix_mask(aip);
-			ipkey_of(&k, aip);
-			s = ip_find(t, &k);
-			if (s)
-				s->aip->flags |= DEAD;	/* the later one wins */
-			ip_insert(t, &k, aip, peer);
+			if (!moved)
+				return -ENOMEM;
+			moved->family = aip->family;
+			moved->ip6 = aip->ip6;
+			moved->cidr = aip->cidr;
+			aip->flags |= DEAD;
+			index_prefix(t, moved, first);
 		}
+		peer->flags |= DEAD;
 	}
+	return 0;
 }
 
 static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool as_state,
-		      bool *own_key_set, const wg_key own_public)
+		      bool own_key_set, const wg_key own_public)
 {
 	uint32_t f = sp->flags;
 
@@ -319,7 +316,7 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 	wg_peer *peer;
 
 	/* The driver silently ignores a peer with the device's own key. */
-	if (*own_key_set && !memcmp(sp->public_key, own_public, 32))
+	if (own_key_set && !memcmp(sp->public_key, own_public, 32))
 		return 0;
 	peer = peer_find(t, sp->public_key);
 	if (sp->flags & WGPEER_REMOVE_ME) {
@@ -416,7 +413,10 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 		ret = wg_error(ENOMEM, "out of memory");
 		goto out;
 	}
-	index_state(&t, work);
+	if (index_state(&t, work)) {
+		ret = wg_error(ENOMEM, "out of memory");
+		goto out;
+	}
 
 	if (f & WGDEVICE_REPLACE_PEERS)
 		wg_for_each_peer(work, peer)
@@ -446,7 +446,7 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 	memcpy(own_public, work->public_key, 32);
 
 	wg_for_each_peer(set, sp) {
-		ret = apply_peer(&t, work, sp, as_state, &own_key_set, own_public);
+		ret = apply_peer(&t, work, sp, as_state, own_key_set, own_public);
 		if (ret) {
 			ret = wg_error(ENOMEM, "out of memory");
 			goto out;

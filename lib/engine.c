@@ -51,10 +51,11 @@ uint64_t wg_engine_now(const struct wg_engine *engine)
 {
 	struct timespec ts;
 
+	/* Offset by a second so that 0 can mean "never" even for a clock starting at 0. */
 	if (engine->opts.clock)
-		return engine->opts.clock(engine->opts.ctx);
+		return engine->opts.clock(engine->opts.ctx) + NS_PER_S;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec + NS_PER_S;
 }
 
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts)

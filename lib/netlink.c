@@ -246,13 +246,15 @@ out:
 	return ret;
 }
 
-static int device_cb(const struct nlmsghdr *nlh, void *data)
+int kernel_parse_device(const struct nlmsghdr *nlh, void *data)
 {
 	wg_device *dev = data;
 	const struct nlattr *attr, *nest;
 	size_t len;
 	int ret;
 
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EPROTO;
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		len = mnl_attr_get_payload_len(attr);
 		switch (mnl_attr_get_type(attr)) {
@@ -328,7 +330,7 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 			mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, name);
 		else
 			mnl_attr_put_u32(nlh, WGDEVICE_A_IFINDEX, ifindex);
-		ret = nl_request(nl, NL_GENL, nlh, device_cb, dev);
+		ret = nl_request(nl, NL_GENL, nlh, kernel_parse_device, dev);
 		if (!ret) {
 			*out = dev;
 			return 0;

@@ -8,6 +8,13 @@
 /* Bytes per set message (default 32 KiB); tests lower it to force splits. */
 extern size_t wg_netlink_set_msg_size;
 
+/*
+ * Add one message of a WG_CMD_GET_DEVICE dump to the wg_device data (a peer
+ * continued from the previous message is merged into it).  0, or -EPROTO for
+ * a malformed message, -ENOMEM.
+ */
+int kernel_parse_device(const struct nlmsghdr *nlh, void *data);
+
 /* Read a device by name, or by ifindex when name is NULL or "". */
 int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
 

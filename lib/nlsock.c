@@ -153,7 +153,7 @@ static int read_reply(struct wg_netlink *nl, int proto, uint32_t seq, nl_msg_fn 
 
 	if (n < 0)
 		return -errno;
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (; nl_msg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		/* Leftovers of an earlier, abandoned exchange. */
 		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != nl->portid[proto])
 			continue;

@@ -33,6 +33,16 @@ struct wg_netlink {
 int nl_get(struct wg_netlink **nl, struct wg_netlink *tmp, struct wg_netlink *given);
 void nl_put(struct wg_netlink *nl, struct wg_netlink *tmp);
 
+/*
+ * Whether a whole message starts at nlh within len bytes.  libmnl's
+ * mnl_nlmsg_ok() compares the length as a signed int, so a length of 2^31
+ * or more passes it and mnl_nlmsg_next() then jumps out of the buffer.
+ */
+static inline bool nl_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= (unsigned int)len;
+}
+
 /* A callback for each data message of a reply; returns 0 or -errno. */
 typedef int nl_msg_fn(const struct nlmsghdr *nlh, void *data);
 

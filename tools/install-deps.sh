@@ -5,11 +5,12 @@ set -eu
 packages="
 	build-essential meson ninja-build pkg-config
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
-	python3 python3-cffi python3-cryptography python3-pytest abigail-tools
-	wireguard-tools iproute2 iputils-ping
-	wireguard-go iperf3
+	python3 python3-dev python3-cffi python3-cryptography python3-pytest abigail-tools
+	python3-setuptools python3-wheel python3-pip
+	wireguard-tools wireguard-go iproute2 iputils-ping iperf3
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
+	swig golang-go
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 missing=""
@@ -24,8 +25,9 @@ if [ -n "$missing" ]; then
 fi
 # The test scripts run under whichever python3 is first on PATH; make sure it
 # has the cross-check libraries (Debian's python3 already does).
-if ! python3 -c 'import cryptography, cffi, pytest' 2>/dev/null; then
-	python3 -m pip install -q cryptography cffi pytest
+# pywireguard builds its extension with it (cffi, setuptools, wheel for pip).
+if ! python3 -c 'import cryptography, cffi, pytest, setuptools, wheel' 2>/dev/null; then
+	python3 -m pip install -q cryptography cffi pytest setuptools wheel
 fi
 # The kernel suite boots Debian's kernel (it has the WireGuard module) under
 # qemu.  Fetch the package without installing it: no boot loader hooks, and the

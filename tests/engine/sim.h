@@ -16,7 +16,7 @@
 
 #include "test.h"
 
-enum { SIM_MAX_NODES = 8, SIM_WIRE_MAX = 1 << 16, SIM_PKT_MAX = 1600, SIM_INBOX = 4096 };
+enum { SIM_MAX_NODES = 256, SIM_WIRE_MAX = 1 << 16, SIM_PKT_MAX = 1600, SIM_INBOX = 4096 };
 
 struct sim;
 

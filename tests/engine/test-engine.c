@@ -602,6 +602,74 @@ static void test_cookie_rotation_and_ratelimit(void)
 	sim_free(&p.sim);
 }
 
+/*
+ * One server, many clients: every client's handshake and data work, and
+ * removing half of the peers while their sessions live drops exactly their
+ * traffic.
+ */
+static void test_many_peers(void)
+{
+	enum { CLIENTS = 200 };
+	struct sim *sim = calloc(1, sizeof(*sim));
+	struct sim_node *server, *clients[CLIENTS];
+	char ip[32], addr[32];
+	wg_device *dev;
+
+	sim_init(sim, 15);
+	server = sim_add_node(sim, "192.0.2.1", 51820);
+	for (int i = 0; i < CLIENTS; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		clients[i] = sim_add_node(sim, addr, (uint16_t)(40000 + i));
+		snprintf(ip, sizeof(ip), "10.2.%d.%d", i / 250, i % 250 + 1);
+		sim_add_peer(server, clients[i], AF_INET, ip, 32, false);
+		sim_add_peer(clients[i], server, AF_INET, "10.2.255.254", 32, true);
+	}
+	for (int i = 0; i < CLIENTS; i++) {
+		snprintf(ip, sizeof(ip), "10.2.%d.%d", i / 250, i % 250 + 1);
+		sim_send_ip(clients[i], AF_INET, ip, "10.2.255.254", (uint32_t)i, 50, NULL);
+	}
+	sim_run(sim);
+	CHECK(server->delivered == CLIENTS);
+	CHECK(server->events[WG_EVENT_HANDSHAKE_COMPLETE] == CLIENTS);
+	for (int i = 0; i < CLIENTS; i++) {
+		snprintf(ip, sizeof(ip), "10.2.%d.%d", i / 250, i % 250 + 1);
+		CHECK(sim_send_ip(server, AF_INET, "10.2.255.254", ip, (uint32_t)i, 50, NULL) == WG_PACKET_SEND);
+	}
+	sim_run(sim);
+	unsigned int ok = 0;
+	for (int i = 0; i < CLIENTS; i++)
+		ok += clients[i]->delivered == 1 && clients[i]->last_seq == (uint32_t)i;
+	CHECK(ok == CLIENTS);
+
+	/* Remove the even clients from the server. */
+	dev = wg_device_new(NULL);
+	for (int i = 0; i < CLIENTS; i += 2) {
+		wg_peer *p = wg_device_add_peer(dev);
+
+		p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_REMOVE_ME;
+		memcpy(p->public_key, clients[i]->public_key, sizeof(wg_key));
+	}
+	CHECK(wg_engine_set_device(server->engine, dev) == 0);
+	wg_free_device(dev);
+	unsigned int delivered = server->delivered;
+	for (int i = 0; i < CLIENTS; i++) {
+		snprintf(ip, sizeof(ip), "10.2.%d.%d", i / 250, i % 250 + 1);
+		sim_send_ip(clients[i], AF_INET, ip, "10.2.255.254", 1000u + (uint32_t)i, 50, NULL);
+	}
+	sim_run(sim);
+	CHECK(server->delivered - delivered == CLIENTS / 2);
+	CHECK(server->dropped_by_reason[WG_DROP_UNKNOWN_INDEX] == CLIENTS / 2);
+	CHECK(wg_engine_get_device(server->engine, &dev) == 0);
+	size_t n = 0;
+	wg_peer *p;
+	wg_for_each_peer(dev, p)
+		n += p->rx_bytes > 0;
+	CHECK(n == CLIENTS / 2);
+	wg_free_device(dev);
+	sim_free(sim);
+	free(sim);
+}
+
 int main(void)
 {
 	test_handshake_and_data();
@@ -617,6 +685,7 @@ int main(void)
 	test_preshared_key();
 	test_staging();
 	test_cookie_rotation_and_ratelimit();
+	test_many_peers();
 	test_hundred_rekeys();
 	return test_done();
 }

@@ -44,7 +44,7 @@ static void fuzz_send(const struct wg_packet *p, size_t n, void *ctx)
 	}
 }
 
-static void fuzz_deliver(struct fuzz_node *to, const uint8_t *data, size_t len, const wg_endpoint *src)
+static inline void fuzz_deliver(struct fuzz_node *to, const uint8_t *data, size_t len, const wg_endpoint *src)
 {
 	static uint8_t buf[65536 + 64];
 	struct wg_packet pkt = { .buf = buf, .size = sizeof(buf), .offset = 32, .endpoint = *src };
@@ -56,7 +56,7 @@ static void fuzz_deliver(struct fuzz_node *to, const uint8_t *data, size_t len, 
 	wg_engine_decrypt(to->engine, &pkt, 1);
 }
 
-static void fuzz_world_init(void)
+static inline void fuzz_world_init(void)
 {
 	static int done;
 	struct wg_engine_options o = { .size = sizeof(o), .send = fuzz_send, .clock = fuzz_clock };
@@ -108,7 +108,7 @@ static void fuzz_world_init(void)
 }
 
 /* Force the type, and with the first input byte's low bit, a live index at offset. */
-static void fuzz_one(struct fuzz_node *to, uint32_t type, size_t exact_len, size_t index_offset, uint32_t index,
+static inline void fuzz_one(struct fuzz_node *to, uint32_t type, size_t exact_len, size_t index_offset, uint32_t index,
 		     const uint8_t *data, size_t size)
 {
 	static uint8_t msg[65536];

@@ -52,6 +52,8 @@ static inline char *sh_out(const char *fmt, ...)
 		if (len + 65536 + 1 > cap) {
 			cap = (cap + 65536) * 2;
 			buf = realloc(buf, cap);
+			if (!buf)
+				abort();
 		}
 		n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
@@ -71,6 +73,9 @@ static inline char *conf_text(const wg_device *dev)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	wg_key_b64_string b64;
+
+	if (!f)
+		abort();
 	const wg_peer *peer;
 	const wg_allowedip *aip;
 

@@ -5,6 +5,9 @@
  * is refused before any message, missing devices are -ENODEV, and the
  * allowed-IP removal resolver computes the right sets.
  */
+#include <linux/genetlink.h>
+
+#include "genl_wireguard.h"
 #include "kutil.h"
 #include "netlink_internal.h"
 #include "nlsock.h"
@@ -135,10 +138,103 @@ static void test_resolver(void)
 	wg_free_device(dev);
 }
 
+/* ---- replies: what the kernel would send, and broken variants ---- */
+
+static uint8_t msgbuf[4096];
+
+static struct nlmsghdr *reply(void)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->cmd = WG_CMD_GET_DEVICE;
+	g->version = 1;
+	mnl_attr_put_u32(nlh, WGDEVICE_A_IFINDEX, 7);
+	mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, "wg7");
+	return nlh;
+}
+
+/* One peer with one allowed IP; `broken` selects what to get wrong. */
+static struct nlmsghdr *peer_reply(const wg_key key, uint32_t ip, int broken)
+{
+	struct nlmsghdr *nlh = reply();
+	struct nlattr *peers = mnl_attr_nest_start(nlh, WGDEVICE_A_PEERS);
+	struct nlattr *peer = mnl_attr_nest_start(nlh, 0), *aips, *aip;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(5) };
+	uint8_t addr6[16] = { 0xfd };
+
+	if (broken != 1)
+		mnl_attr_put(nlh, WGPEER_A_PUBLIC_KEY, broken == 2 ? 31 : 32, key);
+	mnl_attr_put(nlh, WGPEER_A_ENDPOINT, broken == 3 ? sizeof(sin) - 1 : sizeof(sin), &sin);
+	aips = mnl_attr_nest_start(nlh, WGPEER_A_ALLOWEDIPS);
+	aip = mnl_attr_nest_start(nlh, 0);
+	mnl_attr_put_u16(nlh, WGALLOWEDIP_A_FAMILY, broken == 4 ? AF_INET6 : AF_INET);
+	if (broken == 5)
+		mnl_attr_put(nlh, WGALLOWEDIP_A_IPADDR, 16, addr6);
+	else
+		mnl_attr_put(nlh, WGALLOWEDIP_A_IPADDR, 4, &ip);
+	mnl_attr_put_u8(nlh, WGALLOWEDIP_A_CIDR_MASK, broken == 6 ? 33 : 32);
+	mnl_attr_nest_end(nlh, aip);
+	mnl_attr_nest_end(nlh, aips);
+	if (broken == 7)
+		mnl_attr_put_u8(nlh, WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL, 1);	/* u16 expected */
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, peers);
+	if (broken == 8)	/* a nest whose length runs past the message */
+		peers->nla_len = (uint16_t)(peers->nla_len + 64);
+	if (broken == 9)
+		mnl_attr_put(nlh, WGDEVICE_A_PRIVATE_KEY, 33, msgbuf);
+	return nlh;
+}
+
+static void test_replies(void)
+{
+	wg_key k1, k2;
+	wg_device *dev = wg_device_new(NULL);
+	int n = 0;
+	wg_peer *p;
+
+	rand_key(k1);
+	rand_key(k2);
+	/* A peer split across two messages (same key) is merged; the next is new. */
+	CHECK(kernel_parse_device(peer_reply(k1, htonl(0x0a000001), 0), dev) == 0);
+	CHECK(kernel_parse_device(peer_reply(k1, htonl(0x0a000002), 0), dev) == 0);
+	CHECK(kernel_parse_device(peer_reply(k2, htonl(0x0a000003), 0), dev) == 0);
+	wg_for_each_peer(dev, p)
+		n++;
+	CHECK(n == 2 && !strcmp(dev->name, "wg7") && dev->ifindex == 7);
+	CHECK(dev->first_peer && count(dev->first_peer) == 2 && count(dev->last_peer) == 1);
+	CHECK(dev->first_peer && dev->first_peer->endpoint.addr4.sin_port == htons(5));
+	wg_free_device(dev);
+
+	for (int broken = 1; broken <= 9; broken++) {
+		struct nlmsghdr *nlh;
+		int ret;
+
+		dev = wg_device_new(NULL);
+		nlh = peer_reply(k1, htonl(0x0a000001), broken);
+		ret = kernel_parse_device(nlh, dev);
+		/* A nest overrunning the message is skipped by libmnl's bounds checks. */
+		CHECK(broken == 8 ? ret == 0 || ret == -EPROTO : ret == -EPROTO);
+		if (broken != 8 && ret != -EPROTO)
+			fprintf(stderr, "broken reply %d parsed: %d\n", broken, ret);
+		wg_free_device(dev);
+	}
+	/* Shorter than its generic netlink header. */
+	{
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(msgbuf);
+
+		dev = wg_device_new(NULL);
+		CHECK(kernel_parse_device(nlh, dev) == -EPROTO);
+		wg_free_device(dev);
+	}
+}
+
 int main(void)
 {
 	test_invalid();
 	test_missing();
 	test_resolver();
+	test_replies();
 	return test_done();
 }

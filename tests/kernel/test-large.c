@@ -59,10 +59,8 @@ static char *sorted_aips(const wg_peer *peer)
 		abort();
 	wg_for_each_allowedip(peer, a) {
 		inet_ntop(a->family, &a->ip6, ip, sizeof(ip));
-		lines[i] = malloc(strlen(ip) + 6);
-		if (!lines[i])
+		if (asprintf(&lines[i], "%s/%u", ip, a->cidr) < 0)
 			abort();
-		sprintf(lines[i], "%s/%u", ip, a->cidr);
 		len += strlen(lines[i]) + 1;
 		i++;
 	}

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kutil.h"
@@ -419,6 +420,24 @@ static void reset_peers(const wg_device *dev)
 	wg_free_device(reset);
 }
 
+/* The probe for per-allowed-IP removal answers as the kernel version says. */
+static void test_probe(void)
+{
+	struct utsname u;
+	wg_netlink *nl = NULL;
+	int major = 0, minor = 0, family;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	CHECK(wg_netlink_open(&nl, -1) == 0);
+	if (!nl)
+		return;
+	family = nl_wg_family(nl, "probe");
+	CHECK(family > 0);
+	CHECK(kernel_probe_allowedip_flags(nl, (uint16_t)family) == (major > 6 || (major == 6 && minor >= 16)));
+	wg_netlink_close(nl);
+}
+
 /* Every message size from tiny to large splits somewhere else; the result must not change. */
 static void test_split(void)
 {
@@ -480,6 +499,29 @@ static void test_split(void)
 		free(got);
 	}
 	CHECK(bad == 0);
+
+	/* An update-only peer split over messages stays update-only in each:
+	 * an unknown one is not created by a continuation. */
+	{
+		wg_device *upd = wg_device_new("wgt0"), *after = NULL;
+		wg_peer *u = wg_device_add_peer(upd);
+
+		u->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY;
+		rand_key(u->public_key);
+		for (int j = 0; j < 60; j++) {
+			wg_allowedip *a = wg_peer_add_allowedip(u);
+
+			a->family = AF_INET;
+			a->cidr = 32;
+			a->ip4.s_addr = htonl(0x0b000000 + (uint32_t)j);
+		}
+		wg_netlink_set_msg_size = 300;
+		CHECK(wg_set_device(upd) == 0);
+		CHECK(wg_get_device(&after, "wgt0") == 0);
+		CHECK(after && !find_peer(after, u->public_key));
+		wg_free_device(after);
+		wg_free_device(upd);
+	}
 	wg_netlink_set_msg_size = saved;
 	wg = sh_out("wg showconf wgt0");
 	CHECK(text_equal("wg showconf after split sets", wg, want));
@@ -719,6 +761,7 @@ int main(void)
 	RUN(test_roundtrip);
 	RUN(test_from_wg);
 	RUN(test_updates);
+	RUN(test_probe);
 	RUN(test_remove_allowedip);
 	RUN(test_split);
 	RUN(test_errors);

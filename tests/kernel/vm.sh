@@ -130,6 +130,11 @@ done < "$cache/modules.list"
 {
 	echo '#!/bin/sh'
 	echo 'export PATH=/usr/local/bin:/bin:/sbin:/usr/bin:/usr/sbin LD_LIBRARY_PATH=/usr/local/lib HOME=/tmp WG_COLOR_MODE=never'
+	# The sanitizers' settings, when the caller has them.
+	for v in ASAN_OPTIONS UBSAN_OPTIONS; do
+		eval "val=\${$v:-}"
+		[ -z "$val" ] || printf "export %s='%s'\n" "$v" "$val"
+	done
 	echo '/bin/busybox --install -s'
 	echo 'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev'
 	echo 'mount -t tmpfs tmp /tmp; mount -t tmpfs run /run'

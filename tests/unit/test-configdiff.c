@@ -377,6 +377,19 @@ static void test_apply_rules(void)
 	wg_config_free_text(before);
 	wg_config_free_text(after);
 
+	/* A state listing a peer twice: one peer, the prefixes of both listings. */
+	{
+		wg_device *dup = wg_device_new(NULL), *none = wg_device_new(NULL);
+
+		add_ip(add_peer(dup, 5), "10.5.0.0", 16);
+		add_ip(add_peer(dup, 6), "10.6.0.0", 16);
+		add_ip(add_peer(dup, 5), "10.6.0.0", 16);	/* later listing wins */
+		CHECK(wg_device_apply(dup, none) == 0 && npeers(dup) == 2);
+		CHECK(nips(dup->first_peer) == 2 && nips(dup->last_peer) == 0);
+		wg_free_device(dup);
+		wg_free_device(none);
+	}
+
 	/* REPLACE_PEERS. */
 	set->last_peer->endpoint.addr.sa_family = 0;
 	set->flags = WGDEVICE_REPLACE_PEERS;

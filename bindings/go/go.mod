@@ -1,0 +1,3 @@
+module libwireguard.invalid/go
+
+go 1.19
