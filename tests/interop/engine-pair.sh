@@ -11,9 +11,10 @@ keypair a
 keypair b
 IFACES="$IFACES $Q"
 
-# B without offloads: its kernel then checks the checksums of the segments
-# that A's engine cut from TSO super-packets.
-start_daemon "$B" engine $E WG_ENGINE_NO_OFFLOAD=1 || exit 1
+# B without offloads (its kernel then checks the checksums of the segments
+# that A's engine cut from TSO super-packets) and with two lanes (a
+# multi-queue TUN and SO_REUSEPORT sockets).
+start_daemon "$B" engine $E "WG_ENGINE_NO_OFFLOAD=1 WG_ENGINE_THREADS=2" || exit 1
 inB wg set $E private-key "$TMP/b.key" listen-port 51821 \
 	peer "$(cat "$TMP/a.pub")" allowed-ips 10.200.0.1/32,fd00:200::1/128
 tunnel_addresses "$B" $E 2
