@@ -187,6 +187,9 @@ static int open_tun(struct wg_tunnel *t, const struct wg_tunnel_options *o)
 			return ret;
 		t->tun_fds[0] = o->tun_fd;
 		t->ntun = 1;
+		/* vnet headers come with the fd; TSO we may ask for. */
+		if (t->vnet && !(o->flags & WG_TUNNEL_NO_OFFLOAD))
+			wg_tun_enable_offload(t->tun_fds, 1);
 		return wg_tun_get_mtu(t->name, &t->mtu);
 	}
 	t->vnet = !(o->flags & WG_TUNNEL_NO_OFFLOAD);
