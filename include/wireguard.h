@@ -417,11 +417,15 @@ int wg_netlink_get_device(wg_netlink *nl, wg_device **dev, const char *name);
 
 /**
  * \brief Like wg_netlink_get_device(), by interface index.
+ *
+ * \return as wg_netlink_get_device(); -EINVAL for index 0.
  */
 int wg_netlink_get_device_by_index(wg_netlink *nl, wg_device **dev, uint32_t ifindex);
 
 /**
  * \brief Read a kernel device by interface index, in the caller's namespace.
+ *
+ * The same as wg_netlink_get_device_by_index(NULL, dev, ifindex).
  */
 int wg_get_device_by_index(wg_device **dev, uint32_t ifindex);
 
@@ -433,8 +437,11 @@ int wg_get_device_by_index(wg_device **dev, uint32_t ifindex);
  * \return 0; -EINVAL for bad input (an address family other than AF_INET
  *         and AF_INET6, a prefix longer than its family, an endpoint that
  *         is neither, a peer without WGPEER_HAS_PUBLIC_KEY, a protocol
- *         version other than 1, unknown flags), with nothing applied;
- *         -ENODEV; -EOPNOTSUPP (not WireGuard); -EPERM; -ENOMEM.
+ *         version other than 1, unknown flags; one peer listed twice when
+ *         one of the entries removes allowed IPs on a kernel that needs
+ *         the emulation below), with nothing applied; -ENODEV; -EOPNOTSUPP
+ *         (not WireGuard); -EPERM; -ENOMEM; another -errno from the kernel
+ *         (with its message), after which an earlier part may be applied.
  *
  * Semantics are wg_set_device()'s.  An allowed IP flagged
  * WGALLOWEDIP_REMOVE_ME is removed by the kernel where it supports that
@@ -448,6 +455,8 @@ int wg_netlink_set_device(wg_netlink *nl, wg_device *dev);
 /**
  * \brief Create a kernel WireGuard link (ip link add NAME type wireguard).
  *
+ * \param nl    handle, or NULL for the caller's namespace.
+ * \param name  1 to IFNAMSIZ - 1 bytes.
  * \return 0; -EEXIST; -EINVAL for a bad name; -EOPNOTSUPP if the kernel
  *         lacks WireGuard; -EPERM.
  */
@@ -456,15 +465,19 @@ int wg_netlink_add_device(wg_netlink *nl, const char *name);
 /**
  * \brief Delete a kernel WireGuard link.
  *
+ * \param nl    handle, or NULL for the caller's namespace.
+ * \param name  the link.
  * \return 0; -ENODEV; -EOPNOTSUPP if the link is not WireGuard (it is left
- *         alone); -EPERM.
+ *         alone); -EINVAL for a bad name; -EPERM.
  */
 int wg_netlink_del_device(wg_netlink *nl, const char *name);
 
 /**
  * \brief Names of the kernel WireGuard links of the handle's namespace.
  *
- * \return "first\0second\0last\0\0" (free with free()), or NULL with errno.
+ * \param nl  handle, or NULL for the caller's namespace.
+ * \return "first\0second\0last\0\0" (free with free()), or NULL with errno
+ *         ENOMEM, EPROTO (malformed reply) or another from the kernel.
  */
 char *wg_netlink_list_device_names(wg_netlink *nl);
 
@@ -956,7 +969,7 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
 /**
  * \brief Run due timers (retransmits, keepalives, rekeys, expiry).
  *
- * Costs O(number of peers).
+ * Costs O(1) when nothing is due, else O(number of peers).
  *
  * \return nanoseconds until wg_engine_tick() is next needed, at most one
  *         second (packets may arm timers in between, never less than a
@@ -999,11 +1012,14 @@ struct wg_tunnel_options {
 	 * to attach to if it is an existing TUN interface; NULL: use tun_fd. */
 	const char *ifname;
 	/* When ifname is NULL: an open TUN file descriptor (IFF_TUN |
-	 * IFF_NO_PI) that the tunnel takes over and closes when freed. */
+	 * IFF_NO_PI, with IFF_VNET_HDR if offloads are wanted) that the
+	 * tunnel takes over and closes when freed; the caller keeps it if
+	 * wg_tunnel_new() fails. */
 	int tun_fd;
 	uint32_t flags;			/* enum wg_tunnel_flags */
 	/* Lanes: a TUN queue and a UDP socket pair each, served by two
-	 * threads (one per direction); 0 = one per two online CPUs. */
+	 * threads (one per direction); 0 = one per two online CPUs; at
+	 * most 64. */
 	uint32_t threads;
 	uint16_t listen_port;		/* UDP port; 0 = random */
 	uint32_t fwmark;		/* SO_MARK of the UDP sockets; 0 = none */

@@ -172,6 +172,7 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 	ret = -ENOMEM;
 	if (pthread_mutex_init(&engine->writer_gate, NULL))
 		goto err_gate;
+	engine->next_due = UINT64_MAX;
 	if (pthread_mutex_init(&engine->index_lock, NULL))
 		goto err_index_lock;
 	if (pthread_mutex_init(&engine->load_lock, NULL))
@@ -465,16 +466,21 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 {
 	struct wg_outbox ob;
 	struct wg_engine_peer *peer;
-	uint64_t now, next, at_most;
+	uint64_t now, next, due;
 
 	wg_outbox_init(&ob, engine);
 	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
-	/* Packets arm timers at least a second ahead: ticking every second is enough. */
-	next = at_most = now + NS_PER_S;
+	next = __atomic_load_n(&engine->next_due, __ATOMIC_ACQUIRE);
+	if (next > now)
+		goto out;	/* nothing due: no walk over the peers */
+	/*
+	 * Forget the earliest deadline, then find it again while firing: a
+	 * timer armed meanwhile lowers it again through arm().
+	 */
+	__atomic_store_n(&engine->next_due, UINT64_MAX, __ATOMIC_RELEASE);
+	next = UINT64_MAX;
 	for (peer = engine->first_peer; peer; peer = peer->next) {
-		uint64_t due;
-
 		pthread_mutex_lock(&peer->lock);
 		due = wg_timers_run(&ob, peer, now);
 		pthread_mutex_unlock(&peer->lock);
@@ -482,9 +488,18 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 			next = due;
 		wg_outbox_flush(&ob, 3);
 	}
+	due = __atomic_load_n(&engine->next_due, __ATOMIC_RELAXED);
+	while (next < due && !__atomic_compare_exchange_n(&engine->next_due, &due, next, true, __ATOMIC_RELEASE,
+							  __ATOMIC_RELAXED))
+		;
+	next = __atomic_load_n(&engine->next_due, __ATOMIC_ACQUIRE);
+out:
 	wg_outbox_flush(&ob, UINT32_MAX);
 	wg_engine_read_unlock(engine);
-	return next > now ? next - now : 0;
+	/* Never more than a second, as documented. */
+	if (next <= now)
+		return 0;
+	return next - now < NS_PER_S ? next - now : NS_PER_S;
 }
 
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)

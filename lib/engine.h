@@ -59,6 +59,9 @@ struct wg_engine {
 	uint16_t listen_port;
 	uint32_t fwmark;
 
+	/* Earliest timer deadline of any peer, or later (atomic; timers.c). */
+	uint64_t next_due;
+
 	/* Handshake load: messages seen in the current one-second window. */
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;

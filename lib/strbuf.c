@@ -51,17 +51,26 @@ void strbuf_puts(struct strbuf *sb, const char *s)
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !grow(sb, (size_t)n))
+	if (sb->err)
 		return;
+	/* Format straight into the free space; only a line that does not fit
+	 * is formatted twice, after growing. */
 	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		if (!grow(sb, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += (size_t)n;
 }
 

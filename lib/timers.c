@@ -7,6 +7,20 @@
 #include "engine.h"
 #include "util.h"
 
+/*
+ * Set a deadline and lower the engine's earliest one, so that a tick with
+ * nothing due costs O(1) instead of a walk over every peer.
+ */
+static void arm(struct wg_engine_peer *peer, uint64_t *deadline, uint64_t at)
+{
+	uint64_t *next_due = &peer->engine->next_due;
+	uint64_t cur = __atomic_load_n(next_due, __ATOMIC_RELAXED);
+
+	*deadline = at;
+	while (at < cur && !__atomic_compare_exchange_n(next_due, &cur, at, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
 static uint64_t jitter(void)
 {
 	uint32_t r;
@@ -19,13 +33,13 @@ static uint64_t jitter(void)
 void wg_timers_data_sent(struct wg_engine_peer *peer, uint64_t now)
 {
 	if (!peer->timers.new_handshake)
-		peer->timers.new_handshake = now + (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) * NS_PER_S + jitter();
+		arm(peer, &peer->timers.new_handshake, now + (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) * NS_PER_S + jitter());
 }
 
 void wg_timers_data_received(struct wg_engine_peer *peer, uint64_t now)
 {
 	if (!peer->timers.send_keepalive)
-		peer->timers.send_keepalive = now + KEEPALIVE_TIMEOUT * NS_PER_S;
+		arm(peer, &peer->timers.send_keepalive, now + KEEPALIVE_TIMEOUT * NS_PER_S);
 	else
 		peer->timers.need_another_keepalive = true;
 }
@@ -43,12 +57,12 @@ void wg_timers_any_authenticated_packet_received(struct wg_engine_peer *peer)
 void wg_timers_any_authenticated_packet_traversal(struct wg_engine_peer *peer, uint64_t now)
 {
 	if (peer->persistent_keepalive_interval)
-		peer->timers.persistent_keepalive = now + peer->persistent_keepalive_interval * NS_PER_S;
+		arm(peer, &peer->timers.persistent_keepalive, now + peer->persistent_keepalive_interval * NS_PER_S);
 }
 
 void wg_timers_handshake_initiated(struct wg_engine_peer *peer, uint64_t now)
 {
-	peer->timers.retransmit_handshake = now + REKEY_TIMEOUT * NS_PER_S + jitter();
+	arm(peer, &peer->timers.retransmit_handshake, now + REKEY_TIMEOUT * NS_PER_S + jitter());
 }
 
 void wg_timers_handshake_complete(struct wg_outbox *ob, struct wg_engine_peer *peer)
@@ -66,7 +80,7 @@ void wg_timers_handshake_complete(struct wg_outbox *ob, struct wg_engine_peer *p
 
 void wg_timers_session_derived(struct wg_engine_peer *peer, uint64_t now)
 {
-	peer->timers.zero_key_material = now + 3 * REJECT_AFTER_TIME * NS_PER_S;
+	arm(peer, &peer->timers.zero_key_material, now + 3 * REJECT_AFTER_TIME * NS_PER_S);
 }
 
 void wg_timers_stop(struct wg_engine_peer *peer)
@@ -90,7 +104,7 @@ static void expired_retransmit_handshake(struct wg_outbox *ob, struct wg_engine_
 		wg_peer_purge_staged(peer);
 		/* Wipe keys in a while unless a new handshake happens first. */
 		if (!t->zero_key_material)
-			t->zero_key_material = now + 3 * REJECT_AFTER_TIME * NS_PER_S;
+			arm(peer, &t->zero_key_material, now + 3 * REJECT_AFTER_TIME * NS_PER_S);
 		return;
 	}
 	t->handshake_attempts++;
@@ -102,7 +116,7 @@ static void expired_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *
 	wg_packet_send_keepalive(ob, peer);
 	if (peer->timers.need_another_keepalive) {
 		peer->timers.need_another_keepalive = false;
-		peer->timers.send_keepalive = now + KEEPALIVE_TIMEOUT * NS_PER_S;
+		arm(peer, &peer->timers.send_keepalive, now + KEEPALIVE_TIMEOUT * NS_PER_S);
 	}
 }
 

@@ -28,7 +28,7 @@ meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=f
 	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1
 meson compile -C build-asan || exit 1
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-	meson test -C build-asan --print-errorlogs --suite unit || status=1
+	meson test -C build-asan --print-errorlogs --suite unit --suite engine --suite kernel || status=1
 set -- $(summary build-asan/meson-logs/testlog.json)
 passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 

@@ -5,8 +5,10 @@
 // handshake and carry a packet over a wire in memory (no root, no kernel
 // module, no network).
 //
-//	go run .            # the engines, then list devices
-//	go run . -dev wg0   # also show one device, as `wg show` would
+//	go run .                  # the engines, then list devices
+//	go run . -dev wg0         # also show one device, as `wg show` would
+//	go run . -up wg0.conf     # as root: a userspace interface from a
+//	                          # wg-quick file, until Ctrl-C or `ip link del`
 package main
 
 import (
@@ -18,14 +20,25 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"libwireguard.invalid/go/wireguard"
 )
 
 func main() {
 	dev := flag.String("dev", "", "a WireGuard device to show")
+	up := flag.String("up", "", "bring up a userspace interface from this wg-quick file")
 	flag.Parse()
 	log.SetFlags(0)
+
+	if *up != "" {
+		if err := tunnel(*up); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 
 	if err := engines(); err != nil {
 		log.Fatalf("engines: %v", err)
@@ -58,8 +71,15 @@ func main() {
 func show(d *wireguard.Device) {
 	fmt.Printf("interface: %s\n  public key: %s\n  listening port: %d\n", d.Name, d.PublicKey, d.ListenPort)
 	for _, p := range d.Peers {
-		fmt.Printf("peer: %s\n  endpoint: %v\n  allowed ips: %v\n  latest handshake: %v\n  transfer: %d B received, %d B sent\n",
-			p.PublicKey, p.Endpoint, p.AllowedIPs, p.LastHandshakeTime, p.ReceiveBytes, p.TransmitBytes)
+		endpoint, handshake := "(none)", "never"
+		if p.Endpoint != nil {
+			endpoint = p.Endpoint.String()
+		}
+		if !p.LastHandshakeTime.IsZero() {
+			handshake = p.LastHandshakeTime.Format(time.RFC3339)
+		}
+		fmt.Printf("peer: %s\n  endpoint: %s\n  allowed ips: %v\n  latest handshake: %s\n  transfer: %d B received, %d B sent\n",
+			p.PublicKey, endpoint, p.AllowedIPs, handshake, p.ReceiveBytes, p.TransmitBytes)
 	}
 }
 
@@ -170,4 +190,74 @@ func udpPacket(src, dst string, payload []byte) []byte {
 	p[24], p[25] = byte((8+len(payload))>>8), byte(8+len(payload))
 	copy(p[28:], payload)
 	return p
+}
+
+// tunnel does what `wg-quick up` does with a userspace implementation: the
+// interface, its configuration, addresses, MTU and a route per allowed IP.
+func tunnel(path string) error {
+	name, cfg, quick, err := wireguard.ParseConfigFile(path, 0)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return fmt.Errorf("%s: name the file INTERFACE.conf", path)
+	}
+	mtu := 0
+	if quick.MTU != "" {
+		fmt.Sscan(quick.MTU, &mtu)
+	}
+	tun, err := wireguard.NewTunnel(wireguard.TunnelOptions{Name: name, UAPI: true, MTU: mtu})
+	if err != nil {
+		return err
+	}
+	defer tun.Close()
+	if err := tun.Configure(*cfg); err != nil {
+		return err
+	}
+	nl, err := wireguard.OpenNetlink(nil)
+	if err != nil {
+		return err
+	}
+	defer nl.Close()
+	for _, a := range quick.Address {
+		p, err := netip.ParsePrefix(a)
+		if err != nil { // an address without a length is a host
+			addr, err := netip.ParseAddr(a)
+			if err != nil {
+				return err
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		if err := nl.AddAddress(name, p); err != nil {
+			return err
+		}
+	}
+	if err := nl.SetLinkUp(name, true); err != nil {
+		return err
+	}
+	for _, peer := range cfg.Peers {
+		for _, p := range peer.AllowedIPs {
+			if err := nl.AddRoute(name, p.Masked(), 0); err != nil && !errors.Is(err, os.ErrExist) {
+				return err
+			}
+		}
+	}
+	d, err := tun.Device()
+	if err != nil {
+		return err
+	}
+	show(d)
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	for {
+		select {
+		case ev := <-tun.Events():
+			fmt.Printf("%v: %v at %v\n", ev.PublicKey, ev.Type, ev.Endpoint)
+		case <-tun.Done():
+			fmt.Println(name, "was deleted")
+			return nil
+		case <-stop:
+			return nil
+		}
+	}
 }

@@ -33,6 +33,11 @@ status=0
 # that another command built with the same flags, so vet gets flags of its own.
 CGO_CFLAGS="$CGO_CFLAGS -DWG_GO_VET" "$go" vet -unsafeptr=false ./capi || status=1
 "$go" vet ./wireguard || status=1
+unformatted=$("$(dirname "$go")/gofmt" -l . "$src/examples/go" 2>&1)
+if [ -n "$unformatted" ]; then
+	echo "gofmt -l: $unformatted"
+	status=1
+fi
 (cd "$src/examples/go" && "$go" vet ./...) || status=1
 out=$build/go-test.log
 "$go" test -race -count=1 -v "$@" ./... >"$out" 2>&1 || status=1

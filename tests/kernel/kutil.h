@@ -73,11 +73,11 @@ static inline char *conf_text(const wg_device *dev)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	wg_key_b64_string b64;
+	const wg_peer *peer;
+	const wg_allowedip *aip;
 
 	if (!f)
 		abort();
-	const wg_peer *peer;
-	const wg_allowedip *aip;
 
 	fprintf(f, "[Interface]\n");
 	if (dev->listen_port)

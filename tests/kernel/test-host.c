@@ -5,6 +5,8 @@
  * is refused before any message, missing devices are -ENODEV, and the
  * allowed-IP removal resolver computes the right sets.
  */
+#include <fcntl.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 
 #include "genl_wireguard.h"
@@ -80,6 +82,32 @@ static void test_missing(void)
 		CHECK(names != NULL);
 		free(names);
 	}
+}
+
+/* Entering a namespace needs CAP_SYS_ADMIN: without it, -EPERM and no handle. */
+static void test_netns_perm(void)
+{
+	pid_t pid;
+	int st, fd;
+
+	if (geteuid() != 0) {
+		printf("not root: skipping the privilege check\n");
+		return;
+	}
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	pid = fork();
+	if (pid == 0) {
+		wg_netlink *nl = NULL;
+		int ret;
+
+		if (setuid(65534) < 0)
+			_exit(3);
+		ret = wg_netlink_open(&nl, fd);
+		_exit(ret == -EPERM && !nl && strstr(wg_last_error(), "namespace") ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(fd);
 }
 
 static int count(const wg_peer *p)
@@ -234,6 +262,7 @@ int main(void)
 {
 	test_invalid();
 	test_missing();
+	test_netns_perm();
 	test_resolver();
 	test_replies();
 	return test_done();

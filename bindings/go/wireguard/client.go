@@ -6,8 +6,8 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"syscall"
 	"sync"
+	"syscall"
 
 	"libwireguard.invalid/go/capi"
 )
