@@ -1012,11 +1012,14 @@ struct wg_tunnel_options {
 	 * to attach to if it is an existing TUN interface; NULL: use tun_fd. */
 	const char *ifname;
 	/* When ifname is NULL: an open TUN file descriptor (IFF_TUN |
-	 * IFF_NO_PI) that the tunnel takes over and closes when freed. */
+	 * IFF_NO_PI, with IFF_VNET_HDR if offloads are wanted) that the
+	 * tunnel takes over and closes when freed; the caller keeps it if
+	 * wg_tunnel_new() fails. */
 	int tun_fd;
 	uint32_t flags;			/* enum wg_tunnel_flags */
 	/* Lanes: a TUN queue and a UDP socket pair each, served by two
-	 * threads (one per direction); 0 = one per two online CPUs. */
+	 * threads (one per direction); 0 = one per two online CPUs; at
+	 * most 64. */
 	uint32_t threads;
 	uint16_t listen_port;		/* UDP port; 0 = random */
 	uint32_t fwmark;		/* SO_MARK of the UDP sockets; 0 = none */

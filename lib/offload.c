@@ -223,6 +223,9 @@ static bool coalescable(const uint8_t *p, size_t len, size_t *iphl, size_t *thl)
 {
 	if (!tcp_headers(p, len, iphl, thl) || len == *iphl + *thl)
 		return false;
+	/* IPv4 options would have to match too: like the kernel's GRO, skip them. */
+	if ((p[0] >> 4) == 4 && *iphl != 20)
+		return false;
 	/* Plain data segments only; anything else goes up on its own. */
 	return (p[*iphl + 13] & ~TCP_PSH) == TCP_ACK;
 }

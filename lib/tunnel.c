@@ -187,6 +187,9 @@ static int open_tun(struct wg_tunnel *t, const struct wg_tunnel_options *o)
 			return ret;
 		t->tun_fds[0] = o->tun_fd;
 		t->ntun = 1;
+		/* vnet headers come with the fd; TSO we may ask for. */
+		if (t->vnet && !(o->flags & WG_TUNNEL_NO_OFFLOAD))
+			wg_tun_enable_offload(t->tun_fds, 1);
 		return wg_tun_get_mtu(t->name, &t->mtu);
 	}
 	t->vnet = !(o->flags & WG_TUNNEL_NO_OFFLOAD);
@@ -291,15 +294,16 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 		goto err;
 	}
 	t->timer_running = true;
+	/* Before the UAPI socket exists: from then on a set may rebind. */
+	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u lane(s), MTU %u, offloads:%s%s%s", t->name,
+	       t->udp.port, t->nworkers, t->mtu, t->vnet ? " TUN-TSO/GRO" : "",
+	       t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	/* Last: once the socket exists, everything behind it works. */
 	if (o.flags & WG_TUNNEL_UAPI) {
 		ret = wg_uapi_server_start(&t->uapi, t, t->name);
 		if (ret < 0)
 			goto err;
 	}
-	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u lane(s), MTU %u, offloads:%s%s%s", t->name,
-	       t->udp.port, t->nworkers, t->mtu, t->vnet ? " TUN-TSO/GRO" : "",
-	       t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	*tunnel = t;
 	return 0;
 err:

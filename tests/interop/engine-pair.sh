@@ -11,9 +11,10 @@ keypair a
 keypair b
 IFACES="$IFACES $Q"
 
-# B without offloads: its kernel then checks the checksums of the segments
-# that A's engine cut from TSO super-packets.
-start_daemon "$B" engine $E WG_ENGINE_NO_OFFLOAD=1 || exit 1
+# B without offloads (its kernel then checks the checksums of the segments
+# that A's engine cut from TSO super-packets) and with two lanes (a
+# multi-queue TUN and SO_REUSEPORT sockets).
+start_daemon "$B" engine $E "WG_ENGINE_NO_OFFLOAD=1 WG_ENGINE_THREADS=2" || exit 1
 inB wg set $E private-key "$TMP/b.key" listen-port 51821 \
 	peer "$(cat "$TMP/a.pub")" allowed-ips 10.200.0.1/32,fd00:200::1/128
 tunnel_addresses "$B" $E 2
@@ -49,6 +50,15 @@ check "listen-port change: the old port is closed" sh -c "! ip netns exec $A ss 
 check "listen-port change: wg show reports it" sh -c "[ \"\$(ip netns exec $A wg show $Q listen-port)\" = 51830 ]"
 check "listen-port change: traffic flows from the new port" ping_ok "$A" 10.200.0.2
 check "listen-port change: the peer roamed to the new port" endpoint_has "$B" $E 192.168.241.1:51830
+
+marked() {	# NS PORT MARK: both sockets on PORT carry the mark
+	[ "$(ip netns exec "$1" ss -Hulne "sport = :$2" 2>/dev/null | grep -c "fwmark:$3")" = 2 ]
+}
+check "fwmark: wg set succeeds" inA wg set $Q fwmark 0x1234
+check "fwmark: both UDP sockets carry it" marked "$A" 51830 0x1234
+check "fwmark: a rebind keeps it" sh -c "ip netns exec $A wg set $Q listen-port 51831 && ip netns exec $A wg set $Q listen-port 51830"
+check "fwmark: ... on the new sockets" marked "$A" 51830 0x1234
+check "fwmark: traffic still flows" ping_ok "$A" 10.200.0.2
 
 before=$(inA wg showconf $Q)
 reply=$(printf 'set=1\nlisten_port=51840\nno_such_key=1\n\n' |
