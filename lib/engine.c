@@ -101,6 +101,8 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 {
 	struct wg_packet *pkt;
 
+	if (!dst->addr.sa_family)
+		return NULL;	/* nowhere to send it (yet) */
 	if (ob->n == OUTBOX_PACKETS || len > OUTBOX_BUF - WG_PACKET_HEADROOM) {
 		wg_engine_log(ob->engine, WG_LOG_DEBUG, "outbox full, dropping a %u-byte datagram", len);
 		return NULL;
@@ -115,6 +117,16 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 	pkt->endpoint = *dst;
 	ob->n++;
 	return pkt->buf + pkt->offset;
+}
+
+void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len)
+{
+	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, len);
+
+	if (buf) {
+		memcpy(buf, msg, len);
+		peer->tx_bytes += len;
+	}
 }
 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)

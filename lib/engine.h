@@ -104,8 +104,10 @@ struct wg_outbox {
 };
 
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine);
-/* Room for a datagram of len bytes to dst; NULL (dropped) when full. */
+/* Room for a datagram of len bytes to dst; NULL (dropped) when full or dst is unset. */
 uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len);
+/* Queue a copy of a handshake message to the peer's endpoint, counting its bytes. */
+void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len);
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer);
 /* No peer lock may be held.  Flushes when fewer than `room` slots are free. */
 void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);

@@ -54,8 +54,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 	mac_state = wg_cookie_validate_packet(engine, msg, pkt->len, &pkt->endpoint, load);
 	if (load && mac_state == VALID_MAC_BUT_NO_COOKIE) {
 		/* Prove you own your address first: here is a cookie for it. */
-		uint8_t *reply = pkt->endpoint.addr.sa_family ?
-			wg_outbox_add(ob, &pkt->endpoint, sizeof(struct message_handshake_cookie)) : NULL;
+		uint8_t *reply = wg_outbox_add(ob, &pkt->endpoint, sizeof(struct message_handshake_cookie));
 
 		if (reply)
 			wg_cookie_message_create((struct message_handshake_cookie *)reply, msg, pkt->len,
@@ -71,7 +70,6 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 
 	if (type == MESSAGE_HANDSHAKE_INITIATION) {
 		struct message_handshake_response resp;
-		uint8_t *out;
 		bool replay;
 
 		peer = wg_noise_handshake_consume_initiation((const struct message_handshake_initiation *)msg, engine,
@@ -92,11 +90,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			wg_timers_any_authenticated_packet_traversal(peer, now);
 			wg_timers_any_authenticated_packet_sent(peer);
 			peer->timers.last_sent_handshake = now;
-			out = peer->endpoint.addr.sa_family ? wg_outbox_add(ob, &peer->endpoint, sizeof(resp)) : NULL;
-			if (out) {
-				memcpy(out, &resp, sizeof(resp));
-				peer->tx_bytes += sizeof(resp);
-			}
+			wg_outbox_add_handshake(ob, peer, &resp, sizeof(resp));
 			wg_memzero(&resp, sizeof(resp));
 		}
 		pthread_mutex_unlock(&peer->lock);

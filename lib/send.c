@@ -72,7 +72,6 @@ void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct wg_engine_
 {
 	struct message_handshake_initiation msg;
 	uint64_t now = wg_engine_now(peer->engine);
-	uint8_t *buf;
 
 	if (!is_retry)
 		peer->timers.handshake_attempts = 0;
@@ -86,13 +85,7 @@ void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct wg_engine_
 	wg_timers_any_authenticated_packet_traversal(peer, now);
 	wg_timers_any_authenticated_packet_sent(peer);
 	peer->timers.last_sent_handshake = now;
-	if (peer->endpoint.addr.sa_family) {
-		buf = wg_outbox_add(ob, &peer->endpoint, sizeof(msg));
-		if (buf) {
-			memcpy(buf, &msg, sizeof(msg));
-			peer->tx_bytes += sizeof(msg);
-		}
-	}
+	wg_outbox_add_handshake(ob, peer, &msg, sizeof(msg));
 	/* Retried on a timer even when there was nowhere to send it. */
 	wg_timers_handshake_initiated(peer, now);
 	wg_memzero(&msg, sizeof(msg));
@@ -108,7 +101,7 @@ void wg_packet_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer)
 		wg_packet_send_handshake_initiation(ob, peer, false);
 		return;
 	}
-	buf = peer->endpoint.addr.sa_family ? wg_outbox_add(ob, &peer->endpoint, MESSAGE_MINIMUM_LENGTH) : NULL;
+	buf = wg_outbox_add(ob, &peer->endpoint, MESSAGE_MINIMUM_LENGTH);
 	if (!buf) {
 		wg_memzero(&c, sizeof(c));
 		return;
