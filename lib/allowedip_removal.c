@@ -75,19 +75,13 @@ bool kernel_probe_allowedip_flags(struct wg_netlink *nl, uint16_t family)
 {
 	uint8_t buf[128];
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *genl;
 	struct policy_map map = { 0 };
 	int peer, aip;
 
 	if (nl->allowedip_flags >= 0)
 		return nl->allowedip_flags;
 	memset(map.nested, -1, sizeof(map.nested));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETPOLICY;
-	genl->version = 1;
+	nlh = nl_put_genl(buf, GENL_ID_CTRL, CTRL_CMD_GETPOLICY, 1, NLM_F_DUMP);
 	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, family);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_OP, WG_CMD_SET_DEVICE);
 	nl->allowedip_flags = 0;

@@ -60,19 +60,6 @@ static int kernel_error(int err, const char *what, const char *dev)
 	}
 }
 
-static struct nlmsghdr *put_genl(void *buf, uint16_t family, uint8_t cmd, uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = WG_GENL_VERSION;
-	return nlh;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Get                                                                       */
 /* ------------------------------------------------------------------------ */
@@ -315,7 +302,7 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 		dev = wg_device_new(NULL);
 		if (!dev)
 			return -ENOMEM;
-		nlh = put_genl(buf, (uint16_t)family, WG_CMD_GET_DEVICE, NLM_F_DUMP);
+		nlh = nl_put_genl(buf, (uint16_t)family, WG_CMD_GET_DEVICE, WG_GENL_VERSION, NLM_F_DUMP);
 		if (name && name[0])
 			mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, name);
 		else
@@ -537,7 +524,7 @@ static int send_device(struct wg_netlink *nl, uint16_t family, const wg_device *
 	if (cur.peer)
 		cur.aip = cur.peer->first_allowedip;
 	do {
-		struct nlmsghdr *nlh = put_genl(buf, family, WG_CMD_SET_DEVICE, 0);
+		struct nlmsghdr *nlh = nl_put_genl(buf, family, WG_CMD_SET_DEVICE, WG_GENL_VERSION, 0);
 		struct nlattr *peers = NULL;
 		bool progress = false, step;
 

@@ -226,6 +226,19 @@ int nl_request(struct wg_netlink *nl, int proto, struct nlmsghdr *nlh, nl_msg_fn
 	return cb_err;
 }
 
+struct nlmsghdr *nl_put_genl(void *buf, uint16_t type, uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;	/* nl_request() adds NLM_F_REQUEST | NLM_F_ACK */
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *attr;
@@ -242,17 +255,12 @@ int nl_wg_family(struct wg_netlink *nl, const char *devname)
 {
 	uint8_t buf[256];
 	struct nlmsghdr *nlh;
-	struct genlmsghdr *genl;
 	uint16_t id = 0;
 	int ret;
 
 	if (nl->wg_family)
 		return nl->wg_family;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
+	nlh = nl_put_genl(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, WG_GENL_NAME);
 	ret = nl_request(nl, NL_GENL, nlh, family_cb, &id);
 	if (ret == -ENOENT || (!ret && !id))

@@ -54,6 +54,9 @@ typedef int nl_msg_fn(const struct nlmsghdr *nlh, void *data);
  */
 int nl_request(struct wg_netlink *nl, int proto, struct nlmsghdr *nlh, nl_msg_fn *cb, void *data);
 
+/* Start a generic netlink request in buf: type is the family id (GENL_ID_CTRL for the controller). */
+struct nlmsghdr *nl_put_genl(void *buf, uint16_t type, uint8_t cmd, uint8_t version, uint16_t flags);
+
 /* The kernel's extended-ACK message for the last failed request, or "". */
 const char *nl_ext_msg(void);
 
