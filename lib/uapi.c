@@ -170,6 +170,7 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 {
 	char chunk[65536];
 	size_t scanned = 0;	/* bytes already searched for the end, so a big reply costs O(n) */
+	int ret;
 
 	for (;;) {
 		ssize_t r;
@@ -183,48 +184,52 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 
 			while (line > sb->buf && line[-1] != '\n')
 				line--;
-			if (strncmp(line, "errno=", 6))
-				return wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
+			if (strncmp(line, "errno=", 6)) {
+				ret = wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
+				goto out;
+			}
 			v = strtoll(line + 6, &e, 10);
 			/* Bounded before negating (LLONG_MIN) and narrowing to int. */
-			if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO)
-				return wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
+			if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO) {
+				ret = wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
+				goto out;
+			}
 			*err = (int)(v < 0 ? -v : v);
 			*body_len = (size_t)(line - sb->buf);
-			return 0;
+			ret = 0;
+			goto out;
 		}
 		r = recv(fd, chunk, sizeof(chunk), 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
-				int ret = wait_fd(fd, POLLIN, name, "answer");
-
+				ret = wait_fd(fd, POLLIN, name, "answer");
 				if (ret)
-					goto fail;
+					goto out;
 				continue;
 			}
-			wg_error(errno, "%s: recv: %s", name, strerror(errno));
-			goto fail;
+			ret = wg_error(errno, "%s: recv: %s", name, strerror(errno));
+			goto out;
 		}
 		if (!r) {
-			wg_error(EPROTO, "%s: the userspace daemon closed the connection mid-reply", name);
-			goto fail;
+			ret = wg_error(EPROTO, "%s: the userspace daemon closed the connection mid-reply", name);
+			goto out;
 		}
 		if (sb->len + (size_t)r > MAX_REPLY) {
-			wg_error(EMSGSIZE, "%s: UAPI reply larger than %u bytes", name, MAX_REPLY);
-			goto fail;
+			ret = wg_error(EMSGSIZE, "%s: UAPI reply larger than %u bytes", name, MAX_REPLY);
+			goto out;
 		}
 		scanned = sb->len ? sb->len - 1 : 0;
 		strbuf_add(sb, chunk, (size_t)r);
 		if (sb->err) {
-			wg_memzero(chunk, sizeof(chunk));
-			return sb->err;
+			ret = sb->err;
+			goto out;
 		}
 	}
-fail:
-	wg_memzero(chunk, sizeof(chunk));
-	return -errno;
+out:
+	wg_memzero(chunk, sizeof(chunk));	/* it may have held a private key */
+	return ret;
 }
 
 /* One request on a fresh connection; the reply body is left in reply. */
