@@ -313,6 +313,8 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 		      bool own_key_set, const wg_key own_public)
 {
 	uint32_t f = sp->flags;
+	const wg_allowedip *sa;
+	wg_peer *peer;
 
 	/* In a state, a nonzero value counts as given even without its flag. */
 	if (as_state) {
@@ -321,8 +323,6 @@ static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool 
 		if (sp->persistent_keepalive_interval)
 			f |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
 	}
-	const wg_allowedip *sa;
-	wg_peer *peer;
 
 	/* The driver silently ignores a peer with the device's own key. */
 	if (own_key_set && !memcmp(sp->public_key, own_public, 32))

@@ -11,12 +11,14 @@ static br_poly1305_run poly_impl;
 
 static void resolve(void)
 {
+	br_chacha20_run c;
+	br_poly1305_run p;
+
 	/* Racing first calls store the same values; the load pairs with the release below. */
 	if (__atomic_load_n(&chacha_impl, __ATOMIC_ACQUIRE))
 		return;
-	br_chacha20_run c = br_chacha20_sse2_get();
-	br_poly1305_run p = br_poly1305_ctmulq_get();
-
+	c = br_chacha20_sse2_get();
+	p = br_poly1305_ctmulq_get();
 	__atomic_store_n(&poly_impl, p ? p : br_poly1305_ctmul_run, __ATOMIC_RELAXED);
 	__atomic_store_n(&chacha_impl, c ? c : br_chacha20_ct_run, __ATOMIC_RELEASE);
 }

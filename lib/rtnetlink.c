@@ -325,10 +325,10 @@ WG_EXPORT int wg_link_set_up(wg_netlink *nl, const char *name, bool up)
 
 WG_EXPORT int wg_link_set_mtu(wg_netlink *nl, const char *name, uint32_t mtu)
 {
-	if (!mtu)
-		return wg_error(EINVAL, "%s: MTU 0", name);
 	struct link_change change = { .up = -1, .mtu = mtu, .netns_fd = -1 };
 
+	if (!mtu)
+		return wg_error(EINVAL, "%s: MTU 0", name);
 	return set_link(nl, name, change, "setting the MTU");
 }
 
