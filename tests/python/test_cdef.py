@@ -87,12 +87,14 @@ int wg_parse_file(FILE *f, struct wg_x **out) __attribute__((warn_unused_result)
 int wg_mode(mode_t m, pid_t *restrict p);
 static inline int wg_helper(int x) { return x + 1; }
 typedef void wg_cb_fn(int v, void *ctx);
+typedef int (*wg_ptr_cb)(const char *s, void *ctx);
 int wg_after_inline(void);
 """)
     cdef = gen_cdef.generate(str(h))
     ffi = cffi.FFI()
     ffi.cdef(cdef)
-    for name in ("wg_parse_file", "wg_mode", "wg_after_inline", "_pywg_wg_cb_fn"):
+    for name in ("wg_parse_file", "wg_mode", "wg_after_inline", "_pywg_wg_cb_fn",
+                 "extern \"Python\" int _pywg_wg_ptr_cb(const char *s, void *ctx);"):
         assert name in cdef
     assert "wg_helper" not in cdef
     assert "#define WG_SOME_LIMIT ..." in cdef

@@ -180,3 +180,23 @@ def test_closed_engine():
 def test_engine_unavailable_reason_is_clear():
     ok, why = engine_available()
     assert ok, why
+
+
+def test_callbacks_live_as_long_as_the_engine():
+    import gc
+    seen = []
+    a, b, ka, kb = pair(on_event=lambda ev: seen.append(ev.type))
+    gc.collect()  # nothing but the engines holds the lambdas and their handles
+    with a, b:
+        handshake(a, b)
+    assert wg.EventType.HANDSHAKE_COMPLETE in seen
+
+
+def test_engine_is_collected():
+    import gc
+    import weakref
+    a = Engine(on_event=lambda ev: None, on_send=lambda d: None)
+    ref = weakref.ref(a)
+    del a
+    gc.collect()
+    assert ref() is None

@@ -45,6 +45,36 @@ def _as(enum_type, value):
         return value
 
 
+# Per-packet conversions are the cost of the Python data path: look them up.
+_STATUS = {int(m): m for m in PacketStatus}
+_REASON = {int(m): m for m in DropReason}
+_SEND, _DELIVER = int(lib.WG_PACKET_SEND), int(lib.WG_PACKET_DELIVER)
+_EP_SIZE = ffi.sizeof("wg_endpoint")
+
+
+class _EndpointCache:
+    """Endpoint <-> raw wg_endpoint bytes, memoised within one batch."""
+
+    def __init__(self):
+        self.to_raw: dict = {}
+        self.from_raw: dict = {}
+
+    def raw(self, ep) -> bytes:
+        r = self.to_raw.get(ep)
+        if r is None:
+            c = ffi.new("wg_endpoint *")
+            _endpoint(ep)._to_c(c[0])
+            r = self.to_raw[ep] = bytes(ffi.buffer(c))
+        return r
+
+    def endpoint(self, cdata) -> Optional[Endpoint]:
+        raw = bytes(ffi.buffer(ffi.addressof(cdata, "endpoint"), _EP_SIZE))
+        e = self.from_raw.get(raw)
+        if e is None:
+            e = self.from_raw[raw] = Endpoint._from_c(cdata.endpoint)
+        return e
+
+
 class PacketResult(NamedTuple):
     """What the engine did with one packet.
 
@@ -291,7 +321,7 @@ class Engine(_EventSource):
     # --- data path ---------------------------------------------------------
 
     @staticmethod
-    def _batch(items: list, endpoints: list, room: tuple):
+    def _batch(items: list, endpoints: list, room: tuple, cache: _EndpointCache):
         head, tail = room
         n = len(items)
         arr = ffi.new("struct wg_packet[]", n)
@@ -299,28 +329,30 @@ class Engine(_EventSource):
         off = 0
         for i, data in enumerate(items):
             p = arr[i]
+            size = head + len(data) + tail
             p.buf = buf + off
-            p.size = head + len(data) + tail
+            p.size = size
             p.offset = head
             p.len = len(data)
-            ffi.memmove(p.buf + head, data, len(data))
+            ffi.memmove(buf + off + head, data, len(data))
             if endpoints[i] is not None:
-                endpoints[i]._to_c(p.endpoint)
-            off += p.size
+                ffi.memmove(ffi.addressof(p, "endpoint"), cache.raw(endpoints[i]), _EP_SIZE)
+            off += size
         return arr, buf
 
     @staticmethod
-    def _results(arr, n: int) -> list[PacketResult]:
+    def _results(arr, n: int, cache: _EndpointCache) -> list[PacketResult]:
         out = []
         for i in range(n):
             p = arr[i]
-            status = _as(PacketStatus, p.status)
+            st = p.status
             data = endpoint = None
-            if status in (lib.WG_PACKET_SEND, lib.WG_PACKET_DELIVER):
-                data = bytes(ffi.buffer(p.buf + p.offset, p.len))
-            if status == lib.WG_PACKET_SEND:
-                endpoint = Endpoint._from_c(p.endpoint)
-            out.append(PacketResult(status, data, endpoint, _as(DropReason, p.reason)))
+            if st == _SEND or st == _DELIVER:
+                data = ffi.buffer(p.buf + p.offset, p.len)[:]
+                if st == _SEND:
+                    endpoint = cache.endpoint(p)
+            out.append(PacketResult(_STATUS.get(st, st), data, endpoint,
+                                    _REASON.get(p.reason, p.reason)))
         return out
 
     def encrypt(self, packets: Iterable[bytes]) -> list[PacketResult]:
@@ -333,10 +365,11 @@ class Engine(_EventSource):
         items = [bytes(p) for p in packets]
         if not items:
             return []
-        arr, buf = self._batch(items, [None] * len(items), (HEADROOM, TAILROOM))
+        cache = _EndpointCache()
+        arr, buf = self._batch(items, [None] * len(items), (HEADROOM, TAILROOM), cache)
         lib.wg_engine_encrypt(self._ptr(), arr, len(items))
         self._reraise()
-        return self._results(arr, len(items))
+        return self._results(arr, len(items), cache)
 
     def decrypt(self, datagrams: Iterable[Datagram]) -> list[PacketResult]:
         """Process received UDP datagrams (wg_engine_decrypt) in one batch.
@@ -348,16 +381,17 @@ class Engine(_EventSource):
         for d in datagrams:
             if isinstance(d, tuple):
                 items.append(bytes(d[0]))
-                endpoints.append(_endpoint(d[1]))
+                endpoints.append(d[1])
             else:
                 items.append(bytes(d))
                 endpoints.append(None)
         if not items:
             return []
-        arr, buf = self._batch(items, endpoints, (0, 0))
+        cache = _EndpointCache()
+        arr, buf = self._batch(items, endpoints, (0, 0), cache)
         lib.wg_engine_decrypt(self._ptr(), arr, len(items))
         self._reraise()
-        return self._results(arr, len(items))
+        return self._results(arr, len(items), cache)
 
     def tick(self) -> int:
         """Run due timers; return nanoseconds until tick() is next needed."""

@@ -32,10 +32,13 @@ class Tunnel(_EventSource):
     :param ifname:      interface to create ("wg%d" templates allowed) or an
                         existing TUN interface to attach to; None with tun_fd.
     :param config:      optional Device applied right away.
-    :param tun_fd:      an open TUN fd (IFF_TUN | IFF_NO_PI) to take over.
+    :param tun_fd:      an open TUN fd (IFF_TUN | IFF_NO_PI, IFF_VNET_HDR for
+                        offloads) that the tunnel takes over; it stays the
+                        caller's if the constructor raises.
     :param uapi:        serve /var/run/wireguard/NAME.sock for wg(8) & co.
     :param offload:     use UDP GSO/GRO and TUN offloads when available.
-    :param threads:     worker threads; 0 = one per online CPU.
+    :param threads:     lanes (a TUN queue and UDP sockets, two threads
+                        each); 0 = one per two online CPUs; at most 64.
     :param listen_port: UDP port; 0 = random.
     :param on_event:    called with each Event, on the tunnel's threads;
                         events are also queued for events() / fileno().
