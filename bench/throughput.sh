@@ -14,10 +14,24 @@
 # ROUNDS=N (default 2): each implementation runs N times, alternating; the
 # table shows each one's best.
 # Other implementations join the table when named by env:
-# WIREGUARD_GO_MODERN=/path/to/wireguard-go (a recent build), BORINGTUN=boringtun-cli.
+# WIREGUARD_GO_MODERN=/path/to/wireguard-go (a recent build), BORINGTUN=boringtun-cli;
+# unset, they are taken from $WGBENCH_DIR/bin (default /opt/wgbench, where
+# bench/install-peers.sh puts the pinned versions) when present there.
+#
+# Then the handshake's cost to the first ping: HANDSHAKES=N (default 21) fresh
+# handshakes per implementation, interleaved across implementations; each one
+# is the first ping's round trip minus the median of the next 3 pings.  The
+# table gives each one's median and its ratios to wireguard-go's.
 set -u
 umask 077
 cd "$(dirname "$0")/.."
+WGBENCH_DIR=${WGBENCH_DIR:-/opt/wgbench}
+if [ -z "${WIREGUARD_GO_MODERN+set}" ] && [ -x "$WGBENCH_DIR/bin/wireguard" ]; then
+	WIREGUARD_GO_MODERN=$WGBENCH_DIR/bin/wireguard
+fi
+if [ -z "${BORINGTUN+set}" ] && [ -x "$WGBENCH_DIR/bin/boringtun-cli" ]; then
+	BORINGTUN=$WGBENCH_DIR/bin/boringtun-cli
+fi
 WG_ENGINE=$(realpath "${1:-build/tools/wg-engine}")
 DUR=${2:-5}
 [ "$(id -u)" = 0 ] || { echo "needs root"; exit 1; }
@@ -82,27 +96,25 @@ tunnel() {
 	ip -n $B addr add 10.77.$n.2/24 dev $ib && ip -n $B link set $ib up
 	for _ in $(seq 50); do ip netns exec $A ping -c1 -W1 -q 10.77.$n.2 >/dev/null && break; done
 	echo "$n	$name	$pa $pb" >>$TMP/tunnels
-	handshakes "$n" "$name" "$ia" "$ib"
 }
 
 rtt() {	# ADDR: one ping's round trip in ms
 	ip netns exec $A ping -c1 -W2 "$1" | sed -n 's/.*time=\([0-9.]*\).*/\1/p'
 }
 
-# handshakes N NAME IA IB: the first ping's extra time when it must wait for a
-# handshake: peers removed and re-added on both sides (fresh sessions), then
-# one ping, against the median of pings once the session is up.  5 samples.
-handshakes() {
-	for _ in 1 2 3 4 5; do
-		ip netns exec $A wg set $3 peer $(wg pubkey <$TMP/b) remove
-		ip netns exec $B wg set $4 peer $(wg pubkey <$TMP/a) remove
-		ip netns exec $B wg set $4 peer $(wg pubkey <$TMP/a) allowed-ips 10.77.$1.1/32
-		ip netns exec $A wg set $3 peer $(wg pubkey <$TMP/b) \
-			endpoint 192.168.242.2:$((51901 + 2 * $1)) allowed-ips 10.77.$1.2/32
-		first=$(rtt 10.77.$1.2)
-		steady=$(for _ in 1 2 3; do rtt 10.77.$1.2; done | sort -n | sed -n 2p)
-		echo "$2	${first:-0}	${steady:-0}" >>$TMP/handshakes
-	done
+# handshake N NAME IA IB: one sample of the first ping's extra time when it
+# must wait for a handshake: peers removed and re-added on both sides (fresh
+# sessions, no cached keys), one ping, then the median of 3 more once the
+# session is up.
+handshake() {
+	ip netns exec $A wg set $3 peer $(wg pubkey <$TMP/b) remove
+	ip netns exec $B wg set $4 peer $(wg pubkey <$TMP/a) remove
+	ip netns exec $B wg set $4 peer $(wg pubkey <$TMP/a) allowed-ips 10.77.$1.1/32
+	ip netns exec $A wg set $3 peer $(wg pubkey <$TMP/b) \
+		endpoint 192.168.242.2:$((51901 + 2 * $1)) allowed-ips 10.77.$1.2/32
+	first=$(rtt 10.77.$1.2)
+	steady=$(for _ in 1 2 3; do rtt 10.77.$1.2; done | sort -n | sed -n 2p)
+	echo "$2	${first:-0}	${steady:-0}" >>$TMP/handshakes
 }
 
 : >$TMP/tunnels
@@ -118,6 +130,15 @@ for round in $(seq "${ROUNDS:-2}"); do
 	while IFS='	' read -r n name pids; do
 		iperf "$name" 10.77.$n.2 1 $pids
 		iperf "$name" 10.77.$n.2 4 $pids
+	done <$TMP/tunnels
+done
+
+# Handshakes after the throughput rounds: each sample leaves the tunnel with
+# fresh keys, as after a restart.  Interleaved, like the rounds.
+: >$TMP/handshakes
+for _ in $(seq "${HANDSHAKES:-21}"); do
+	while IFS='	' read -r n name pids; do
+		handshake "$n" "$name" bt${n}a$$ bt${n}b$$
 	done <$TMP/tunnels
 done
 
@@ -158,14 +179,25 @@ PY
 
 python3 - $TMP/handshakes <<'PY'
 import statistics, sys
-added = {}
+added, steady = {}, {}
 for l in open(sys.argv[1]):
-    name, first, steady = l.rstrip("\n").split("\t")
-    added.setdefault(name, []).append(float(first) - float(steady))
+    name, first, st = l.rstrip("\n").split("\t")
+    if float(first) > 0 and float(st) > 0:
+        added.setdefault(name, []).append(float(first) - float(st))
+        steady.setdefault(name, []).append(float(st))
+med = {k: statistics.median(v) for k, v in added.items()}
+debian = next((k for k in med if k.startswith("wireguard-go v")), None)
+modern = "wireguard-go (modern)" if "wireguard-go (modern)" in med else None
+def q(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(p * len(v)))]
 print()
-print(f"{'implementation':28} {'handshake ms (median of 5: first ping - steady ping)':>52} {'x Debian':>9}")
-base = next((statistics.median(v) for k, v in added.items() if k.startswith("wireguard-go v")), 0)
+print("handshake time added to the first ping, ms: first ping - median of the next 3")
+print(f"{'implementation':28} {'samples':>7} {'median':>7} {'q25':>7} {'q75':>7} {'steady':>7} {'x Debian':>9} {'x modern':>9}")
 for name, v in added.items():
-    m = statistics.median(v)
-    print(f"{name:28} {m:52.2f} {m / base if base > 0 else 0:9.2f}")
+    m = med[name]
+    xd = f"{m / med[debian]:.2f}" if debian and med[debian] > 0 else "-"
+    xm = f"{m / med[modern]:.2f}" if modern and med[modern] > 0 else "-"
+    print(f"{name:28} {len(v):7} {m:7.3f} {q(v, .25):7.3f} {q(v, .75):7.3f} "
+          f"{statistics.median(steady[name]):7.3f} {xd:>9} {xm:>9}")
 PY

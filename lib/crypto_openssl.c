@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 #include "crypto.h"
@@ -17,9 +18,22 @@ static EVP_CIPHER *cipher;
 static pthread_key_t ctx_key;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static void free_ctx(void *ctx)
+/* A thread's context and the key it holds: a batch of packets of one session
+ * reuses the key schedule and passes only the nonce, which spares OpenSSL's
+ * key set-up and length lookups per packet. */
+struct thread_aead {
+	EVP_CIPHER_CTX *ctx;
+	uint8_t key[32];
+	bool keyed;
+};
+
+static void free_ctx(void *p)
 {
-	EVP_CIPHER_CTX_free(ctx);
+	struct thread_aead *ta = p;
+
+	EVP_CIPHER_CTX_free(ta->ctx);
+	wg_memzero(ta, sizeof(*ta));
+	free(ta);
 }
 
 static void init(void)
@@ -32,33 +46,51 @@ static void init(void)
 }
 
 /* This thread's context, or NULL if OpenSSL cannot give one. */
-static EVP_CIPHER_CTX *thread_ctx(void)
+static struct thread_aead *thread_ctx(void)
 {
-	EVP_CIPHER_CTX *ctx = pthread_getspecific(ctx_key);
+	struct thread_aead *ta = pthread_getspecific(ctx_key);
 
-	if (ctx)
-		return ctx;
-	ctx = EVP_CIPHER_CTX_new();
-	if (!ctx || !EVP_CipherInit_ex2(ctx, cipher, NULL, NULL, 1, NULL) || pthread_setspecific(ctx_key, ctx)) {
-		EVP_CIPHER_CTX_free(ctx);
+	if (ta)
+		return ta;
+	ta = calloc(1, sizeof(*ta));
+	if (!ta)
+		return NULL;
+	ta->ctx = EVP_CIPHER_CTX_new();
+	if (!ta->ctx || !EVP_CipherInit_ex2(ta->ctx, cipher, NULL, NULL, 1, NULL) ||
+	    pthread_setspecific(ctx_key, ta)) {
+		EVP_CIPHER_CTX_free(ta->ctx);
+		free(ta);
 		return NULL;
 	}
-	return ctx;
+	return ta;
 }
 
 /* Run one AEAD operation; false on any failure, including a bad tag. */
 static bool aead(uint8_t *buf, size_t len, uint8_t tag[16], const uint8_t *ad, size_t adlen,
 		 const uint8_t nonce[12], const uint8_t key[32], int enc)
 {
-	EVP_CIPHER_CTX *ctx = thread_ctx();
+	struct thread_aead *ta = thread_ctx();
+	OSSL_PARAM params[2] = { OSSL_PARAM_END, OSSL_PARAM_END };
+	EVP_CIPHER_CTX *ctx;
+	const uint8_t *k;
 	int outl;
 
 	/* OpenSSL takes int lengths; WireGuard's messages are far smaller. */
-	if (!ctx || len > INT32_MAX || adlen > INT32_MAX)
+	if (!ta || len > INT32_MAX || adlen > INT32_MAX)
 		return false;
-	if (!EVP_CipherInit_ex2(ctx, NULL, key, nonce, enc, NULL))
+	ctx = ta->ctx;
+	k = ta->keyed && wg_ct_equal(ta->key, key, 32) ? NULL : key;
+	/* Forget the key first: a failed init must not leave it "held". */
+	ta->keyed = false;
+	if (!EVP_CipherInit_ex2(ctx, NULL, k, nonce, enc, NULL))
 		return false;
-	if (!enc && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag))
+	if (k)
+		memcpy(ta->key, key, 32);
+	ta->keyed = true;
+	/* The tag as a parameter directly: EVP_CIPHER_CTX_ctrl would build the
+	 * same one through a longer path. */
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, 16);
+	if (!enc && !EVP_CIPHER_CTX_set_params(ctx, params))
 		return false;
 	if (adlen && !EVP_CipherUpdate(ctx, NULL, &outl, ad, (int)adlen))
 		return false;
@@ -66,7 +98,7 @@ static bool aead(uint8_t *buf, size_t len, uint8_t tag[16], const uint8_t *ad, s
 		return false;
 	if (!EVP_CipherFinal_ex(ctx, buf + len, &outl))
 		return false;
-	return !enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, tag);
+	return !enc || EVP_CIPHER_CTX_get_params(ctx, params);
 }
 
 static void openssl_aead_encrypt(uint8_t *buf, size_t len, uint8_t tag[16], const uint8_t *ad, size_t adlen,

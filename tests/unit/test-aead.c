@@ -48,6 +48,36 @@ static void rfc8439(const struct wg_aead_impl *p)
 	CHECK(p->decrypt(buf, len, tag, aad, sizeof(aad), nonce, key));
 }
 
+/* Alternating keys on one thread: a provider that keeps a key schedule
+ * between calls must notice a key that differs only in its last byte. */
+static void key_changes(const struct wg_aead_impl *p)
+{
+	uint8_t k1[32], k2[32], nonce[12] = { 0 }, c[3][100], tag[3][16], m[100];
+
+	for (int i = 0; i < 32; i++)
+		k1[i] = k2[i] = (uint8_t)(7 * i);
+	k2[31] ^= 1;
+	for (int i = 0; i < 100; i++)
+		m[i] = (uint8_t)i;
+	for (int i = 0; i < 3; i++) {
+		memcpy(c[i], m, sizeof(m));
+		p->encrypt(c[i], sizeof(m), tag[i], NULL, 0, nonce, i == 1 ? k2 : k1);
+	}
+	CHECK(memcmp(c[0], c[1], sizeof(m)) != 0 && memcmp(tag[0], tag[1], 16) != 0);
+	CHECK_MEM(c[2], c[0], sizeof(m));
+	CHECK_MEM(tag[2], tag[0], 16);
+	CHECK(!p->decrypt(c[1], sizeof(m), tag[1], NULL, 0, nonce, k1));
+	memcpy(c[1], c[2], sizeof(m));
+	CHECK(!p->decrypt(c[1], sizeof(m), tag[2], NULL, 0, nonce, k2));
+	CHECK(p->decrypt(c[2], sizeof(m), tag[2], NULL, 0, nonce, k1));
+	CHECK_MEM(c[2], m, sizeof(m));
+	/* ...and encryption after a decryption under the same key. */
+	memcpy(c[1], m, sizeof(m));
+	p->encrypt(c[1], sizeof(m), tag[1], NULL, 0, nonce, k1);
+	CHECK_MEM(c[1], c[0], sizeof(m));
+	CHECK_MEM(tag[1], tag[0], 16);
+}
+
 static void counter_nonces(void)
 {
 	uint8_t key[32] = { 1 }, buf[64 + 16], out[64];
@@ -106,6 +136,7 @@ int main(void)
 			continue;
 		tested++;
 		rfc8439(wg_aead());
+		key_changes(wg_aead());
 		counter_nonces();
 		xchacha();
 	}
