@@ -15,6 +15,7 @@ import os
 from typing import AsyncIterator, Callable, Iterable, Iterator, NamedTuple, Optional, Union
 
 from ._wireguard import ffi, lib
+from .handle import Handle
 from .errors import check
 from .key import PublicKey
 from .model import Device, Endpoint, _endpoint
@@ -222,7 +223,7 @@ class _EventSource:
 Datagram = Union[bytes, tuple]
 
 
-class Engine(_EventSource):
+class Engine(_EventSource, Handle):
     """A WireGuard engine in this process (wg_engine).
 
     :param config:   optional Device configuration applied right away.
@@ -278,18 +279,6 @@ class Engine(_EventSource):
         if self._cbs.eventfd >= 0:
             os.close(self._cbs.eventfd)
             self._cbs.eventfd = -1
-
-    def __enter__(self) -> "Engine":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def _ptr(self):
         if self._engine == ffi.NULL:

@@ -9,6 +9,7 @@ import socket
 from typing import Union
 
 from ._wireguard import ffi, lib
+from .handle import Handle
 from .errors import check, check_ptr
 from .model import Device
 
@@ -34,7 +35,7 @@ def _family(addr) -> int:
     return socket.AF_INET if addr.version == 4 else socket.AF_INET6
 
 
-class Netlink:
+class Netlink(Handle):
     """A handle on the kernel WireGuard devices and links of one namespace.
 
     :param netns: None for this process's namespace, a path such as
@@ -62,18 +63,6 @@ class Netlink:
         if self._nl != ffi.NULL:
             lib.wg_netlink_close(self._nl)
             self._nl = ffi.NULL
-
-    def __enter__(self) -> "Netlink":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def _ptr(self):
         if self._nl == ffi.NULL:

@@ -15,6 +15,7 @@ from typing import Callable, Optional
 
 from ._wireguard import ffi, lib
 from .engine import Event, _Callbacks, _EventSource
+from .handle import Handle
 from .errors import check, error_from_errno
 from .model import Device
 
@@ -26,7 +27,7 @@ def tunnel_available() -> bool:
     return hasattr(lib, "wg_tunnel_new")
 
 
-class Tunnel(_EventSource):
+class Tunnel(_EventSource, Handle):
     """A managed WireGuard interface run by this process (wg_tunnel).
 
     :param ifname:      interface to create ("wg%d" templates allowed) or an
@@ -120,15 +121,3 @@ class Tunnel(_EventSource):
         if self._cbs.eventfd >= 0:
             os.close(self._cbs.eventfd)
             self._cbs.eventfd = -1
-
-    def __enter__(self) -> "Tunnel":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
