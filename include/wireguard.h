@@ -358,6 +358,177 @@ int wg_del_device(const char *device_name);
  */
 char *wg_list_device_names(void);
 
+/*
+ * Kernel devices in any network namespace, by name or by index, and what
+ * wg-quick does around them (links, addresses, routes), so that a network
+ * manager needs no second netlink library.
+ *
+ * A wg_netlink handle holds the netlink sockets of one network namespace and
+ * is reused across calls (a mesh daemon doing many small updates saves a
+ * socket and a family lookup per call).  Every function below that takes a
+ * handle also accepts NULL, meaning a temporary one in the caller's own
+ * namespace.  These calls always use the kernel, never a UAPI socket.
+ *
+ * A configuration too large for one netlink message (more than ~100 peers or
+ * ~1,000 allowed IPs) is applied in several; the kernel applies each message
+ * on its own, so a failure after the first (out of memory, a concurrent
+ * deletion) leaves the earlier part applied.  Everything that can be checked
+ * beforehand is checked before the first message is sent.
+ */
+
+typedef struct wg_netlink wg_netlink;
+
+/**
+ * \brief Open a handle on the kernel devices of a network namespace.
+ *
+ * \param nl        output; close with wg_netlink_close().
+ * \param netns_fd  a network namespace (an open /run/netns/NAME or
+ *                  /proc/PID/ns/net; the handle keeps its own copy), or -1
+ *                  for the caller's namespace.
+ * \return 0; -EBADF or -EINVAL if netns_fd is not a network namespace;
+ *         -EPERM if entering it needs CAP_SYS_ADMIN the caller lacks;
+ *         -ENOMEM; other -errno from socket(2).
+ *
+ * The calling thread enters the namespace only for the duration of this
+ * call (and of a later call that must reopen a socket); sockets keep their
+ * namespace afterwards.
+ */
+int wg_netlink_open(wg_netlink **nl, int netns_fd);
+
+/**
+ * \brief Close a handle.  nl may be NULL.
+ */
+void wg_netlink_close(wg_netlink *nl);
+
+/**
+ * \brief Read a kernel device's configuration and state, by name.
+ *
+ * \param nl    handle, or NULL for the caller's namespace.
+ * \param dev   output; free with wg_free_device().
+ * \param name  interface name.
+ * \return 0; -ENODEV if there is no such link; -EOPNOTSUPP if the link is
+ *         not WireGuard or the kernel lacks WireGuard; -EPERM without
+ *         CAP_NET_ADMIN; -EPROTO for a malformed reply; -ENOMEM.
+ *
+ * A dump that the kernel interrupts because the device changed is restarted,
+ * so the result is one consistent snapshot.
+ */
+int wg_netlink_get_device(wg_netlink *nl, wg_device **dev, const char *name);
+
+/**
+ * \brief Like wg_netlink_get_device(), by interface index.
+ */
+int wg_netlink_get_device_by_index(wg_netlink *nl, wg_device **dev, uint32_t ifindex);
+
+/**
+ * \brief Read a kernel device by interface index, in the caller's namespace.
+ */
+int wg_get_device_by_index(wg_device **dev, uint32_t ifindex);
+
+/**
+ * \brief Apply a configuration to a kernel device.
+ *
+ * \param nl   handle, or NULL for the caller's namespace.
+ * \param dev  the device is dev->name, or dev->ifindex when the name is "".
+ * \return 0; -EINVAL for bad input (an address family other than AF_INET
+ *         and AF_INET6, a prefix longer than its family, an endpoint that
+ *         is neither, a peer without WGPEER_HAS_PUBLIC_KEY, a protocol
+ *         version other than 1, unknown flags), with nothing applied;
+ *         -ENODEV; -EOPNOTSUPP (not WireGuard); -EPERM; -ENOMEM.
+ *
+ * Semantics are wg_set_device()'s.  An allowed IP flagged
+ * WGALLOWEDIP_REMOVE_ME is removed by the kernel where it supports that
+ * (Linux >= 6.16, probed once per handle); on older kernels the library
+ * reads the peer's allowed IPs and replaces them with the resulting set in
+ * the same peer update, which is equivalent unless another program changes
+ * that peer's allowed IPs at the same moment.
+ */
+int wg_netlink_set_device(wg_netlink *nl, wg_device *dev);
+
+/**
+ * \brief Create a kernel WireGuard link (ip link add NAME type wireguard).
+ *
+ * \return 0; -EEXIST; -EINVAL for a bad name; -EOPNOTSUPP if the kernel
+ *         lacks WireGuard; -EPERM.
+ */
+int wg_netlink_add_device(wg_netlink *nl, const char *name);
+
+/**
+ * \brief Delete a kernel WireGuard link.
+ *
+ * \return 0; -ENODEV; -EOPNOTSUPP if the link is not WireGuard (it is left
+ *         alone); -EPERM.
+ */
+int wg_netlink_del_device(wg_netlink *nl, const char *name);
+
+/**
+ * \brief Names of the kernel WireGuard links of the handle's namespace.
+ *
+ * \return "first\0second\0last\0\0" (free with free()), or NULL with errno.
+ */
+char *wg_netlink_list_device_names(wg_netlink *nl);
+
+/**
+ * \brief Bring a link up or down (ip link set NAME up|down).
+ *
+ * \param nl    handle, or NULL for the caller's namespace.
+ * \param name  any link, WireGuard or not.
+ * \param up    true for up.
+ * \return 0; -ENODEV; -EPERM; other -errno from the kernel.
+ */
+int wg_link_set_up(wg_netlink *nl, const char *name, bool up);
+
+/**
+ * \brief Set a link's MTU (ip link set NAME mtu MTU).
+ *
+ * \return 0; -ENODEV; -EINVAL if the MTU is out of the link's range; -EPERM.
+ */
+int wg_link_set_mtu(wg_netlink *nl, const char *name, uint32_t mtu);
+
+/**
+ * \brief Add an address to a link (ip address add ADDR/PREFIX dev NAME).
+ *
+ * \param nl      handle, or NULL for the caller's namespace.
+ * \param name    the link.
+ * \param family  AF_INET or AF_INET6.
+ * \param addr    struct in_addr or struct in6_addr.
+ * \param prefix  prefix length, at most 32 or 128.
+ * \return 0; -EEXIST if the link has it; -EINVAL for a bad family or
+ *         prefix; -ENODEV; -EPERM.
+ */
+int wg_addr_add(wg_netlink *nl, const char *name, int family, const void *addr, uint8_t prefix);
+
+/**
+ * \brief Remove an address from a link (ip address del ADDR/PREFIX dev NAME).
+ *
+ * \return 0; -EADDRNOTAVAIL if the link does not have it; -EINVAL;
+ *         -ENODEV; -EPERM.
+ */
+int wg_addr_del(wg_netlink *nl, const char *name, int family, const void *addr, uint8_t prefix);
+
+/**
+ * \brief Route a prefix through a link (ip route add DEST/PREFIX dev NAME
+ *        [table TABLE]), as wg-quick does for each allowed IP.
+ *
+ * \param nl      handle, or NULL for the caller's namespace.
+ * \param name    the link.
+ * \param family  AF_INET or AF_INET6.
+ * \param dest    struct in_addr or struct in6_addr; host bits must be zero.
+ * \param prefix  prefix length, at most 32 or 128.
+ * \param table   routing table, or 0 for the main table.
+ * \return 0; -EEXIST if the route exists; -EINVAL; -ENODEV; -EPERM.
+ */
+int wg_route_add(wg_netlink *nl, const char *name, int family, const void *dest, uint8_t prefix,
+		 uint32_t table);
+
+/**
+ * \brief Remove a route added by wg_route_add() (same arguments).
+ *
+ * \return 0; -ESRCH if there is no such route; -EINVAL; -ENODEV; -EPERM.
+ */
+int wg_route_del(wg_netlink *nl, const char *name, int family, const void *dest, uint8_t prefix,
+		 uint32_t table);
+
 /* ------------------------------------------------------------------------ */
 /* Configuration files                                                      */
 /* ------------------------------------------------------------------------ */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared between netlink.c and allowedip_removal.c; nothing here is exported. */
+#ifndef WG_NETLINK_INTERNAL_H
+#define WG_NETLINK_INTERNAL_H
+
+#include "nlsock.h"
+
+/* Bytes per set message (default 32 KiB); tests lower it to force splits. */
+extern size_t wg_netlink_set_msg_size;
+
+/* Read a device by name, or by ifindex when name is NULL or "". */
+int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
+
+/* Whether the kernel takes WGALLOWEDIP_A_FLAGS (Linux >= 6.16); probed once per handle. */
+bool kernel_probe_allowedip_flags(struct wg_netlink *nl, uint16_t family);
+
+/*
+ * For kernels without per-allowed-IP removal: a shallow copy of dev in which
+ * every peer with a WGALLOWEDIP_REMOVE_ME entry instead replaces its allowed
+ * IPs with the set that results (its current ones, read from the kernel, plus
+ * the additions, minus the removals).  Free with kernel_free_resolved().
+ */
+int kernel_resolve_removals(struct wg_netlink *nl, const wg_device *dev, const char *dev_label,
+			    wg_device **resolved);
+void kernel_free_resolved(wg_device *resolved);
+
+#endif
