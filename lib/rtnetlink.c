@@ -325,7 +325,7 @@ static int change_addr(wg_netlink *given, const char *name, int family, const vo
 	uint8_t buf[256];
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
-	uint32_t ifindex;
+	uint32_t ifindex = 0;
 	size_t len = 0;
 	char text[INET6_ADDRSTRLEN] = "?";
 	int ret = check_prefix(name, family, prefix, &len);
@@ -376,7 +376,7 @@ static int change_route(wg_netlink *given, const char *name, int family, const v
 	uint8_t buf[256];
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	uint32_t ifindex;
+	uint32_t ifindex = 0;
 	size_t len = 0;
 	char text[INET6_ADDRSTRLEN] = "?";
 	int ret = check_prefix(name, family, prefix, &len);

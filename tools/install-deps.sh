@@ -5,7 +5,7 @@ set -eu
 packages="
 	build-essential meson ninja-build pkg-config
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
-	python3 python3-cffi python3-cryptography python3-pytest
+	python3 python3-cffi python3-cryptography python3-pytest abigail-tools
 	wireguard-tools iproute2 iputils-ping
 "
 missing=""
