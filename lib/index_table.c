@@ -30,18 +30,14 @@ static inline size_t index_home(uint32_t index, size_t mask)
 
 int wg_index_table_init(struct wg_index_table *t)
 {
-	t->slots = NULL;
-	t->mask = 0;
-	t->count = 0;
+	memset(t, 0, sizeof(*t));
 	return 0;
 }
 
 void wg_index_table_free(struct wg_index_table *t)
 {
 	free(t->slots);
-	t->slots = NULL;
-	t->mask = 0;
-	t->count = 0;
+	wg_memzero(t, sizeof(*t));	/* includes the unused random indices */
 }
 
 static void index_place(struct wg_index_slot *slots, size_t mask, uint32_t index, void *entry)
@@ -77,9 +73,13 @@ uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry)
 		if (index_resize(t, t->slots ? (t->mask + 1) * 2 : MIN_SLOTS))
 			return 0;
 	}
-	do
-		wg_random_bytes(&index, sizeof(index));
-	while (!index || wg_index_table_lookup(t, index));
+	do {
+		if (!t->random_left) {
+			wg_random_bytes(t->random, sizeof(t->random));
+			t->random_left = ARRAY_SIZE(t->random);
+		}
+		index = t->random[--t->random_left];
+	} while (!index || wg_index_table_lookup(t, index));
 	index_place(t->slots, t->mask, index, entry);
 	t->count++;
 	return index;

@@ -20,6 +20,10 @@ struct wg_index_table {
 	struct wg_index_slot *slots;	/* NULL until the first insert */
 	size_t mask;			/* slot count - 1 */
 	size_t count;
+	/* Random candidates fetched 16 at a time: one getrandom(2) per
+	 * index would cost more than the rest of the insert. */
+	uint32_t random[16];
+	unsigned random_left;
 };
 
 /* Always 0: the first insert allocates. */

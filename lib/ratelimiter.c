@@ -112,20 +112,21 @@ bool wg_ratelimiter_allow(struct wg_ratelimiter *r, const wg_endpoint *src, uint
 	struct wg_ratelimit_entry *e;
 	uint8_t hkey[9];
 	uint32_t *head, n;
-	uint64_t ip;
+	uint64_t ip, hash;
 	bool v6, ok = false;
 
 	if (!source_key(src, &ip, &v6))
 		return false;
 	wg_put_le64(hkey, ip);
 	hkey[8] = v6;
+	hash = wg_siphash(r->hash_key, hkey, sizeof(hkey));	/* the key is fixed after init */
 
 	pthread_mutex_lock(&r->lock);
 	/* A clock that went back restarts the sweep interval. */
 	if (now_ns < r->last_gc_ns || now_ns - r->last_gc_ns >= NSEC_PER_SEC)
 		gc(r, now_ns);
 
-	head = &r->buckets[wg_siphash(r->hash_key, hkey, sizeof(hkey)) & (BUCKETS - 1)];
+	head = &r->buckets[hash & (BUCKETS - 1)];
 	for (n = *head; n; n = e->next) {
 		e = &r->entries[n - 1];
 		if (e->ip == ip && e->v6 == v6) {
@@ -134,7 +135,9 @@ bool wg_ratelimiter_allow(struct wg_ratelimiter *r, const wg_endpoint *src, uint
 			/* Credit only for time that passed: a clock that
 			 * stepped back must not earn it twice later. */
 			if (now_ns > e->last_ns) {
-				tokens += now_ns - e->last_ns;
+				uint64_t gap = now_ns - e->last_ns;
+
+				tokens = gap >= TOKEN_MAX ? TOKEN_MAX : tokens + gap;
 				e->last_ns = now_ns;
 			}
 			if (tokens > TOKEN_MAX)

@@ -400,13 +400,15 @@ static long ref_find(const struct ref *r, size_t n, int family, const uint8_t *a
 }
 
 /* Addresses clustered around a few bases so prefixes overlap and nest. */
-static int random_addr(uint8_t addr[16], const uint8_t bases[8][16])
+enum { NBASES = 32 };
+
+static int random_addr(uint8_t addr[16], const uint8_t bases[NBASES][16])
 {
 	int family = next_rand() % 2 ? AF_INET : AF_INET6;
 	unsigned len = family == AF_INET ? 4 : 16, flips = (unsigned)(next_rand() % 6);
 
 	memset(addr, 0, 16);
-	memcpy(addr, bases[next_rand() % 8], len);
+	memcpy(addr, bases[next_rand() % NBASES], len);
 	for (unsigned i = 0; i < flips; i++) {
 		unsigned bit = (unsigned)(next_rand() % (8 * len));
 
@@ -466,15 +468,15 @@ static void check_peer(void *peer, int family, const uint8_t *addr, uint8_t cidr
 
 static void test_random(uint64_t seed)
 {
-	enum { ROUNDS = 6, OPS = 3000, LOOKUPS = 4000, NPEERS = 12 };
+	enum { ROUNDS = 6, OPS = 6000, LOOKUPS = 5000, NPEERS = 12 };
 	static struct ref r[ROUNDS * OPS];
-	uint8_t bases[8][16];
+	uint8_t bases[NBASES][16];
 	struct wg_allowedips t;
 	size_t n = 0;
-	int bad_ret = 0, bad_look = 0, bad_walk = 0;
+	int bad_ret = 0, bad_look = 0, bad_walk = 0, found = 0;
 
 	rng = seed;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < NBASES; i++)
 		for (int j = 0; j < 16; j += 8)
 			wg_put_le64(bases[i] + j, next_rand());
 	wg_allowedips_init(&t);
@@ -528,7 +530,10 @@ static void test_random(uint64_t seed)
 			uint8_t addr[16];
 			int family = random_addr(addr, bases);
 
-			bad_look += wg_allowedips_lookup(&t, family, addr) != ref_lookup(r, n, family, addr);
+			void *want = ref_lookup(r, n, family, addr);
+
+			bad_look += wg_allowedips_lookup(&t, family, addr) != want;
+			found += want != NULL;
 		}
 		struct walk_check w = { .r = r, .n = n };
 
@@ -545,8 +550,8 @@ static void test_random(uint64_t seed)
 			bad_walk += pc.bad + (pc.visited != want);
 		}
 	}
-	printf("random (seed %llu): %zu prefixes at the end, %d lookups compared\n",
-	       (unsigned long long)seed, n, ROUNDS * LOOKUPS);
+	printf("random (seed %llu): %zu prefixes at the end, %d lookups compared (%d matched)\n",
+	       (unsigned long long)seed, n, ROUNDS * LOOKUPS, found);
 	CHECK(bad_ret == 0);
 	CHECK(bad_look == 0);
 	CHECK(bad_walk == 0);

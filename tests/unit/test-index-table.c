@@ -28,7 +28,7 @@ static double now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);	/* CPU time: steadier on a busy machine */
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 

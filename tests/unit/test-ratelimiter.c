@@ -67,6 +67,8 @@ static void test_rate(const char *addr)
 	/* A clock going backwards gives no credit and breaks nothing. */
 	CHECK(burst(&r, &e, 10, now - 10 * SEC) == 0);
 	CHECK(burst(&r, &e, 10, now + SEC / 20) == 1);
+	/* A huge jump (simulated clocks): the source starts afresh. */
+	CHECK(burst(&r, &e, 10, UINT64_MAX - 1) == 5);
 	wg_ratelimiter_free(&r);
 }
 
