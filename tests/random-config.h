@@ -9,6 +9,9 @@
 #define WG_TEST_RANDOM_CONFIG_H
 
 #include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wireguard.h"
@@ -123,6 +126,34 @@ static inline wg_device *rc_set(struct rc *r, const char *name)
 		}
 	}
 	return d;
+}
+
+/*
+ * Whether a backend's state after a set (got) equals the in-memory model's,
+ * in canonical form; prints the three configurations when not.  got is
+ * canonicalized in place.
+ */
+static inline bool rc_agrees(const wg_device *set, wg_device *got, const wg_device *model, const char *backend)
+{
+	wg_device *want = NULL;
+	bool same;
+
+	if (!got || wg_device_copy(&want, model) < 0 || !want)
+		return false;
+	wg_device_canonicalize(got);
+	wg_device_canonicalize(want);
+	same = wg_device_equal(got, want);
+	if (!same) {
+		char *a = NULL, *b = NULL, *c = NULL;
+
+		wg_config_format(&a, set, NULL);
+		wg_config_format(&b, got, NULL);
+		wg_config_format(&c, want, NULL);
+		fprintf(stderr, "set:\n%s\n%s:\n%s\nmodel:\n%s\n", a, backend, b, c);
+		free(a), free(b), free(c);
+	}
+	wg_free_device(want);
+	return same;
 }
 
 #endif
