@@ -37,7 +37,7 @@ static void row(const char *name, double rate, double reference, double bytes)
 
 int main(int argc, char **argv)
 {
-	static const char *const aeads[] = { "bearssl", "openssl" }, *const dhs[] = { "bearssl", "fe51" };
+	static const char *const aeads[] = { "bearssl", "openssl" }, *const dhs[] = { "bearssl", "fe51", "fe64" };
 	double seconds = argc > 1 ? atof(argv[1]) : 1.0;
 	double openssl = ref_openssl_aead(seconds), sodium = ref_sodium_x25519(seconds);
 	char name[64];

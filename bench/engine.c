@@ -229,7 +229,7 @@ static void bench_config(void)
 
 int main(int argc, char **argv)
 {
-	static const char *const impls[] = { "default", "openssl", "bearssl", "fe51" };
+	static const char *const impls[] = { "default", "openssl", "bearssl", "fe51", "fe64" };
 	double seconds = argc > 1 ? atof(argv[1]) : 1.0, default_gbps = 0;
 
 	/* A 1420-byte IPv4 packet 10.0.0.1 -> 10.0.0.2. */

@@ -12,6 +12,7 @@ static const struct wg_aead_impl *(*const aeads[])(void) = {
 };
 
 static const struct wg_x25519_impl *(*const x25519s[])(void) = {
+	wg_x25519_fe64_get,
 	wg_x25519_fe51_get,
 	wg_x25519_bearssl_get,
 };

@@ -47,6 +47,8 @@ const struct wg_aead_impl *wg_aead_bearssl_get(void);
 const struct wg_aead_impl *wg_aead_openssl_get(void);
 const struct wg_x25519_impl *wg_x25519_bearssl_get(void);
 const struct wg_x25519_impl *wg_x25519_fe51_get(void);
+/* NULL unless x86-64 with BMI2 and ADX (checked at run time). */
+const struct wg_x25519_impl *wg_x25519_fe64_get(void);
 
 /* The implementations in use. */
 const struct wg_aead_impl *wg_aead(void);
@@ -54,7 +56,7 @@ const struct wg_x25519_impl *wg_x25519(void);
 
 /*
  * Select implementations by name for tests and benchmarks ("bearssl",
- * "openssl", "fe51"); false if no implementation of that name is available.
+ * "openssl", "fe51", "fe64"); false if no implementation of that name is available.
  */
 bool wg_crypto_select(const char *name);
 

@@ -128,7 +128,7 @@ static void xchacha(void)
 
 int main(void)
 {
-	static const char *const names[] = { "bearssl", "openssl", "fe51" };
+	static const char *const names[] = { "bearssl", "openssl", "fe51", "fe64" };
 	int tested = 0;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -81,7 +81,7 @@ static void low_order(void)
 
 int main(void)
 {
-	static const char *const names[] = { "bearssl", "openssl", "fe51" };
+	static const char *const names[] = { "bearssl", "openssl", "fe51", "fe64" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!wg_crypto_select(names[i]))
