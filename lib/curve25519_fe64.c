@@ -36,14 +36,14 @@ typedef uint64_t fe[4];
 	"mov $0, %%eax\n\t"                                             \
 	"adox %%rax, %%r12\n\t"                                         \
 	"adcx %%rax, %%r12\n\t"                                         \
-	"imul $38, %%r12, %%r12\n\t"                                    \
+	"add %%r11, %%r11\n\t"                                          \
+	"adc %%r12, %%r12\n\t"                                          \
+	"shr $1, %%r11\n\t"                                             \
+	"imul $19, %%r12, %%r12\n\t"                                    \
 	"add %%r12, %%r8\n\t"                                           \
 	"adc %%rax, %%r9\n\t"                                           \
 	"adc %%rax, %%r10\n\t"                                          \
 	"adc %%rax, %%r11\n\t"                                          \
-	"sbb %%rax, %%rax\n\t"                                          \
-	"and $38, %%eax\n\t"                                            \
-	"add %%rax, %%r8\n\t"                                           \
 	"mov %%r8, 0(%0)\n\t"                                           \
 	"mov %%r9, 8(%0)\n\t"                                           \
 	"mov %%r10, 16(%0)\n\t"                                         \
@@ -179,9 +179,6 @@ static inline void fe_add(fe h, const fe f, const fe g)
 		"adc $0, %1\n\t"
 		"adc $0, %2\n\t"
 		"adc $0, %3\n\t"
-		"sbb %4, %4\n\t"
-		"and $38, %4\n\t"
-		"add %4, %0\n\t"
 		"mov %0, 0(%7)\n\t"
 		"mov %1, 8(%7)\n\t"
 		"mov %2, 16(%7)\n\t"
@@ -210,9 +207,6 @@ static inline void fe_sub(fe h, const fe f, const fe g)
 		"sbb $0, %1\n\t"
 		"sbb $0, %2\n\t"
 		"sbb $0, %3\n\t"
-		"sbb %4, %4\n\t"
-		"and $38, %4\n\t"
-		"sub %4, %0\n\t"
 		"mov %0, 0(%7)\n\t"
 		"mov %1, 8(%7)\n\t"
 		"mov %2, 16(%7)\n\t"
@@ -234,15 +228,15 @@ static inline void fe_mul_a24(fe h, const fe f)
 		"mulx 24(%1), %%rax, %%rcx\n\t"
 		"adc %%rax, %%r11\n\t"
 		"adc $0, %%rcx\n\t"
-		"imul $38, %%rcx, %%rcx\n\t"
+		"add %%r11, %%r11\n\t"
+		"adc %%rcx, %%rcx\n\t"
+		"shr $1, %%r11\n\t"
+		"imul $19, %%rcx, %%rcx\n\t"
 		"xor %%eax, %%eax\n\t"
 		"add %%rcx, %%r8\n\t"
 		"adc %%rax, %%r9\n\t"
 		"adc %%rax, %%r10\n\t"
 		"adc %%rax, %%r11\n\t"
-		"sbb %%rax, %%rax\n\t"
-		"and $38, %%eax\n\t"
-		"add %%rax, %%r8\n\t"
 		"mov %%r8, 0(%0)\n\t"
 		"mov %%r9, 8(%0)\n\t"
 		"mov %%r10, 16(%0)\n\t"
@@ -346,24 +340,25 @@ static void fe64_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t
 		fe_cswap(z2, z3, swap);
 		swap = bit;
 
+		/* The two halves interleaved so that the CPU overlaps them. */
 		fe_add(a, x2, z2);
-		fe_sq(aa, a);
 		fe_sub(b, x2, z2);
-		fe_sq(bb, b);
-		fe_sub(e, aa, bb);
 		fe_add(c, x3, z3);
 		fe_sub(d, x3, z3);
+		fe_sq(aa, a);
+		fe_sq(bb, b);
 		fe_mul(da, d, a);
 		fe_mul(cb, c, b);
-		fe_add(x3, da, cb);
-		fe_sq(x3, x3);
-		fe_sub(z3, da, cb);
-		fe_sq(z3, z3);
-		fe_mul(z3, z3, x1);
-		fe_mul(x2, aa, bb);
+		fe_sub(e, aa, bb);
 		fe_mul_a24(z2, e);
+		fe_add(x3, da, cb);
+		fe_sub(z3, da, cb);
 		fe_add(z2, z2, aa);
+		fe_sq(x3, x3);
+		fe_sq(z3, z3);
 		fe_mul(z2, z2, e);
+		fe_mul(x2, aa, bb);
+		fe_mul(z3, z3, x1);
 	}
 	fe_cswap(x2, x3, swap);
 	fe_cswap(z2, z3, swap);
