@@ -3,9 +3,9 @@
  * X25519 (RFC 7748) for x86-64 CPUs with BMI2 and ADX: field elements in four
  * 64-bit limbs, multiplied with MULX and the two independent carry chains of
  * ADCX/ADOX, so a product is 16 (a square 10) multiplications instead of fe51's
- * 25 (15).  Values are kept below 2^256, not below p: since 2^256 = 38 mod p a
- * carry out of the top limb folds back in as 38, and only tobytes reduces
- * fully.  Constant time: no branches or table lookups on secrets.
+ * 25 (15).  Values are kept below 2^256, not below p: the high half of a
+ * product folds back in times 38 (2^256 = 38 mod p), and only tobytes
+ * reduces fully.  Constant time: no branches or table lookups on secrets.
  */
 #include "crypto.h"
 #include "util.h"
@@ -15,9 +15,10 @@
 typedef uint64_t fe[4];
 
 /*
- * Fold the 512-bit value in r8..r15 into h: h = low + 38 * high, then the
- * few bits above 2^256 once more times 38; a final carry leaves the value
- * tiny, so the last 38 is added to the bottom limb alone.
+ * Fold the 512-bit value in r8..r15 into h: low + 38 * high (2^256 = 38 mod
+ * p) gives a 263-bit value, whose bits from 255 up then fold in times 19
+ * (2^255 = 19 mod p).  So every product is below 2^255 + 2^11, which lets
+ * add and sub fold their carry only once.
  */
 #define REDUCE_STORE                                                    \
 	"mov $38, %%edx\n\t"                                            \
@@ -157,8 +158,9 @@ static void fe_sqn(fe h, const fe f, int n)
 }
 
 /*
- * h = f + g.  A carry out of 2^256 is 38; adding it can carry once more
- * only when the sum wrapped to below 38, so the second 38 cannot.
+ * h = f + g for f, g below 2^255 + 2^24 (products, or the inputs): a carry
+ * out of 2^256 is 38, and after one the sum is below 2^25, so adding the 38
+ * to the bottom limb carries no further.
  */
 static inline void fe_add(fe h, const fe f, const fe g)
 {
@@ -176,9 +178,6 @@ static inline void fe_add(fe h, const fe f, const fe g)
 		"sbb %4, %4\n\t"
 		"and $38, %4\n\t"
 		"add %4, %0\n\t"
-		"adc $0, %1\n\t"
-		"adc $0, %2\n\t"
-		"adc $0, %3\n\t"
 		"mov %0, 0(%7)\n\t"
 		"mov %1, 8(%7)\n\t"
 		"mov %2, 16(%7)\n\t"
@@ -187,7 +186,10 @@ static inline void fe_add(fe h, const fe f, const fe g)
 		: "r"(f), "r"(g), "r"(h) : "cc", "memory");
 }
 
-/* h = f - g, a borrow taken back as 38 the same way. */
+/*
+ * h = f - g for the same f, g: a borrow is taken back as 38, which can
+ * borrow through the limbs but not out of the top, as h is then above 2^254.
+ */
 static inline void fe_sub(fe h, const fe f, const fe g)
 {
 	uint64_t t0, t1, t2, t3, c;
@@ -215,7 +217,7 @@ static inline void fe_sub(fe h, const fe f, const fe g)
 		: "r"(f), "r"(g), "r"(h) : "cc", "memory");
 }
 
-/* h = f * 121665, the ladder's (A - 2) / 4; the top limb is below 2^17. */
+/* h = f * 121665, the ladder's (A - 2) / 4, folded like a product: below 2^255 + 2^24. */
 static inline void fe_mul_a24(fe h, const fe f)
 {
 	__asm__ __volatile__(
