@@ -12,6 +12,8 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 
+#include <cpuid.h>
+
 typedef uint64_t fe[4];
 
 /*
@@ -380,10 +382,14 @@ static const struct wg_x25519_impl fe64 = {
 	.x25519 = fe64_x25519,
 };
 
+/* CPUID leaf 7 directly: clang's __builtin_cpu_supports() has no "adx". */
 const struct wg_x25519_impl *wg_x25519_fe64_get(void)
 {
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("bmi2") || !__builtin_cpu_supports("adx"))
+	unsigned int eax, ebx, ecx, edx;
+
+	if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+		return NULL;
+	if (!(ebx & bit_BMI2) || !(ebx & bit_ADX))
 		return NULL;
 	return &fe64;
 }
