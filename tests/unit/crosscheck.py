@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Cross-check the library's crypto against independent implementations:
 hashlib (BLAKE2s, HMAC), python cryptography (ChaCha20-Poly1305, X25519),
-libsodium through ctypes (XChaCha20-Poly1305) and wg(8) (public keys).
+libsodium through ctypes (XChaCha20-Poly1305, X25519) and wg(8) (public keys).
 Usage: crosscheck.py ORACLE [PROVIDER]"""
 import ctypes
 import ctypes.util
@@ -87,6 +87,18 @@ def main():
         except ValueError:  # all-zero result: the library must refuse too
             want = "fail"
         cases.append((f"x25519 {h(s)} {h(p)}", want))
+    # u from p to 2^255 - 1 (non-canonical), with and without bit 255, and
+    # scalars with every bit set.
+    P = 2**255 - 19
+    for i in range(19):
+        for top in (0, 2**255):
+            s = rand(32) if i % 2 else b"\xff" * 32
+            p = (P + i + top).to_bytes(32, "little")
+            try:
+                want = X25519PrivateKey.from_private_bytes(s).exchange(X25519PublicKey.from_public_bytes(p)).hex()
+            except ValueError:
+                want = "fail"
+            cases.append((f"x25519 {h(s)} {h(p)}", want))
 
     sodium = ctypes.util.find_library("sodium")
     if sodium:
@@ -99,8 +111,14 @@ def main():
             lib.crypto_aead_xchacha20poly1305_ietf_encrypt(buf, ctypes.byref(ol), m, ctypes.c_ulonglong(len(m)),
                                                            ad, ctypes.c_ulonglong(len(ad)), None, n, k)
             cases.append((f"xaead {h(k)} {h(n)} {h(ad)} {h(m)}", buf.raw.hex()))
+        # X25519 against libsodium's too: random points and the non-canonical ones.
+        points = [rand(32) for _ in range(200)] + [(P + i).to_bytes(32, "little") for i in range(19)]
+        for p in points:
+            s, q = rand(32), ctypes.create_string_buffer(32)
+            ok = lib.crypto_scalarmult_curve25519(q, s, p) == 0
+            cases.append((f"x25519 {h(s)} {h(p)}", q.raw.hex() if ok else "fail"))
     else:
-        print("libsodium not found: XChaCha20-Poly1305 checked only by the unit vectors")
+        print("libsodium not found: XChaCha20-Poly1305 and X25519 not checked against it")
 
     answers = ask([q for q, _ in cases])
     for (q, want), got in zip(cases, answers):
