@@ -219,8 +219,12 @@ static inline void fe_sub(fe h, const fe f, const fe g)
 		: "r"(f), "r"(g), "r"(h) : "cc", "memory");
 }
 
-/* h = f * 121665, the ladder's (A - 2) / 4, folded like a product: below 2^255 + 2^24. */
-static inline void fe_mul_a24(fe h, const fe f)
+/*
+ * h = f * 121665 + g, the ladder's AA + a24 * E with a24 = (A - 2) / 4: a
+ * 273-bit sum whose bits from 255 up fold in times 19, leaving h below
+ * 2^255 + 2^23 like a product.
+ */
+static inline void fe_mul_a24_add(fe h, const fe f, const fe g)
 {
 	__asm__ __volatile__(
 		"mov $121665, %%edx\n\t"
@@ -231,6 +235,11 @@ static inline void fe_mul_a24(fe h, const fe f)
 		"adc %%rax, %%r10\n\t"
 		"mulx 24(%1), %%rax, %%rcx\n\t"
 		"adc %%rax, %%r11\n\t"
+		"adc $0, %%rcx\n\t"
+		"add 0(%2), %%r8\n\t"
+		"adc 8(%2), %%r9\n\t"
+		"adc 16(%2), %%r10\n\t"
+		"adc 24(%2), %%r11\n\t"
 		"adc $0, %%rcx\n\t"
 		"add %%r11, %%r11\n\t"
 		"adc %%rcx, %%rcx\n\t"
@@ -245,7 +254,7 @@ static inline void fe_mul_a24(fe h, const fe f)
 		"mov %%r9, 8(%0)\n\t"
 		"mov %%r10, 16(%0)\n\t"
 		"mov %%r11, 24(%0)\n\t"
-		: : "r"(h), "r"(f) : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
+		: : "r"(h), "r"(f), "r"(g) : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
 }
 
 static void fe_frombytes(fe h, const uint8_t s[32])
@@ -354,10 +363,9 @@ static void fe64_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t
 		fe_mul(da, d, a);
 		fe_mul(cb, c, b);
 		fe_sub(e, aa, bb);
-		fe_mul_a24(z2, e);
+		fe_mul_a24_add(z2, e, aa);
 		fe_add(x3, da, cb);
 		fe_sub(z3, da, cb);
-		fe_add(z2, z2, aa);
 		fe_sq(x3, x3);
 		fe_sq(z3, z3);
 		fe_mul(z2, z2, e);
