@@ -19,8 +19,9 @@ typedef uint64_t fe[4];
 /*
  * Fold the 512-bit value in r8..r15 into h: low + 38 * high (2^256 = 38 mod
  * p) gives a 263-bit value, whose bits from 255 up then fold in times 19
- * (2^255 = 19 mod p).  So every product is below 2^255 + 2^11, which lets
- * add and sub fold their carry only once.
+ * (2^255 = 19 mod p; add/adc/shr shifts bit 255 into the top limb).  So
+ * every product is below 2^255 + 2^11, which lets add and sub fold their
+ * carry only once.
  */
 #define REDUCE_STORE                                                    \
 	"mov $38, %%edx\n\t"                                            \
@@ -378,10 +379,20 @@ static void fe64_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t
 	fe_mul(x2, x2, z2);
 	fe_tobytes(out, x2);
 
+	/* Every intermediate of the ladder depends on the scalar. */
 	wg_memzero(x2, sizeof(x2));
 	wg_memzero(z2, sizeof(z2));
 	wg_memzero(x3, sizeof(x3));
 	wg_memzero(z3, sizeof(z3));
+	wg_memzero(a, sizeof(a));
+	wg_memzero(aa, sizeof(aa));
+	wg_memzero(b, sizeof(b));
+	wg_memzero(bb, sizeof(bb));
+	wg_memzero(e, sizeof(e));
+	wg_memzero(c, sizeof(c));
+	wg_memzero(d, sizeof(d));
+	wg_memzero(da, sizeof(da));
+	wg_memzero(cb, sizeof(cb));
 	wg_memzero(&swap, sizeof(swap));
 }
 
