@@ -10,7 +10,7 @@
 #include "crypto.h"
 #include "util.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__LP64__) && defined(__GNUC__)
 
 #include <cpuid.h>
 
