@@ -82,13 +82,14 @@ void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, .
 		wg_log(level, "engine: %s", msg);
 }
 
-void wg_engine_ephemeral(struct wg_engine *engine, uint8_t out[NOISE_PUBLIC_KEY_LEN])
+bool wg_engine_ephemeral(struct wg_engine *engine, uint8_t private_key[NOISE_PUBLIC_KEY_LEN],
+			 uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
-	if (engine->test_have_ephemeral)
-		memcpy(out, engine->test_ephemeral, NOISE_PUBLIC_KEY_LEN);
-	else
-		wg_random_bytes(out, NOISE_PUBLIC_KEY_LEN);
-	curve25519_clamp(out);
+	if (!engine->test_have_ephemeral)
+		return wg_ephemeral_take(&engine->ephemerals, private_key, public_key);
+	memcpy(private_key, engine->test_ephemeral, NOISE_PUBLIC_KEY_LEN);
+	curve25519_clamp(private_key);
+	return curve25519_generate_public(public_key, private_key);
 }
 
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine)
@@ -172,6 +173,8 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 	}
 	wg_outbox_flush(&ob, UINT32_MAX);
 	wg_engine_read_unlock(engine);
+	/* Replace the ephemerals this batch's handshakes took, now that they are sent. */
+	wg_ephemeral_refill(&engine->ephemerals);
 }
 
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
@@ -218,10 +221,15 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		goto err_pubkey;
 	if (wg_stage_pool_init(&engine->stage_pool, engine->opts.mtu))
 		goto err_stage;
+	if (wg_ephemeral_pool_init(&engine->ephemerals))
+		goto err_ephemerals;
+	wg_ephemeral_refill(&engine->ephemerals);
 	wg_allowedips_init(&engine->allowedips);
 	*enginep = engine;
 	return 0;
 
+err_ephemerals:
+	wg_stage_pool_free(&engine->stage_pool);
 err_stage:
 	wg_key_table_free(&engine->pubkey_table);
 err_pubkey:
@@ -250,6 +258,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	while (engine->first_peer)
 		wg_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
+	wg_ephemeral_pool_free(&engine->ephemerals);
 	wg_stage_pool_free(&engine->stage_pool);
 	wg_key_table_free(&engine->pubkey_table);
 	wg_index_table_free(&engine->index_table);
@@ -499,6 +508,7 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 out:
 	wg_outbox_flush(&ob, UINT32_MAX);
 	wg_engine_read_unlock(engine);
+	wg_ephemeral_refill(&engine->ephemerals);
 	/* Never more than a second, as documented. */
 	if (next <= now)
 		return 0;

@@ -14,8 +14,8 @@
  *  - engine->index_lock: the receiver-index table (handshakes add and
  *    remove entries while readers run).
  *  - the cookie checker's lock (its secret), load_lock (the under-load
- *    window), the staging pool's lock (its free list); the ratelimiter is
- *    thread-safe on its own.
+ *    window), the staging pool's lock (its free list), the ephemeral pool's
+ *    lock (its spares); the ratelimiter is thread-safe on its own.
  * Order: engine->lock, peer->lock, then index_lock / cookie / load / pool
  * locks (leaves: nothing is taken under them).
  * Callbacks run with no peer lock held but with engine->lock held for
@@ -30,6 +30,7 @@
 
 #include "allowedips.h"
 #include "cookie.h"
+#include "ephemeral.h"
 #include "index_table.h"
 #include "messages.h"
 #include "noise.h"
@@ -53,6 +54,7 @@ struct wg_engine {
 	struct wg_key_table pubkey_table;
 	struct wg_ratelimiter ratelimiter;
 	struct stage_pool stage_pool;
+	struct wg_ephemeral_pool ephemerals;
 
 	struct wg_engine_peer *first_peer, *last_peer;
 	size_t num_peers;
@@ -86,8 +88,9 @@ uint64_t wg_engine_now(const struct wg_engine *engine);
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts);
 void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A new ephemeral private key (random, or the test hook's). */
-void wg_engine_ephemeral(struct wg_engine *engine, uint8_t out[NOISE_PUBLIC_KEY_LEN]);
+/* A new ephemeral keypair (fresh, or the test hook's); false if X25519 fails. */
+bool wg_engine_ephemeral(struct wg_engine *engine, uint8_t private_key[NOISE_PUBLIC_KEY_LEN],
+			 uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
 
 /*
  * Datagrams and events produced with a peer lock held are collected here, on

@@ -179,8 +179,7 @@ bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *d
 	handshake_init(hs->chaining_key, hs->hash, hs->remote_static);
 
 	/* e */
-	wg_engine_ephemeral(engine, hs->ephemeral_private);
-	if (!curve25519_generate_public(dst->unencrypted_ephemeral, hs->ephemeral_private))
+	if (!wg_engine_ephemeral(engine, hs->ephemeral_private, dst->unencrypted_ephemeral))
 		goto out;
 	message_ephemeral(hs->chaining_key, hs->hash, dst->unencrypted_ephemeral);
 
@@ -292,8 +291,7 @@ bool wg_noise_handshake_create_response(struct message_handshake_response *dst, 
 	wg_put_le32(dst->receiver_index, hs->remote_index);
 
 	/* e */
-	wg_engine_ephemeral(peer->engine, hs->ephemeral_private);
-	if (!curve25519_generate_public(dst->unencrypted_ephemeral, hs->ephemeral_private))
+	if (!wg_engine_ephemeral(peer->engine, hs->ephemeral_private, dst->unencrypted_ephemeral))
 		goto out;
 	message_ephemeral(hs->chaining_key, hs->hash, dst->unencrypted_ephemeral);
 	/* ee */
