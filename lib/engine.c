@@ -82,20 +82,10 @@ void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, .
 		wg_log(level, "engine: %s", msg);
 }
 
-bool wg_engine_ephemeral(struct wg_engine *engine, uint8_t private_key[NOISE_PUBLIC_KEY_LEN],
-			 uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
-{
-	if (!engine->test_have_ephemeral)
-		return wg_ephemeral_take(&engine->ephemerals, private_key, public_key);
-	memcpy(private_key, engine->test_ephemeral, NOISE_PUBLIC_KEY_LEN);
-	curve25519_clamp(private_key);
-	return curve25519_generate_public(public_key, private_key);
-}
-
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine)
 {
 	ob->engine = engine;
-	ob->n = ob->nev = 0;
+	ob->n = ob->nev = ob->nspent = 0;
 }
 
 uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len)
@@ -123,11 +113,16 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len)
 {
 	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, len);
+	unsigned int i = 0;
 
 	if (buf) {
 		memcpy(buf, msg, len);
 		peer->tx_bytes += len;
 	}
+	while (i < ob->nspent && ob->spent[i] != peer)
+		i++;
+	if (!peer->handshake.spare.ready && i == ob->nspent && i < OUTBOX_SPENT)
+		ob->spent[ob->nspent++] = peer;
 }
 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)
@@ -158,6 +153,26 @@ void wg_outbox_flush(struct wg_outbox *ob, unsigned int room)
 	ob->n = ob->nev = 0;
 }
 
+void wg_outbox_finish(struct wg_outbox *ob)
+{
+	struct wg_ephemeral fresh;
+
+	wg_outbox_flush(ob, UINT32_MAX);
+	for (unsigned int i = 0; i < ob->nspent; i++) {
+		struct wg_engine_peer *peer = ob->spent[i];
+
+		/* The X25519 run unlocked: remote_static never changes. */
+		if (!wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
+			continue;
+		pthread_mutex_lock(&peer->lock);
+		if (!peer->handshake.spare.ready)
+			peer->handshake.spare = fresh;
+		pthread_mutex_unlock(&peer->lock);
+		wg_memzero(&fresh, sizeof(fresh));
+	}
+	ob->nspent = 0;
+}
+
 void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, size_t n, wg_packet_fn *one,
 			   unsigned int room)
 {
@@ -171,10 +186,8 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 		one(&ob, engine, &packets[i], now);
 		wg_outbox_flush(&ob, room);
 	}
-	wg_outbox_flush(&ob, UINT32_MAX);
+	wg_outbox_finish(&ob);
 	wg_engine_read_unlock(engine);
-	/* Replace the ephemerals this batch's handshakes took, now that they are sent. */
-	wg_ephemeral_refill(&engine->ephemerals);
 }
 
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
@@ -221,15 +234,10 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		goto err_pubkey;
 	if (wg_stage_pool_init(&engine->stage_pool, engine->opts.mtu))
 		goto err_stage;
-	if (wg_ephemeral_pool_init(&engine->ephemerals))
-		goto err_ephemerals;
-	wg_ephemeral_refill(&engine->ephemerals);
 	wg_allowedips_init(&engine->allowedips);
 	*enginep = engine;
 	return 0;
 
-err_ephemerals:
-	wg_stage_pool_free(&engine->stage_pool);
 err_stage:
 	wg_key_table_free(&engine->pubkey_table);
 err_pubkey:
@@ -258,7 +266,6 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	while (engine->first_peer)
 		wg_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
-	wg_ephemeral_pool_free(&engine->ephemerals);
 	wg_stage_pool_free(&engine->stage_pool);
 	wg_key_table_free(&engine->pubkey_table);
 	wg_index_table_free(&engine->index_table);
@@ -506,9 +513,8 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 		;
 	next = __atomic_load_n(&engine->next_due, __ATOMIC_ACQUIRE);
 out:
-	wg_outbox_flush(&ob, UINT32_MAX);
+	wg_outbox_finish(&ob);
 	wg_engine_read_unlock(engine);
-	wg_ephemeral_refill(&engine->ephemerals);
 	/* Never more than a second, as documented. */
 	if (next <= now)
 		return 0;

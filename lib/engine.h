@@ -14,8 +14,8 @@
  *  - engine->index_lock: the receiver-index table (handshakes add and
  *    remove entries while readers run).
  *  - the cookie checker's lock (its secret), load_lock (the under-load
- *    window), the staging pool's lock (its free list), the ephemeral pool's
- *    lock (its spares); the ratelimiter is thread-safe on its own.
+ *    window), the staging pool's lock (its free list); the ratelimiter is
+ *    thread-safe on its own.
  * Order: engine->lock, peer->lock, then index_lock / cookie / load / pool
  * locks (leaves: nothing is taken under them).
  * Callbacks run with no peer lock held but with engine->lock held for
@@ -30,7 +30,6 @@
 
 #include "allowedips.h"
 #include "cookie.h"
-#include "ephemeral.h"
 #include "index_table.h"
 #include "messages.h"
 #include "noise.h"
@@ -54,7 +53,6 @@ struct wg_engine {
 	struct wg_key_table pubkey_table;
 	struct wg_ratelimiter ratelimiter;
 	struct stage_pool stage_pool;
-	struct wg_ephemeral_pool ephemerals;
 
 	struct wg_engine_peer *first_peer, *last_peer;
 	size_t num_peers;
@@ -88,21 +86,22 @@ uint64_t wg_engine_now(const struct wg_engine *engine);
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts);
 void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A new ephemeral keypair (fresh, or the test hook's); false if X25519 fails. */
-bool wg_engine_ephemeral(struct wg_engine *engine, uint8_t private_key[NOISE_PUBLIC_KEY_LEN],
-			 uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
 
 /*
  * Datagrams and events produced with a peer lock held are collected here, on
  * the stack of the API call, and handed to the callbacks once the lock is
  * dropped: callbacks never run under a peer lock.
  */
-enum { OUTBOX_PACKETS = 8, OUTBOX_EVENTS = 8, OUTBOX_BUF = WG_PACKET_HEADROOM + 148 + WG_PACKET_TAILROOM };
+enum { OUTBOX_PACKETS = 8, OUTBOX_EVENTS = 8, OUTBOX_BUF = WG_PACKET_HEADROOM + 148 + WG_PACKET_TAILROOM,
+       OUTBOX_SPENT = 16 };
 struct wg_outbox {
 	struct wg_engine *engine;
-	unsigned int n, nev;
+	unsigned int n, nev, nspent;
 	struct wg_packet pkt[OUTBOX_PACKETS];
 	struct wg_event ev[OUTBOX_EVENTS];
+	/* Peers whose spare ephemeral a handshake message took (ephemeral.h);
+	 * beyond OUTBOX_SPENT, a peer makes its next one when it needs it. */
+	struct wg_engine_peer *spent[OUTBOX_SPENT];
 	_Alignas(16) uint8_t buf[OUTBOX_PACKETS][OUTBOX_BUF];
 };
 
@@ -114,6 +113,10 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer);
 /* No peer lock may be held.  Flushes when fewer than `room` slots are free. */
 void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
+/* The end of an API call: flush, then make new spare ephemerals for the peers
+ * whose spares were taken, now that their messages are out.  The engine's
+ * lock is held (it keeps the peers alive), no peer lock. */
+void wg_outbox_finish(struct wg_outbox *ob);
 
 /*
  * The body of wg_engine_encrypt/decrypt: each packet through one() under the

@@ -1,38 +1,27 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Ephemeral keypairs made ahead of time.  Making one costs an X25519, a
- * fifth of a handshake message's work; taking a spare moves that off the
- * message's way, and the spare is replaced once the message has gone out.
+ * A peer's next ephemeral keypair, made ahead of time together with its DH
+ * with the peer's static key: that DH is es when we initiate and se when we
+ * respond.  Two of the X25519 a handshake message needs are then done before
+ * the message is wanted, and redone once it has gone out (wg_outbox_finish).
  */
 #ifndef WG_EPHEMERAL_H
 #define WG_EPHEMERAL_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Two: an engine may answer one handshake while it starts its own. */
-#define EPHEMERAL_SPARES 2
-
-struct wg_ephemeral_pool {
-	pthread_mutex_t lock;
-	unsigned int n;		/* spares ready; read without the lock as a hint */
-	struct {
-		uint8_t private_key[32], public_key[32];
-	} spare[EPHEMERAL_SPARES];
+struct wg_ephemeral {
+	bool ready;
+	uint8_t private_key[32], public_key[32];
+	uint8_t dh_remote_static[32];	/* X25519(private_key, the peer's static key) */
 };
 
-/* 0, or -ENOMEM when the lock cannot be made.  Starts empty. */
-int wg_ephemeral_pool_init(struct wg_ephemeral_pool *pool);
-/* Wipes the spares. */
-void wg_ephemeral_pool_free(struct wg_ephemeral_pool *pool);
-
-/* A fresh keypair, never handed out before: a spare if one is ready, else
- * made now.  false only if X25519 fails, which a clamped random key cannot. */
-bool wg_ephemeral_take(struct wg_ephemeral_pool *pool, uint8_t private_key[32], uint8_t public_key[32]);
-
-/* Make spares until the pool is full: call where latency no longer matters
- * (after the datagrams of an API call are sent).  Cheap when full. */
-void wg_ephemeral_refill(struct wg_ephemeral_pool *pool);
+/*
+ * Make a fresh one: private_key clamped from fixed_private (a test hook) or,
+ * when NULL, from the system's random source.  false, with *e wiped, when the
+ * DH is all zero (a low-order remote key).
+ */
+bool wg_ephemeral_make(struct wg_ephemeral *e, const uint8_t remote_static[32], const uint8_t *fixed_private);
 
 #endif

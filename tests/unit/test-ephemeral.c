@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The pool of ephemeral keypairs: every keypair it hands out is a valid
- * X25519 pair, none twice, whether from a spare or made on the spot; refill
- * fills it and taking empties it one spare at a time; free wipes it.
+ * Ephemerals made ahead of time: each is a valid X25519 keypair whose DH
+ * with the remote static key matches one computed with X25519 directly, no
+ * two alike; a low-order remote key gives none, wiped; a fixed private key
+ * (the golden tests' hook) is used, clamped.
  */
 #include <stdlib.h>
 
@@ -11,18 +12,7 @@
 #include "test.h"
 #include "util.h"
 
-enum { TAKES = 64 };
-
-static void check_pair(const uint8_t private_key[32], const uint8_t public_key[32])
-{
-	uint8_t want[32], clamped[32];
-
-	memcpy(clamped, private_key, 32);
-	curve25519_clamp(clamped);
-	CHECK_MEM(clamped, private_key, 32);	/* handed out clamped */
-	CHECK(curve25519_generate_public(want, private_key));
-	CHECK_MEM(public_key, want, 32);
-}
+enum { MAKES = 64 };
 
 static int key_cmp(const void *a, const void *b)
 {
@@ -31,35 +21,44 @@ static int key_cmp(const void *a, const void *b)
 
 int main(void)
 {
-	static const uint8_t zero[sizeof(((struct wg_ephemeral_pool *)0)->spare)];
-	struct wg_ephemeral_pool pool;
-	uint8_t priv[TAKES][32], pub[TAKES][32];
+	static const struct wg_ephemeral zero;
+	uint8_t remote_private[32], remote_public[32], want[32], clamped[32];
+	uint8_t keys[MAKES][32];
+	struct wg_ephemeral e;
 	unsigned int dups = 0;
 
-	CHECK(wg_ephemeral_pool_init(&pool) == 0);
-	CHECK(pool.n == 0);
-	for (int i = 0; i < TAKES; i++) {
-		/* Alternate: from spares, then from an empty pool. */
-		if (i % 4 == 0) {
-			wg_ephemeral_refill(&pool);
-			CHECK(pool.n == EPHEMERAL_SPARES);
-		}
-		unsigned int before = pool.n;
-
-		CHECK(wg_ephemeral_take(&pool, priv[i], pub[i]));
-		CHECK(pool.n == (before ? before - 1 : 0));
-		if (before)	/* the slot it came from is wiped */
-			CHECK(memcmp(&pool.spare[before - 1], zero, sizeof(pool.spare[0])) == 0);
-		check_pair(priv[i], pub[i]);
+	wg_random_bytes(remote_private, 32);
+	CHECK(curve25519_generate_public(remote_public, remote_private));
+	for (int i = 0; i < MAKES; i++) {
+		CHECK(wg_ephemeral_make(&e, remote_public, NULL));
+		CHECK(e.ready);
+		memcpy(clamped, e.private_key, 32);
+		curve25519_clamp(clamped);
+		CHECK_MEM(e.private_key, clamped, 32);
+		CHECK(curve25519_generate_public(want, e.private_key));
+		CHECK_MEM(e.public_key, want, 32);
+		/* Both sides of the DH agree: ours from the spare, theirs fresh. */
+		CHECK(curve25519(want, remote_private, e.public_key));
+		CHECK_MEM(e.dh_remote_static, want, 32);
+		memcpy(keys[i], e.private_key, 32);
 	}
-	qsort(priv, TAKES, 32, key_cmp);
-	for (int i = 1; i < TAKES; i++)
-		dups += !memcmp(priv[i - 1], priv[i], 32);
+	qsort(keys, MAKES, 32, key_cmp);
+	for (int i = 1; i < MAKES; i++)
+		dups += !memcmp(keys[i - 1], keys[i], 32);
 	CHECK(dups == 0);
 
-	wg_ephemeral_refill(&pool);
-	CHECK(memcmp(pool.spare, zero, sizeof(zero)) != 0);
-	wg_ephemeral_pool_free(&pool);
-	CHECK(memcmp(pool.spare, zero, sizeof(zero)) == 0);
+	/* A low-order remote key (u = 0): no spare, nothing left behind. */
+	static const uint8_t low_order[32];
+	CHECK(!wg_ephemeral_make(&e, low_order, NULL));
+	CHECK(memcmp(&e, &zero, sizeof(e)) == 0);
+
+	/* The test hook's fixed key, clamped: 0xff... becomes 0xf8 ... 0x7f. */
+	uint8_t fixed[32];
+	memset(fixed, 0xff, sizeof(fixed));
+	CHECK(wg_ephemeral_make(&e, remote_public, fixed));
+	memcpy(clamped, fixed, 32);
+	curve25519_clamp(clamped);
+	CHECK_MEM(e.private_key, clamped, 32);
+	wg_memzero(&e, sizeof(e));
 	return test_done();
 }
