@@ -153,23 +153,30 @@ void wg_outbox_flush(struct wg_outbox *ob, unsigned int room)
 	ob->n = ob->nev = 0;
 }
 
-void wg_outbox_finish(struct wg_outbox *ob)
+/* The engine's lock is held, no peer lock. */
+static void make_spare(struct wg_engine_peer *peer)
 {
 	struct wg_ephemeral fresh;
+	bool ready;
 
+	pthread_mutex_lock(&peer->lock);
+	ready = peer->handshake.spare.ready;
+	pthread_mutex_unlock(&peer->lock);
+	/* The X25519 run unlocked: remote_static never changes. */
+	if (ready || !wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
+		return;
+	pthread_mutex_lock(&peer->lock);
+	if (!peer->handshake.spare.ready)
+		peer->handshake.spare = fresh;
+	pthread_mutex_unlock(&peer->lock);
+	wg_memzero(&fresh, sizeof(fresh));
+}
+
+void wg_outbox_finish(struct wg_outbox *ob)
+{
 	wg_outbox_flush(ob, UINT32_MAX);
-	for (unsigned int i = 0; i < ob->nspent; i++) {
-		struct wg_engine_peer *peer = ob->spent[i];
-
-		/* The X25519 run unlocked: remote_static never changes. */
-		if (!wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
-			continue;
-		pthread_mutex_lock(&peer->lock);
-		if (!peer->handshake.spare.ready)
-			peer->handshake.spare = fresh;
-		pthread_mutex_unlock(&peer->lock);
-		wg_memzero(&fresh, sizeof(fresh));
-	}
+	for (unsigned int i = 0; i < ob->nspent; i++)
+		make_spare(ob->spent[i]);
 	ob->nspent = 0;
 }
 
@@ -396,6 +403,17 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	wg_engine_write_unlock(engine);
 	/* Nothing is locked now: the callbacks may do as they please. */
 	wg_outbox_flush(&ob, UINT32_MAX);
+
+	/* Spare ephemerals for new peers, so that their first handshakes wait
+	 * for two X25519 fewer; made under the read lock, not stalling traffic. */
+	wg_engine_read_lock(engine);
+	wg_for_each_peer(dev, cfg) {
+		struct wg_engine_peer *peer;
+
+		if (!(cfg->flags & WGPEER_REMOVE_ME) && (peer = wg_peer_lookup_by_key(engine, cfg->public_key)))
+			make_spare(peer);
+	}
+	wg_engine_read_unlock(engine);
 	return ret < 0 ? ret : 0;
 }
 

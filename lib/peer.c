@@ -31,8 +31,6 @@ struct wg_engine_peer *wg_peer_create(struct wg_engine *engine, const uint8_t pu
 	memcpy(peer->public_key, public_key, NOISE_PUBLIC_KEY_LEN);
 	memcpy(peer->handshake.remote_static, public_key, NOISE_PUBLIC_KEY_LEN);
 	wg_noise_precompute_static_static(peer);
-	/* Its first handshake then waits for two X25519 fewer. */
-	(void)wg_ephemeral_make(&peer->handshake.spare, public_key, NULL);
 	wg_cookie_maker_init(&peer->cookie, public_key);
 
 	peer->prev = engine->last_peer;
