@@ -85,7 +85,7 @@ void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, .
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine)
 {
 	ob->engine = engine;
-	ob->n = ob->nev = ob->nspent = 0;
+	ob->n = ob->nev = 0;
 }
 
 uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len)
@@ -113,16 +113,13 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len)
 {
 	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, len);
-	unsigned int i = 0;
 
 	if (buf) {
 		memcpy(buf, msg, len);
 		peer->tx_bytes += len;
 	}
-	while (i < ob->nspent && ob->spent[i] != peer)
-		i++;
-	if (!peer->handshake.spare.ready && i == ob->nspent && i < OUTBOX_SPENT)
-		ob->spent[ob->nspent++] = peer;
+	if (!peer->handshake.spare.ready)
+		__atomic_store_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED);
 }
 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)
@@ -153,33 +150,6 @@ void wg_outbox_flush(struct wg_outbox *ob, unsigned int room)
 	ob->n = ob->nev = 0;
 }
 
-/* The engine's lock is held, no peer lock. */
-static void make_spare(struct wg_engine_peer *peer)
-{
-	struct wg_ephemeral fresh;
-	bool ready;
-
-	pthread_mutex_lock(&peer->lock);
-	ready = peer->handshake.spare.ready;
-	pthread_mutex_unlock(&peer->lock);
-	/* The X25519 run unlocked: remote_static never changes. */
-	if (ready || !wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
-		return;
-	pthread_mutex_lock(&peer->lock);
-	if (!peer->handshake.spare.ready)
-		peer->handshake.spare = fresh;
-	pthread_mutex_unlock(&peer->lock);
-	wg_memzero(&fresh, sizeof(fresh));
-}
-
-void wg_outbox_finish(struct wg_outbox *ob)
-{
-	wg_outbox_flush(ob, UINT32_MAX);
-	for (unsigned int i = 0; i < ob->nspent; i++)
-		make_spare(ob->spent[i]);
-	ob->nspent = 0;
-}
-
 void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, size_t n, wg_packet_fn *one,
 			   unsigned int room)
 {
@@ -193,7 +163,7 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 		one(&ob, engine, &packets[i], now);
 		wg_outbox_flush(&ob, room);
 	}
-	wg_outbox_finish(&ob);
+	wg_outbox_flush(&ob, UINT32_MAX);
 	wg_engine_read_unlock(engine);
 }
 
@@ -372,6 +342,25 @@ static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_p
 	return 0;
 }
 
+/* The engine's lock is held, no peer lock. */
+static void make_spare(struct wg_engine_peer *peer)
+{
+	struct wg_ephemeral fresh;
+	bool ready;
+
+	pthread_mutex_lock(&peer->lock);
+	ready = peer->handshake.spare.ready;
+	pthread_mutex_unlock(&peer->lock);
+	/* The X25519 run unlocked: remote_static never changes. */
+	if (ready || !wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
+		return;
+	pthread_mutex_lock(&peer->lock);
+	if (!peer->handshake.spare.ready)
+		peer->handshake.spare = fresh;
+	pthread_mutex_unlock(&peer->lock);
+	wg_memzero(&fresh, sizeof(fresh));
+}
+
 WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 {
 	struct wg_outbox ob;
@@ -531,7 +520,10 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 		;
 	next = __atomic_load_n(&engine->next_due, __ATOMIC_ACQUIRE);
 out:
-	wg_outbox_finish(&ob);
+	wg_outbox_flush(&ob, UINT32_MAX);
+	if (__atomic_exchange_n(&engine->spares_wanted, false, __ATOMIC_ACQ_REL))
+		for (peer = engine->first_peer; peer; peer = peer->next)
+			make_spare(peer);
 	wg_engine_read_unlock(engine);
 	/* Never more than a second, as documented. */
 	if (next <= now)

@@ -62,6 +62,13 @@ struct wg_engine {
 	/* Earliest timer deadline of any peer, or later (atomic; timers.c). */
 	uint64_t next_due;
 
+	/*
+	 * A handshake took some peer's spare ephemeral (atomic): the next tick
+	 * makes new ones.  Not at once: the packets that answer the handshake
+	 * would wait behind them, or share the CPU with them.
+	 */
+	bool spares_wanted;
+
 	/* Handshake load: messages seen in the current one-second window. */
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;
@@ -92,16 +99,12 @@ void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, .
  * the stack of the API call, and handed to the callbacks once the lock is
  * dropped: callbacks never run under a peer lock.
  */
-enum { OUTBOX_PACKETS = 8, OUTBOX_EVENTS = 8, OUTBOX_BUF = WG_PACKET_HEADROOM + 148 + WG_PACKET_TAILROOM,
-       OUTBOX_SPENT = 16 };
+enum { OUTBOX_PACKETS = 8, OUTBOX_EVENTS = 8, OUTBOX_BUF = WG_PACKET_HEADROOM + 148 + WG_PACKET_TAILROOM };
 struct wg_outbox {
 	struct wg_engine *engine;
-	unsigned int n, nev, nspent;
+	unsigned int n, nev;
 	struct wg_packet pkt[OUTBOX_PACKETS];
 	struct wg_event ev[OUTBOX_EVENTS];
-	/* Peers whose spare ephemeral a handshake message took (ephemeral.h);
-	 * beyond OUTBOX_SPENT, a peer makes its next one when it needs it. */
-	struct wg_engine_peer *spent[OUTBOX_SPENT];
 	_Alignas(16) uint8_t buf[OUTBOX_PACKETS][OUTBOX_BUF];
 };
 
@@ -113,10 +116,6 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer);
 /* No peer lock may be held.  Flushes when fewer than `room` slots are free. */
 void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
-/* The end of an API call: flush, then make new spare ephemerals for the peers
- * whose spares were taken, now that their messages are out.  The engine's
- * lock is held (it keeps the peers alive), no peer lock. */
-void wg_outbox_finish(struct wg_outbox *ob);
 
 /*
  * The body of wg_engine_encrypt/decrypt: each packet through one() under the

@@ -3,7 +3,8 @@
  * A peer's next ephemeral keypair, made ahead of time together with its DH
  * with the peer's static key: that DH is es when we initiate and se when we
  * respond.  Two of the X25519 a handshake message needs are then done before
- * the message is wanted, and redone once it has gone out (wg_outbox_finish).
+ * the message is wanted: when the peer is added (wg_engine_set_device), and
+ * again by the next wg_engine_tick() after a handshake took the spare.
  */
 #ifndef WG_EPHEMERAL_H
 #define WG_EPHEMERAL_H

@@ -154,7 +154,7 @@ void wg_packet_send_staged(struct wg_engine_peer *peer)
 		/* No session after all: keep them and ask for one. */
 		wg_packet_send_handshake_initiation(&ob, peer, false);
 		pthread_mutex_unlock(&peer->lock);
-		wg_outbox_finish(&ob);
+		wg_outbox_flush(&ob, UINT32_MAX);
 		return;
 	}
 	wg_timers_any_authenticated_packet_traversal(peer, now);
@@ -173,7 +173,7 @@ void wg_packet_send_staged(struct wg_engine_peer *peer)
 	/* The sent ones free their slots; any left (message limit) wait on. */
 	wg_peer_release_staged(peer, n);
 	pthread_mutex_unlock(&peer->lock);
-	wg_outbox_finish(&ob);
+	wg_outbox_flush(&ob, UINT32_MAX);
 }
 
 static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt, uint64_t now)

@@ -462,7 +462,7 @@ static void test_hundred_rekeys(void)
 	printf("# %u packets each way through %u handshakes; delivered %u/%u\n", seq,
 	       p.b->events[WG_EVENT_HANDSHAKE_COMPLETE], p.b->delivered, p.a->delivered);
 	check_ephemerals_unique(e);
-	/* Each side made a new spare after its last message went out. */
+	/* Each side's tick made a new spare after its last handshake took one. */
 	CHECK(wg_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
 	CHECK(wg_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
 	free(e);
