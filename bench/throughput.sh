@@ -118,6 +118,7 @@ handshake() {
 }
 
 : >$TMP/tunnels
+: >$TMP/rows
 tunnel 1 "wireguard-go $(wireguard-go --version | sed -n 's/^wireguard-go //p')" wireguard-go
 [ -n "${WIREGUARD_GO_MODERN:-}" ] && tunnel 2 "wireguard-go (modern)" "$WIREGUARD_GO_MODERN"
 [ -n "${BORINGTUN:-}" ] && tunnel 3 "boringtun" "$BORINGTUN --disable-drop-privileges"

@@ -932,6 +932,11 @@ void wg_engine_free(wg_engine *engine);
  * once.  dev->name, ifindex are ignored; listen_port and fwmark are only
  * stored (the engine has no socket).
  *
+ * Each new peer costs three X25519: the static-static DH, and the peer's
+ * next ephemeral key with its DH, made ahead so that a handshake waits for
+ * four X25519 rather than eight.  The ephemerals are made once traffic
+ * flows again, so it does not wait for them.
+ *
  * \return 0; -EINVAL for invalid input (an endpoint family other than
  *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
  *         protocol version), with nothing changed; -ENOMEM, in which case
@@ -967,9 +972,12 @@ void wg_engine_encrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
 void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
 
 /**
- * \brief Run due timers (retransmits, keepalives, rekeys, expiry).
+ * \brief Run due timers (retransmits, keepalives, rekeys, expiry), and make
+ *        new ephemeral keys for peers whose handshakes used theirs.
  *
- * Costs O(1) when nothing is due, else O(number of peers).
+ * Costs O(1) when nothing is due, else O(number of peers), plus two X25519
+ * for each new ephemeral key.  Until one is made, a handshake with that peer
+ * makes its own, a little slower.
  *
  * \return nanoseconds until wg_engine_tick() is next needed, at most one
  *         second (packets may arm timers in between, never less than a

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Choosing among the crypto implementations: the fastest available by default. */
+#include <pthread.h>
+#include <stdlib.h>
+
 #include "crypto.h"
+#include "error.h"
 #include "util.h"
 
 /* Fastest first; the last entry of each list is always available. */
@@ -19,12 +23,31 @@ static const struct wg_x25519_impl *(*const x25519s[])(void) = {
 
 static const struct wg_aead_impl *aead;
 static const struct wg_x25519_impl *x25519;
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+
+/*
+ * WG_CRYPTO=NAME in the environment picks, before first use, the
+ * implementation of that name for each primitive it provides, as
+ * wg_crypto_select() does: so that whole daemons and test suites can run on
+ * each one.  The others keep the default.
+ */
+static void select_from_env(void)
+{
+	const char *name = secure_getenv("WG_CRYPTO");
+
+	if (name && *name && !wg_crypto_select(name))
+		wg_log(WG_LOG_ERROR, "WG_CRYPTO=%s: no implementation of that name here, using the defaults", name);
+}
 
 /* Racing first calls pick the same implementation, so a relaxed race is benign. */
 const struct wg_aead_impl *wg_aead(void)
 {
 	const struct wg_aead_impl *p = __atomic_load_n(&aead, __ATOMIC_ACQUIRE);
 
+	if (!p) {
+		pthread_once(&env_once, select_from_env);
+		p = __atomic_load_n(&aead, __ATOMIC_ACQUIRE);
+	}
 	for (size_t i = 0; !p && i < ARRAY_SIZE(aeads); i++)
 		if ((p = aeads[i]()))
 			__atomic_store_n(&aead, p, __ATOMIC_RELEASE);
@@ -35,6 +58,10 @@ const struct wg_x25519_impl *wg_x25519(void)
 {
 	const struct wg_x25519_impl *p = __atomic_load_n(&x25519, __ATOMIC_ACQUIRE);
 
+	if (!p) {
+		pthread_once(&env_once, select_from_env);
+		p = __atomic_load_n(&x25519, __ATOMIC_ACQUIRE);
+	}
 	for (size_t i = 0; !p && i < ARRAY_SIZE(x25519s); i++)
 		if ((p = x25519s[i]()))
 			__atomic_store_n(&x25519, p, __ATOMIC_RELEASE);

@@ -82,15 +82,6 @@ void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, .
 		wg_log(level, "engine: %s", msg);
 }
 
-void wg_engine_ephemeral(struct wg_engine *engine, uint8_t out[NOISE_PUBLIC_KEY_LEN])
-{
-	if (engine->test_have_ephemeral)
-		memcpy(out, engine->test_ephemeral, NOISE_PUBLIC_KEY_LEN);
-	else
-		wg_random_bytes(out, NOISE_PUBLIC_KEY_LEN);
-	curve25519_clamp(out);
-}
-
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine)
 {
 	ob->engine = engine;
@@ -127,6 +118,8 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, 
 		memcpy(buf, msg, len);
 		peer->tx_bytes += len;
 	}
+	if (!peer->handshake.spare.ready)
+		__atomic_store_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED);
 }
 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)
@@ -349,6 +342,25 @@ static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_p
 	return 0;
 }
 
+/* The engine's lock is held, no peer lock. */
+static void make_spare(struct wg_engine_peer *peer)
+{
+	struct wg_ephemeral fresh;
+	bool ready;
+
+	pthread_mutex_lock(&peer->lock);
+	ready = peer->handshake.spare.ready;
+	pthread_mutex_unlock(&peer->lock);
+	/* The X25519 run unlocked: remote_static never changes. */
+	if (ready || !wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
+		return;
+	pthread_mutex_lock(&peer->lock);
+	if (!peer->handshake.spare.ready)
+		peer->handshake.spare = fresh;
+	pthread_mutex_unlock(&peer->lock);
+	wg_memzero(&fresh, sizeof(fresh));
+}
+
 WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 {
 	struct wg_outbox ob;
@@ -380,6 +392,17 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	wg_engine_write_unlock(engine);
 	/* Nothing is locked now: the callbacks may do as they please. */
 	wg_outbox_flush(&ob, UINT32_MAX);
+
+	/* Spare ephemerals for new peers, so that their first handshakes wait
+	 * for two X25519 fewer; made under the read lock, not stalling traffic. */
+	wg_engine_read_lock(engine);
+	wg_for_each_peer(dev, cfg) {
+		struct wg_engine_peer *peer;
+
+		if (!(cfg->flags & WGPEER_REMOVE_ME) && (peer = wg_peer_lookup_by_key(engine, cfg->public_key)))
+			make_spare(peer);
+	}
+	wg_engine_read_unlock(engine);
 	return ret < 0 ? ret : 0;
 }
 
@@ -498,6 +521,9 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 	next = __atomic_load_n(&engine->next_due, __ATOMIC_ACQUIRE);
 out:
 	wg_outbox_flush(&ob, UINT32_MAX);
+	if (__atomic_exchange_n(&engine->spares_wanted, false, __ATOMIC_ACQ_REL))
+		for (peer = engine->first_peer; peer; peer = peer->next)
+			make_spare(peer);
 	wg_engine_read_unlock(engine);
 	/* Never more than a second, as documented. */
 	if (next <= now)

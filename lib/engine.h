@@ -62,6 +62,13 @@ struct wg_engine {
 	/* Earliest timer deadline of any peer, or later (atomic; timers.c). */
 	uint64_t next_due;
 
+	/*
+	 * A handshake took some peer's spare ephemeral (atomic): the next tick
+	 * makes new ones.  Not at once: the packets that answer the handshake
+	 * would wait behind them, or share the CPU with them.
+	 */
+	bool spares_wanted;
+
 	/* Handshake load: messages seen in the current one-second window. */
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;
@@ -86,8 +93,6 @@ uint64_t wg_engine_now(const struct wg_engine *engine);
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts);
 void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A new ephemeral private key (random, or the test hook's). */
-void wg_engine_ephemeral(struct wg_engine *engine, uint8_t out[NOISE_PUBLIC_KEY_LEN]);
 
 /*
  * Datagrams and events produced with a peer lock held are collected here, on

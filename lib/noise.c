@@ -57,6 +57,31 @@ static bool mix_precomputed_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYM
 	return true;
 }
 
+/*
+ * e: our ephemeral into hs and its public key into public_key, with its DH
+ * with the peer's static key (es or se) into dh.  The peer's spare when it
+ * has one (wiped as it is taken), else made now.
+ */
+static bool take_ephemeral(struct wg_engine_peer *peer, uint8_t public_key[NOISE_PUBLIC_KEY_LEN],
+			   uint8_t dh[NOISE_PUBLIC_KEY_LEN])
+{
+	struct wg_engine *engine = peer->engine;
+	struct noise_handshake *hs = &peer->handshake;
+	struct wg_ephemeral now, *e = &hs->spare;
+
+	if (engine->test_have_ephemeral || !e->ready) {
+		e = &now;
+		if (!wg_ephemeral_make(e, hs->remote_static,
+				       engine->test_have_ephemeral ? engine->test_ephemeral : NULL))
+			return false;
+	}
+	memcpy(hs->ephemeral_private, e->private_key, NOISE_PUBLIC_KEY_LEN);
+	memcpy(public_key, e->public_key, NOISE_PUBLIC_KEY_LEN);
+	memcpy(dh, e->dh_remote_static, NOISE_PUBLIC_KEY_LEN);
+	wg_memzero(e, sizeof(*e));
+	return true;
+}
+
 static void mix_psk(uint8_t ck[NOISE_HASH_LEN], uint8_t hash[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
 		    const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN])
 {
@@ -168,7 +193,7 @@ bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *d
 {
 	struct wg_engine *engine = peer->engine;
 	struct noise_handshake *hs = &peer->handshake;
-	uint8_t timestamp[NOISE_TIMESTAMP_LEN], key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t timestamp[NOISE_TIMESTAMP_LEN], key[NOISE_SYMMETRIC_KEY_LEN], dh[NOISE_PUBLIC_KEY_LEN];
 	struct timespec now;
 	bool ok = false;
 
@@ -179,14 +204,12 @@ bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *d
 	handshake_init(hs->chaining_key, hs->hash, hs->remote_static);
 
 	/* e */
-	wg_engine_ephemeral(engine, hs->ephemeral_private);
-	if (!curve25519_generate_public(dst->unencrypted_ephemeral, hs->ephemeral_private))
+	if (!take_ephemeral(peer, dst->unencrypted_ephemeral, dh))
 		goto out;
 	message_ephemeral(hs->chaining_key, hs->hash, dst->unencrypted_ephemeral);
 
 	/* es */
-	if (!mix_dh(hs->chaining_key, key, hs->ephemeral_private, hs->remote_static))
-		goto out;
+	wg_kdf(hs->chaining_key, key, NULL, hs->chaining_key, dh, sizeof(dh));
 	/* s */
 	message_encrypt(dst->encrypted_static, engine->identity.static_public, NOISE_PUBLIC_KEY_LEN, key, hs->hash);
 	/* ss */
@@ -207,6 +230,7 @@ out:
 	if (!ok)
 		wg_noise_handshake_clear(peer);
 	wg_memzero(key, sizeof(key));
+	wg_memzero(dh, sizeof(dh));
 	return ok;
 }
 
@@ -283,7 +307,7 @@ out:
 bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct wg_engine_peer *peer)
 {
 	struct noise_handshake *hs = &peer->handshake;
-	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], dh[NOISE_PUBLIC_KEY_LEN];
 	bool ok = false;
 
 	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
@@ -292,16 +316,14 @@ bool wg_noise_handshake_create_response(struct message_handshake_response *dst, 
 	wg_put_le32(dst->receiver_index, hs->remote_index);
 
 	/* e */
-	wg_engine_ephemeral(peer->engine, hs->ephemeral_private);
-	if (!curve25519_generate_public(dst->unencrypted_ephemeral, hs->ephemeral_private))
+	if (!take_ephemeral(peer, dst->unencrypted_ephemeral, dh))
 		goto out;
 	message_ephemeral(hs->chaining_key, hs->hash, dst->unencrypted_ephemeral);
 	/* ee */
 	if (!mix_dh(hs->chaining_key, NULL, hs->ephemeral_private, hs->remote_ephemeral))
 		goto out;
 	/* se */
-	if (!mix_dh(hs->chaining_key, NULL, hs->ephemeral_private, hs->remote_static))
-		goto out;
+	wg_kdf(hs->chaining_key, NULL, NULL, hs->chaining_key, dh, sizeof(dh));
 	/* psk */
 	mix_psk(hs->chaining_key, hs->hash, key, hs->preshared_key);
 	/* {} */
@@ -317,6 +339,7 @@ out:
 	if (!ok)
 		wg_noise_handshake_clear(peer);
 	wg_memzero(key, sizeof(key));
+	wg_memzero(dh, sizeof(dh));
 	return ok;
 }
 

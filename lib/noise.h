@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ephemeral.h"
 #include "messages.h"
 #include "replay.h"
 
@@ -41,6 +42,7 @@ struct noise_handshake {
 	uint8_t remote_ephemeral[NOISE_PUBLIC_KEY_LEN];
 	uint8_t precomputed_static_static[NOISE_PUBLIC_KEY_LEN];
 	bool static_static_ok;			/* false: the remote key is of low order */
+	struct wg_ephemeral spare;		/* the next handshake's e, made ahead */
 	uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t hash[NOISE_HASH_LEN];
 	uint8_t chaining_key[NOISE_HASH_LEN];

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "crypto.h"
 #include "error.h"
 #include "tunnel.h"
 #include "util.h"
@@ -295,9 +296,9 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	}
 	t->timer_running = true;
 	/* Before the UAPI socket exists: from then on a set may rebind. */
-	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u lane(s), MTU %u, offloads:%s%s%s", t->name,
-	       t->udp.port, t->nworkers, t->mtu, t->vnet ? " TUN-TSO/GRO" : "",
-	       t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
+	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u lane(s), MTU %u, crypto %s/%s, offloads:%s%s%s", t->name,
+	       t->udp.port, t->nworkers, t->mtu, wg_aead()->name, wg_x25519()->name,
+	       t->vnet ? " TUN-TSO/GRO" : "", t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	/* Last: once the socket exists, everything behind it works. */
 	if (o.flags & WG_TUNNEL_UAPI) {
 		ret = wg_uapi_server_start(&t->uapi, t, t->name);

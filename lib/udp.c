@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "error.h"
 #include "tunnel.h"
 #include "util.h"
@@ -229,18 +230,6 @@ static void flush(struct wg_udp *udp, int fd, struct mmsghdr *msgs, unsigned n)
 	}
 }
 
-static bool same_endpoint(const wg_endpoint *a, const wg_endpoint *b)
-{
-	if (a->addr.sa_family != b->addr.sa_family)
-		return false;
-	if (a->addr.sa_family == AF_INET)
-		return a->addr4.sin_port == b->addr4.sin_port &&
-		       a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr;
-	return a->addr6.sin6_port == b->addr6.sin6_port &&
-	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
-	       !memcmp(&a->addr6.sin6_addr, &b->addr6.sin6_addr, sizeof(a->addr6.sin6_addr));
-}
-
 union gso_control {
 	char buf[CMSG_SPACE(sizeof(uint16_t))];
 	struct cmsghdr align;
@@ -307,7 +296,7 @@ void wg_udp_send(struct wg_udp *udp, unsigned i, const struct wg_packet *pkts, s
 		/* GSO: a run of equal-sized datagrams to one endpoint, the last
 		 * one maybe shorter, is one message cut up by the kernel. */
 		if (gso && m && m->msg_hdr.msg_iovlen < MAX_SEGMENTS &&
-		    same_endpoint(m->msg_hdr.msg_name, &p->endpoint) && p->len <= b.seg &&
+		    wg_endpoint_equal(m->msg_hdr.msg_name, &p->endpoint) && p->len <= b.seg &&
 		    m->msg_hdr.msg_iov[m->msg_hdr.msg_iovlen - 1].iov_len == b.seg &&
 		    b.bytes + p->len <= MAX_GSO_BYTES) {
 			m->msg_hdr.msg_iovlen++;

@@ -8,6 +8,7 @@
 #include "blake2s.h"
 #include "crypto.h"
 #include "engine.h"
+#include "util.h"
 
 #define S 1000000000ULL
 #define MS 1000000ULL
@@ -397,13 +398,53 @@ static void test_lossy_wire(void)
 }
 
 /* Continuous traffic through 100 rekeys: not one packet lost on a lossless wire. */
+/* Every ephemeral public key put on the wire, initiations' and responses'. */
+struct ephemerals {
+	unsigned int n;
+	uint8_t key[1024][32];
+};
+
+static void ephemeral_tap(struct sim *s, const struct sim_datagram *d)
+{
+	struct ephemerals *e = s->tap_ctx;
+	/* After type and sender index; a response also has the receiver's. */
+	unsigned int off = d->data[0] == 1 ? 8 : d->data[0] == 2 ? 12 : 0;
+
+	if (off && d->len >= off + 32 && e->n < ARRAY_SIZE(e->key))
+		memcpy(e->key[e->n++], d->data + off, 32);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* No two handshake messages share an ephemeral (retransmits make new ones too). */
+static void check_ephemerals_unique(struct ephemerals *e)
+{
+	unsigned int dups = 0;
+
+	qsort(e->key, e->n, 32, key_cmp);
+	for (unsigned int i = 1; i < e->n; i++)
+		dups += !memcmp(e->key[i - 1], e->key[i], 32);
+	CHECK(e->n >= 202);
+	CHECK(dups == 0);
+	printf("# %u handshake messages, %u repeated ephemerals\n", e->n, dups);
+}
+
 static void test_hundred_rekeys(void)
 {
 	struct pair p;
+	struct ephemerals *e = calloc(1, sizeof(*e));
 	uint32_t seq = 0, sent_a = 0, sent_b = 0;
 	int steps = 0;
 
 	pair_init(&p, 10, true);
+	p.sim.tap = ephemeral_tap;
+	p.sim.tap_ctx = e;
+	/* Made by set_device, for the first handshake. */
+	CHECK(wg_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
+	CHECK(wg_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
 	while (p.b->events[WG_EVENT_HANDSHAKE_COMPLETE] < 101 && steps++ < 20000) {
 		seq++;
 		sent_a += sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", seq, 200, NULL) != WG_PACKET_DROP;
@@ -420,6 +461,11 @@ static void test_hundred_rekeys(void)
 	CHECK(p.a->events[WG_EVENT_SESSION_EXPIRED] == 0);
 	printf("# %u packets each way through %u handshakes; delivered %u/%u\n", seq,
 	       p.b->events[WG_EVENT_HANDSHAKE_COMPLETE], p.b->delivered, p.a->delivered);
+	check_ephemerals_unique(e);
+	/* Each side's tick made a new spare after its last handshake took one. */
+	CHECK(wg_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
+	CHECK(wg_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
+	free(e);
 	sim_free(&p.sim);
 }
 

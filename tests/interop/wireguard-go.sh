@@ -44,6 +44,9 @@ round() {
 
 round "$A" $E "$B" $G 192.168.241.2:51821 192.168.241.1
 round "$B" $G "$A" $E "[fd00:241::1]:51820" "[fd00:241::2]"
+if [ -n "${WG_CRYPTO:-}" ]; then
+	check "the engine ran on WG_CRYPTO=$WG_CRYPTO" grep -q "crypto [a-z0-9/]*$WG_CRYPTO" "$TMP/$E.log"
+fi
 check "rx and tx counters moved on the engine" \
 	sh -c "ip netns exec $A wg show $E transfer | awk '{ exit !(\$2 > 1000000 && \$3 > 1000000) }'"
 finish
