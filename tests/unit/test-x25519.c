@@ -147,6 +147,10 @@ int main(void)
 {
 	static const char *const names[] = { "bearssl", "openssl", "fe51", "fe64" };
 
+	/* The fastest is the default where the CPU has it. */
+	if (wg_x25519_fe64_get() && !getenv("WG_CRYPTO"))
+		CHECK(!strcmp(wg_x25519()->name, "fe64"));
+
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!wg_crypto_select(names[i]))
 			continue;
