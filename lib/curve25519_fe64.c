@@ -265,14 +265,13 @@ static void fe_frombytes(fe h, const uint8_t s[32])
 	h[3] &= INT64_MAX;	/* RFC 7748: bit 255 is ignored */
 }
 
-/* Add c to h (c small), returning the carry out of 2^256. */
-static uint64_t add_small(fe h, uint64_t c)
+/* h += c, for h below 2^255 and c small: no carry out of the top. */
+static void add_small(fe h, uint64_t c)
 {
 	for (int i = 0; i < 4; i++) {
 		h[i] += c;
 		c = h[i] < c;
 	}
-	return c;
 }
 
 /*
