@@ -142,13 +142,6 @@ static void fe_sq(fe h, const fe f)
 	reduce(h, r0, r1, r2, r3, r4);
 }
 
-static void fe_sqn(fe h, const fe f, int n)
-{
-	fe_sq(h, f);
-	while (--n)
-		fe_sq(h, h);
-}
-
 /* h = f * 121665, the ladder's (A - 2) / 4. */
 static void fe_mul_a24(fe h, const fe f)
 {
@@ -163,46 +156,8 @@ static void fe_mul_a24(fe h, const fe f)
 	h[0] += 19 * c;
 }
 
-/* z^(p-2) = z^(2^255 - 21) through the usual addition chain. */
-static void fe_invert(fe out, const fe z)
-{
-	fe z2, z9, z11, z2_5, z2_10, z2_20, z2_50, z2_100, t;
-
-	fe_sq(z2, z);
-	fe_sqn(t, z2, 2);
-	fe_mul(z9, t, z);
-	fe_mul(z11, z9, z2);
-	fe_sq(t, z11);
-	fe_mul(z2_5, t, z9);		/* z^(2^5 - 1) */
-	fe_sqn(t, z2_5, 5);
-	fe_mul(z2_10, t, z2_5);		/* z^(2^10 - 1) */
-	fe_sqn(t, z2_10, 10);
-	fe_mul(z2_20, t, z2_10);
-	fe_sqn(t, z2_20, 20);
-	fe_mul(t, t, z2_20);		/* z^(2^40 - 1) */
-	fe_sqn(t, t, 10);
-	fe_mul(z2_50, t, z2_10);
-	fe_sqn(t, z2_50, 50);
-	fe_mul(z2_100, t, z2_50);
-	fe_sqn(t, z2_100, 100);
-	fe_mul(t, t, z2_100);		/* z^(2^200 - 1) */
-	fe_sqn(t, t, 50);
-	fe_mul(t, t, z2_50);		/* z^(2^250 - 1) */
-	fe_sqn(t, t, 5);
-	fe_mul(out, t, z11);		/* z^(2^255 - 32 + 11) */
-}
-
-static void fe_cswap(fe a, fe b, uint64_t swap)
-{
-	uint64_t mask = 0 - swap;
-
-	for (int i = 0; i < 5; i++) {
-		uint64_t t = mask & (a[i] ^ b[i]);
-
-		a[i] ^= t;
-		b[i] ^= t;
-	}
-}
+/* fe_sqn, fe_invert and fe_cswap, the same for every field representation. */
+#include "curve25519_chain.h"
 
 static void fe51_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32])
 {

@@ -153,13 +153,6 @@ static inline void fe_sq(fe h, const fe f)
 		: : "r"(h), "r"(f) : CLOBBERS);
 }
 
-static void fe_sqn(fe h, const fe f, int n)
-{
-	fe_sq(h, f);
-	while (--n)
-		fe_sq(h, h);
-}
-
 /*
  * h = f + g for f, g below 2^255 + 2^24 (products, or the inputs): a carry
  * out of 2^256 is 38, and after one the sum is below 2^25, so adding the 38
@@ -296,46 +289,8 @@ static void fe_tobytes(uint8_t s[32], const fe f)
 	wg_memzero(t, sizeof(t));
 }
 
-/* z^(p-2) = z^(2^255 - 21) through the usual addition chain. */
-static void fe_invert(fe out, const fe z)
-{
-	fe z2, z9, z11, z2_5, z2_10, z2_20, z2_50, z2_100, t;
-
-	fe_sq(z2, z);
-	fe_sqn(t, z2, 2);
-	fe_mul(z9, t, z);
-	fe_mul(z11, z9, z2);
-	fe_sq(t, z11);
-	fe_mul(z2_5, t, z9);		/* z^(2^5 - 1) */
-	fe_sqn(t, z2_5, 5);
-	fe_mul(z2_10, t, z2_5);		/* z^(2^10 - 1) */
-	fe_sqn(t, z2_10, 10);
-	fe_mul(z2_20, t, z2_10);
-	fe_sqn(t, z2_20, 20);
-	fe_mul(t, t, z2_20);		/* z^(2^40 - 1) */
-	fe_sqn(t, t, 10);
-	fe_mul(z2_50, t, z2_10);
-	fe_sqn(t, z2_50, 50);
-	fe_mul(z2_100, t, z2_50);
-	fe_sqn(t, z2_100, 100);
-	fe_mul(t, t, z2_100);		/* z^(2^200 - 1) */
-	fe_sqn(t, t, 50);
-	fe_mul(t, t, z2_50);		/* z^(2^250 - 1) */
-	fe_sqn(t, t, 5);
-	fe_mul(out, t, z11);		/* z^(2^255 - 32 + 11) */
-}
-
-static void fe_cswap(fe a, fe b, uint64_t swap)
-{
-	uint64_t mask = 0 - swap;
-
-	for (int i = 0; i < 4; i++) {
-		uint64_t t = mask & (a[i] ^ b[i]);
-
-		a[i] ^= t;
-		b[i] ^= t;
-	}
-}
+/* fe_sqn, fe_invert and fe_cswap, the same for every field representation. */
+#include "curve25519_chain.h"
 
 /* The Montgomery ladder of RFC 7748 §5. */
 static void fe64_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32])
