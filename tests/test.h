@@ -53,6 +53,22 @@ static inline size_t test_unhex(unsigned char *out, const char *hex)
 	return n;
 }
 
+static inline int test_key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* How many of n 32-byte keys equal the one before them once sorted (sorts them). */
+static inline unsigned int test_repeated_keys(unsigned char (*keys)[32], size_t n)
+{
+	unsigned int repeats = 0;
+
+	qsort(keys, n, 32, test_key_cmp);
+	for (size_t i = 1; i < n; i++)
+		repeats += !memcmp(keys[i - 1], keys[i], 32);
+	return repeats;
+}
+
 static inline int test_done(void)
 {
 	printf("%d passed, %d failed\n", test_passed, test_failed);

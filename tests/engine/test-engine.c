@@ -414,19 +414,11 @@ static void ephemeral_tap(struct sim *s, const struct sim_datagram *d)
 		memcpy(e->key[e->n++], d->data + off, 32);
 }
 
-static int key_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, 32);
-}
-
 /* No two handshake messages share an ephemeral (retransmits make new ones too). */
 static void check_ephemerals_unique(struct ephemerals *e)
 {
-	unsigned int dups = 0;
+	unsigned int dups = test_repeated_keys(e->key, e->n);
 
-	qsort(e->key, e->n, 32, key_cmp);
-	for (unsigned int i = 1; i < e->n; i++)
-		dups += !memcmp(e->key[i - 1], e->key[i], 32);
 	CHECK(e->n >= 202);
 	CHECK(dups == 0);
 	printf("# %u handshake messages, %u repeated ephemerals\n", e->n, dups);
