@@ -5,8 +5,6 @@
  * two alike; a low-order remote key gives none, wiped; a fixed private key
  * (the golden tests' hook) is used, clamped.
  */
-#include <stdlib.h>
-
 #include "crypto.h"
 #include "ephemeral.h"
 #include "test.h"
