@@ -5,7 +5,6 @@
  * Errors name the source and line; a failed parse returns nothing.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "addr.h"
 #include "config.h"
 #include "error.h"
+#include "os.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -517,9 +517,9 @@ WG_EXPORT int wg_config_parse_file(wg_device **dev, wg_quick_config **quick, con
 	char *buf = NULL;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = wg_os_open_read(path);
 	if (fd < 0)
-		return wg_error(errno, "%s: %s", path, strerror(errno));
+		return wg_error(-fd, "%s: %s", path, strerror(-fd));
 	if (fstat(fd, &st) < 0) {
 		ret = wg_error(errno, "%s: %s", path, strerror(errno));
 		goto out;

@@ -12,6 +12,7 @@
 #include "config_apply.h"
 #include "engine.h"
 #include "error.h"
+#include "os.h"
 #include "util.h"
 
 enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
@@ -51,13 +52,10 @@ void wg_engine_write_unlock(struct wg_engine *engine)
 
 uint64_t wg_engine_now(const struct wg_engine *engine)
 {
-	struct timespec ts;
-
 	/* Offset by a second so that 0 can mean "never" even for a clock starting at 0. */
 	if (engine->opts.clock)
 		return engine->opts.clock(engine->opts.ctx) + NS_PER_S;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec + NS_PER_S;
+	return wg_os_clock_ns() + NS_PER_S;
 }
 
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts)
@@ -170,8 +168,6 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
 {
 	struct wg_engine *engine;
-	pthread_rwlockattr_t attr;
-	int ret;
 
 	if (!enginep || !options || options->size < sizeof(struct wg_engine_options) || !options->send)
 		return wg_error(EINVAL, "engine options: size must be sizeof(struct wg_engine_options) and send is required");
@@ -185,14 +181,10 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 	if (!engine->opts.mtu)
 		engine->opts.mtu = DEFAULT_MTU;
 
-	/* Explicitly reader-preferring: callbacks may take a read lock again. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
-	ret = pthread_rwlock_init(&engine->lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
-	/* Initialisation fails only for want of memory (or of lock resources:
+	/* Reader-preferring: callbacks may take a read lock again.
+	 * Initialisation fails only for want of memory (or of lock resources:
 	 * reported as -ENOMEM, the one error wg_engine_new documents). */
-	if (ret)
+	if (wg_os_rwlock_init_reentrant(&engine->lock))
 		goto err_rwlock;
 	if (pthread_mutex_init(&engine->writer_gate, NULL))
 		goto err_gate;

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* os.h on Windows (mingw-w64 with winpthreads). */
+#include <winsock2.h>
+#include <windows.h>
+#include <bcrypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <stdlib.h>
+
+#include "os.h"
+#include "util.h"
+
+void wg_memzero(void *p, size_t n)
+{
+	if (n)
+		SecureZeroMemory(p, n);
+}
+
+void wg_random_bytes(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ULONG n = len < 0x40000000 ? (ULONG)len : 0x40000000;
+
+		if (BCryptGenRandom(NULL, p, n, BCRYPT_USE_SYSTEM_PREFERRED_RNG) != 0)
+			abort();
+		p += n;
+		len -= n;
+	}
+}
+
+uint64_t wg_os_clock_ns(void)
+{
+	/* Counts time asleep and hibernated (QueryUnbiasedInterruptTime would
+	 * not); milliseconds are finer than any WireGuard timer needs. */
+	return (uint64_t)GetTickCount64() * 1000000u;
+}
+
+const char *wg_os_secure_getenv(const char *name)
+{
+	return getenv(name);	/* no set-user-ID programs on Windows */
+}
+
+int wg_os_open_read(const char *path)
+{
+	int fd = _open(path, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock)
+{
+	/* As on Darwin: no reader-preference attribute in winpthreads. */
+	return pthread_rwlock_init(lock, NULL);
+}
+
+/* getaddrinfo() and inet_pton() need Winsock started once per process. */
+__attribute__((constructor)) static void start_winsock(void)
+{
+	WSADATA data;
+
+	WSAStartup(MAKEWORD(2, 2), &data);
+}
