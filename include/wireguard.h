@@ -42,10 +42,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+/* struct sockaddr_in{,6}, AF_INET{,6}, IFNAMSIZ: from winsock on Windows. */
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#ifndef IFNAMSIZ
+#define IFNAMSIZ 16
+#endif
+#else
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <time.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -887,7 +896,14 @@ struct wg_event {
  */
 typedef void wg_engine_send_fn(const struct wg_packet *datagrams, size_t n, void *ctx);
 typedef void wg_engine_event_fn(const struct wg_event *event, void *ctx);
-/* Monotonic nanoseconds and wall-clock time, for tests that simulate time. */
+/*
+ * Monotonic nanoseconds and wall-clock time, for tests that simulate time.
+ * The monotonic clock must keep counting while the machine is suspended: a
+ * phone that slept through REJECT_AFTER_TIME (180 s) must find its sessions
+ * expired on waking, not use them again.  The default does (CLOCK_BOOTTIME
+ * on Linux and Android, CLOCK_MONOTONIC on macOS and iOS, GetTickCount64()
+ * on Windows); CLOCK_MONOTONIC on Linux would not.
+ */
 typedef uint64_t wg_engine_clock_fn(void *ctx);
 typedef void wg_engine_realtime_fn(struct timespec *now, void *ctx);
 
@@ -899,7 +915,7 @@ struct wg_engine_options {
 	wg_engine_event_fn *event;	/* may be NULL */
 	wg_log_fn *log;			/* every level, filter in it; NULL: the
 					 * process-wide callback (wg_set_log_callback) */
-	wg_engine_clock_fn *clock;	/* may be NULL: CLOCK_MONOTONIC */
+	wg_engine_clock_fn *clock;	/* may be NULL: counts suspended time (above) */
 	wg_engine_realtime_fn *realtime; /* may be NULL: CLOCK_REALTIME */
 	uint32_t mtu;			/* padding limit; 0 = 1420 */
 };

@@ -6,9 +6,10 @@
 #                 host's) Debian's cross compiler plus a sysroot of the target's
 #                 -dev packages from a first-stage debootstrap, kept in
 #                 /var/cache/libwireguard/sysroot-s390x;
-#   windows       mingw-w64, wine64, and BearSSL cross-built from Debian's own
-#                 source package into /var/cache/libwireguard/bearssl-mingw;
-#   macos         zig cc (PyPI ziglang) in /var/cache/libwireguard/zigvenv.
+#   windows       mingw-w64, wine64;
+#   macos         zig cc (PyPI ziglang) in /var/cache/libwireguard/zigvenv;
+#   and BearSSL for Windows and macOS, cross-built from Debian's own source
+#                 package into /var/cache/libwireguard/bearssl-TARGET.
 # Idempotent (a warm machine only checks); needs root.  Called by install-deps.sh.
 set -eu
 cache=/var/cache/libwireguard
@@ -56,26 +57,37 @@ if [ ! -e "$sysroot/.done" ]; then
 	touch "$sysroot/.done"
 fi
 
-# BearSSL for Windows from Debian's source package.  A private source list
-# (same archive, same keyring) so the host's apt configuration is untouched.
-mingw=$cache/bearssl-mingw
-if [ ! -e "$mingw/lib/libbearssl.a" ]; then
-	src=$cache/bearssl-src
-	rm -rf "$src"
-	mkdir -p "$src/lists/partial"
-	echo 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main' \
-		>"$src/sources.list"
-	aptsrc="-o Dir::Etc::SourceList=$src/sources.list -o Dir::Etc::SourceParts=- -o Dir::State::Lists=$src/lists"
-	apt-get $aptsrc update -q
-	(cd "$src" && apt-get $aptsrc source -q -o APT::Sandbox::User=root bearssl)
-	"$here/cross/build-bearssl-mingw.sh" "$(ls -d "$src"/bearssl-*/ | head -n 1)" "$mingw"
-	rm -rf "$src"
-fi
-
-# zig cc for the macOS compile check.
+# zig cc for the macOS compile check, and its wrapper for meson (zig-cc).
 zig=$cache/zigvenv
-if [ ! -x "$zig/bin/python" ] || ! "$zig/bin/python" -m ziglang version >/dev/null 2>&1; then
+if [ ! -x "$zig/bin/python3" ] || ! "$zig/bin/python3" -m ziglang version >/dev/null 2>&1; then
 	rm -rf "$zig"
 	python3 -m venv "$zig"
 	"$zig/bin/pip" install -q ziglang
 fi
+cmp -s "$here/cross/zig-cc" "$zig/bin/zig-cc" || install -m 755 "$here/cross/zig-cc" "$zig/bin/zig-cc"
+
+# BearSSL for Windows and macOS, from Debian's source package (a private
+# source list: same archive, same keyring, the host's apt setup untouched).
+zigc="$zig/bin/python3 -m ziglang"
+for target in mingw x86_64-macos aarch64-macos; do
+	out=$cache/bearssl-$target
+	[ ! -e "$out/lib/libbearssl.a" ] || continue
+	src=$cache/bearssl-src
+	if [ ! -d "$src"/bearssl-*/ ]; then
+		rm -rf "$src"
+		mkdir -p "$src/lists/partial"
+		echo 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main' \
+			>"$src/sources.list"
+		aptsrc="-o Dir::Etc::SourceList=$src/sources.list -o Dir::Etc::SourceParts=- -o Dir::State::Lists=$src/lists"
+		apt-get $aptsrc update -q
+		(cd "$src" && apt-get $aptsrc source -q -o APT::Sandbox::User=root bearssl)
+	fi
+	case $target in
+	mingw) cc=x86_64-w64-mingw32-gcc ar=x86_64-w64-mingw32-ar ;;
+	*) cc="$zigc cc -target $target" ar="$zigc ar" ;;
+	esac
+	rm -rf "$out.tmp"
+	CC=$cc AR=$ar "$here/cross/build-bearssl.sh" "$(ls -d "$src"/bearssl-*/ | head -n 1)" "$out.tmp"
+	mv "$out.tmp" "$out"
+done
+rm -rf "$cache/bearssl-src"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build with warnings as errors and run every test suite, then the unit suite
-# again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints one
+# again under AddressSanitizer and UndefinedBehaviorSanitizer, then the cross
+# suite on other CPUs and systems.  Prints one
 # closing line "N passed, N failed" over all suites.
 set -u
 cd "$(dirname "$0")/.."
@@ -30,6 +31,14 @@ meson compile -C build-asan || exit 1
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	meson test -C build-asan --print-errorlogs --suite unit --suite engine --suite kernel || status=1
 set -- $(summary build-asan/meson-logs/testlog.json)
+passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+
+# Other CPUs and systems: armhf, arm64, s390x under qemu-user, Windows under
+# wine, macOS compile-and-link (tools/run-cross.sh; a few minutes when warm).
+mkdir -p build-cross
+tools/run-cross.sh >build-cross/summary.log 2>&1 || status=1
+cat build-cross/summary.log
+set -- $(tail -n 1 build-cross/summary.log | sed 's/[^0-9 ]//g')
 passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 
 echo "all suites: $passed passed, $failed failed, $skipped skipped"

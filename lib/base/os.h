@@ -9,6 +9,7 @@
 #define WG_OS_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -23,6 +24,11 @@ const char *wg_os_secure_getenv(const char *name);
 
 /* open(path) read-only, not inherited by child processes: an fd or -errno. */
 int wg_os_open_read(const char *path);
+
+/* C11's aligned_alloc() and the free() that goes with it (Windows has
+ * neither, only _aligned_malloc() and _aligned_free()). */
+void *wg_os_aligned_alloc(size_t align, size_t size);
+void wg_os_aligned_free(void *p);
 
 /*
  * A rwlock that lets a thread holding it for reading take it again for

@@ -52,6 +52,16 @@ int wg_os_open_read(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+void *wg_os_aligned_alloc(size_t align, size_t size)
+{
+	return aligned_alloc(align, size);
+}
+
+void wg_os_aligned_free(void *p)
+{
+	free(p);
+}
+
 int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock)
 {
 	/* No attribute asks Darwin for reader preference: while set_device

@@ -46,8 +46,25 @@ const char *wg_os_secure_getenv(const char *name)
 int wg_os_open_read(const char *path)
 {
 	int fd = _open(path, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
+	DWORD attr;
 
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	/* Windows refuses to open a directory with EACCES; say what it is. */
+	attr = GetFileAttributesA(path);
+	if (errno == EACCES && attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY))
+		return -EISDIR;
+	return -errno;
+}
+
+void *wg_os_aligned_alloc(size_t align, size_t size)
+{
+	return _aligned_malloc(size, align);
+}
+
+void wg_os_aligned_free(void *p)
+{
+	_aligned_free(p);
 }
 
 int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock)

@@ -104,9 +104,11 @@ static int quick_add(wg_quick_config *q, enum wg_quick_key key, const char *s, s
 	if (single)
 		while (q->key[key].n)
 			free(q->key[key].v[--q->key[key].n]);
-	copy = strndup(s, n);
+	copy = malloc(n + 1);	/* strndup() is not in C11 nor Windows */
 	if (!copy)
 		return wg_error(ENOMEM, "out of memory");
+	memcpy(copy, s, n);
+	copy[n] = '\0';
 	v = realloc(q->key[key].v, (q->key[key].n + 1) * sizeof(*v));
 	if (!v) {
 		free(copy);

@@ -7,13 +7,13 @@
 #ifndef WG_TEST_SIM_H
 #define WG_TEST_SIM_H
 
-#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <wireguard.h>
 
+#include "os_net.h"
 #include "test.h"
 
 enum { SIM_MAX_NODES = 256, SIM_WIRE_MAX = 1 << 16, SIM_PKT_MAX = 1600, SIM_INBOX = 4096 };
