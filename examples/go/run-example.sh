@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Build and run the Go example against this build tree.
 #   run-example.sh GO SOURCE_ROOT LIBWIREGUARD_SO BUILD_DIR
 # Exits 77 (skip) without Go or SWIG.  As root, also tries -up in a network

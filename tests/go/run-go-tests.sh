@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run the Go bindings' checks against the library in this build tree:
 # go vet, then go test -race.  Usage:
 #   run-go-tests.sh GO SOURCE_ROOT LIBWIREGUARD_SO BUILD_DIR [go test args]
