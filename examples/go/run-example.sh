@@ -1,18 +1,19 @@
 #!/bin/sh
 # Build and run the Go example against this build tree.
 #   run-example.sh GO SOURCE_ROOT LIBWIREGUARD_SO BUILD_DIR
-# Exits 77 (skip) without Go or SWIG.  As root, also tries -up in a network
-# namespace of its own.
+# Exits 77 (skip) without Go.  Builds as the README tells a consumer to:
+# no SWIG, no CGO_CFLAGS; pkg-config finds this build tree's library.
+# As root, also tries -up in a network namespace of its own.
 set -u
 go=$1 src=$2 lib=$3 build=$4
-if [ ! -x "$go" ] || ! command -v swig >/dev/null; then
-	echo "SKIP: needs a Go toolchain and swig"
+if [ ! -x "$go" ]; then
+	echo "SKIP: needs a Go toolchain"
 	exit 77
 fi
 libdir=$(cd "$(dirname "$lib")" && pwd)
-hash=$(cat "$src/include/wireguard.h" "$src/bindings/go/capi/capi.swig" | sha256sum | cut -c1-16)
-export CGO_CFLAGS="-I$src/include -DWG_HEADER_HASH=$hash"
-export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir"
+export PKG_CONFIG_PATH="$(dirname "$libdir")/meson-uninstalled${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+unset CGO_CFLAGS CGO_LDFLAGS
 export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false
 if [ -z "${HOME:-}" ] || [ ! -w "${HOME:-/nonexistent}" ]; then
 	export GOCACHE="$build/go-cache"
