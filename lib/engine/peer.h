@@ -8,7 +8,7 @@
 #include "cookie.h"
 #include "noise.h"
 #include "timers.h"
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /*
  * What a receiver index points at: a peer's handshake or one keypair slot.

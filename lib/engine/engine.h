@@ -35,7 +35,7 @@
 #include "noise.h"
 #include "peer.h"
 #include "ratelimiter.h"
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 struct wg_engine {
 	struct wg_engine_options opts;

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "messages.h"
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 struct wg_engine;
 struct wg_engine_peer;
