@@ -21,6 +21,9 @@ fi
 cd "$src/examples/go" || exit 1
 "$go" build -o "$build/go-example" . || exit 1
 "$build/go-example" || exit 1
+# A wgctrl-go program with only its imports changed (examples/go/wgctrl).
+"$go" build -o "$build/go-wgctrl" ./wgctrl || exit 1
+"$go" vet ./... || exit 1
 
 # -up, as root: a userspace interface in a namespace of our own, from a
 # wg-quick file; it must exit by itself once the interface is deleted.
@@ -48,6 +51,10 @@ status=0
 wg show "$ifname" allowed-ips | grep -q "10.89.0.0/16" || { echo "FAIL: wg show $ifname"; status=1; }
 ip -n "$ns" route | grep -q "10.89.0.0/16 dev $ifname" || { echo "FAIL: no route"; status=1; }
 ip -n "$ns" -o link show "$ifname" | grep -q "mtu 1380" || { echo "FAIL: MTU"; status=1; }
+# The wgctrl port reads the same device through its UAPI socket.
+"$build/go-wgctrl" "$ifname" >"$tmp/wgctrl" 2>&1 || { echo "FAIL: go-wgctrl $ifname"; status=1; }
+grep -q "^interface: $ifname (userspace)" "$tmp/wgctrl" && grep -q "allowed ips: 10.89.0.0/16$" "$tmp/wgctrl" ||
+	{ echo "FAIL: go-wgctrl output:"; cat "$tmp/wgctrl"; status=1; }
 ip -n "$ns" link del "$ifname"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 if kill -0 "$pid" 2>/dev/null; then
