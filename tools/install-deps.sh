@@ -11,6 +11,7 @@ packages="
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
 	swig golang-go
+	doxygen
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 missing=""

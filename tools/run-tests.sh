@@ -18,7 +18,7 @@ print(p, f, s)
 PY
 }
 
-meson setup build-ci -Dwerror=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true || exit 1
+meson setup build-ci -Dwerror=true -Ddocs=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true -Ddocs=true || exit 1
 meson compile -C build-ci || exit 1
 meson test -C build-ci --print-errorlogs --num-processes 2 "$@" || status=1
 set -- $(summary build-ci/meson-logs/testlog.json)

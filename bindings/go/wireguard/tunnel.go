@@ -22,7 +22,7 @@ type TunnelOptions struct {
 
 	UAPI         bool // serve /var/run/wireguard/NAME.sock for wg(8) and Client
 	NoOffload    bool // use none of the kernel's offloads (UDP GSO/GRO, TUN vnet)
-	Threads      int  // worker threads; 0: one per online CPU
+	Threads      int  // lanes (a thread per direction each); 0: one per two online CPUs
 	ListenPort   int  // 0: random
 	FirewallMark int
 	MTU          int // of a created interface; 0: 1420

@@ -3,7 +3,7 @@
 #ifndef WG_CONFIG_H
 #define WG_CONFIG_H
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /*
  * Append a copy of src's family, address and prefix length (not its flags)

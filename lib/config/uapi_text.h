@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /*
  * Client side.  Write the body of a "set=1" request for dev (without the

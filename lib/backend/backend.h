@@ -7,7 +7,7 @@
 #ifndef WG_BACKEND_H
 #define WG_BACKEND_H
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /* A growing "a\0b\0" list of device names; ipc.c adds the final "\0". */
 struct name_list {

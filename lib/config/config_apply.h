@@ -3,7 +3,7 @@
 #ifndef WG_CONFIG_APPLY_H
 #define WG_CONFIG_APPLY_H
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /*
  * wg_device_apply(), or with as_state, as wg_device_canonicalize() reads its

@@ -8,7 +8,7 @@
 #ifndef WG_ADDR_H
 #define WG_ADDR_H
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /* Room for "[" INET6_ADDRSTRLEN "%" scope "]:" NI_MAXSERV. */
 #define WG_ENDPOINT_STRLEN 160

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 #include "siphash.h"
 
 enum {

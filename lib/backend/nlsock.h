@@ -9,7 +9,7 @@
 
 #include <libmnl/libmnl.h>
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /* Dumps arrive in datagrams of up to 32 KiB; a smaller buffer truncates them. */
 #define NL_RECV_BUFFER (32 * 1024)

@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 #define WG_TUNNEL_MAX_THREADS 64
 /* Packets per batch: one recvmmsg/sendmmsg, one engine call. */

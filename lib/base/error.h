@@ -5,7 +5,7 @@
 
 #include <errno.h>
 
-#include "../include/wireguard.h"
+#include <wireguard.h>
 
 /*
  * Record a failure for wg_last_error(), set errno to err and return -err, so
