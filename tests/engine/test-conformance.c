@@ -108,7 +108,7 @@ static int rx(struct sim_node *to, const wg_endpoint *src, const uint8_t *data, 
  */
 static uint32_t forge_data(struct sim_node *from, struct sim_node *to, uint64_t counter, uint8_t *out)
 {
-	struct wg_engine_peer *peer = wg_peer_lookup_by_key(from->engine, to->public_key);
+	struct engine_peer *peer = engine_peer_lookup_by_key(from->engine, to->public_key);
 	struct noise_keypair *kp = peer->keypairs.current;
 	uint32_t len = sim_ip_packet(out + 16, AF_INET, "10.0.0.1", "10.0.0.2", (uint32_t)counter, 8);
 	uint32_t padded = (len + 15) & ~15u;
@@ -321,7 +321,7 @@ static void conf_indices(void)
 	uint16_t reason;
 
 	rule("a receiver index is unused when chosen: a random candidate that collides (or is 0) is drawn again");
-	struct wg_engine_peer *pb = wg_peer_lookup_by_key(w->a->engine, w->b->public_key);
+	struct engine_peer *pb = engine_peer_lookup_by_key(w->a->engine, w->b->public_key);
 	uint32_t live = pb->keypairs.current->local_index, fresh = live ^ 0x5a5a0001u;
 
 	CHECK(wg_index_table_lookup(t, fresh) == NULL);
@@ -381,7 +381,7 @@ static void conf_indices(void)
 		snprintf(ip, sizeof(ip), "10.2.0.%d", i + 1);
 		sim_send_ip(clients[i], AF_INET, ip, "10.2.0.254", 1, 8, NULL);
 		sim_run(sim);
-		struct wg_engine_peer *p = wg_peer_lookup_by_key(server->engine, clients[i]->public_key);
+		struct engine_peer *p = engine_peer_lookup_by_key(server->engine, clients[i]->public_key);
 
 		CHECK(p->keypairs.current);
 		idx[i] = p->keypairs.current->local_index;
@@ -409,7 +409,7 @@ static void conf_padding(void)
 	rule("the plaintext is padded with zeros to a multiple of 16 but not beyond the MTU; keepalives are 32 bytes");
 	for (uint32_t mtu = 1419; mtu <= 1420; mtu++) {
 		struct world *w = world_new(106 + mtu, mtu);
-		struct wg_engine_peer *pa = wg_peer_lookup_by_key(w->b->engine, w->a->public_key);
+		struct engine_peer *pa = engine_peer_lookup_by_key(w->b->engine, w->a->public_key);
 		uint8_t plain[SIM_PKT_MAX];
 
 		sim_advance(&w->sim, 11 * S, S);
