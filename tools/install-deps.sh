@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install, by name from Debian 12's archive, everything the project builds and
 # tests with.  Idempotent; needs root.
 set -eu

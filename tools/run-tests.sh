@@ -1,7 +1,9 @@
 #!/bin/sh
-# Build with warnings as errors and run every test suite, then the unit suite
-# again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints one
-# closing line "N passed, N failed" over all suites.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build with warnings as errors (and the API reference, whose Doxygen warnings
+# are errors too) and run every test suite, then the unit, engine and kernel
+# suites again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints
+# one closing line "all suites: N passed, N failed, N skipped" over all runs.
 set -u
 cd "$(dirname "$0")/.."
 status=0
