@@ -52,6 +52,7 @@ struct sim {
 	unsigned int loss_pct, dup_pct;
 	bool reorder;
 	uint64_t rng;
+	uint32_t mtu;			/* of nodes added from now on; 0 = the engine's default */
 	/* Optional hook: sees every engine event after the node counted it. */
 	void (*event_hook)(struct sim_node *node, const struct wg_event *ev);
 	/* Optional tap: sees every datagram put on the wire. */
@@ -164,7 +165,7 @@ static inline struct sim_node *sim_add_node(struct sim *s, const char *ip, uint1
 	struct sim_node *node = &s->nodes[s->n_nodes++];
 	struct wg_engine_options o = {
 		.size = sizeof(o), .ctx = node, .send = sim_send, .event = sim_event,
-		.clock = sim_clock, .realtime = sim_realtime,
+		.clock = sim_clock, .realtime = sim_realtime, .mtu = s->mtu,
 	};
 	wg_device *dev = wg_device_new(NULL);
 

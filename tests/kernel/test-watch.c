@@ -29,8 +29,11 @@ static double now_ms(void)
  * Lines seen on the way are appended to seen (if given). */
 static double wait_for(wg_watch *w, const char *want, int timeout_ms, struct lines *seen)
 {
+	struct lines all = { 0 };
 	double t0 = now_ms();
 
+	if (!seen)
+		seen = &all;
 	while (now_ms() - t0 < timeout_ms) {
 		struct lines got = { 0 };
 		bool found = false;
@@ -42,10 +45,15 @@ static double wait_for(wg_watch *w, const char *want, int timeout_ms, struct lin
 				lines_add(seen, "%s", got.v[i]);
 		}
 		lines_free(&got);
-		if (found)
+		if (found) {
+			lines_free(&all);
 			return now_ms() - t0;
+		}
 	}
-	fprintf(stderr, "no event '%s' within %d ms\n", want, timeout_ms);
+	fprintf(stderr, "no event '%s' within %d ms; saw:\n", want, timeout_ms);
+	for (size_t i = 0; i < seen->n; i++)
+		fprintf(stderr, "  %s\n", seen->v[i]);
+	lines_free(&all);
 	return -1;
 }
 
@@ -109,7 +117,7 @@ static void check_config_events(wg_watch *w)
 		{ "ip link del wgw1", "wgw1 device-removed" },
 	};
 
-	CHECK(sh("wg genkey > /tmp/k1 && wg genkey | wg pubkey > /tmp/p2") == 0);
+	CHECK(sh("umask 077; wg genkey > /tmp/k1 && wg genkey | wg pubkey > /tmp/p2") == 0);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		snprintf(cmd, sizeof(cmd), "%s", steps[i].cmd);
 		CHECK(sh("%s", cmd) == 0);
@@ -216,7 +224,7 @@ static void check_netns(wg_watch *host)
 	CHECK(fd >= 0);
 	w = open_watch(fd, 1000);
 	close(fd);
-	CHECK(sh("set -e; wg genkey > /tmp/ka; wg genkey > /tmp/kb;"
+	CHECK(sh("set -e; umask 077; wg genkey > /tmp/ka; wg genkey > /tmp/kb;"
 		 "ip link add wga type wireguard; ip link add wgb type wireguard;"
 		 "wg set wga private-key /tmp/ka listen-port 1001 peer $(wg pubkey < /tmp/kb) endpoint 127.0.0.1:1002 allowed-ips 10.7.0.2/32;"
 		 "wg set wgb private-key /tmp/kb listen-port 1002 peer $(wg pubkey < /tmp/ka) endpoint 127.0.0.1:1001 allowed-ips 10.7.0.1/32;"
