@@ -104,7 +104,7 @@ static void check_config_events(wg_watch *w)
 		const char *cmd, *want;
 	} steps[] = {
 		{ "wg set wgw1 private-key /tmp/k1", "wgw1 private-key (none) -> " },
-		{ "wg set wgw1 listen-port 4711", "listen-port 0 -> 4711" },
+		{ "wg set wgw1 listen-port 4711", "-> 4711" },	/* from the port chosen at "up" */
 		{ "wg set wgw1 listen-port 4712", "listen-port 4711 -> 4712" },
 		{ "wg set wgw1 fwmark 0x20", "fwmark 0x0 -> 0x20" },
 		{ "wg set wgw1 peer $(cat /tmp/p2) endpoint 127.0.0.1:9 allowed-ips 10.1.0.0/24", "peer-added" },
