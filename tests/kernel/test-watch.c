@@ -15,7 +15,7 @@
 #include "test.h"
 #include "watch-predict.h"
 
-#define INTERVAL_MS 200
+#define INTERVAL_MS 100
 
 static double now_ms(void)
 {
