@@ -110,7 +110,7 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 	return pkt->buf + pkt->offset;
 }
 
-void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len)
+void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, const void *msg, uint32_t len)
 {
 	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, len);
 
@@ -122,7 +122,7 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, 
 		__atomic_store_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED);
 }
 
-void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)
+void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer)
 {
 	struct wg_event *ev;
 
@@ -241,7 +241,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	if (!engine)
 		return;
 	while (engine->first_peer)
-		wg_peer_remove(engine->first_peer);
+		engine_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
 	wg_stage_pool_free(&engine->stage_pool);
 	wg_key_table_free(&engine->pubkey_table);
@@ -259,7 +259,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 static void set_private_key(struct wg_engine *engine, const uint8_t private_key[NOISE_PUBLIC_KEY_LEN])
 {
 	struct noise_static_identity id;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 
 	wg_noise_set_static_identity(&id, private_key);
 	if (id.has_identity == engine->identity.has_identity &&
@@ -267,9 +267,9 @@ static void set_private_key(struct wg_engine *engine, const uint8_t private_key[
 		goto out;
 	/* A peer with our own public key makes no sense: the kernel drops it. */
 	if (id.has_identity) {
-		peer = wg_peer_lookup_by_key(engine, id.static_public);
+		peer = engine_peer_lookup_by_key(engine, id.static_public);
 		if (peer)
-			wg_peer_remove(peer);
+			engine_peer_remove(peer);
 	}
 	engine->identity = id;
 	wg_cookie_checker_precompute_device_keys(&engine->cookie_checker,
@@ -286,14 +286,14 @@ out:
 
 static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_peer *cfg)
 {
-	struct wg_engine_peer *peer = wg_peer_lookup_by_key(engine, cfg->public_key);
+	struct engine_peer *peer = engine_peer_lookup_by_key(engine, cfg->public_key);
 	const wg_allowedip *aip;
 	bool send_keepalive = false;
 	int ret;
 
 	if (cfg->flags & WGPEER_REMOVE_ME) {
 		if (peer)
-			wg_peer_remove(peer);
+			engine_peer_remove(peer);
 		return 0;
 	}
 	if (!peer) {
@@ -303,7 +303,7 @@ static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_p
 		if (engine->identity.has_identity &&
 		    wg_ct_equal(cfg->public_key, engine->identity.static_public, NOISE_PUBLIC_KEY_LEN))
 			return 0;
-		peer = wg_peer_create(engine, cfg->public_key);
+		peer = engine_peer_create(engine, cfg->public_key);
 		if (!peer)
 			return -ENOMEM;
 	}
@@ -343,7 +343,7 @@ static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_p
 }
 
 /* The engine's lock is held, no peer lock. */
-static void make_spare(struct wg_engine_peer *peer)
+static void make_spare(struct engine_peer *peer)
 {
 	struct wg_ephemeral fresh;
 	bool ready;
@@ -382,7 +382,7 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 		engine->fwmark = dev->fwmark;
 	if (dev->flags & WGDEVICE_REPLACE_PEERS) {
 		while (engine->first_peer)
-			wg_peer_remove(engine->first_peer);
+			engine_peer_remove(engine->first_peer);
 	}
 	wg_for_each_peer(dev, cfg) {
 		ret = apply_peer(&ob, engine, cfg);
@@ -397,9 +397,9 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	 * for two X25519 fewer; made under the read lock, not stalling traffic. */
 	wg_engine_read_lock(engine);
 	wg_for_each_peer(dev, cfg) {
-		struct wg_engine_peer *peer;
+		struct engine_peer *peer;
 
-		if (!(cfg->flags & WGPEER_REMOVE_ME) && (peer = wg_peer_lookup_by_key(engine, cfg->public_key)))
+		if (!(cfg->flags & WGPEER_REMOVE_ME) && (peer = engine_peer_lookup_by_key(engine, cfg->public_key)))
 			make_spare(peer);
 	}
 	wg_engine_read_unlock(engine);
@@ -411,12 +411,12 @@ struct walk_ctx {
 	bool failed;
 };
 
-static void add_allowedip(void *engine_peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
+static void add_allowedip(void *peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
 {
 	struct walk_ctx *w = ctx;
 	wg_allowedip *aip;
 
-	(void)engine_peer;
+	(void)peer;
 	aip = wg_peer_add_allowedip(w->peer);
 	if (!aip) {
 		w->failed = true;
@@ -433,7 +433,7 @@ static void add_allowedip(void *engine_peer, int family, const uint8_t *addr, ui
 WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 {
 	struct walk_ctx w = { 0 };
-	struct wg_engine_peer *ep;
+	struct engine_peer *ep;
 	wg_device *dev;
 	int ret = 0;
 
@@ -491,7 +491,7 @@ out:
 WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 {
 	struct wg_outbox ob;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	uint64_t now, next, due;
 
 	wg_outbox_init(&ob, engine);
@@ -542,11 +542,11 @@ void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)
 
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter)
 {
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	int ret = -ENOENT;
 
 	wg_engine_read_lock(engine);
-	peer = wg_peer_lookup_by_key(engine, public_key);
+	peer = engine_peer_lookup_by_key(engine, public_key);
 	if (peer) {
 		pthread_mutex_lock(&peer->lock);
 		if (peer->keypairs.current) {
