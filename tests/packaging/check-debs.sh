@@ -47,7 +47,7 @@ check() {	# check NAME COMMAND...: run it, report
 cd /tmp/ex
 export DEBIAN_FRONTEND=noninteractive
 check "dpkg -i" dpkg -i /tmp/debs/libwireguard1_*.deb /tmp/debs/libwireguard-dev_*.deb \
-	/tmp/debs/wg-engine_*.deb /tmp/debs/python3-pywireguard_*.deb
+	/tmp/debs/wg-engine_*.deb /tmp/debs/wg-monitor_*.deb /tmp/debs/python3-pywireguard_*.deb
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH); export ma
 check "files in place" test -e /usr/lib/$ma/libwireguard.so.1 -a -e /usr/include/wireguard.h \
 	-a -e /usr/bin/wg-engine -a -e /lib/systemd/system/wg-engine@.service \
@@ -66,6 +66,7 @@ check "demo, static archive" sh -c 'cc -Wall -Werror -o demo-static demo.c $(pkg
 check "python quickstart" sh -c '/usr/bin/python3 -c "import pywireguard, sys; assert pywireguard.__file__.startswith(\"/usr/lib/python3/dist-packages/\"), pywireguard.__file__" &&
 	/usr/bin/python3 quickstart.py'
 check "wg-engine --version" sh -c 'wg-engine --version | grep -q libwireguard'
+check "wg-monitor --help" sh -c 'wg-monitor --help >/dev/null'
 check "man pages" sh -c 'test "$(readlink -f /usr/share/man/man3/wg_get_device.3.gz)" = /usr/share/man/man3/libwireguard-devices.3.gz &&
 	zcat /usr/share/man/man8/wg-engine.8.gz | grep -q "^.SH SYNOPSIS"'
 if command -v systemd-analyze >/dev/null; then
