@@ -84,8 +84,17 @@ struct wg_engine_peer {
 	uint16_t persistent_keepalive_interval;
 };
 
-/* Under the engine's write lock. */
-struct wg_engine_peer *wg_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+/*
+ * Under the engine's write lock.  A new peer comes in two steps, so that a
+ * configuration allocates every peer before it changes anything:
+ * wg_peer_alloc() (NULL when out of memory, the engine untouched), then
+ * wg_peer_link() (cannot fail once wg_key_table_reserve() made room; it
+ * derives the static-static secret from the identity current at that point)
+ * or wg_peer_discard().
+ */
+struct wg_engine_peer *wg_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+void wg_peer_link(struct wg_engine_peer *peer);
+void wg_peer_discard(struct wg_engine_peer *peer);
 void wg_peer_remove(struct wg_engine_peer *peer);
 
 /* Receiver indices (take engine->index_lock themselves). */
