@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install, by name from Debian 12's archive, everything the project builds and
 # tests with.  Idempotent; needs root.
 set -eu
@@ -11,6 +12,7 @@ packages="
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
 	swig golang-go
+	doxygen
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 missing=""

@@ -1,7 +1,9 @@
 #!/bin/sh
-# Build with warnings as errors and run every test suite, then the unit suite
-# again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints one
-# closing line "N passed, N failed" over all suites.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build with warnings as errors (and the API reference, whose Doxygen warnings
+# are errors too) and run every test suite, then the unit, engine and kernel
+# suites again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints
+# one closing line "all suites: N passed, N failed, N skipped" over all runs.
 set -u
 cd "$(dirname "$0")/.."
 status=0
@@ -18,7 +20,7 @@ print(p, f, s)
 PY
 }
 
-meson setup build-ci -Dwerror=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true || exit 1
+meson setup build-ci -Dwerror=true -Ddocs=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true -Ddocs=true || exit 1
 meson compile -C build-ci || exit 1
 meson test -C build-ci --print-errorlogs --num-processes 2 "$@" || status=1
 set -- $(summary build-ci/meson-logs/testlog.json)

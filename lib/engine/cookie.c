@@ -130,7 +130,7 @@ out:
 	return ret;
 }
 
-void wg_cookie_add_mac_to_packet(uint8_t *msg, size_t len, struct wg_engine_peer *peer, uint64_t now)
+void wg_cookie_add_mac_to_packet(uint8_t *msg, size_t len, struct engine_peer *peer, uint64_t now)
 {
 	struct message_macs *macs = (struct message_macs *)(msg + mac1_offset(len));
 	struct cookie_maker *maker = &peer->cookie;
@@ -165,12 +165,12 @@ void wg_cookie_message_create(struct message_handshake_cookie *dst, const uint8_
 bool wg_cookie_message_consume(const struct message_handshake_cookie *src, struct wg_engine *engine)
 {
 	struct index_entry entry;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	struct cookie_maker *maker;
 	uint8_t cookie[COOKIE_LEN];
 	bool ok = false;
 
-	if (!wg_peer_index_lookup(engine, wg_le32(src->receiver_index), &entry))
+	if (!engine_peer_index_lookup(engine, wg_le32(src->receiver_index), &entry))
 		return false;
 	peer = entry.peer;
 	pthread_mutex_lock(&peer->lock);

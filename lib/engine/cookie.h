@@ -17,7 +17,7 @@
 #include <wireguard.h>
 
 struct wg_engine;
-struct wg_engine_peer;
+struct engine_peer;
 
 struct cookie_checker {
 	pthread_mutex_t lock;		/* protects the secret */
@@ -57,7 +57,7 @@ void wg_cookie_maker_init(struct cookie_maker *maker, const uint8_t peer_public_
 enum cookie_mac_state wg_cookie_validate_packet(struct wg_engine *engine, const uint8_t *msg, size_t len,
 						const wg_endpoint *src, bool check_cookie);
 /* Fill in mac1 (and mac2 with a fresh cookie); peer lock held. */
-void wg_cookie_add_mac_to_packet(uint8_t *msg, size_t len, struct wg_engine_peer *peer, uint64_t now);
+void wg_cookie_add_mac_to_packet(uint8_t *msg, size_t len, struct engine_peer *peer, uint64_t now);
 /* A cookie reply to the sender of msg (index = its sender index). */
 void wg_cookie_message_create(struct message_handshake_cookie *dst, const uint8_t *msg, size_t len,
 			      uint32_t index, const wg_endpoint *src, struct wg_engine *engine);

@@ -111,7 +111,7 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 	return pkt->buf + pkt->offset;
 }
 
-void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len)
+void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, const void *msg, uint32_t len)
 {
 	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, len);
 
@@ -123,7 +123,7 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, 
 		__atomic_store_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED);
 }
 
-void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer)
+void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer)
 {
 	struct wg_event *ev;
 
@@ -242,7 +242,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	if (!engine)
 		return;
 	while (engine->first_peer)
-		wg_peer_remove(engine->first_peer);
+		engine_peer_remove(engine->first_peer);
 	wg_allowedips_free(&engine->allowedips);
 	wg_stage_pool_free(&engine->stage_pool);
 	wg_key_table_free(&engine->pubkey_table);
@@ -260,7 +260,7 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 static void set_private_key(struct wg_engine *engine, const uint8_t private_key[NOISE_PUBLIC_KEY_LEN])
 {
 	struct noise_static_identity id;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 
 	wg_noise_set_static_identity(&id, private_key);
 	/* The planner has already removed a peer with the new public key. */
@@ -283,13 +283,13 @@ out:
 /* What the set planner reads of the engine (under its write lock). */
 static bool engine_has_peer(void *ctx, const uint8_t key[32])
 {
-	return wg_peer_lookup_by_key(ctx, key) != NULL;
+	return engine_peer_lookup_by_key(ctx, key) != NULL;
 }
 
 static bool engine_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
 {
 	struct wg_engine *engine = ctx;
-	struct wg_engine_peer *peer = wg_allowedips_owner_of(&engine->allowedips, p->family, p->addr, p->cidr);
+	struct engine_peer *peer = wg_allowedips_owner_of(&engine->allowedips, p->family, p->addr, p->cidr);
 
 	if (peer)
 		memcpy(owner, peer->public_key, 32);
@@ -298,7 +298,7 @@ static bool engine_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8
 
 /* Every allocation the plan needs, made before anything changes. */
 struct prepared {
-	struct wg_engine_peer **fresh;	/* one per WG_PLAN_CREATE_PEER, in order */
+	struct engine_peer **fresh;	/* one per WG_PLAN_CREATE_PEER, in order */
 	size_t nfresh, used;
 	uint8_t *keepalive_on;		/* per operation: turned a keepalive on */
 };
@@ -306,7 +306,7 @@ struct prepared {
 static void unprepare(struct prepared *pr)
 {
 	for (size_t i = pr->used; i < pr->nfresh; i++)
-		wg_peer_discard(pr->fresh[i]);
+		engine_peer_discard(pr->fresh[i]);
 	free(pr->fresh);
 	free(pr->keepalive_on);
 }
@@ -323,7 +323,7 @@ static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, str
 
 		if (op->kind != WG_PLAN_CREATE_PEER)
 			continue;
-		pr->fresh[pr->nfresh] = wg_peer_alloc(engine, plan->peers[op->peer].public_key);
+		pr->fresh[pr->nfresh] = engine_peer_alloc(engine, plan->peers[op->peer].public_key);
 		if (!pr->fresh[pr->nfresh])
 			return -ENOMEM;
 		pr->nfresh++;
@@ -334,7 +334,7 @@ static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, str
 	return 0;
 }
 
-static void update_peer(struct wg_engine_peer *peer, const struct wg_plan_op *op, uint8_t *keepalive_on)
+static void update_peer(struct engine_peer *peer, const struct wg_plan_op *op, uint8_t *keepalive_on)
 {
 	const wg_peer *cfg = op->src;
 
@@ -360,14 +360,14 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct wg_plan_op *op = &plan->ops[i];
-		struct wg_engine_peer *peer = NULL;
+		struct engine_peer *peer = NULL;
 
 		if (op->peer != UINT32_MAX && op->kind != WG_PLAN_CREATE_PEER)
-			peer = wg_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
+			peer = engine_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
 		switch (op->kind) {
 		case WG_PLAN_REMOVE_ALL_PEERS:
 			while (engine->first_peer)
-				wg_peer_remove(engine->first_peer);
+				engine_peer_remove(engine->first_peer);
 			break;
 		case WG_PLAN_PRIVATE_KEY:
 			set_private_key(engine, plan->private_key);
@@ -379,10 +379,10 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 			engine->fwmark = dev->fwmark;
 			break;
 		case WG_PLAN_REMOVE_PEER:
-			wg_peer_remove(peer);
+			engine_peer_remove(peer);
 			break;
 		case WG_PLAN_CREATE_PEER:
-			wg_peer_link(pr->fresh[pr->used++]);
+			engine_peer_link(pr->fresh[pr->used++]);
 			break;
 		case WG_PLAN_UPDATE_PEER:
 			update_peer(peer, op, &pr->keepalive_on[i]);
@@ -405,7 +405,7 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 }
 
 /* The engine's lock is held, no peer lock. */
-static void make_spare(struct wg_engine_peer *peer)
+static void make_spare(struct engine_peer *peer)
 {
 	struct wg_ephemeral fresh;
 	bool ready;
@@ -454,11 +454,11 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	}
 	commit(engine, &plan, &pr);
 	for (size_t i = 0; i < plan.nops; i++) {
-		struct wg_engine_peer *peer;
+		struct engine_peer *peer;
 
 		if (!pr.keepalive_on[i] || !engine->identity.has_identity)
 			continue;
-		peer = wg_peer_lookup_by_key(engine, plan.peers[plan.ops[i].peer].public_key);
+		peer = engine_peer_lookup_by_key(engine, plan.peers[plan.ops[i].peer].public_key);
 		if (peer) {
 			pthread_mutex_lock(&peer->lock);
 			wg_packet_send_keepalive(&ob, peer);
@@ -479,9 +479,9 @@ unlock:
 	 * for two X25519 fewer; made under the read lock, not stalling traffic. */
 	wg_engine_read_lock(engine);
 	wg_for_each_peer(dev, cfg) {
-		struct wg_engine_peer *peer;
+		struct engine_peer *peer;
 
-		if (!(cfg->flags & WGPEER_REMOVE_ME) && (peer = wg_peer_lookup_by_key(engine, cfg->public_key)))
+		if (!(cfg->flags & WGPEER_REMOVE_ME) && (peer = engine_peer_lookup_by_key(engine, cfg->public_key)))
 			make_spare(peer);
 	}
 	wg_engine_read_unlock(engine);
@@ -493,12 +493,12 @@ struct walk_ctx {
 	bool failed;
 };
 
-static void add_allowedip(void *engine_peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
+static void add_allowedip(void *peer, int family, const uint8_t *addr, uint8_t cidr, void *ctx)
 {
 	struct walk_ctx *w = ctx;
 	wg_allowedip *aip;
 
-	(void)engine_peer;
+	(void)peer;
 	aip = wg_peer_add_allowedip(w->peer);
 	if (!aip) {
 		w->failed = true;
@@ -515,7 +515,7 @@ static void add_allowedip(void *engine_peer, int family, const uint8_t *addr, ui
 WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 {
 	struct walk_ctx w = { 0 };
-	struct wg_engine_peer *ep;
+	struct engine_peer *ep;
 	wg_device *dev;
 	int ret = 0;
 
@@ -573,7 +573,7 @@ out:
 WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 {
 	struct wg_outbox ob;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	uint64_t now, next, due;
 
 	wg_outbox_init(&ob, engine);
@@ -624,11 +624,11 @@ void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)
 
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter)
 {
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	int ret = -ENOENT;
 
 	wg_engine_read_lock(engine);
-	peer = wg_peer_lookup_by_key(engine, public_key);
+	peer = engine_peer_lookup_by_key(engine, public_key);
 	if (peer) {
 		pthread_mutex_lock(&peer->lock);
 		if (peer->keypairs.current) {

@@ -54,7 +54,7 @@ struct wg_engine {
 	struct wg_ratelimiter ratelimiter;
 	struct stage_pool stage_pool;
 
-	struct wg_engine_peer *first_peer, *last_peer;
+	struct engine_peer *first_peer, *last_peer;
 	size_t num_peers;
 	uint16_t listen_port;
 	uint32_t fwmark;
@@ -112,8 +112,8 @@ void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine);
 /* Room for a datagram of len bytes to dst; NULL (dropped) when full or dst is unset. */
 uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len);
 /* Queue a copy of a handshake message to the peer's endpoint, counting its bytes. */
-void wg_outbox_add_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, const void *msg, uint32_t len);
-void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct wg_engine_peer *peer);
+void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, const void *msg, uint32_t len);
+void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer);
 /* No peer lock may be held.  Flushes when fewer than `room` slots are free. */
 void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
 
@@ -128,10 +128,10 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 			   unsigned int room);
 
 /* send.c, peer lock held. */
-void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct wg_engine_peer *peer, bool is_retry);
-void wg_packet_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer);
+void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct engine_peer *peer, bool is_retry);
+void wg_packet_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer);
 /* send.c, no peer lock held: encrypt and send what waited for a session. */
-void wg_packet_send_staged(struct wg_engine_peer *peer);
+void wg_packet_send_staged(struct engine_peer *peer);
 
 /*
  * Test hooks (internal, reached through the static library): a fixed

@@ -97,20 +97,6 @@ void *wg_index_table_lookup(const struct wg_index_table *t, uint32_t index)
 	}
 }
 
-int wg_index_table_replace(struct wg_index_table *t, uint32_t index, void *entry)
-{
-	if (!t->slots || !index)
-		return -ENOENT;
-	for (size_t i = index_home(index, t->mask);; i = (i + 1) & t->mask) {
-		if (t->slots[i].index == index) {
-			t->slots[i].entry = entry;
-			return 0;
-		}
-		if (!t->slots[i].index)
-			return -ENOENT;
-	}
-}
-
 void wg_index_table_remove(struct wg_index_table *t, uint32_t index)
 {
 	size_t i, j, mask = t->mask;

@@ -35,11 +35,6 @@ uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry);
 void *wg_index_table_lookup(const struct wg_index_table *t, uint32_t index);
 /* Removing an index that is not there does nothing. */
 void wg_index_table_remove(struct wg_index_table *t, uint32_t index);
-/*
- * Point an existing index at another entry: a completed handshake hands
- * its index (already sent to the peer) to the new keypair.  0 or -ENOENT.
- */
-int wg_index_table_replace(struct wg_index_table *t, uint32_t index, void *entry);
 
 struct wg_key_table {
 	struct wg_key_slot *slots;	/* NULL until the first insert */

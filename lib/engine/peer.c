@@ -8,9 +8,9 @@
 #include "error.h"
 #include "util.h"
 
-struct wg_engine_peer *wg_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+struct engine_peer *engine_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
-	struct wg_engine_peer *peer = calloc(1, sizeof(*peer));
+	struct engine_peer *peer = calloc(1, sizeof(*peer));
 
 	if (!peer)
 		return NULL;
@@ -25,14 +25,14 @@ struct wg_engine_peer *wg_peer_alloc(struct wg_engine *engine, const uint8_t pub
 	return peer;
 }
 
-void wg_peer_discard(struct wg_engine_peer *peer)
+void engine_peer_discard(struct engine_peer *peer)
 {
 	pthread_mutex_destroy(&peer->lock);
 	wg_memzero(peer, sizeof(*peer));
 	free(peer);
 }
 
-void wg_peer_link(struct wg_engine_peer *peer)
+void engine_peer_link(struct engine_peer *peer)
 {
 	struct wg_engine *engine = peer->engine;
 
@@ -47,7 +47,7 @@ void wg_peer_link(struct wg_engine_peer *peer)
 	engine->num_peers++;
 }
 
-void wg_peer_remove(struct wg_engine_peer *peer)
+void engine_peer_remove(struct engine_peer *peer)
 {
 	struct wg_engine *engine = peer->engine;
 
@@ -70,13 +70,13 @@ void wg_peer_remove(struct wg_engine_peer *peer)
 	engine->num_peers--;
 
 	peer->staged.busy = false;
-	wg_peer_purge_staged(peer);
+	engine_peer_purge_staged(peer);
 	pthread_mutex_destroy(&peer->lock);
 	wg_memzero(peer, sizeof(*peer));
 	free(peer);
 }
 
-uint32_t wg_peer_index_add(struct wg_engine_peer *peer, unsigned int slot)
+uint32_t engine_peer_index_add(struct engine_peer *peer, unsigned int slot)
 {
 	struct wg_engine *engine = peer->engine;
 	struct index_entry *entry = NULL;
@@ -103,7 +103,7 @@ uint32_t wg_peer_index_add(struct wg_engine_peer *peer, unsigned int slot)
 	return index;
 }
 
-static struct index_entry *find_entry(struct wg_engine_peer *peer, uint32_t index)
+static struct index_entry *find_entry(struct engine_peer *peer, uint32_t index)
 {
 	for (int i = 0; i < 4; i++)
 		if (peer->index_entries[i].index == index)
@@ -111,7 +111,7 @@ static struct index_entry *find_entry(struct wg_engine_peer *peer, uint32_t inde
 	return NULL;
 }
 
-void wg_peer_index_del(struct wg_engine_peer *peer, uint32_t index)
+void engine_peer_index_del(struct engine_peer *peer, uint32_t index)
 {
 	struct wg_engine *engine = peer->engine;
 	struct index_entry *entry;
@@ -127,7 +127,7 @@ void wg_peer_index_del(struct wg_engine_peer *peer, uint32_t index)
 	pthread_mutex_unlock(&engine->index_lock);
 }
 
-void wg_peer_index_retarget(struct wg_engine_peer *peer, uint32_t index, unsigned int slot)
+void engine_peer_index_retarget(struct engine_peer *peer, uint32_t index, unsigned int slot)
 {
 	struct index_entry *entry;
 
@@ -138,7 +138,7 @@ void wg_peer_index_retarget(struct wg_engine_peer *peer, uint32_t index, unsigne
 	pthread_mutex_unlock(&peer->engine->index_lock);
 }
 
-bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out)
+bool engine_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out)
 {
 	const struct index_entry *entry;
 
@@ -150,7 +150,7 @@ bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index
 	return entry != NULL;
 }
 
-struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+struct engine_peer *engine_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
 	return wg_key_table_lookup(&engine->pubkey_table, public_key);
 }
@@ -205,7 +205,7 @@ static void stage_slot_put(struct stage_pool *pool, uint32_t slot)
 	pthread_mutex_unlock(&pool->lock);
 }
 
-int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len)
+int engine_peer_stage_packet(struct engine_peer *peer, const uint8_t *pkt, uint32_t len)
 {
 	struct stage_pool *pool = &peer->engine->stage_pool;
 	struct staged_queue *q = &peer->staged;
@@ -221,7 +221,7 @@ int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32
 	return 0;
 }
 
-void wg_peer_release_staged(struct wg_engine_peer *peer, unsigned int n)
+void engine_peer_release_staged(struct engine_peer *peer, unsigned int n)
 {
 	struct staged_queue *q = &peer->staged;
 
@@ -234,13 +234,13 @@ void wg_peer_release_staged(struct wg_engine_peer *peer, unsigned int n)
 	q->count -= n;
 }
 
-void wg_peer_purge_staged(struct wg_engine_peer *peer)
+void engine_peer_purge_staged(struct engine_peer *peer)
 {
 	if (!peer->staged.busy)
-		wg_peer_release_staged(peer, peer->staged.count);
+		engine_peer_release_staged(peer, peer->staged.count);
 }
 
-void wg_peer_set_endpoint(struct wg_outbox *ob, struct wg_engine_peer *peer, const wg_endpoint *src)
+void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const wg_endpoint *src)
 {
 	if (src->addr.sa_family != AF_INET && src->addr.sa_family != AF_INET6)
 		return;

@@ -41,7 +41,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			      uint32_t type, uint64_t now)
 {
 	uint8_t *msg = pkt->buf + pkt->offset;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	enum cookie_mac_state mac_state;
 	bool load, flush_staged = false;
 
@@ -80,7 +80,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			return;
 		}
 		peer->rx_bytes += pkt->len;
-		wg_peer_set_endpoint(ob, peer, &pkt->endpoint);
+		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
 		wg_timers_any_authenticated_packet_received(peer);
 		wg_timers_any_authenticated_packet_traversal(peer, now);
 		if (wg_noise_handshake_create_response(&resp, peer)) {
@@ -102,7 +102,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			return;
 		}
 		peer->rx_bytes += pkt->len;
-		wg_peer_set_endpoint(ob, peer, &pkt->endpoint);
+		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
 		wg_timers_any_authenticated_packet_received(peer);
 		wg_timers_any_authenticated_packet_traversal(peer, now);
 		if (wg_noise_handshake_begin_session(peer)) {
@@ -136,7 +136,7 @@ static void receive_cookie(struct wg_engine *engine, struct wg_packet *pkt)
 }
 
 /* Receiving late in a session we started: rekey before it is rejected. */
-static void keep_key_fresh(struct wg_outbox *ob, struct wg_engine_peer *peer, uint64_t now)
+static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
 {
 	const struct noise_keypair *kp = peer->keypairs.current;
 
@@ -156,7 +156,7 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	uint32_t index = wg_le32(hdr->key_idx), plain_len, ip_len;
 	uint64_t counter = wg_le64(hdr->counter);
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	struct noise_keypair *kp;
 	struct index_entry entry;
 	bool confirmed, ok;
@@ -164,7 +164,7 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	int family;
 
 	pkt->status = WG_PACKET_DROP;
-	if (!wg_peer_index_lookup(engine, index, &entry) || entry.slot == INDEX_SLOT_HANDSHAKE) {
+	if (!engine_peer_index_lookup(engine, index, &entry) || entry.slot == INDEX_SLOT_HANDSHAKE) {
 		pkt->reason = WG_DROP_UNKNOWN_INDEX;
 		return;
 	}
@@ -211,7 +211,7 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	keep_key_fresh(ob, peer, now);
 	wg_timers_any_authenticated_packet_received(peer);
 	wg_timers_any_authenticated_packet_traversal(peer, now);
-	wg_peer_set_endpoint(ob, peer, &pkt->endpoint);
+	engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
 	peer->rx_bytes += pkt->len;
 
 	if (!plain_len) {

@@ -17,7 +17,7 @@ struct send_ctx {
 	uint32_t remote_index;
 };
 
-static bool take_nonce(struct wg_engine_peer *peer, uint64_t now, struct send_ctx *c)
+static bool take_nonce(struct engine_peer *peer, uint64_t now, struct send_ctx *c)
 {
 	struct noise_keypair *kp = peer->keypairs.current;
 
@@ -30,7 +30,7 @@ static bool take_nonce(struct wg_engine_peer *peer, uint64_t now, struct send_ct
 }
 
 /* Start a new handshake before the session gets old (whitepaper §6.2). */
-static void keep_key_fresh(struct wg_outbox *ob, struct wg_engine_peer *peer, uint64_t now)
+static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
 {
 	const struct noise_keypair *kp = peer->keypairs.current;
 
@@ -68,7 +68,7 @@ static void seal(uint8_t *p, uint32_t len, uint32_t padded, struct send_ctx *c)
 	wg_memzero(c->key, sizeof(c->key));
 }
 
-void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct wg_engine_peer *peer, bool is_retry)
+void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct engine_peer *peer, bool is_retry)
 {
 	struct message_handshake_initiation msg;
 	uint64_t now = wg_engine_now(peer->engine);
@@ -91,7 +91,7 @@ void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct wg_engine_
 	wg_memzero(&msg, sizeof(msg));
 }
 
-void wg_packet_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer)
+void wg_packet_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer)
 {
 	uint64_t now = wg_engine_now(peer->engine);
 	struct send_ctx c;
@@ -113,7 +113,7 @@ void wg_packet_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer)
 	keep_key_fresh(ob, peer, now);
 }
 
-void wg_packet_send_staged(struct wg_engine_peer *peer)
+void wg_packet_send_staged(struct engine_peer *peer)
 {
 	struct wg_engine *engine = peer->engine;
 	const struct stage_pool *pool = &engine->stage_pool;
@@ -171,14 +171,14 @@ void wg_packet_send_staged(struct wg_engine_peer *peer)
 	pthread_mutex_lock(&peer->lock);
 	q->busy = false;
 	/* The sent ones free their slots; any left (message limit) wait on. */
-	wg_peer_release_staged(peer, n);
+	engine_peer_release_staged(peer, n);
 	pthread_mutex_unlock(&peer->lock);
 	wg_outbox_flush(&ob, UINT32_MAX);
 }
 
 static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt, uint64_t now)
 {
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	struct send_ctx c;
 	uint32_t len = pkt->len, padded;
 	uint8_t *p;
@@ -213,7 +213,7 @@ static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct w
 
 	pthread_mutex_lock(&peer->lock);
 	if (!take_nonce(peer, now, &c)) {
-		r = wg_peer_stage_packet(peer, p, len);
+		r = engine_peer_stage_packet(peer, p, len);
 		wg_packet_send_handshake_initiation(ob, peer, false);
 		pthread_mutex_unlock(&peer->lock);
 		if (r) {

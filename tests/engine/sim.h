@@ -52,6 +52,7 @@ struct sim {
 	unsigned int loss_pct, dup_pct;
 	bool reorder;
 	uint64_t rng;
+	uint32_t mtu;			/* of nodes added from now on; 0 = the engine's default */
 	/* Optional tap: sees every datagram put on the wire. */
 	void (*tap)(struct sim *sim, const struct sim_datagram *d);
 	void *tap_ctx;
@@ -160,7 +161,7 @@ static inline struct sim_node *sim_add_node(struct sim *s, const char *ip, uint1
 	struct sim_node *node = &s->nodes[s->n_nodes++];
 	struct wg_engine_options o = {
 		.size = sizeof(o), .ctx = node, .send = sim_send, .event = sim_event,
-		.clock = sim_clock, .realtime = sim_realtime,
+		.clock = sim_clock, .realtime = sim_realtime, .mtu = s->mtu,
 	};
 	wg_device *dev = wg_device_new(NULL);
 

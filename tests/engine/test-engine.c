@@ -435,8 +435,8 @@ static void test_hundred_rekeys(void)
 	p.sim.tap = ephemeral_tap;
 	p.sim.tap_ctx = e;
 	/* Made by set_device, for the first handshake. */
-	CHECK(wg_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
-	CHECK(wg_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
+	CHECK(engine_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
+	CHECK(engine_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
 	while (p.b->events[WG_EVENT_HANDSHAKE_COMPLETE] < 101 && steps++ < 20000) {
 		seq++;
 		sent_a += sim_send_ip(p.a, AF_INET, "10.0.0.1", "10.0.0.2", seq, 200, NULL) != WG_PACKET_DROP;
@@ -455,8 +455,8 @@ static void test_hundred_rekeys(void)
 	       p.b->events[WG_EVENT_HANDSHAKE_COMPLETE], p.b->delivered, p.a->delivered);
 	check_ephemerals_unique(e);
 	/* Each side's tick made a new spare after its last handshake took one. */
-	CHECK(wg_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
-	CHECK(wg_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
+	CHECK(engine_peer_lookup_by_key(p.a->engine, p.b->public_key)->handshake.spare.ready);
+	CHECK(engine_peer_lookup_by_key(p.b->engine, p.a->public_key)->handshake.spare.ready);
 	free(e);
 	sim_free(&p.sim);
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # wg-engine on both sides; one brought up by wg-quick (which runs wg-engine
 # because the kernel has no WireGuard), the other by wg(8).  Then a listen
 # port change (the UDP sockets rebind), a malformed UAPI request (refused,

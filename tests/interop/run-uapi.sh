@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run interop-uapi against Debian's wireguard-go (or the daemon given as the
 # second argument, e.g. wg-engine) inside a private network namespace.
 # Needs root; skips (77) without it or without the tools.
