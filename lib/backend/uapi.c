@@ -103,7 +103,7 @@ static int wait_fd(int fd, short events, const char *name, const char *what)
 	}
 }
 
-static int uapi_connect(const char *name)
+int uapi_connect(const char *name, bool wait)
 {
 	struct sockaddr_un addr;
 	int fd, ret;
@@ -119,6 +119,10 @@ static int uapi_connect(const char *name)
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int err = errno;
 
+		if ((err == EAGAIN || err == EINPROGRESS) && !wait) {
+			close(fd);
+			return wg_error(EAGAIN, "%s: the userspace daemon's backlog is full", name);
+		}
 		if (err == EAGAIN || err == EINPROGRESS) {
 			/* A full backlog: wait for room, then check. */
 			socklen_t len = sizeof(err);
@@ -161,6 +165,29 @@ static int send_all(int fd, const char *buf, size_t len, const char *name)
 	return 0;
 }
 
+int uapi_reply_end(const struct strbuf *sb, size_t scanned, size_t *body_len, int *err,
+		   const char *name)
+{
+	char *end, *line, *e;
+	long long v;
+
+	/* The reply ends at its first blank line. */
+	if (sb->len < 2 || !(end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2)))
+		return 0;
+	line = end;
+	while (line > sb->buf && line[-1] != '\n')
+		line--;
+	if (strncmp(line, "errno=", 6))
+		return wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
+	v = strtoll(line + 6, &e, 10);
+	/* Bounded before negating (LLONG_MIN) and narrowing to int. */
+	if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO)
+		return wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
+	*err = (int)(v < 0 ? -v : v);
+	*body_len = (size_t)(line - sb->buf);
+	return 1;
+}
+
 /*
  * Read one reply: key=value lines up to the blank line that follows
  * "errno=N".  On success the first *body_len bytes of sb are everything before the errno
@@ -175,31 +202,10 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 
 	for (;;) {
 		ssize_t r;
-		char *end;
 
-		/* The reply ends at its first blank line. */
-		if (sb->len >= 2 && (end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2))) {
-			char *line = end;
-			long long v;
-			char *e;
-
-			while (line > sb->buf && line[-1] != '\n')
-				line--;
-			if (strncmp(line, "errno=", 6)) {
-				ret = wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
-				goto out;
-			}
-			v = strtoll(line + 6, &e, 10);
-			/* Bounded before negating (LLONG_MIN) and narrowing to int. */
-			if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO) {
-				ret = wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
-				goto out;
-			}
-			*err = (int)(v < 0 ? -v : v);
-			*body_len = (size_t)(line - sb->buf);
-			ret = 0;
-			goto out;
-		}
+		ret = uapi_reply_end(sb, scanned, body_len, err, name);
+		if (ret)
+			goto out_end;
 		r = recv(fd, chunk, sizeof(chunk), 0);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -228,6 +234,8 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 			goto out;
 		}
 	}
+out_end:
+	ret = ret > 0 ? 0 : ret;
 out:
 	wg_memzero(chunk, sizeof(chunk));	/* it may have held a private key */
 	return ret;
@@ -239,7 +247,7 @@ static int transact(const char *name, const char *req, size_t req_len, struct st
 {
 	int fd, err = 0, ret;
 
-	fd = uapi_connect(name);
+	fd = uapi_connect(name, true);
 	if (fd < 0)
 		return fd;
 	ret = send_all(fd, req, req_len, name);
