@@ -102,19 +102,24 @@ static void make_cookie(uint8_t cookie[COOKIE_LEN], const wg_endpoint *src, stru
 	blake2s_final(&st, cookie);
 }
 
-enum cookie_mac_state wg_cookie_validate_packet(struct wg_engine *engine, const uint8_t *msg, size_t len,
-						const wg_endpoint *src, bool check_cookie)
+bool wg_cookie_mac1_valid(struct wg_engine *engine, const uint8_t *msg, size_t len)
+{
+	const struct message_macs *macs = (const struct message_macs *)(msg + mac1_offset(len));
+	uint8_t computed_mac[COOKIE_LEN];
+	bool valid;
+
+	compute_mac1(computed_mac, msg, len, engine->cookie_checker.message_mac1_key);
+	valid = wg_ct_equal(computed_mac, macs->mac1, COOKIE_LEN);
+	wg_memzero(computed_mac, sizeof(computed_mac));
+	return valid;
+}
+
+enum cookie_mac_state wg_cookie_check_mac2(struct wg_engine *engine, const uint8_t *msg, size_t len,
+					   const wg_endpoint *src)
 {
 	const struct message_macs *macs = (const struct message_macs *)(msg + mac1_offset(len));
 	uint8_t computed_mac[COOKIE_LEN], cookie[COOKIE_LEN];
-	enum cookie_mac_state ret = INVALID_MAC;
-
-	compute_mac1(computed_mac, msg, len, engine->cookie_checker.message_mac1_key);
-	if (!wg_ct_equal(computed_mac, macs->mac1, COOKIE_LEN))
-		goto out;
-	ret = VALID_MAC_BUT_NO_COOKIE;
-	if (!check_cookie)
-		goto out;
+	enum cookie_mac_state ret = VALID_MAC_BUT_NO_COOKIE;
 
 	make_cookie(cookie, src, engine);
 	compute_mac2(computed_mac, msg, len, cookie);
