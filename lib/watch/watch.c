@@ -204,6 +204,8 @@ static void pay_overflows(struct wg_watch *w)
 		push(w, &ev);
 		paid++;
 	}
+	if (!paid)
+		return;
 	memmove(w->ovf, w->ovf + paid, (w->novf - paid) * sizeof(*w->ovf));
 	w->novf -= paid;
 }
