@@ -409,7 +409,9 @@ typedef struct wg_netlink wg_netlink;
  *
  * The calling thread enters the namespace only for the duration of this
  * call (and of a later call that must reopen a socket); sockets keep their
- * namespace afterwards.
+ * namespace afterwards.  A handle may live as long as the program: when the
+ * WireGuard module is unloaded its calls give the documented -ENODEV or
+ * -EOPNOTSUPP, and once the module is loaded again they work as before.
  */
 int wg_netlink_open(wg_netlink **nl, int netns_fd);
 

@@ -9,12 +9,7 @@
 
 #include <wireguard.h>
 
-/* A growing "a\0b\0" list of device names; ipc.c adds the final "\0". */
-struct name_list {
-	char *buf;
-	size_t len, cap;
-};
-int name_list_add(struct name_list *list, const char *name);
+#include "name_list.h"
 
 /* kernel: generic netlink "wireguard" and rtnetlink (netlink.c, rtnetlink.c) */
 int kernel_get_device(wg_device **dev, const char *name);
