@@ -27,6 +27,7 @@ SLUGS = [
     ("Canonical form", "diff"),
     ("The in-process engine", "engine"),
     ("Managed engine", "tunnel"),
+    ("Watching devices", "watch"),
 ]
 DASHES = re.compile(r"^/\* -{20,} \*/$")
 FUNC = re.compile(r"\b(wg_[a-z0-9_]+)\s*\(")

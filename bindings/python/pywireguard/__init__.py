@@ -19,6 +19,7 @@ from .errors import (InvalidArgumentError, NoSuchDeviceError, WireGuardError,
                      WireGuardFileNotFoundError, WireGuardPermissionError, check)
 from .key import Key, PublicKey
 from .tunnel import Tunnel, tunnel_available
+from .watch import Watch, WatchEvent
 from .netlink import Netlink, get_device_by_index
 from .log import log_to_logging, set_log_callback
 from .model import AllowedIP, Device, Endpoint, Peer
@@ -34,5 +35,5 @@ __all__ = [
     "Netlink", "get_device_by_index",
     "get_device", "set_device", "list_devices", "create_device", "delete_device",
     "Engine", "Tunnel", "tunnel_available", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
-    "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging",
+    "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging", "Watch", "WatchEvent",
 ]
