@@ -16,6 +16,7 @@
 #include "genl_wireguard.h"
 #include "netlink_internal.h"
 #include "nlsock.h"
+#include "set_plan.h"
 #include "util.h"
 
 /* Size of each set message; tests shrink it to exercise the split. */
@@ -402,7 +403,7 @@ static int validate(const wg_device *dev, bool *has_removals)
 		return wg_error(EINVAL, "the device has neither a name nor an interface index");
 	if (strnlen(dev->name, IFNAMSIZ) >= IFNAMSIZ)
 		return wg_error(EINVAL, "the device name is not NUL-terminated within %d bytes", IFNAMSIZ);
-	ret = wg_config_validate(dev, false);
+	ret = wg_set_plan_validate(dev, false);
 	if (ret < 0)
 		return ret;
 	wg_for_each_peer(dev, peer)
@@ -614,13 +615,13 @@ static int set_device(struct wg_netlink *nl, wg_device *dev)
 		if (family < 0)
 			return family;
 		if (has_removals && !kernel_probe_allowedip_flags(nl, (uint16_t)family)) {
-			ret = kernel_resolve_removals(nl, dev, dev_label, &resolved);
+			ret = kernel_resolve_removals(nl, dev, &resolved);
 			if (ret < 0)
 				return ret;
 		}
 		ret = send_device(nl, (uint16_t)family, resolved ? resolved : dev, has_removals && !resolved,
 				  dev_label);
-		kernel_free_resolved(resolved);
+		wg_free_device(resolved);
 		resolved = NULL;
 		if (refreshed || !family_went_away(nl, ret))
 			return ret;

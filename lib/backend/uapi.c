@@ -18,6 +18,7 @@
 #include "config.h"
 #include "config_apply.h"
 #include "error.h"
+#include "set_plan.h"
 #include "strbuf.h"
 #include "uapi.h"
 #include "uapi_text.h"
@@ -276,161 +277,22 @@ int uapi_get_device(wg_device **dev, const char *name)
 	return ret;
 }
 
-static bool has_allowedip_removal(const wg_device *dev)
-{
-	const wg_peer *peer;
-	const wg_allowedip *aip;
-
-	wg_for_each_peer(dev, peer)
-		if (!(peer->flags & WGPEER_REMOVE_ME))
-			wg_for_each_allowedip(peer, aip)
-				if (aip->flags & WGALLOWEDIP_REMOVE_ME)
-					return true;
-	return false;
-}
-
-/* The peers of a canonical (sorted) device, for binary search by key. */
-struct peer_index {
-	wg_peer **v;
-	size_t n;
-};
-
-static int index_peers(struct peer_index *ix, wg_device *dev)
-{
-	wg_peer *peer;
-	size_t n = 0;
-
-	wg_for_each_peer(dev, peer)
-		n++;
-	ix->n = 0;
-	ix->v = malloc((n ? n : 1) * sizeof(*ix->v));
-	if (!ix->v)
-		return -ENOMEM;
-	wg_for_each_peer(dev, peer)
-		ix->v[ix->n++] = peer;
-	return 0;
-}
-
-static int cmp_key_peer(const void *key, const void *elem)
-{
-	return memcmp(key, (*(wg_peer *const *)elem)->public_key, 32);
-}
-
-static wg_peer *find_peer(const struct peer_index *ix, const wg_key key)
-{
-	wg_peer **p = bsearch(key, ix->v, ix->n, sizeof(*ix->v), cmp_key_peer);
-
-	return p ? *p : NULL;
-}
-
-static int copy_allowedips(wg_peer *to, const wg_peer *from)
-{
-	const wg_allowedip *aip;
-
-	wg_for_each_allowedip(from, aip)
-		if (!wg_peer_append_prefix(to, aip))
-			return -ENOMEM;
-	return 0;
-}
-
-static bool same_allowedips(const wg_peer *a, const wg_peer *b)
-{
-	const wg_allowedip *x = a->first_allowedip, *y = b->first_allowedip;
-
-	/* Both canonical: sorted, masked, no duplicates. */
-	for (; x && y; x = x->next_allowedip, y = y->next_allowedip)
-		if (x->family != y->family || x->cidr != y->cidr ||
-		    memcmp(&x->ip6, &y->ip6, x->family == AF_INET ? 4 : 16))
-			return false;
-	return !x && !y;
-}
-
 /*
  * UAPI has no single-prefix removal (wireguard-go parses allowed_ip with
- * netip.ParsePrefix only).  Emulate it: read the device, compute the wanted
- * outcome in memory with the driver's semantics, send each peer entry that
- * removes prefixes as replace_allowed_ips with that peer's resulting list,
- * and append, for any peer that would still end up with other prefixes
- * (a prefix added to one peer and then removed from it was first taken
- * from another), an update_only entry with its resulting list.  Not atomic
- * against a concurrent writer between the get and the set.
+ * netip.ParsePrefix only).  Emulate it: read the device, plan, and send the
+ * set that replaces whole lists to the same outcome
+ * (wg_set_plan_replace_removals()).  Not atomic against a concurrent writer
+ * between the get and the set.
  */
 static int emulate_removal(const wg_device *dev, wg_device **out)
 {
-	wg_device *before = NULL, *final = NULL, *set = NULL, *check = NULL;
-	struct peer_index fix = { 0 }, chk = { 0 };
-	wg_peer *peer;
+	wg_device *before = NULL;
 	int ret;
 
 	ret = uapi_get_device(&before, dev->name);
 	if (!ret)
-		ret = wg_device_copy(&final, before);
-	if (!ret)
-		ret = wg_device_apply(final, dev);
-	if (!ret)
-		ret = wg_device_canonicalize(final);
-	if (!ret)
-		ret = index_peers(&fix, final);
-	if (!ret)
-		ret = wg_device_copy(&set, dev);
-	if (ret)
-		goto out;
-	wg_for_each_peer(set, peer) {
-		const wg_allowedip *aip;
-		const wg_peer *result;
-		bool removes = false;
-
-		if (peer->flags & WGPEER_REMOVE_ME)
-			continue;
-		wg_for_each_allowedip(peer, aip)
-			removes |= !!(aip->flags & WGALLOWEDIP_REMOVE_ME);
-		if (!removes)
-			continue;
-		wg_peer_free_allowedips(peer);
-		result = find_peer(&fix, peer->public_key);
-		if (!result)
-			continue;	/* not created (UPDATE_ONLY, or our own key) */
-		peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
-		if (copy_allowedips(peer, result))
-			goto nomem;
-	}
-
-	/* Where would that leave each peer?  Fix up the ones that differ. */
-	ret = wg_device_copy(&check, before);
-	if (!ret)
-		ret = wg_device_apply(check, set);
-	if (!ret)
-		ret = wg_device_canonicalize(check);
-	if (!ret)
-		ret = index_peers(&chk, check);
-	if (ret)
-		goto out;
-	for (size_t i = 0; i < fix.n; i++) {
-		const wg_peer *got = find_peer(&chk, fix.v[i]->public_key);
-		wg_peer *p;
-
-		if (got && same_allowedips(got, fix.v[i]))
-			continue;
-		p = wg_device_add_peer(set);
-		if (!p)
-			goto nomem;
-		memcpy(p->public_key, fix.v[i]->public_key, 32);
-		p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY | WGPEER_REPLACE_ALLOWEDIPS;
-		if (copy_allowedips(p, fix.v[i]))
-			goto nomem;
-	}
-	*out = set;
-	set = NULL;
-	goto out;
-nomem:
-	ret = wg_error(ENOMEM, "out of memory");
-out:
-	free(fix.v);
-	free(chk.v);
+		ret = wg_set_plan_replace_removals(before, dev, out);
 	wg_free_device(before);
-	wg_free_device(final);
-	wg_free_device(check);
-	wg_free_device(set);
 	return ret;
 }
 
@@ -443,10 +305,10 @@ int uapi_set_device(wg_device *dev)
 	FILE *f;
 	int ret;
 
-	ret = wg_config_validate(dev, false);
+	ret = wg_set_plan_validate(dev, false);
 	if (ret)
 		return ret;
-	if (has_allowedip_removal(dev)) {
+	if (wg_set_has_allowedip_removal(dev)) {
 		ret = emulate_removal(dev, &emulated);
 		if (ret)
 			return ret;

@@ -8,31 +8,36 @@
 #include "error.h"
 #include "util.h"
 
-struct engine_peer *engine_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+struct engine_peer *engine_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
 	struct engine_peer *peer = calloc(1, sizeof(*peer));
 
-	if (!peer) {
-		wg_error(ENOMEM, "out of memory for a peer");
+	if (!peer)
 		return NULL;
-	}
 	if (pthread_mutex_init(&peer->lock, NULL)) {
 		free(peer);
-		wg_error(ENOMEM, "cannot create a peer lock");
-		return NULL;
-	}
-	if (wg_key_table_insert(&engine->pubkey_table, public_key, peer) < 0) {
-		pthread_mutex_destroy(&peer->lock);
-		free(peer);
-		wg_error(ENOMEM, "out of memory for a peer");
 		return NULL;
 	}
 	peer->engine = engine;
 	memcpy(peer->public_key, public_key, NOISE_PUBLIC_KEY_LEN);
 	memcpy(peer->handshake.remote_static, public_key, NOISE_PUBLIC_KEY_LEN);
-	wg_noise_precompute_static_static(peer);
 	wg_cookie_maker_init(&peer->cookie, public_key);
+	return peer;
+}
 
+void engine_peer_discard(struct engine_peer *peer)
+{
+	pthread_mutex_destroy(&peer->lock);
+	wg_memzero(peer, sizeof(*peer));
+	free(peer);
+}
+
+void engine_peer_link(struct engine_peer *peer)
+{
+	struct wg_engine *engine = peer->engine;
+
+	(void)wg_key_table_insert(&engine->pubkey_table, peer->public_key, peer);	/* room reserved */
+	wg_noise_precompute_static_static(peer);
 	peer->prev = engine->last_peer;
 	if (engine->last_peer)
 		engine->last_peer->next = peer;
@@ -40,7 +45,6 @@ struct engine_peer *engine_peer_create(struct wg_engine *engine, const uint8_t p
 		engine->first_peer = peer;
 	engine->last_peer = peer;
 	engine->num_peers++;
-	return peer;
 }
 
 void engine_peer_remove(struct engine_peer *peer)

@@ -84,8 +84,17 @@ struct engine_peer {
 	uint16_t persistent_keepalive_interval;
 };
 
-/* Under the engine's write lock. */
-struct engine_peer *engine_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+/*
+ * Under the engine's write lock.  A new peer comes in two steps, so that a
+ * configuration allocates every peer before it changes anything:
+ * engine_peer_alloc() (NULL when out of memory, the engine untouched), then
+ * engine_peer_link() (cannot fail once wg_key_table_reserve() made room; it
+ * derives the static-static secret from the identity current at that point)
+ * or engine_peer_discard().
+ */
+struct engine_peer *engine_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+void engine_peer_link(struct engine_peer *peer);
+void engine_peer_discard(struct engine_peer *peer);
 void engine_peer_remove(struct engine_peer *peer);
 
 /* Receiver indices (take engine->index_lock themselves). */
