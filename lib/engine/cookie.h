@@ -8,7 +8,7 @@
 #ifndef WG_COOKIE_H
 #define WG_COOKIE_H
 
-#include <pthread.h>
+#include "lock.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +20,7 @@ struct wg_engine;
 struct engine_peer;
 
 struct cookie_checker {
-	pthread_mutex_t lock;		/* protects the secret */
+	wg_mutex lock;		/* protects the secret */
 	uint8_t secret[NOISE_HASH_LEN];
 	uint64_t secret_birthdate;	/* ns */
 	bool secret_set;

@@ -29,7 +29,7 @@ static bool under_load(struct wg_engine *engine, uint64_t now)
 {
 	bool load;
 
-	pthread_mutex_lock(&engine->load_lock);
+	wg_mutex_lock(&engine->load_lock);
 	if (now - engine->load_window_start >= NS_PER_S) {
 		engine->load_window_start = now;
 		engine->load_count = 0;
@@ -37,7 +37,7 @@ static bool under_load(struct wg_engine *engine, uint64_t now)
 	if (++engine->load_count > UNDER_LOAD_HANDSHAKES)
 		engine->last_under_load = now;
 	load = (engine->last_under_load && now - engine->last_under_load < NS_PER_S) || engine->test_under_load;
-	pthread_mutex_unlock(&engine->load_lock);
+	wg_mutex_unlock(&engine->load_lock);
 	return load;
 }
 
@@ -88,6 +88,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			pkt->reason = replay ? WG_DROP_REPLAY : WG_DROP_AUTH;
 			return;
 		}
+		wg_mutex_assert_held(&peer->lock);
 		peer->rx_bytes += pkt->len;
 		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
 		wg_timers_any_authenticated_packet_received(peer);
@@ -102,7 +103,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			wg_outbox_add_handshake(ob, peer, &resp, sizeof(resp));
 			wg_memzero(&resp, sizeof(resp));
 		}
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 	} else {
 		peer = wg_noise_handshake_consume_response((const struct message_handshake_response *)msg, engine);
 		if (!peer) {
@@ -110,6 +111,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			pkt->reason = WG_DROP_AUTH;
 			return;
 		}
+		wg_mutex_assert_held(&peer->lock);
 		peer->rx_bytes += pkt->len;
 		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
 		wg_timers_any_authenticated_packet_received(peer);
@@ -123,7 +125,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			else
 				wg_packet_send_keepalive(ob, peer);
 		}
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		if (flush_staged) {
 			wg_outbox_flush(ob, UINT32_MAX);
 			wg_packet_send_staged(peer);
@@ -145,7 +147,7 @@ static void receive_cookie(struct wg_engine *engine, struct wg_packet *pkt)
 }
 
 /* Receiving late in a session we started: rekey before it is rejected. */
-static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
+static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	const struct noise_keypair *kp = peer->keypairs.current;
 
@@ -180,19 +182,19 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	peer = entry.peer;
 	kp = &peer->keypairs.slot[entry.slot];
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	if (!kp->in_use || kp->local_index != index) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		pkt->reason = WG_DROP_UNKNOWN_INDEX;
 		return;
 	}
 	if (!wg_noise_keypair_usable(kp, now)) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		pkt->reason = WG_DROP_EXPIRED;
 		return;
 	}
 	memcpy(key, kp->receiving_key, sizeof(key));
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 
 	ok = chacha20poly1305_decrypt(p, p, pkt->len - sizeof(struct message_data), NULL, 0, counter, key);
 	wg_memzero(key, sizeof(key));
@@ -202,15 +204,15 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	}
 	plain_len = pkt->len - (uint32_t)message_data_len(0);
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	/* The keypair may have been replaced while we decrypted. */
 	if (!kp->in_use || kp->local_index != index) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		pkt->reason = WG_DROP_UNKNOWN_INDEX;
 		return;
 	}
 	if (!wg_replay_check_and_update(&kp->replay, counter, REJECT_AFTER_MESSAGES)) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		pkt->reason = WG_DROP_REPLAY;
 		return;
 	}
@@ -225,13 +227,13 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 
 	if (!plain_len) {
 		/* A keepalive: it did its job by arriving. */
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		pkt->status = WG_PACKET_CONSUMED;
 		pkt->reason = WG_DROP_NONE;
 		goto out;
 	}
 	wg_timers_data_received(peer, now);
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 
 	/* An IP packet whose length field fits; what follows it is padding. */
 	pkt->reason = WG_DROP_MALFORMED;
