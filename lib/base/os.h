@@ -8,7 +8,6 @@
 #ifndef WG_OS_H
 #define WG_OS_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,11 +28,5 @@ int wg_os_open_read(const char *path);
  * neither, only _aligned_malloc() and _aligned_free()). */
 void *wg_os_aligned_alloc(size_t align, size_t size);
 void wg_os_aligned_free(void *p);
-
-/*
- * A rwlock that lets a thread holding it for reading take it again for
- * reading while a writer waits (the engine's callbacks re-enter it).
- */
-int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock);
 
 #endif

@@ -61,11 +61,3 @@ void wg_os_aligned_free(void *p)
 {
 	free(p);
 }
-
-int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock)
-{
-	/* No attribute asks Darwin for reader preference: while set_device
-	 * waits on another thread, a callback re-entering the engine for
-	 * reading may wait behind it (the Linux build never does). */
-	return pthread_rwlock_init(lock, NULL);
-}

@@ -64,16 +64,3 @@ void wg_os_aligned_free(void *p)
 {
 	free(p);
 }
-
-int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock)
-{
-	pthread_rwlockattr_t attr;
-	int ret;
-
-	/* glibc's default already prefers readers; say so explicitly. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
-	ret = pthread_rwlock_init(lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
-	return ret;
-}

@@ -67,12 +67,6 @@ void wg_os_aligned_free(void *p)
 	_aligned_free(p);
 }
 
-int wg_os_rwlock_init_reentrant(pthread_rwlock_t *lock)
-{
-	/* As on Darwin: no reader-preference attribute in winpthreads. */
-	return pthread_rwlock_init(lock, NULL);
-}
-
 /* getaddrinfo() and inet_pton() need Winsock started once per process. */
 __attribute__((constructor)) static void start_winsock(void)
 {

@@ -11,6 +11,7 @@
 #ifndef WG_INDEX_TABLE_H
 #define WG_INDEX_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,16 +35,12 @@ uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry);
 void *wg_index_table_lookup(const struct wg_index_table *t, uint32_t index);
 /* Removing an index that is not there does nothing. */
 void wg_index_table_remove(struct wg_index_table *t, uint32_t index);
-/*
- * Point an existing index at another entry: a completed handshake hands
- * its index (already sent to the peer) to the new keypair.  0 or -ENOENT.
- */
-int wg_index_table_replace(struct wg_index_table *t, uint32_t index, void *entry);
 
 struct wg_key_table {
 	struct wg_key_slot *slots;	/* NULL until the first insert */
 	size_t mask;
 	size_t count;
+	bool held;		/* wg_key_table_reserve() until wg_key_table_release() */
 	uint8_t hash_key[WG_SIPHASH_KEY_SIZE];	/* random, per table */
 };
 
@@ -54,5 +51,11 @@ void wg_key_table_free(struct wg_key_table *t);
 int wg_key_table_insert(struct wg_key_table *t, const uint8_t key[32], void *peer);
 void *wg_key_table_lookup(const struct wg_key_table *t, const uint8_t key[32]);
 void wg_key_table_remove(struct wg_key_table *t, const uint8_t key[32]);
+/*
+ * Room for n more keys, kept until wg_key_table_release() (removals do not
+ * shrink the table meanwhile): n inserts cannot fail.  0 or -ENOMEM.
+ */
+int wg_key_table_reserve(struct wg_key_table *t, size_t n);
+void wg_key_table_release(struct wg_key_table *t);
 
 #endif

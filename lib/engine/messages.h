@@ -11,6 +11,7 @@
 
 #include "blake2s.h"
 #include "crypto.h"
+#include "replay.h"
 #include "tai64n.h"
 
 enum noise_lengths {
@@ -33,12 +34,6 @@ enum cookie_values {
 #define NS_PER_S 1000000000ULL
 
 /* Protocol timing and limits, in seconds unless said otherwise. */
-enum counter_values {
-	COUNTER_BITS_TOTAL = 8192,
-	COUNTER_REDUNDANT_BITS = 64,	/* one machine word of the window is in flux */
-	COUNTER_WINDOW_SIZE = COUNTER_BITS_TOTAL - COUNTER_REDUNDANT_BITS,
-};
-
 enum limits {
 	REKEY_TIMEOUT = 5,
 	REKEY_TIMEOUT_JITTER_MAX_NS = 333000000,	/* up to a third of a second */
@@ -57,7 +52,7 @@ enum limits {
 
 #define REKEY_AFTER_MESSAGES (1ULL << 60)
 /* 2^64 - 2^13 - 1, as the whitepaper gives it. */
-#define REJECT_AFTER_MESSAGES (UINT64_MAX - COUNTER_BITS_TOTAL)
+#define REJECT_AFTER_MESSAGES (UINT64_MAX - WG_REPLAY_BITS_TOTAL)
 
 enum message_type {
 	MESSAGE_INVALID = 0,

@@ -62,7 +62,7 @@ static bool mix_precomputed_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYM
  * with the peer's static key (es or se) into dh.  The peer's spare when it
  * has one (wiped as it is taken), else made now.
  */
-static bool take_ephemeral(struct wg_engine_peer *peer, uint8_t public_key[NOISE_PUBLIC_KEY_LEN],
+static bool take_ephemeral(struct engine_peer *peer, uint8_t public_key[NOISE_PUBLIC_KEY_LEN],
 			   uint8_t dh[NOISE_PUBLIC_KEY_LEN])
 {
 	struct wg_engine *engine = peer->engine;
@@ -130,7 +130,7 @@ void wg_noise_set_static_identity(struct noise_static_identity *id, const uint8_
 	}
 }
 
-void wg_noise_precompute_static_static(struct wg_engine_peer *peer)
+void wg_noise_precompute_static_static(struct engine_peer *peer)
 {
 	const struct noise_static_identity *id = &peer->engine->identity;
 	struct noise_handshake *hs = &peer->handshake;
@@ -141,12 +141,12 @@ void wg_noise_precompute_static_static(struct wg_engine_peer *peer)
 		memset(hs->precomputed_static_static, 0, NOISE_PUBLIC_KEY_LEN);
 }
 
-void wg_noise_handshake_clear(struct wg_engine_peer *peer)
+void wg_noise_handshake_clear(struct engine_peer *peer)
 {
 	struct noise_handshake *hs = &peer->handshake;
 
 	if (hs->local_index)
-		wg_peer_index_del(peer, hs->local_index);
+		engine_peer_index_del(peer, hs->local_index);
 	hs->state = HANDSHAKE_ZEROED;
 	hs->local_index = hs->remote_index = 0;
 	wg_memzero(hs->ephemeral_private, sizeof(hs->ephemeral_private));
@@ -155,15 +155,15 @@ void wg_noise_handshake_clear(struct wg_engine_peer *peer)
 	wg_memzero(hs->chaining_key, sizeof(hs->chaining_key));
 }
 
-static void keypair_drop(struct wg_engine_peer *peer, struct noise_keypair *kp)
+static void keypair_drop(struct engine_peer *peer, struct noise_keypair *kp)
 {
 	if (!kp || !kp->in_use)
 		return;
-	wg_peer_index_del(peer, kp->local_index);
+	engine_peer_index_del(peer, kp->local_index);
 	wg_memzero(kp, sizeof(*kp));
 }
 
-void wg_noise_keypairs_clear(struct wg_engine_peer *peer)
+void wg_noise_keypairs_clear(struct engine_peer *peer)
 {
 	struct noise_keypairs *kps = &peer->keypairs;
 
@@ -172,7 +172,7 @@ void wg_noise_keypairs_clear(struct wg_engine_peer *peer)
 	kps->current = kps->previous = kps->next = NULL;
 }
 
-void wg_noise_expire_current_peer_keypairs(struct wg_engine_peer *peer)
+void wg_noise_expire_current_peer_keypairs(struct engine_peer *peer)
 {
 	struct noise_keypairs *kps = &peer->keypairs;
 
@@ -189,7 +189,7 @@ bool wg_noise_keypair_usable(const struct noise_keypair *kp, uint64_t now)
 	return kp && kp->in_use && !wg_birthdate_has_expired(kp->birthdate, REJECT_AFTER_TIME, now);
 }
 
-bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *dst, struct wg_engine_peer *peer)
+bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *dst, struct engine_peer *peer)
 {
 	struct wg_engine *engine = peer->engine;
 	struct noise_handshake *hs = &peer->handshake;
@@ -220,7 +220,7 @@ bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *d
 	tai64n_encode(timestamp, now);
 	message_encrypt(dst->encrypted_timestamp, timestamp, NOISE_TIMESTAMP_LEN, key, hs->hash);
 
-	hs->local_index = wg_peer_index_add(peer, INDEX_SLOT_HANDSHAKE);
+	hs->local_index = engine_peer_index_add(peer, INDEX_SLOT_HANDSHAKE);
 	if (!hs->local_index)
 		goto out;
 	wg_put_le32(dst->sender_index, hs->local_index);
@@ -234,11 +234,11 @@ out:
 	return ok;
 }
 
-struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
+struct engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
 							      struct wg_engine *engine, bool *replay_out)
 {
 	const struct noise_static_identity *id = &engine->identity;
-	struct wg_engine_peer *peer = NULL;
+	struct engine_peer *peer = NULL;
 	struct noise_handshake *hs;
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], chaining_key[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
 	uint8_t s[NOISE_PUBLIC_KEY_LEN], e[NOISE_PUBLIC_KEY_LEN], t[NOISE_TIMESTAMP_LEN];
@@ -261,10 +261,10 @@ struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct messag
 		goto out;
 
 	/* Only now do we know who claims to be talking: is it a peer of ours? */
-	peer = wg_peer_lookup_by_key(engine, s);
+	peer = engine_peer_lookup_by_key(engine, s);
 	if (!peer)
 		goto out;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	hs = &peer->handshake;
 
 	/* ss */
@@ -295,7 +295,7 @@ struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct messag
 	hs->state = HANDSHAKE_CONSUMED_INITIATION;
 	goto out;
 fail:
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	peer = NULL;
 out:
 	wg_memzero(key, sizeof(key));
@@ -304,7 +304,7 @@ out:
 	return peer;
 }
 
-bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct wg_engine_peer *peer)
+bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct engine_peer *peer)
 {
 	struct noise_handshake *hs = &peer->handshake;
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], dh[NOISE_PUBLIC_KEY_LEN];
@@ -329,7 +329,7 @@ bool wg_noise_handshake_create_response(struct message_handshake_response *dst, 
 	/* {} */
 	message_encrypt(dst->encrypted_nothing, NULL, 0, key, hs->hash);
 
-	hs->local_index = wg_peer_index_add(peer, INDEX_SLOT_HANDSHAKE);
+	hs->local_index = engine_peer_index_add(peer, INDEX_SLOT_HANDSHAKE);
 	if (!hs->local_index)
 		goto out;
 	wg_put_le32(dst->sender_index, hs->local_index);
@@ -343,11 +343,11 @@ out:
 	return ok;
 }
 
-struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_handshake_response *src,
+struct engine_peer *wg_noise_handshake_consume_response(const struct message_handshake_response *src,
 							    struct wg_engine *engine)
 {
 	const struct noise_static_identity *id = &engine->identity;
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	struct noise_handshake *hs;
 	struct index_entry entry;
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN], hash[NOISE_HASH_LEN], chaining_key[NOISE_HASH_LEN];
@@ -356,11 +356,11 @@ struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_
 
 	if (!id->has_identity)
 		return NULL;
-	if (!wg_peer_index_lookup(engine, wg_le32(src->receiver_index), &entry) ||
+	if (!engine_peer_index_lookup(engine, wg_le32(src->receiver_index), &entry) ||
 	    entry.slot != INDEX_SLOT_HANDSHAKE)
 		return NULL;
 	peer = entry.peer;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	hs = &peer->handshake;
 	if (hs->state != HANDSHAKE_CREATED_INITIATION || hs->local_index != wg_le32(src->receiver_index))
 		goto out;
@@ -390,7 +390,7 @@ struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_
 	ok = true;
 out:
 	if (!ok) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		peer = NULL;
 	}
 	wg_memzero(key, sizeof(key));
@@ -407,7 +407,7 @@ static struct noise_keypair *free_slot(struct noise_keypairs *kps)
 	return NULL;
 }
 
-bool wg_noise_handshake_begin_session(struct wg_engine_peer *peer)
+bool wg_noise_handshake_begin_session(struct engine_peer *peer)
 {
 	struct noise_handshake *hs = &peer->handshake;
 	struct noise_keypairs *kps = &peer->keypairs;
@@ -459,7 +459,7 @@ bool wg_noise_handshake_begin_session(struct wg_engine_peer *peer)
 	 * already knows it from our initiation or response.
 	 */
 	kp->local_index = hs->local_index;
-	wg_peer_index_retarget(peer, hs->local_index, (unsigned int)(kp - kps->slot));
+	engine_peer_index_retarget(peer, hs->local_index, (unsigned int)(kp - kps->slot));
 	hs->local_index = 0;
 	wg_noise_handshake_clear(peer);
 	kp->in_use = true;
@@ -470,7 +470,7 @@ bool wg_noise_handshake_begin_session(struct wg_engine_peer *peer)
 	return true;
 }
 
-bool wg_noise_received_with_keypair(struct wg_engine_peer *peer, struct noise_keypair *kp)
+bool wg_noise_received_with_keypair(struct engine_peer *peer, struct noise_keypair *kp)
 {
 	struct noise_keypairs *kps = &peer->keypairs;
 

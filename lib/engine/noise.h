@@ -12,11 +12,12 @@
 #include <stdint.h>
 
 #include "ephemeral.h"
+#include "lock.h"
 #include "messages.h"
 #include "replay.h"
 
 struct wg_engine;
-struct wg_engine_peer;
+struct engine_peer;
 
 struct noise_static_identity {
 	uint8_t static_public[NOISE_PUBLIC_KEY_LEN];
@@ -67,31 +68,33 @@ struct noise_keypairs {
 
 /* Setting the identity needs every peer's static-static recomputed (engine.c). */
 void wg_noise_set_static_identity(struct noise_static_identity *id, const uint8_t private_key[32]);
-void wg_noise_precompute_static_static(struct wg_engine_peer *peer);
+void wg_noise_precompute_static_static(struct engine_peer *peer);
 
 /* The peer lock is held for all of these unless said otherwise. */
-void wg_noise_handshake_clear(struct wg_engine_peer *peer);
-void wg_noise_keypairs_clear(struct wg_engine_peer *peer);
-void wg_noise_expire_current_peer_keypairs(struct wg_engine_peer *peer);
+void wg_noise_handshake_clear(struct engine_peer *peer);
+void wg_noise_keypairs_clear(struct engine_peer *peer);
+void wg_noise_expire_current_peer_keypairs(struct engine_peer *peer);
 
-bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *dst, struct wg_engine_peer *peer);
+bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *dst, struct engine_peer *peer);
 /*
  * Called with no peer lock; returns the sender's peer locked, or NULL with
  * *replay set when it was an old (replayed) or too frequent initiation.
+ * The thread-safety analysis cannot name the lock of a returned object:
+ * callers state it with wg_mutex_assert_held().
  */
-struct wg_engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
-							      struct wg_engine *engine, bool *replay);
-bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct wg_engine_peer *peer);
-/* Called with no peer lock; returns the responder's peer locked, or NULL. */
-struct wg_engine_peer *wg_noise_handshake_consume_response(const struct message_handshake_response *src,
-							    struct wg_engine *engine);
+struct engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
+							      struct wg_engine *engine, bool *replay) WG_NO_TSA;
+bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct engine_peer *peer);
+/* Called with no peer lock; returns the responder's peer locked, or NULL (as above). */
+struct engine_peer *wg_noise_handshake_consume_response(const struct message_handshake_response *src,
+							    struct wg_engine *engine) WG_NO_TSA;
 /* Derive the transport keys from a finished handshake and install them. */
-bool wg_noise_handshake_begin_session(struct wg_engine_peer *peer);
+bool wg_noise_handshake_begin_session(struct engine_peer *peer);
 /*
  * The first packet received on the responder's "next" keypair confirms the
  * handshake: rotate it to current.  True if that happened.
  */
-bool wg_noise_received_with_keypair(struct wg_engine_peer *peer, struct noise_keypair *kp);
+bool wg_noise_received_with_keypair(struct engine_peer *peer, struct noise_keypair *kp);
 
 /* Whether a keypair may still be used at time now (ns). */
 bool wg_noise_keypair_usable(const struct noise_keypair *kp, uint64_t now);

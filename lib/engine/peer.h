@@ -3,7 +3,7 @@
 #ifndef WG_PEER_H
 #define WG_PEER_H
 
-#include <pthread.h>
+#include "lock.h"
 
 #include "cookie.h"
 #include "noise.h"
@@ -17,7 +17,7 @@
  */
 enum { INDEX_SLOT_HANDSHAKE = 3 };
 struct index_entry {
-	struct wg_engine_peer *peer;
+	struct engine_peer *peer;
 	uint32_t index;
 	uint8_t slot;			/* 0..2: keypairs.slot[], or INDEX_SLOT_HANDSHAKE */
 };
@@ -36,7 +36,7 @@ enum {
 	STAGE_CHUNKS = STAGE_POOL_SLOTS / STAGE_CHUNK_SLOTS,
 };
 struct stage_pool {
-	pthread_mutex_t lock;
+	wg_mutex lock;
 	uint32_t slot_size;		/* headroom + MTU + tailroom, rounded */
 	uint8_t *chunk[STAGE_CHUNKS];
 	uint32_t nchunks;
@@ -65,10 +65,10 @@ struct staged_queue {
  * everything below except the list links and public_key, which only change
  * under the engine's write lock.
  */
-struct wg_engine_peer {
-	pthread_mutex_t lock;
+struct engine_peer {
+	wg_mutex lock;
 	struct wg_engine *engine;
-	struct wg_engine_peer *prev, *next;
+	struct engine_peer *prev, *next;
 	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
 
 	struct noise_handshake handshake;
@@ -84,27 +84,36 @@ struct wg_engine_peer {
 	uint16_t persistent_keepalive_interval;
 };
 
-/* Under the engine's write lock. */
-struct wg_engine_peer *wg_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
-void wg_peer_remove(struct wg_engine_peer *peer);
+/*
+ * Under the engine's write lock.  A new peer comes in two steps, so that a
+ * configuration allocates every peer before it changes anything:
+ * engine_peer_alloc() (NULL when out of memory, the engine untouched), then
+ * engine_peer_link() (cannot fail once wg_key_table_reserve() made room; it
+ * derives the static-static secret from the identity current at that point)
+ * or engine_peer_discard().
+ */
+struct engine_peer *engine_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+void engine_peer_link(struct engine_peer *peer);
+void engine_peer_discard(struct engine_peer *peer);
+void engine_peer_remove(struct engine_peer *peer);
 
 /* Receiver indices (take engine->index_lock themselves). */
-uint32_t wg_peer_index_add(struct wg_engine_peer *peer, unsigned int slot);
-void wg_peer_index_del(struct wg_engine_peer *peer, uint32_t index);
+uint32_t engine_peer_index_add(struct engine_peer *peer, unsigned int slot);
+void engine_peer_index_del(struct engine_peer *peer, uint32_t index);
 /* Point an index at another slot (a handshake's index becomes its keypair's). */
-void wg_peer_index_retarget(struct wg_engine_peer *peer, uint32_t index, unsigned int slot);
+void engine_peer_index_retarget(struct engine_peer *peer, uint32_t index, unsigned int slot);
 /* Copies the entry for index; false if unknown. */
-bool wg_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out);
-struct wg_engine_peer *wg_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+bool engine_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out);
+struct engine_peer *engine_peer_lookup_by_key(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
 
 /* Peer lock held: copy a plaintext packet to wait for a session (0 or a drop reason). */
-int wg_peer_stage_packet(struct wg_engine_peer *peer, const uint8_t *pkt, uint32_t len);
+int engine_peer_stage_packet(struct engine_peer *peer, const uint8_t *pkt, uint32_t len);
 /* Peer lock held: drop what waits (unless it is being sent). */
-void wg_peer_purge_staged(struct wg_engine_peer *peer);
+void engine_peer_purge_staged(struct engine_peer *peer);
 /* Peer lock held: give the first n slots back and keep the rest queued. */
-void wg_peer_release_staged(struct wg_engine_peer *peer, unsigned int n);
+void engine_peer_release_staged(struct engine_peer *peer, unsigned int n);
 
 /* Peer lock held: learn the source of an authenticated packet (roaming). */
-void wg_peer_set_endpoint(struct wg_outbox *ob, struct wg_engine_peer *peer, const wg_endpoint *src);
+void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const wg_endpoint *src);
 
 #endif

@@ -11,7 +11,7 @@
  * Set a deadline and lower the engine's earliest one, so that a tick with
  * nothing due costs O(1) instead of a walk over every peer.
  */
-static void arm(struct wg_engine_peer *peer, uint64_t *deadline, uint64_t at)
+static void arm(struct engine_peer *peer, uint64_t *deadline, uint64_t at)
 {
 	uint64_t *next_due = &peer->engine->next_due;
 	uint64_t cur = __atomic_load_n(next_due, __ATOMIC_RELAXED);
@@ -30,13 +30,13 @@ static uint64_t jitter(void)
 	return r % REKEY_TIMEOUT_JITTER_MAX_NS;
 }
 
-void wg_timers_data_sent(struct wg_engine_peer *peer, uint64_t now)
+void wg_timers_data_sent(struct engine_peer *peer, uint64_t now)
 {
 	if (!peer->timers.new_handshake)
 		arm(peer, &peer->timers.new_handshake, now + (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT) * NS_PER_S + jitter());
 }
 
-void wg_timers_data_received(struct wg_engine_peer *peer, uint64_t now)
+void wg_timers_data_received(struct engine_peer *peer, uint64_t now)
 {
 	if (!peer->timers.send_keepalive)
 		arm(peer, &peer->timers.send_keepalive, now + KEEPALIVE_TIMEOUT * NS_PER_S);
@@ -44,28 +44,28 @@ void wg_timers_data_received(struct wg_engine_peer *peer, uint64_t now)
 		peer->timers.need_another_keepalive = true;
 }
 
-void wg_timers_any_authenticated_packet_sent(struct wg_engine_peer *peer)
+void wg_timers_any_authenticated_packet_sent(struct engine_peer *peer)
 {
 	peer->timers.send_keepalive = 0;
 }
 
-void wg_timers_any_authenticated_packet_received(struct wg_engine_peer *peer)
+void wg_timers_any_authenticated_packet_received(struct engine_peer *peer)
 {
 	peer->timers.new_handshake = 0;
 }
 
-void wg_timers_any_authenticated_packet_traversal(struct wg_engine_peer *peer, uint64_t now)
+void wg_timers_any_authenticated_packet_traversal(struct engine_peer *peer, uint64_t now)
 {
 	if (peer->persistent_keepalive_interval)
 		arm(peer, &peer->timers.persistent_keepalive, now + peer->persistent_keepalive_interval * NS_PER_S);
 }
 
-void wg_timers_handshake_initiated(struct wg_engine_peer *peer, uint64_t now)
+void wg_timers_handshake_initiated(struct engine_peer *peer, uint64_t now)
 {
 	arm(peer, &peer->timers.retransmit_handshake, now + REKEY_TIMEOUT * NS_PER_S + jitter());
 }
 
-void wg_timers_handshake_complete(struct wg_outbox *ob, struct wg_engine_peer *peer)
+void wg_timers_handshake_complete(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	struct timespec ts;
 
@@ -78,20 +78,12 @@ void wg_timers_handshake_complete(struct wg_outbox *ob, struct wg_engine_peer *p
 	wg_outbox_event(ob, WG_EVENT_HANDSHAKE_COMPLETE, peer);
 }
 
-void wg_timers_session_derived(struct wg_engine_peer *peer, uint64_t now)
+void wg_timers_session_derived(struct engine_peer *peer, uint64_t now)
 {
 	arm(peer, &peer->timers.zero_key_material, now + 3 * REJECT_AFTER_TIME * NS_PER_S);
 }
 
-void wg_timers_stop(struct wg_engine_peer *peer)
-{
-	struct peer_timers *t = &peer->timers;
-
-	t->retransmit_handshake = t->send_keepalive = t->new_handshake = 0;
-	t->zero_key_material = t->persistent_keepalive = 0;
-}
-
-static void expired_retransmit_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer, uint64_t now)
+static void expired_retransmit_handshake(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	struct peer_timers *t = &peer->timers;
 
@@ -101,7 +93,7 @@ static void expired_retransmit_handshake(struct wg_outbox *ob, struct wg_engine_
 		wg_outbox_event(ob, WG_EVENT_PEER_UNREACHABLE, peer);
 		t->send_keepalive = 0;
 		/* Nothing will carry the packets that waited: drop them. */
-		wg_peer_purge_staged(peer);
+		engine_peer_purge_staged(peer);
 		/* Wipe keys in a while unless a new handshake happens first. */
 		if (!t->zero_key_material)
 			arm(peer, &t->zero_key_material, now + 3 * REJECT_AFTER_TIME * NS_PER_S);
@@ -111,7 +103,7 @@ static void expired_retransmit_handshake(struct wg_outbox *ob, struct wg_engine_
 	wg_packet_send_handshake_initiation(ob, peer, true);
 }
 
-static void expired_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer, uint64_t now)
+static void expired_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	wg_packet_send_keepalive(ob, peer);
 	if (peer->timers.need_another_keepalive) {
@@ -120,20 +112,20 @@ static void expired_send_keepalive(struct wg_outbox *ob, struct wg_engine_peer *
 	}
 }
 
-static void expired_new_handshake(struct wg_outbox *ob, struct wg_engine_peer *peer)
+static void expired_new_handshake(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	/* We sent data and heard nothing back for a while: start over. */
 	wg_packet_send_handshake_initiation(ob, peer, false);
 }
 
-static void expired_zero_key_material(struct wg_outbox *ob, struct wg_engine_peer *peer)
+static void expired_zero_key_material(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	wg_noise_handshake_clear(peer);
 	wg_noise_keypairs_clear(peer);
 	wg_outbox_event(ob, WG_EVENT_SESSION_EXPIRED, peer);
 }
 
-static void expired_persistent_keepalive(struct wg_outbox *ob, struct wg_engine_peer *peer)
+static void expired_persistent_keepalive(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	if (peer->persistent_keepalive_interval)
 		wg_packet_send_keepalive(ob, peer);
@@ -156,7 +148,7 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-uint64_t wg_timers_run(struct wg_outbox *ob, struct wg_engine_peer *peer, uint64_t now)
+uint64_t wg_timers_run(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	struct peer_timers *t = &peer->timers;
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct wg_engine_peer;
+struct engine_peer;
 struct wg_outbox;
 
 struct peer_timers {
@@ -26,17 +26,16 @@ struct peer_timers {
 	uint64_t last_sent_handshake;	/* ns; 0 = never */
 };
 
-void wg_timers_data_sent(struct wg_engine_peer *peer, uint64_t now);
-void wg_timers_data_received(struct wg_engine_peer *peer, uint64_t now);
-void wg_timers_any_authenticated_packet_sent(struct wg_engine_peer *peer);
-void wg_timers_any_authenticated_packet_received(struct wg_engine_peer *peer);
-void wg_timers_any_authenticated_packet_traversal(struct wg_engine_peer *peer, uint64_t now);
-void wg_timers_handshake_initiated(struct wg_engine_peer *peer, uint64_t now);
-void wg_timers_handshake_complete(struct wg_outbox *ob, struct wg_engine_peer *peer);
-void wg_timers_session_derived(struct wg_engine_peer *peer, uint64_t now);
-void wg_timers_stop(struct wg_engine_peer *peer);
+void wg_timers_data_sent(struct engine_peer *peer, uint64_t now);
+void wg_timers_data_received(struct engine_peer *peer, uint64_t now);
+void wg_timers_any_authenticated_packet_sent(struct engine_peer *peer);
+void wg_timers_any_authenticated_packet_received(struct engine_peer *peer);
+void wg_timers_any_authenticated_packet_traversal(struct engine_peer *peer, uint64_t now);
+void wg_timers_handshake_initiated(struct engine_peer *peer, uint64_t now);
+void wg_timers_handshake_complete(struct wg_outbox *ob, struct engine_peer *peer);
+void wg_timers_session_derived(struct engine_peer *peer, uint64_t now);
 
 /* Fire what is due; returns the next deadline (0 = none). */
-uint64_t wg_timers_run(struct wg_outbox *ob, struct wg_engine_peer *peer, uint64_t now);
+uint64_t wg_timers_run(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now);
 
 #endif
