@@ -947,14 +947,36 @@ struct wg_engine_options {
 	wg_engine_clock_fn *clock;	/**< may be NULL: counts suspended time (above) */
 	wg_engine_realtime_fn *realtime; /**< may be NULL: CLOCK_REALTIME */
 	uint32_t mtu;			/**< padding limit; 0 = 1420 */
+	/* Since 1.1 (a 1.0 caller's smaller size reads them as 0): */
+	uint32_t max_peers;		/**< refuse sets beyond this many peers; 0 = no limit */
+	uint32_t max_staged;		/**< packets waiting for handshakes, all peers together;
+					 * 0 = 4096 (the most) */
 };
+
+/*
+ * The engine on phones and embedded devices (what the apps embedding it
+ * need; README "Platforms" says what runs where):
+ *  - Portable: the engine, keys, crypto, configuration model, files and UAPI
+ *    text build for Linux, Android, macOS, iOS and Windows, 32- and 64-bit,
+ *    either byte order; the engine does no I/O and starts no thread (the
+ *    caller's threads may call it concurrently; it locks for them).
+ *  - Suspend: the default clock counts suspended time (wg_engine_clock_fn),
+ *    so sessions older than 180 s are dead on waking.  Run wg_engine_tick()
+ *    on wake-up; it needs no other call.
+ *  - Memory: an empty engine takes about 50 KB of heap, each peer about
+ *    5.3 KB (bench/memory.c prints both; the README has the table), and
+ *    packets waiting for handshakes at most max_staged slots of
+ *    headroom + MTU + tailroom (about 1.5 KB each; 6 MB at the default 4096).
+ *    max_peers and max_staged bound both.
+ */
 
 /**
  * \brief Create an engine with no keys and no peers.
  *
  * \param engine   output; free with wg_engine_free().
- * \param options  copied; size must be at least sizeof(struct
- *                 wg_engine_options), send is required, mtu 0 or 68..65535.
+ * \param options  copied; size is sizeof(struct wg_engine_options) (or 1.0's,
+ *                 without max_peers and max_staged), send is required, mtu 0
+ *                 or 68..65535, max_staged 0..4096.
  * \return 0, -EINVAL for bad options, or -ENOMEM.
  */
 int wg_engine_new(wg_engine **engine, const struct wg_engine_options *options);
@@ -984,8 +1006,10 @@ void wg_engine_free(wg_engine *engine);
  *
  * \return 0; -EINVAL for invalid input (an endpoint family other than
  *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
- *         protocol version), with nothing changed; -ENOMEM, in which case
- *         the peers before the one that failed are applied.
+ *         protocol version), with nothing changed; -ENOSPC if the engine
+ *         would have more than options->max_peers peers, with nothing
+ *         changed; -ENOMEM, in which case the peers before the one that
+ *         failed are applied.
  */
 int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 

@@ -40,6 +40,7 @@ struct wg_plan_prefix {
 struct wg_plan_state {
 	void *ctx;
 	size_t npeers;		/* peers now (for the limit) */
+	size_t max_peers;	/* the owner's own limit, below the driver's; 0: none */
 	bool has_identity;	/* a private key is set: public_key is its own */
 	wg_key public_key;
 	/* Whether a peer with this public key exists. */
@@ -102,7 +103,8 @@ struct wg_set_plan {
  * state (wg_device_canonicalize()): peers need no HAS_PUBLIC_KEY, unknown
  * flags are ignored, and a nonzero value counts as given without its flag.
  * 0; -EINVAL (bad input, with a message); -ENOMEM (out of memory, or more
- * than WG_MAX_PEERS_PER_DEVICE peers, as the driver answers).  The plan
+ * than WG_MAX_PEERS_PER_DEVICE peers, as the driver answers); -ENOSPC (more
+ * than state->max_peers).  The plan
  * points into set, which must outlive it.  Free with wg_set_plan_free().
  */
 int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const struct wg_plan_state *state,

@@ -53,6 +53,7 @@ struct sim {
 	bool reorder;
 	uint64_t rng;
 	uint32_t mtu;			/* of nodes added from now on; 0 = the engine's default */
+	uint32_t max_peers, max_staged;	/* limits of nodes added from now on; 0 = none, default */
 	/* Optional hook: sees every engine event after the node counted it. */
 	void (*event_hook)(struct sim_node *node, const struct wg_event *ev);
 	/* Optional tap: sees every datagram put on the wire. */
@@ -166,6 +167,7 @@ static inline struct sim_node *sim_add_node(struct sim *s, const char *ip, uint1
 	struct wg_engine_options o = {
 		.size = sizeof(o), .ctx = node, .send = sim_send, .event = sim_event,
 		.clock = sim_clock, .realtime = sim_realtime, .mtu = s->mtu,
+		.max_peers = s->max_peers, .max_staged = s->max_staged,
 	};
 	wg_device *dev = wg_device_new(NULL);
 
