@@ -1205,114 +1205,117 @@ int wg_tunnel_stopped_fd(const wg_tunnel *tunnel);
  * watch by one thread at a time.
  */
 
+/** A watch on devices (opaque). */
 typedef struct wg_watch wg_watch;
 
-/* What happened.  "before" and "after" are the event's values (see below). */
+/** What happened.  "before" and "after" are the event's values (see below). */
 enum wg_watch_kind {
 	/* Devices; before/after.number is 0/1 for DOWN/UP, the MTU for MTU. */
-	WG_WATCH_DEVICE_ADDED = 1,	/* a device appeared */
-	WG_WATCH_DEVICE_REMOVED,	/* it is gone (with its peers) */
-	WG_WATCH_DEVICE_UP,		/* its link went up */
-	WG_WATCH_DEVICE_DOWN,		/* its link went down */
-	WG_WATCH_DEVICE_RENAMED,	/* before.name -> after.name (= device) */
-	WG_WATCH_DEVICE_MTU,		/* before.number -> after.number */
+	WG_WATCH_DEVICE_ADDED = 1,	/**< a device appeared */
+	WG_WATCH_DEVICE_REMOVED,	/**< it is gone (with its peers) */
+	WG_WATCH_DEVICE_UP,		/**< its link went up */
+	WG_WATCH_DEVICE_DOWN,		/**< its link went down */
+	WG_WATCH_DEVICE_RENAMED,	/**< before.name -> after.name (= device) */
+	WG_WATCH_DEVICE_MTU,		/**< before.number -> after.number */
 	/* Device configuration. */
-	WG_WATCH_PRIVATE_KEY,		/* before.key -> after.key: the PUBLIC keys */
-	WG_WATCH_LISTEN_PORT,		/* before.number -> after.number */
-	WG_WATCH_FWMARK,		/* before.number -> after.number */
+	WG_WATCH_PRIVATE_KEY,		/**< before.key -> after.key: the PUBLIC keys */
+	WG_WATCH_LISTEN_PORT,		/**< before.number -> after.number */
+	WG_WATCH_FWMARK,		/**< before.number -> after.number */
 	/* Peers (public_key says which). */
-	WG_WATCH_PEER_ADDED,		/* followed by its endpoint and allowed IPs */
-	WG_WATCH_PEER_REMOVED,		/* its allowed IPs go with it: no event each */
-	WG_WATCH_ENDPOINT,		/* before.endpoint -> after.endpoint */
-	WG_WATCH_ALLOWEDIP_ADDED,	/* after.prefix */
-	WG_WATCH_ALLOWEDIP_REMOVED,	/* before.prefix */
-	WG_WATCH_PRESHARED_KEY,		/* changed (the keys are not reported) */
-	WG_WATCH_KEEPALIVE,		/* before.number -> after.number (seconds) */
-	WG_WATCH_HANDSHAKE,		/* a handshake completed; after.time is when */
-	WG_WATCH_PEER_SILENT,		/* no handshake and nothing received for
+	WG_WATCH_PEER_ADDED,		/**< followed by its endpoint and allowed IPs */
+	WG_WATCH_PEER_REMOVED,		/**< its allowed IPs go with it: no event each */
+	WG_WATCH_ENDPOINT,		/**< before.endpoint -> after.endpoint */
+	WG_WATCH_ALLOWEDIP_ADDED,	/**< after.prefix */
+	WG_WATCH_ALLOWEDIP_REMOVED,	/**< before.prefix */
+	WG_WATCH_PRESHARED_KEY,		/**< changed (the keys are not reported) */
+	WG_WATCH_KEEPALIVE,		/**< before.number -> after.number (seconds) */
+	WG_WATCH_HANDSHAKE,		/**< a handshake completed; after.time is when */
+	WG_WATCH_PEER_SILENT,		/**< no handshake and nothing received for
 					 * silent_after_ms; before.time: the last
 					 * handshake (0 = never) */
-	WG_WATCH_PEER_ACTIVE,		/* a silent peer received data or completed
+	WG_WATCH_PEER_ACTIVE,		/**< a silent peer received data or completed
 					 * a handshake again */
 	/* The watch itself. */
-	WG_WATCH_OVERFLOW,		/* events of this device (all devices when
+	WG_WATCH_OVERFLOW,		/**< events of this device (all devices when
 					 * device is "") were dropped: read it again */
-	WG_WATCH_DEVICE_ERROR,		/* error != 0: the device cannot be read
+	WG_WATCH_DEVICE_ERROR,		/**< error != 0: the device cannot be read
 					 * (a daemon that died or does not answer);
 					 * error == 0: it answers again */
 	/* Only from in-process engines and daemons that push events. */
-	WG_WATCH_PEER_UNREACHABLE,	/* handshake attempts given up (90 s) */
-	WG_WATCH_SESSION_EXPIRED,	/* session keys zeroed (540 s idle) */
+	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
+	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
 };
 
-/* An allowed-IP prefix. */
+/** An allowed-IP prefix. */
 struct wg_watch_prefix {
-	uint16_t family;	/* AF_INET or AF_INET6 */
-	uint8_t cidr;
-	uint8_t reserved;
+	uint16_t family;	/**< AF_INET or AF_INET6 */
+	uint8_t cidr;		/**< prefix length */
+	uint8_t reserved;	/**< zero */
 	WG_ANON_UNION union {
-		struct in_addr ip4;
-		struct in6_addr ip6;
+		struct in_addr ip4;	/**< when family is AF_INET */
+		struct in6_addr ip6;	/**< when family is AF_INET6 */
 	};
 };
 
-/* One side of a change; which field holds it depends on the kind. */
+/** One side of a change; which field holds it depends on the kind. */
 struct wg_watch_value {
-	uint64_t number;		/* MTU, port, fwmark, keepalive, up (1)/down (0) */
-	char name[IFNAMSIZ];		/* RENAMED */
-	wg_key key;			/* PRIVATE_KEY: the public key (zero: none) */
-	wg_endpoint endpoint;		/* ENDPOINT (family 0: none) */
-	struct wg_watch_prefix prefix;	/* ALLOWEDIP_* */
-	struct wg_timespec64 time;	/* HANDSHAKE, PEER_SILENT: wall clock */
+	uint64_t number;		/**< MTU, port, fwmark, keepalive, up (1)/down (0) */
+	char name[IFNAMSIZ];		/**< RENAMED */
+	wg_key key;			/**< PRIVATE_KEY: the public key (zero: none) */
+	wg_endpoint endpoint;		/**< ENDPOINT (family 0: none) */
+	struct wg_watch_prefix prefix;	/**< ALLOWEDIP_* */
+	struct wg_timespec64 time;	/**< HANDSHAKE, PEER_SILENT: wall clock */
 };
 
+/** Flags of a wg_watch_event. */
 enum wg_watch_event_flags {
-	WG_WATCH_EVENT_PEER = 1U << 0,	/* public_key names a peer */
-	WG_WATCH_EVENT_PUSHED = 1U << 1, /* pushed by the engine or daemon, not
+	WG_WATCH_EVENT_PEER = 1U << 0,	/**< public_key names a peer */
+	WG_WATCH_EVENT_PUSHED = 1U << 1, /**< pushed by the engine or daemon, not
 					  * found by re-reading */
 };
 
-/*
+/**
  * A versioned struct that only grows at its end: the caller tells
  * wg_watch_read() the size it was compiled with and the library fills that
  * much (and sets size to what it filled).
  */
 struct wg_watch_event {
-	uint32_t size;			/* bytes filled by the library */
-	uint32_t kind;			/* enum wg_watch_kind */
-	uint32_t flags;			/* enum wg_watch_event_flags */
-	uint32_t ifindex;		/* 0 when the device has no link (yet) */
-	char device[IFNAMSIZ];		/* "" only for a watch-wide OVERFLOW */
-	wg_key public_key;		/* the peer, with WG_WATCH_EVENT_PEER */
-	struct wg_timespec64 time;	/* wall clock when the watch saw it */
-	int32_t error;			/* DEVICE_ERROR, DEVICE_REMOVED: errno or 0 */
-	uint32_t reserved;
-	struct wg_watch_value before;
-	struct wg_watch_value after;
+	uint32_t size;			/**< bytes filled by the library */
+	uint32_t kind;			/**< enum wg_watch_kind */
+	uint32_t flags;			/**< enum wg_watch_event_flags */
+	uint32_t ifindex;		/**< 0 when the device has no link (yet) */
+	char device[IFNAMSIZ];		/**< "" only for a watch-wide OVERFLOW */
+	wg_key public_key;		/**< the peer, with WG_WATCH_EVENT_PEER */
+	struct wg_timespec64 time;	/**< wall clock when the watch saw it */
+	int32_t error;			/**< DEVICE_ERROR, DEVICE_REMOVED: errno or 0 */
+	uint32_t reserved;		/**< zero */
+	struct wg_watch_value before;	/**< the value before the change */
+	struct wg_watch_value after;	/**< the value after it */
 };
 
+/** Options of a watch (wg_watch_options.flags). */
 enum wg_watch_flags {
-	WG_WATCH_NO_KERNEL = 1U << 0,	/* ignore kernel devices */
-	WG_WATCH_NO_UAPI = 1U << 1,	/* ignore /var/run/wireguard sockets */
-	WG_WATCH_NO_PUSH = 1U << 2,	/* never subscribe to a daemon's pushed
+	WG_WATCH_NO_KERNEL = 1U << 0,	/**< ignore kernel devices */
+	WG_WATCH_NO_UAPI = 1U << 1,	/**< ignore /var/run/wireguard sockets */
+	WG_WATCH_NO_PUSH = 1U << 2,	/**< never subscribe to a daemon's pushed
 					 * events: re-read only */
 };
 
-/* A versioned struct: set size = sizeof(struct wg_watch_options). */
+/** A versioned struct: set size = sizeof(struct wg_watch_options). */
 struct wg_watch_options {
-	size_t size;
-	/* Devices to watch by name, NULL-terminated, or NULL for every device.
+	size_t size;			/**< sizeof(struct wg_watch_options) */
+	/** Devices to watch by name, NULL-terminated, or NULL for every device.
 	 * A name that does not exist yet is reported when it appears. */
 	const char *const *devices;
-	/* Kernel devices of this network namespace (an open /run/netns/NAME or
+	/** Kernel devices of this network namespace (an open /run/netns/NAME or
 	 * /proc/PID/ns/net; the watch keeps its own copy), or -1 for the
 	 * caller's.  With a namespace, only its kernel devices are watched:
 	 * /var/run/wireguard belongs to no namespace. */
 	int netns_fd;
-	uint32_t flags;			/* enum wg_watch_flags */
-	uint32_t interval_ms;		/* re-read period; 0 = 1000; min 10 */
-	uint32_t silent_after_ms;	/* PEER_SILENT after this long; 0 = never */
-	uint32_t queue_max;		/* events held before OVERFLOW; 0 = 4096 */
+	uint32_t flags;			/**< enum wg_watch_flags */
+	uint32_t interval_ms;		/**< re-read period; 0 = 1000; min 10 */
+	uint32_t silent_after_ms;	/**< PEER_SILENT after this long; 0 = never */
+	uint32_t queue_max;		/**< events held before OVERFLOW; 0 = 4096 */
 };
 
 /**
@@ -1405,7 +1408,9 @@ int wg_watch_remove_device(wg_watch *watch, const char *name);
  * WG_WATCH_EVENT_PUSHED; once a device has pushed a handshake, its
  * re-readings no longer report handshakes (which would repeat them).
  *
+ * \param watch   the watch.
  * \param device  the name given to wg_watch_add_engine() or the tunnel's.
+ * \param event   the engine's event, as its callback received it.
  * \return 0; -ENOENT if the watch has no such in-process device (the
  *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
  *         event will say so).
@@ -1418,8 +1423,9 @@ int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *ev
  */
 const char *wg_watch_kind_name(uint32_t kind);
 
+/** Options of the event formatter. */
 enum wg_watch_format_flags {
-	WG_WATCH_FORMAT_JSON = 1U << 0,	/* one JSON object instead of a line */
+	WG_WATCH_FORMAT_JSON = 1U << 0,	/**< one JSON object instead of a line */
 };
 
 /**

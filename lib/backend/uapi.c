@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -19,6 +18,7 @@
 #include "config_apply.h"
 #include "error.h"
 #include "set_plan.h"
+#include "sockio.h"
 #include "strbuf.h"
 #include "uapi.h"
 #include "uapi_text.h"
@@ -72,35 +72,17 @@ bool uapi_has_device(const char *name)
 	return live;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until fd is ready for events, or time out with a message. */
 static int wait_fd(int fd, short events, const char *name, const char *what)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int64_t deadline = now_ms() + uapi_timeout_ms;
+	int ret = wg_sock_wait(fd, events, wg_sock_deadline(uapi_timeout_ms), -1);
 
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		int r;
-
-		if (left < 0)
-			left = 0;
-		r = poll(&pfd, 1, (int)left);
-		if (r > 0)
-			return 0;
-		if (!r)
-			return wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
-					name, what, uapi_timeout_ms);
-		if (errno != EINTR)
-			return wg_error(errno, "%s: poll: %s", name, strerror(errno));
-	}
+	if (ret == -ETIMEDOUT)
+		return wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
+				name, what, uapi_timeout_ms);
+	if (ret)
+		return wg_error(-ret, "%s: poll: %s", name, strerror(-ret));
+	return 0;
 }
 
 int uapi_connect(const char *name, bool wait)
@@ -144,24 +126,13 @@ int uapi_connect(const char *name, bool wait)
 
 static int send_all(int fd, const char *buf, size_t len, const char *name)
 {
-	while (len) {
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+	int ret = wg_sock_send_all(fd, buf, len, wg_sock_deadline(uapi_timeout_ms), -1);
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				int ret = wait_fd(fd, POLLOUT, name, "read the request");
-
-				if (ret)
-					return ret;
-				continue;
-			}
-			return wg_error(errno, "%s: send: %s", name, strerror(errno));
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
+	if (ret == -ETIMEDOUT)
+		return wg_error(ETIMEDOUT, "%s: the userspace daemon did not read the request within %d ms",
+				name, uapi_timeout_ms);
+	if (ret)
+		return wg_error(-ret, "%s: send: %s", name, strerror(-ret));
 	return 0;
 }
 

@@ -11,9 +11,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "crypto.h"
 #include "error.h"
 #include "tunnel.h"
+#include "uapi_server.h"
 #include "util.h"
 
 /* wg_engine_tick() says when it is next due, but a packet sent meanwhile
@@ -168,6 +170,19 @@ WG_EXPORT int wg_tunnel_stopped_fd(const wg_tunnel *t)
 	return t->stopped_efd;
 }
 
+static int uapi_get(void *ctx, wg_device **dev)
+{
+	return wg_tunnel_get_device(ctx, dev);
+}
+
+static int uapi_set(void *ctx, const wg_device *dev)
+{
+	return wg_tunnel_set_device(ctx, dev);
+}
+
+/* What the UAPI server serves: this tunnel's configuration. */
+static const struct wg_uapi_ops uapi_ops = { .get = uapi_get, .set = uapi_set };
+
 /* Two threads per lane: one lane per two CPUs keeps them all busy
  * (measured on 2 vCPUs: 1 lane beat 2 by 15-25%, bench/throughput.sh). */
 static unsigned default_lanes(void)
@@ -301,7 +316,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	       t->vnet ? " TUN-TSO/GRO" : "", t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	/* Last: once the socket exists, everything behind it works. */
 	if (o.flags & WG_TUNNEL_UAPI) {
-		ret = wg_uapi_server_start(&t->uapi, t, t->name);
+		ret = wg_uapi_server_start(&t->uapi, &uapi_ops, t, WG_UAPI_SOCKET_DIR, t->name);
 		if (ret < 0)
 			goto err;
 	}

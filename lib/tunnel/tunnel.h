@@ -94,10 +94,8 @@ int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
 void wg_worker_free(struct wg_worker *w);
 
-/* uapi_server.c: /var/run/wireguard/NAME.sock served by its own thread. */
+/* uapi_server.h: /var/run/wireguard/NAME.sock, served through tunnel.c's operations. */
 struct wg_uapi_server;
-int wg_uapi_server_start(struct wg_uapi_server **server, wg_tunnel *tunnel, const char *name);
-void wg_uapi_server_stop(struct wg_uapi_server *server);
 
 /* tunnel.c */
 struct wg_tunnel {
