@@ -75,6 +75,7 @@ static void install(const uint8_t *key)
 		if (memcmp(peer->public_key, key, sizeof(wg_key)))
 			continue;
 		r = &routed[nrouted++];
+		memset(r, 0, sizeof(*r));	/* a slot freed by withdraw() */
 		memcpy(r->peer, key, sizeof(wg_key));
 		wg_for_each_allowedip(peer, aip) {
 			struct wg_watch_prefix p = { .family = aip->family, .cidr = aip->cidr };
@@ -100,6 +101,7 @@ static void withdraw(const uint8_t *key)
 		route(&r->prefixes[i], false);
 	free(r->prefixes);
 	*r = routed[--nrouted];
+	memset(&routed[nrouted], 0, sizeof(routed[nrouted]));
 }
 
 /* An allowed IP added or removed while the peer is routed. */

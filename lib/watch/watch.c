@@ -75,6 +75,7 @@ struct watch_dev *watch_dev_new(struct wg_watch *w, enum watch_dev_type type, co
 	d->fd = -1;
 	d->src.type = SRC_UAPI;
 	d->src.dev = d;
+	d->appeared_ns = watch_now_ns();
 	/* Appended, so that re-reading goes in the order devices appeared. */
 	while (*tail)
 		tail = &(*tail)->next;

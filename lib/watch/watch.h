@@ -58,7 +58,10 @@ struct watch_dev {
 	bool dead;		/* removed; freed once no epoll batch points at it */
 	/* In-process devices. */
 	void *obj;		/* wg_engine * or wg_tunnel * */
-	/* A UAPI "get" in flight. */
+	/* UAPI: when the socket appeared, whether the daemon ever answered, and
+	 * the "get" in flight. */
+	uint64_t appeared_ns;
+	bool answered;
 	int fd;
 	struct watch_src src;
 	struct strbuf reply;

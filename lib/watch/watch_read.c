@@ -22,6 +22,7 @@
 /* A daemon has this long (or three intervals, if longer) to answer. */
 #define UAPI_ANSWER_MS 2000
 #define MAX_REPLY (256U << 20)
+#define UAPI_STARTUP_NS (2ULL * 1000000000)
 
 void watch_uapi_cancel(struct wg_watch *w, struct watch_dev *d)
 {
@@ -53,8 +54,14 @@ static void uapi_start(struct wg_watch *w, struct watch_dev *d)
 		int err = -d->fd;
 
 		d->fd = -1;
-		/* ENODEV: nobody listens (a crashed daemon's stale socket). */
-		watch_dev_error(w, d, err == ENODEV ? ECONNREFUSED : err);
+		/* ENODEV: nobody listens (a crashed daemon's stale socket) ... */
+		if (err == ENODEV)
+			err = ECONNREFUSED;
+		/* ... or not yet: daemons bind (the file appears) before they
+		 * listen; give a new socket a moment before calling it dead. */
+		if (err == ECONNREFUSED && !d->answered && now - d->appeared_ns < UAPI_STARTUP_NS)
+			return;
+		watch_dev_error(w, d, err);
 		return;
 	}
 	/* A few bytes into an empty socket buffer: never blocks. */
@@ -108,6 +115,7 @@ void watch_uapi_dispatch(struct wg_watch *w, struct watch_dev *d)
 		goto out;
 	}
 	snprintf(dev->name, sizeof(dev->name), "%s", d->name);
+	d->answered = true;
 	watch_dev_error(w, d, 0);
 	watch_update(w, d, dev);
 out:
