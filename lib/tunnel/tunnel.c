@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "crypto.h"
 #include "error.h"
 #include "tunnel.h"
+#include "uapi_event.h"
 #include "uapi_server.h"
 #include "util.h"
 
@@ -32,10 +35,37 @@ static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 	pthread_rwlock_unlock(&t->udp_lock);
 }
 
+/*
+ * Write an event block (uapi_event.h) to every UAPI subscriber, never
+ * waiting: a subscriber whose socket is full loses its connection (it sees
+ * the stream end, reads the device again and subscribes anew), so a slow
+ * reader cannot hold the tunnel's threads.
+ */
+static void publish(struct wg_tunnel *t, const struct wg_event *event)
+{
+	char block[UAPI_EVENT_MAX];
+	struct wg_timespec64 now;
+	struct timespec ts;
+	size_t len;
+
+	if (!__atomic_load_n(&t->nsubs, __ATOMIC_RELAXED))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now.tv_sec = ts.tv_sec;
+	now.tv_nsec = ts.tv_nsec;
+	len = uapi_event_format(block, event, &now);
+	pthread_mutex_lock(&t->sub_lock);
+	for (size_t i = 0; i < t->nsubs; i++)
+		if (send(t->subs[i], block, len, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)len)
+			shutdown(t->subs[i], SHUT_RDWR);
+	pthread_mutex_unlock(&t->sub_lock);
+}
+
 static void engine_event(const struct wg_event *event, void *ctx)
 {
 	struct wg_tunnel *t = ctx;
 
+	publish(t, event);
 	if (t->event)
 		t->event(event, t->ctx);
 }
@@ -124,8 +154,10 @@ WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 		marked = true;
 	}
 	ret = wg_engine_set_device(t->engine, dev);
-	if (ret == 0)
+	if (ret == 0) {
+		publish(t, NULL);	/* "changed": subscribers read it again */
 		goto out;
+	}
 undo:
 	/* Nothing may change on failure: put the port and mark back. */
 	snprintf(msg, sizeof(msg), "%s", wg_last_error());
@@ -180,8 +212,38 @@ static int uapi_set(void *ctx, const wg_device *dev)
 	return wg_tunnel_set_device(ctx, dev);
 }
 
-/* What the UAPI server serves: this tunnel's configuration. */
-static const struct wg_uapi_ops uapi_ops = { .get = uapi_get, .set = uapi_set };
+static int uapi_subscribe(void *ctx, int fd, bool add)
+{
+	struct wg_tunnel *t = ctx;
+	int ret = 0;
+
+	pthread_mutex_lock(&t->sub_lock);
+	if (add) {
+		int *more = realloc(t->subs, (t->nsubs + 1) * sizeof(*more));
+
+		if (more) {
+			t->subs = more;
+			t->subs[t->nsubs] = fd;
+			__atomic_store_n(&t->nsubs, t->nsubs + 1, __ATOMIC_RELAXED);
+		} else {
+			ret = wg_error(ENOMEM, "out of memory");
+		}
+	} else {
+		for (size_t i = 0; i < t->nsubs; i++)
+			if (t->subs[i] == fd) {
+				t->subs[i] = t->subs[t->nsubs - 1];
+				__atomic_store_n(&t->nsubs, t->nsubs - 1, __ATOMIC_RELAXED);
+				break;
+			}
+	}
+	pthread_mutex_unlock(&t->sub_lock);
+	return ret;
+}
+
+/* What the UAPI server serves: this tunnel's configuration and events. */
+static const struct wg_uapi_ops uapi_ops = {
+	.get = uapi_get, .set = uapi_set, .subscribe = uapi_subscribe,
+};
 
 /* Two threads per lane: one lane per two CPUs keeps them all busy
  * (measured on 2 vCPUs: 1 lane beat 2 by 15-25%, bench/throughput.sh). */
@@ -250,6 +312,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	t->nworkers = o.threads ? o.threads : default_lanes();
 	pthread_rwlock_init(&t->udp_lock, NULL);
 	pthread_mutex_init(&t->config_lock, NULL);
+	pthread_mutex_init(&t->sub_lock, NULL);
 	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stopped_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -364,5 +427,7 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		close(t->stopped_efd);
 	pthread_rwlock_destroy(&t->udp_lock);
 	pthread_mutex_destroy(&t->config_lock);
+	pthread_mutex_destroy(&t->sub_lock);
+	free(t->subs);
 	free(t);
 }

@@ -127,6 +127,11 @@ struct wg_tunnel {
 
 	wg_engine_event_fn *event;
 	void *ctx;
+
+	/* UAPI subscribers (subscribe=1): connections that get every event. */
+	pthread_mutex_t sub_lock;
+	int *subs;
+	size_t nsubs;
 };
 /* The interface went away or I/O failed for good: tell the owner. */
 void wg_tunnel_fail(struct wg_tunnel *tunnel, const char *why, int err);
