@@ -30,9 +30,9 @@ static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 {
 	struct wg_tunnel *t = ctx;
 
-	pthread_rwlock_rdlock(&t->udp_lock);
+	wg_rwlock_read_lock(&t->udp_lock);
 	wg_udp_send(&t->udp, 0, datagrams, n, false);
-	pthread_rwlock_unlock(&t->udp_lock);
+	wg_rwlock_read_unlock(&t->udp_lock);
 }
 
 /*
@@ -54,11 +54,11 @@ static void publish(struct wg_tunnel *t, const struct wg_event *event)
 	now.tv_sec = ts.tv_sec;
 	now.tv_nsec = ts.tv_nsec;
 	len = uapi_event_format(block, event, &now);
-	pthread_mutex_lock(&t->sub_lock);
+	wg_mutex_lock(&t->sub_lock);
 	for (size_t i = 0; i < t->nsubs; i++)
 		if (send(t->subs[i], block, len, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)len)
 			shutdown(t->subs[i], SHUT_RDWR);
-	pthread_mutex_unlock(&t->sub_lock);
+	wg_mutex_unlock(&t->sub_lock);
 }
 
 static void engine_event(const struct wg_event *event, void *ctx)
@@ -119,10 +119,10 @@ static int rebind(struct wg_tunnel *t, uint16_t port)
 	pause_workers(t);
 	ret = wg_udp_open(&fresh, t->nworkers, port, t->udp.fwmark, t->udp.offload);
 	if (ret == 0) {
-		pthread_rwlock_wrlock(&t->udp_lock);
+		wg_rwlock_write_lock(&t->udp_lock);
 		old = t->udp;
 		t->udp = fresh;
-		pthread_rwlock_unlock(&t->udp_lock);
+		wg_rwlock_write_unlock(&t->udp_lock);
 		wg_udp_close(&old);
 		wg_log(WG_LOG_INFO, "%s: listening on UDP port %u", t->name, t->udp.port);
 	}
@@ -138,7 +138,7 @@ WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 	char msg[256];
 	int ret = 0;
 
-	pthread_mutex_lock(&t->config_lock);
+	wg_mutex_lock(&t->config_lock);
 	old_port = t->udp.port;
 	old_mark = t->udp.fwmark;
 	if ((dev->flags & WGDEVICE_HAS_LISTEN_PORT) && dev->listen_port != old_port) {
@@ -167,7 +167,7 @@ undo:
 		rebind(t, old_port);
 	wg_error(-ret, "%s", msg);
 out:
-	pthread_mutex_unlock(&t->config_lock);
+	wg_mutex_unlock(&t->config_lock);
 	return ret;
 }
 
@@ -179,10 +179,10 @@ WG_EXPORT int wg_tunnel_get_device(wg_tunnel *t, wg_device **dev)
 		return ret;
 	snprintf((*dev)->name, sizeof((*dev)->name), "%s", t->name);
 	(*dev)->ifindex = if_nametoindex(t->name);
-	pthread_rwlock_rdlock(&t->udp_lock);
+	wg_rwlock_read_lock(&t->udp_lock);
 	(*dev)->listen_port = t->udp.port;
 	(*dev)->fwmark = t->udp.fwmark;
-	pthread_rwlock_unlock(&t->udp_lock);
+	wg_rwlock_read_unlock(&t->udp_lock);
 	(*dev)->flags |= WGDEVICE_HAS_LISTEN_PORT;
 	/* As wireguard-go: a zero mark is no mark. */
 	if ((*dev)->fwmark)
@@ -217,7 +217,7 @@ static int uapi_subscribe(void *ctx, int fd, bool add)
 	struct wg_tunnel *t = ctx;
 	int ret = 0;
 
-	pthread_mutex_lock(&t->sub_lock);
+	wg_mutex_lock(&t->sub_lock);
 	if (add) {
 		int *more = realloc(t->subs, (t->nsubs + 1) * sizeof(*more));
 
@@ -236,7 +236,7 @@ static int uapi_subscribe(void *ctx, int fd, bool add)
 				break;
 			}
 	}
-	pthread_mutex_unlock(&t->sub_lock);
+	wg_mutex_unlock(&t->sub_lock);
 	return ret;
 }
 
@@ -310,9 +310,9 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	t->event = o.event;
 	t->ctx = o.ctx;
 	t->nworkers = o.threads ? o.threads : default_lanes();
-	pthread_rwlock_init(&t->udp_lock, NULL);
-	pthread_mutex_init(&t->config_lock, NULL);
-	pthread_mutex_init(&t->sub_lock, NULL);
+	wg_rwlock_init(&t->udp_lock, 0);
+	wg_mutex_init(&t->config_lock);
+	wg_mutex_init(&t->sub_lock);
 	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stopped_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -425,9 +425,9 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		close(t->stop_efd);
 	if (t->stopped_efd >= 0)
 		close(t->stopped_efd);
-	pthread_rwlock_destroy(&t->udp_lock);
-	pthread_mutex_destroy(&t->config_lock);
-	pthread_mutex_destroy(&t->sub_lock);
+	wg_rwlock_destroy(&t->udp_lock);
+	wg_mutex_destroy(&t->config_lock);
+	wg_mutex_destroy(&t->sub_lock);
 	free(t->subs);
 	free(t);
 }

@@ -9,6 +9,8 @@
 #define WG_TUNNEL_H
 
 #include <pthread.h>
+
+#include "lock.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/virtio_net.h>
@@ -112,10 +114,10 @@ struct wg_tunnel {
 
 	/* Senders outside the workers (the engine's send callback) read the
 	 * sockets under this lock; a rebind writes them with workers stopped. */
-	pthread_rwlock_t udp_lock;
+	wg_rwlock udp_lock;
 	struct wg_udp udp;
 	/* Serialises configuration changes (and so rebinds). */
-	pthread_mutex_t config_lock;
+	wg_mutex config_lock;
 
 	int workers_stop_efd;	/* readable: workers return */
 	int stop_efd;		/* readable: timer thread returns */
@@ -129,9 +131,9 @@ struct wg_tunnel {
 	void *ctx;
 
 	/* UAPI subscribers (subscribe=1): connections that get every event. */
-	pthread_mutex_t sub_lock;
-	int *subs;
-	size_t nsubs;
+	wg_mutex sub_lock;
+	int *subs;		/* under sub_lock */
+	size_t nsubs;		/* written under sub_lock, read without it as a hint */
 };
 /* The interface went away or I/O failed for good: tell the owner. */
 void wg_tunnel_fail(struct wg_tunnel *tunnel, const char *why, int err);

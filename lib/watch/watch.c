@@ -295,7 +295,7 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 		return wg_error(ENOMEM, "out of memory");
 	w->epfd = w->timerfd = w->ready_efd = w->inbox_efd = w->inotify_fd = -1;
 	w->dir_wd = w->parent_wd = -1;
-	pthread_mutex_init(&w->inbox_lock, NULL);
+	wg_mutex_init(&w->inbox_lock);
 	ret = copy_options(w, options);
 	if (ret)
 		goto err;
@@ -358,7 +358,7 @@ WG_EXPORT void wg_watch_close(wg_watch *w)
 			close(*fd);
 	if (w->inotify_fd >= 0)
 		close(w->inotify_fd);
-	pthread_mutex_destroy(&w->inbox_lock);
+	wg_mutex_destroy(&w->inbox_lock);
 	free(w->inbox);
 	free(w->fed);
 	free(w->ovf);

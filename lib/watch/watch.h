@@ -13,11 +13,11 @@
 #ifndef WG_WATCH_H
 #define WG_WATCH_H
 
-#include <pthread.h>
 #include <libmnl/libmnl.h>
 
 #include <wireguard.h>
 
+#include "lock.h"
 #include "strbuf.h"
 
 enum watch_src_type {
@@ -107,8 +107,9 @@ struct wg_watch {
 	char (*ovf)[IFNAMSIZ];
 	size_t novf;
 
-	/* Events from other threads (wg_watch_feed) and the names they may use. */
-	pthread_mutex_t inbox_lock;
+	/* Events from other threads (wg_watch_feed) and the names they may use,
+	 * all under inbox_lock. */
+	wg_mutex inbox_lock;
 	struct inbox_item *inbox;
 	size_t inbox_len, inbox_cap;
 	bool inbox_overflow;

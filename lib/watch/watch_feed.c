@@ -32,13 +32,13 @@ static int add_inprocess(struct wg_watch *w, const char *name, enum watch_dev_ty
 		return wg_error(EINVAL, "'%s': device names have 1 to %d bytes", name, IFNAMSIZ - 1);
 	if (watch_find(w, name))
 		return wg_error(EEXIST, "%s: the watch already has a device of that name", name);
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	more = realloc(w->fed, (w->nfed + 1) * sizeof(*w->fed));
 	if (more) {
 		w->fed = more;
 		memcpy(w->fed[w->nfed++], name, len + 1);
 	}
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	d = more ? watch_dev_new(w, type, name) : NULL;
 	if (!d)
 		return wg_error(ENOMEM, "out of memory");
@@ -64,14 +64,14 @@ WG_EXPORT int wg_watch_remove_device(wg_watch *w, const char *name)
 
 	if (!d || (d->type != DEV_ENGINE && d->type != DEV_TUNNEL))
 		return wg_error(ENOENT, "%s: the watch has no in-process device of that name", name);
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	for (size_t i = 0; i < w->nfed; i++)
 		if (!strcmp(w->fed[i], name)) {
 			memmove(w->fed[i], w->fed[i + 1], (w->nfed - i - 1) * sizeof(*w->fed));
 			w->nfed--;
 			break;
 		}
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	watch_dev_remove(w, d, 0);
 	return 0;
 }
@@ -81,7 +81,7 @@ WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_eve
 	struct inbox_item *item;
 	int ret = 0;
 
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	if (!fed_has(w, device)) {
 		ret = -ENOENT;
 	} else if (w->inbox_len >= w->o.queue_max) {
@@ -106,7 +106,7 @@ WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_eve
 		watch_realtime(&item->time);
 	}
 out:
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	if (!ret)
 		eventfd_write(w->inbox_efd, 1);
 	errno = -ret;
@@ -167,14 +167,14 @@ void watch_inbox_dispatch(struct wg_watch *w)
 	eventfd_t v;
 
 	eventfd_read(w->inbox_efd, &v);
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	items = w->inbox;
 	n = w->inbox_len;
 	overflow = w->inbox_overflow;
 	w->inbox = NULL;
 	w->inbox_len = w->inbox_cap = 0;
 	w->inbox_overflow = false;
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	for (size_t i = 0; i < n; i++) {
 		struct watch_dev *d = watch_find(w, items[i].device);
 

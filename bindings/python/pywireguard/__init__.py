@@ -15,8 +15,8 @@ from .configfile import QuickConfig, format_config, load_config, parse_config, s
 from .device import create_device, delete_device, get_device, list_devices, set_device
 from .engine import (HEADROOM, TAILROOM, DropReason, Engine, Event, EventType, PacketResult,
                      PacketStatus)
-from .errors import (NoSuchDeviceError, WireGuardError, WireGuardFileNotFoundError,
-                     WireGuardPermissionError, check)
+from .errors import (InvalidArgumentError, NoSuchDeviceError, WireGuardError,
+                     WireGuardFileNotFoundError, WireGuardPermissionError, check)
 from .key import Key, PublicKey
 from .tunnel import Tunnel, tunnel_available
 from .watch import Watch, WatchEvent
@@ -28,7 +28,7 @@ __version__ = ffi.string(lib.wg_version()).decode()
 
 __all__ = [
     "ffi", "lib", "check", "WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
-    "WireGuardPermissionError",
+    "WireGuardPermissionError", "InvalidArgumentError",
     "Key", "PublicKey", "Endpoint", "AllowedIP", "Peer", "Device",
     "canonical", "apply", "config_equal", "diff", "sync_device", "canon_available",
     "QuickConfig", "parse_config", "load_config", "format_config", "save_config",
