@@ -31,6 +31,11 @@ meson test -C build-ci --print-errorlogs --num-processes 2 "$@" || status=1
 set -- $(summary build-ci/meson-logs/testlog.json)
 passed=$1 failed=$2 skipped=$3
 
+# The locks' contracts (lib/base/lock.h) checked by clang's thread-safety analysis.
+CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety --wipe >/dev/null 2>&1 ||
+	CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety || exit 1
+meson compile -C build-tsa wg-engine-core wg-tunnel || exit 1
+
 meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 ||
 	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1
 meson compile -C build-asan || exit 1

@@ -23,30 +23,30 @@ static _Thread_local unsigned int read_depth;
 void wg_engine_read_lock(struct wg_engine *engine)
 {
 	if (!read_depth && __atomic_load_n(&engine->writers_waiting, __ATOMIC_ACQUIRE)) {
-		pthread_mutex_lock(&engine->writer_gate);
-		pthread_mutex_unlock(&engine->writer_gate);
+		wg_mutex_lock(&engine->writer_gate);
+		wg_mutex_unlock(&engine->writer_gate);
 	}
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_rwlock_read_lock(&engine->lock);
 	read_depth++;
 }
 
 void wg_engine_read_unlock(struct wg_engine *engine)
 {
 	read_depth--;
-	pthread_rwlock_unlock(&engine->lock);
+	wg_rwlock_read_unlock(&engine->lock);
 }
 
 void wg_engine_write_lock(struct wg_engine *engine)
 {
 	__atomic_add_fetch(&engine->writers_waiting, 1, __ATOMIC_ACQ_REL);
-	pthread_mutex_lock(&engine->writer_gate);
-	pthread_rwlock_wrlock(&engine->lock);
+	wg_mutex_lock(&engine->writer_gate);
+	wg_rwlock_write_lock(&engine->lock);
 }
 
 void wg_engine_write_unlock(struct wg_engine *engine)
 {
-	pthread_rwlock_unlock(&engine->lock);
-	pthread_mutex_unlock(&engine->writer_gate);
+	wg_rwlock_write_unlock(&engine->lock);
+	wg_mutex_unlock(&engine->writer_gate);
 	__atomic_sub_fetch(&engine->writers_waiting, 1, __ATOMIC_ACQ_REL);
 }
 
@@ -171,7 +171,6 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
 {
 	struct wg_engine *engine;
-	pthread_rwlockattr_t attr;
 	int ret;
 
 	if (!enginep || !options || options->size < sizeof(struct wg_engine_options) || !options->send)
@@ -187,20 +186,17 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		engine->opts.mtu = DEFAULT_MTU;
 
 	/* Explicitly reader-preferring: callbacks may take a read lock again. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
-	ret = pthread_rwlock_init(&engine->lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
+	ret = wg_rwlock_init(&engine->lock, 1);
 	/* Initialisation fails only for want of memory (or of lock resources:
 	 * reported as -ENOMEM, the one error wg_engine_new documents). */
 	if (ret)
 		goto err_rwlock;
-	if (pthread_mutex_init(&engine->writer_gate, NULL))
+	if (wg_mutex_init(&engine->writer_gate))
 		goto err_gate;
 	engine->next_due = UINT64_MAX;
-	if (pthread_mutex_init(&engine->index_lock, NULL))
+	if (wg_mutex_init(&engine->index_lock))
 		goto err_index_lock;
-	if (pthread_mutex_init(&engine->load_lock, NULL))
+	if (wg_mutex_init(&engine->load_lock))
 		goto err_load_lock;
 	if (wg_cookie_checker_init(&engine->cookie_checker))
 		goto err_cookie;
@@ -225,13 +221,13 @@ err_index:
 err_ratelimiter:
 	wg_cookie_checker_free(&engine->cookie_checker);
 err_cookie:
-	pthread_mutex_destroy(&engine->load_lock);
+	wg_mutex_destroy(&engine->load_lock);
 err_load_lock:
-	pthread_mutex_destroy(&engine->index_lock);
+	wg_mutex_destroy(&engine->index_lock);
 err_index_lock:
-	pthread_mutex_destroy(&engine->writer_gate);
+	wg_mutex_destroy(&engine->writer_gate);
 err_gate:
-	pthread_rwlock_destroy(&engine->lock);
+	wg_rwlock_destroy(&engine->lock);
 err_rwlock:
 	free(engine);
 	return wg_error(ENOMEM, "cannot create an engine");
@@ -249,10 +245,10 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	wg_index_table_free(&engine->index_table);
 	wg_ratelimiter_free(&engine->ratelimiter);
 	wg_cookie_checker_free(&engine->cookie_checker);
-	pthread_mutex_destroy(&engine->load_lock);
-	pthread_mutex_destroy(&engine->index_lock);
-	pthread_mutex_destroy(&engine->writer_gate);
-	pthread_rwlock_destroy(&engine->lock);
+	wg_mutex_destroy(&engine->load_lock);
+	wg_mutex_destroy(&engine->index_lock);
+	wg_mutex_destroy(&engine->writer_gate);
+	wg_rwlock_destroy(&engine->lock);
 	wg_memzero(engine, sizeof(*engine));
 	free(engine);
 }
@@ -271,10 +267,10 @@ static void set_private_key(struct wg_engine *engine, const uint8_t private_key[
 	wg_cookie_checker_precompute_device_keys(&engine->cookie_checker,
 						 id.has_identity ? id.static_public : NULL);
 	for (peer = engine->first_peer; peer; peer = peer->next) {
-		pthread_mutex_lock(&peer->lock);
+		wg_mutex_lock(&peer->lock);
 		wg_noise_precompute_static_static(peer);
 		wg_noise_expire_current_peer_keypairs(peer);
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 	}
 out:
 	wg_memzero(&id, sizeof(id));
@@ -338,7 +334,7 @@ static void update_peer(struct engine_peer *peer, const struct wg_plan_op *op, u
 {
 	const wg_peer *cfg = op->src;
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	if (op->what & WG_PLAN_SET_PRESHARED_KEY)
 		memcpy(peer->handshake.preshared_key, cfg->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
 	if (op->what & WG_PLAN_SET_ENDPOINT)
@@ -350,7 +346,7 @@ static void update_peer(struct engine_peer *peer, const struct wg_plan_op *op, u
 		if (!peer->persistent_keepalive_interval)
 			peer->timers.persistent_keepalive = 0;
 	}
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 }
 
 /* Carry the plan out: nothing here can fail (prepare() made room for it all). */
@@ -410,16 +406,16 @@ static void make_spare(struct engine_peer *peer)
 	struct wg_ephemeral fresh;
 	bool ready;
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	ready = peer->handshake.spare.ready;
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	/* The X25519 run unlocked: remote_static never changes. */
 	if (ready || !wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
 		return;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	if (!peer->handshake.spare.ready)
 		peer->handshake.spare = fresh;
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	wg_memzero(&fresh, sizeof(fresh));
 }
 
@@ -460,9 +456,9 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 			continue;
 		peer = engine_peer_lookup_by_key(engine, plan.peers[plan.ops[i].peer].public_key);
 		if (peer) {
-			pthread_mutex_lock(&peer->lock);
+			wg_mutex_lock(&peer->lock);
 			wg_packet_send_keepalive(&ob, peer);
-			pthread_mutex_unlock(&peer->lock);
+			wg_mutex_unlock(&peer->lock);
 		}
 	}
 free_plan:
@@ -544,14 +540,14 @@ WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 			   WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | WGPEER_HAS_PROTOCOL_VERSION;
 		p->protocol_version = 1;
 		memcpy(p->public_key, ep->public_key, sizeof(p->public_key));
-		pthread_mutex_lock(&ep->lock);
+		wg_mutex_lock(&ep->lock);
 		memcpy(p->preshared_key, ep->handshake.preshared_key, sizeof(p->preshared_key));
 		p->endpoint = ep->endpoint;
 		p->last_handshake_time = ep->last_handshake_time;
 		p->rx_bytes = ep->rx_bytes;
 		p->tx_bytes = ep->tx_bytes;
 		p->persistent_keepalive_interval = ep->persistent_keepalive_interval;
-		pthread_mutex_unlock(&ep->lock);
+		wg_mutex_unlock(&ep->lock);
 		/* In the order they were given, as the kernel dumps them. */
 		w.peer = p;
 		wg_allowedips_walk_by_peer(&engine->allowedips, ep, add_allowedip, &w);
@@ -589,9 +585,9 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 	__atomic_store_n(&engine->next_due, UINT64_MAX, __ATOMIC_RELEASE);
 	next = UINT64_MAX;
 	for (peer = engine->first_peer; peer; peer = peer->next) {
-		pthread_mutex_lock(&peer->lock);
+		wg_mutex_lock(&peer->lock);
 		due = wg_timers_run(&ob, peer, now);
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		if (due && due < next)
 			next = due;
 		wg_outbox_flush(&ob, 3);
@@ -630,12 +626,12 @@ int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[
 	wg_engine_read_lock(engine);
 	peer = engine_peer_lookup_by_key(engine, public_key);
 	if (peer) {
-		pthread_mutex_lock(&peer->lock);
+		wg_mutex_lock(&peer->lock);
 		if (peer->keypairs.current) {
 			peer->keypairs.current->sending_counter = counter;
 			ret = 0;
 		}
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 	}
 	wg_engine_read_unlock(engine);
 	return ret;

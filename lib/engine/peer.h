@@ -3,7 +3,7 @@
 #ifndef WG_PEER_H
 #define WG_PEER_H
 
-#include <pthread.h>
+#include "lock.h"
 
 #include "cookie.h"
 #include "noise.h"
@@ -36,7 +36,7 @@ enum {
 	STAGE_CHUNKS = STAGE_POOL_SLOTS / STAGE_CHUNK_SLOTS,
 };
 struct stage_pool {
-	pthread_mutex_t lock;
+	wg_mutex lock;
 	uint32_t slot_size;		/* headroom + MTU + tailroom, rounded */
 	uint8_t *chunk[STAGE_CHUNKS];
 	uint32_t nchunks;
@@ -66,7 +66,7 @@ struct staged_queue {
  * under the engine's write lock.
  */
 struct engine_peer {
-	pthread_mutex_t lock;
+	wg_mutex lock;
 	struct wg_engine *engine;
 	struct engine_peer *prev, *next;
 	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
