@@ -29,10 +29,31 @@
  *    "wg_" and belongs to a symbol version node that only grows.  Opaque
  *    handles are only ever used through pointers.  The configuration structs
  *    below (wg_device, wg_peer, wg_allowedip) are public so that they read
- *    naturally, but new fields are only ever appended at their end: create
- *    them with wg_device_new(), wg_device_add_peer() and
- *    wg_peer_add_allowedip() (never on the stack, never by value, never with
- *    sizeof) and code compiled today keeps working with later versions.
+ *    naturally (and as embeddable-wg-library's callers use them); fields are
+ *    only ever appended at their end, and a field appended after 1.0 is read
+ *    only when a flag bit of 1.0's flags field says it is set (as
+ *    WGPEER_HAS_PROTOCOL_VERSION does for protocol_version).  Hence:
+ *
+ *      - Structs the library allocates (wg_device_new(), wg_device_add_peer(),
+ *        wg_peer_add_allowedip(), or returned by wg_get_device() and the
+ *        like) have the running library's size: use them through pointers
+ *        only, never copy them by value or allocate them with sizeof.  They
+ *        are the only ones that wg_free_device() may free, and the only
+ *        states that functions changing a configuration in place
+ *        (wg_device_apply()'s state, wg_device_canonicalize()) accept.
+ *
+ *      - Structs the caller owns (on the stack, static, inside its own
+ *        structs, as embeddable-wg-library's examples build them) are safe
+ *        as read-only input (wg_set_device(), wg_netlink_set_device(),
+ *        wg_engine_set_device(), wg_device_apply()'s set, ...) when every
+ *        byte is initialized (an initializer or memset, so that unused flag
+ *        bits are 0): the library reads them only during the call, keeps no
+ *        pointer to them, never frees or reallocates them, and reads no byte
+ *        beyond the 1.0 size of each struct unless a flag the caller set
+ *        asks for it; such code keeps working with every later 1.x library.
+ *        Never pass them to wg_free_device(), wg_device_add_peer() or
+ *        wg_peer_add_allowedip(), nor link library-allocated and
+ *        caller-owned nodes in one list that the library will free.
  *
  *  - Secrets (private and preshared keys) are wiped from every buffer the
  *    library frees, and compared in constant time.
@@ -43,6 +64,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -205,6 +227,16 @@ struct wg_timespec64 {
 	int64_t tv_sec;		/**< seconds since the Unix epoch; 0 = never */
 	int64_t tv_nsec;	/**< nanoseconds, 0..999999999 */
 };
+
+#if !defined(WG_NO_TIMESPEC64) && !defined(SWIG)
+/**
+ * embeddable-wg-library's name for struct wg_timespec64, so that its callers
+ * compile unchanged: `struct timespec64` is the same type (the symbols and the
+ * ABI only ever name wg_timespec64).  A program that has a struct timespec64
+ * of its own defines WG_NO_TIMESPEC64 before including this header.
+ */
+#define timespec64 wg_timespec64
+#endif
 
 /** Flags of an allowed IP (wg_allowedip.flags). */
 enum wg_allowedip_flags {
@@ -374,6 +406,14 @@ int wg_del_device(const char *device_name);
  * \return "first\0second\0last\0\0" (free with free()), or NULL with errno.
  */
 char *wg_list_device_names(void);
+
+/**
+ * Loop over the names that wg_list_device_names() returned: for each,
+ * __name points to it and __len is its length (embeddable-wg-library's
+ * macro; uses strlen()).
+ */
+#define wg_for_each_device_name(__names, __name, __len) \
+	for ((__name) = (__names); ((__len) = strlen(__name)) != 0; (__name) += (__len) + 1)
 
 /*
  * Kernel devices in any network namespace, by name or by index, and what

@@ -205,8 +205,48 @@ static void test_listed_twice(void)
 	wg_free_device(emulated);
 }
 
+static bool fake_has_peer(void *ctx, const uint8_t key[32])
+{
+	return !memcmp(ctx, key, 32);
+}
+
+static bool fake_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
+{
+	(void)ctx;
+	(void)p;
+	(void)owner;
+	return false;
+}
+
+/* The driver's peer limit: a set that would pass it fails with -ENOMEM, as in the kernel. */
+static void test_peer_limit(void)
+{
+	wg_key existing, fresh;
+	struct wg_plan_state full = { .ctx = existing, .npeers = WG_MAX_PEERS_PER_DEVICE,
+				      .has_peer = fake_has_peer, .prefix_owner = fake_prefix_owner };
+	struct wg_set_plan plan;
+	wg_device *set = wg_device_new(NULL);
+
+	wg_generate_private_key(existing);
+	wg_generate_private_key(fresh);
+	peer_of(set, existing, 0);	/* an update: fine */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == 0);
+	wg_set_plan_free(&plan);
+	peer_of(set, fresh, 0);		/* one more peer: too many */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == -ENOMEM);
+	set->first_peer->flags |= WGPEER_REMOVE_ME;	/* unless one goes first */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == 0 && plan.creates == 1);
+	wg_set_plan_free(&plan);
+	set->first_peer->flags &= ~(uint32_t)WGPEER_REMOVE_ME;
+	set->flags = WGDEVICE_REPLACE_PEERS;		/* or all do */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == 0 && plan.creates == 2);
+	wg_set_plan_free(&plan);
+	wg_free_device(set);
+}
+
 int main(void)
 {
+	test_peer_limit();
 	test_engine_refuses();
 	test_listed_twice();
 	test_engine_vs_apply();
