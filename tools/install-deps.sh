@@ -11,8 +11,10 @@ packages="
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
 	swig golang-go
+	frama-c-base why3 z3 cvc5
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
+# frama-c-base why3 z3 cvc5: the proof suite (tests/proof/, docs/PROOFS.md).
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
