@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install the throughput benchmark's other peers, pinned, into DIR/bin
 # (default /opt/wgbench): a modern wireguard-go (`go install`) and boringtun's
 # daemon (`cargo install`).  Idempotent: a binary already built from the pinned

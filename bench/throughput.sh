@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Tunnel throughput: iperf3 TCP, 1 and 4 streams, through wg-engine<->wg-engine
 # and wireguard-go<->wireguard-go between two network namespaces over one
 # veth pair, in the same run; plus CPU seconds per GB moved, summed over both

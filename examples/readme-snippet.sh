@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The README's C snippet, compiled the way the README says (pkg-config
 # libwireguard, here from the build tree) and run.
 set -eu

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/*
- * libwireguard — configure WireGuard devices and run the WireGuard protocol
+/**
+ * \file
+ * \brief libwireguard — configure WireGuard devices and run the WireGuard protocol
  * in-process, through one stable C ABI.
  *
  * Global rules, stated once so that each function's documentation stays short:
@@ -28,10 +29,31 @@
  *    "wg_" and belongs to a symbol version node that only grows.  Opaque
  *    handles are only ever used through pointers.  The configuration structs
  *    below (wg_device, wg_peer, wg_allowedip) are public so that they read
- *    naturally, but new fields are only ever appended at their end: create
- *    them with wg_device_new(), wg_device_add_peer() and
- *    wg_peer_add_allowedip() (never on the stack, never by value, never with
- *    sizeof) and code compiled today keeps working with later versions.
+ *    naturally (and as embeddable-wg-library's callers use them); fields are
+ *    only ever appended at their end, and a field appended after 1.0 is read
+ *    only when a flag bit of 1.0's flags field says it is set (as
+ *    WGPEER_HAS_PROTOCOL_VERSION does for protocol_version).  Hence:
+ *
+ *      - Structs the library allocates (wg_device_new(), wg_device_add_peer(),
+ *        wg_peer_add_allowedip(), or returned by wg_get_device() and the
+ *        like) have the running library's size: use them through pointers
+ *        only, never copy them by value or allocate them with sizeof.  They
+ *        are the only ones that wg_free_device() may free, and the only
+ *        states that functions changing a configuration in place
+ *        (wg_device_apply()'s state, wg_device_canonicalize()) accept.
+ *
+ *      - Structs the caller owns (on the stack, static, inside its own
+ *        structs, as embeddable-wg-library's examples build them) are safe
+ *        as read-only input (wg_set_device(), wg_netlink_set_device(),
+ *        wg_engine_set_device(), wg_device_apply()'s set, ...) when every
+ *        byte is initialized (an initializer or memset, so that unused flag
+ *        bits are 0): the library reads them only during the call, keeps no
+ *        pointer to them, never frees or reallocates them, and reads no byte
+ *        beyond the 1.0 size of each struct unless a flag the caller set
+ *        asks for it; such code keeps working with every later 1.x library.
+ *        Never pass them to wg_free_device(), wg_device_add_peer() or
+ *        wg_peer_add_allowedip(), nor link library-allocated and
+ *        caller-owned nodes in one list that the library will free.
  *
  *  - Secrets (private and preshared keys) are wiped from every buffer the
  *    library frees, and compared in constant time.
@@ -42,6 +64,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -51,7 +74,7 @@
 extern "C" {
 #endif
 
-/* Anonymous unions are C11; this keeps the header usable from C99 too. */
+/** Anonymous unions are C11; this keeps the header usable from C99 too. */
 #if defined(__GNUC__) && !defined(__cplusplus)
 #define WG_ANON_UNION __extension__
 #else
@@ -62,9 +85,9 @@ extern "C" {
 /* Version, errors, logging                                                 */
 /* ------------------------------------------------------------------------ */
 
-#define WG_VERSION_MAJOR 1
-#define WG_VERSION_MINOR 0
-#define WG_VERSION_PATCH 0
+#define WG_VERSION_MAJOR 1	/**< version of the header; wg_version() gives the library's */
+#define WG_VERSION_MINOR 0	/**< see WG_VERSION_MAJOR */
+#define WG_VERSION_PATCH 0	/**< see WG_VERSION_MAJOR */
 
 /**
  * \brief Version of the library that is running, as "MAJOR.MINOR.PATCH".
@@ -114,8 +137,11 @@ void wg_set_log_callback(wg_log_fn *fn, void *ctx, int max_level);
 
 /* These names and types match embeddable-wg-library's so callers compile
  * unchanged. */
+/** A Curve25519 key (private, public or preshared): 32 bytes. */
 typedef uint8_t wg_key[32];
+/** A key in base64 with its NUL: 45 bytes. */
 typedef char wg_key_b64_string[((sizeof(wg_key) + 2) / 3) * 4 + 1];
+/** A key in lowercase hexadecimal with its NUL: 65 bytes. */
 typedef char wg_key_hex_string[sizeof(wg_key) * 2 + 1];
 
 /**
@@ -196,88 +222,111 @@ bool wg_key_equal(const wg_key a, const wg_key b);
  * end (see "ABI" above).
  */
 
+/** A time that does not overflow in 2038 (the last handshake's wall-clock time). */
 struct wg_timespec64 {
-	int64_t tv_sec;
-	int64_t tv_nsec;
+	int64_t tv_sec;		/**< seconds since the Unix epoch; 0 = never */
+	int64_t tv_nsec;	/**< nanoseconds, 0..999999999 */
 };
 
+#if !defined(WG_NO_TIMESPEC64) && !defined(SWIG)
+/**
+ * embeddable-wg-library's name for struct wg_timespec64, so that its callers
+ * compile unchanged: `struct timespec64` is the same type (the symbols and the
+ * ABI only ever name wg_timespec64).  A program that has a struct timespec64
+ * of its own defines WG_NO_TIMESPEC64 before including this header.
+ */
+#define timespec64 wg_timespec64
+#endif
+
+/** Flags of an allowed IP (wg_allowedip.flags). */
 enum wg_allowedip_flags {
-	/* Remove this prefix from the peer instead of adding it. */
+	/** Remove this prefix from the peer instead of adding it. */
 	WGALLOWEDIP_REMOVE_ME = 1U << 0,
 };
 
+/** An allowed IP prefix of a peer, in the peer's list. */
 typedef struct wg_allowedip {
-	uint16_t family;	/* AF_INET or AF_INET6 */
+	uint16_t family;	/**< AF_INET or AF_INET6 */
 	WG_ANON_UNION union {
-		struct in_addr ip4;
-		struct in6_addr ip6;
+		struct in_addr ip4;	/**< when family is AF_INET */
+		struct in6_addr ip6;	/**< when family is AF_INET6 */
 	};
-	uint8_t cidr;
-	struct wg_allowedip *next_allowedip;
+	uint8_t cidr;		/**< prefix length: 0..32 or 0..128 */
+	struct wg_allowedip *next_allowedip;	/**< next in the list, or NULL */
 	/* since 1.0 beyond embeddable-wg-library: */
-	uint32_t flags;		/* enum wg_allowedip_flags */
+	uint32_t flags;		/**< enum wg_allowedip_flags */
 } wg_allowedip;
 
+/** Which fields of a wg_peer to apply (set) or are known (get). */
 enum wg_peer_flags {
-	WGPEER_REMOVE_ME = 1U << 0,
-	WGPEER_REPLACE_ALLOWEDIPS = 1U << 1,
-	WGPEER_HAS_PUBLIC_KEY = 1U << 2,
-	WGPEER_HAS_PRESHARED_KEY = 1U << 3,
-	WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL = 1U << 4,
-	/* Only update an existing peer; never create one. */
+	WGPEER_REMOVE_ME = 1U << 0,		/**< remove this peer */
+	WGPEER_REPLACE_ALLOWEDIPS = 1U << 1,	/**< drop its other allowed IPs */
+	WGPEER_HAS_PUBLIC_KEY = 1U << 2,	/**< public_key is set */
+	WGPEER_HAS_PRESHARED_KEY = 1U << 3,	/**< preshared_key is set (zeros: none) */
+	WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL = 1U << 4,	/**< persistent_keepalive_interval is set */
+	/** Only update an existing peer; never create one. */
 	WGPEER_UPDATE_ONLY = 1U << 5,
-	WGPEER_HAS_PROTOCOL_VERSION = 1U << 6,
+	WGPEER_HAS_PROTOCOL_VERSION = 1U << 6,	/**< protocol_version is set */
 };
 
+/** A peer's UDP address, IPv4 or IPv6. */
 typedef union wg_endpoint {
-	struct sockaddr addr;	/* addr.sa_family == 0: no endpoint */
-	struct sockaddr_in addr4;
-	struct sockaddr_in6 addr6;
+	struct sockaddr addr;	/**< addr.sa_family == 0: no endpoint */
+	struct sockaddr_in addr4;	/**< when addr.sa_family is AF_INET */
+	struct sockaddr_in6 addr6;	/**< when addr.sa_family is AF_INET6 */
 } wg_endpoint;
 
+/** A peer of a device, in the device's list. */
 typedef struct wg_peer {
-	uint32_t flags;		/* enum wg_peer_flags */
+	uint32_t flags;		/**< enum wg_peer_flags */
 
-	wg_key public_key;
-	wg_key preshared_key;
+	wg_key public_key;	/**< identifies the peer */
+	wg_key preshared_key;	/**< all zeros: none */
 
-	wg_endpoint endpoint;
+	wg_endpoint endpoint;	/**< its UDP address */
 
-	struct wg_timespec64 last_handshake_time;
-	uint64_t rx_bytes, tx_bytes;
-	uint16_t persistent_keepalive_interval;	/* seconds, 0 = off */
+	struct wg_timespec64 last_handshake_time;	/**< read only */
+	uint64_t rx_bytes;	/**< read only: bytes of datagrams received */
+	uint64_t tx_bytes;	/**< read only: bytes of datagrams sent */
+	uint16_t persistent_keepalive_interval;	/**< seconds, 0 = off */
 
-	struct wg_allowedip *first_allowedip, *last_allowedip;
-	struct wg_peer *next_peer;
+	struct wg_allowedip *first_allowedip;	/**< its allowed IPs, or NULL */
+	struct wg_allowedip *last_allowedip;	/**< the last of them, or NULL */
+	struct wg_peer *next_peer;	/**< next in the list, or NULL */
 	/* since 1.0 beyond embeddable-wg-library: */
-	uint32_t protocol_version;	/* 0 = unspecified, 1 = current */
+	uint32_t protocol_version;	/**< 0 = unspecified, 1 = current */
 } wg_peer;
 
+/** Which fields of a wg_device to apply (set) or are known (get). */
 enum wg_device_flags {
-	WGDEVICE_REPLACE_PEERS = 1U << 0,
-	WGDEVICE_HAS_PRIVATE_KEY = 1U << 1,
-	WGDEVICE_HAS_PUBLIC_KEY = 1U << 2,
-	WGDEVICE_HAS_LISTEN_PORT = 1U << 3,
-	WGDEVICE_HAS_FWMARK = 1U << 4,
+	WGDEVICE_REPLACE_PEERS = 1U << 0,	/**< remove the peers not in the list */
+	WGDEVICE_HAS_PRIVATE_KEY = 1U << 1,	/**< private_key is set (zeros: none) */
+	WGDEVICE_HAS_PUBLIC_KEY = 1U << 2,	/**< public_key is known */
+	WGDEVICE_HAS_LISTEN_PORT = 1U << 3,	/**< listen_port is set */
+	WGDEVICE_HAS_FWMARK = 1U << 4,		/**< fwmark is set */
 };
 
+/** A device's configuration and state: the root of the model. */
 typedef struct wg_device {
-	char name[IFNAMSIZ];
-	uint32_t ifindex;
+	char name[IFNAMSIZ];	/**< interface name */
+	uint32_t ifindex;	/**< interface index (read only) */
 
-	uint32_t flags;		/* enum wg_device_flags */
+	uint32_t flags;		/**< enum wg_device_flags */
 
-	wg_key public_key;
-	wg_key private_key;
+	wg_key public_key;	/**< derived from private_key */
+	wg_key private_key;	/**< secret: wiped when freed */
 
-	uint32_t fwmark;
-	uint16_t listen_port;
+	uint32_t fwmark;	/**< mark of the UDP sockets; 0 = none */
+	uint16_t listen_port;	/**< UDP port; 0 = random */
 
-	struct wg_peer *first_peer, *last_peer;
+	struct wg_peer *first_peer;	/**< its peers, or NULL */
+	struct wg_peer *last_peer;	/**< the last of them, or NULL */
 } wg_device;
 
+/** Loop over a device's peers: for each, __peer points to it. */
 #define wg_for_each_peer(__dev, __peer) \
 	for ((__peer) = (__dev)->first_peer; (__peer); (__peer) = (__peer)->next_peer)
+/** Loop over a peer's allowed IPs: for each, __allowedip points to it. */
 #define wg_for_each_allowedip(__peer, __allowedip) \
 	for ((__allowedip) = (__peer)->first_allowedip; (__allowedip); \
 	     (__allowedip) = (__allowedip)->next_allowedip)
@@ -358,6 +407,14 @@ int wg_del_device(const char *device_name);
  */
 char *wg_list_device_names(void);
 
+/**
+ * Loop over the names that wg_list_device_names() returned: for each,
+ * __name points to it and __len is its length (embeddable-wg-library's
+ * macro; uses strlen()).
+ */
+#define wg_for_each_device_name(__names, __name, __len) \
+	for ((__name) = (__names); ((__len) = strlen(__name)) != 0; (__name) += (__len) + 1)
+
 /*
  * Kernel devices in any network namespace, by name or by index, and what
  * wg-quick does around them (links, addresses, routes), so that a network
@@ -376,6 +433,7 @@ char *wg_list_device_names(void);
  * be checked beforehand is checked before the first message is sent.
  */
 
+/** A handle on the kernel devices of one network namespace (opaque). */
 typedef struct wg_netlink wg_netlink;
 
 /**
@@ -391,7 +449,9 @@ typedef struct wg_netlink wg_netlink;
  *
  * The calling thread enters the namespace only for the duration of this
  * call (and of a later call that must reopen a socket); sockets keep their
- * namespace afterwards.
+ * namespace afterwards.  A handle may live as long as the program: when the
+ * WireGuard module is unloaded its calls give the documented -ENODEV or
+ * -EOPNOTSUPP, and once the module is loaded again they work as before.
  */
 int wg_netlink_open(wg_netlink **nl, int netns_fd);
 
@@ -584,29 +644,31 @@ int wg_route_del(wg_netlink *nl, const char *name, int family, const void *dest,
  * being rejected; for those, inner whitespace of the value is kept.
  */
 
-/* wg-quick(8)'s extra [Interface] keys; opaque, read with the accessors. */
+/** wg-quick(8)'s extra [Interface] keys; opaque, read with the accessors. */
 typedef struct wg_quick_config wg_quick_config;
 
+/** The wg-quick(8) keys a wg_quick_config holds. */
 enum wg_quick_key {
-	WG_QUICK_ADDRESS = 0,	/* one entry per address: "10.0.0.1/24" */
-	WG_QUICK_DNS,		/* one entry per server or search domain */
-	WG_QUICK_MTU,		/* at most one entry, decimal 68..65535 */
-	WG_QUICK_TABLE,		/* at most one entry: "off", "auto", a number or name */
-	WG_QUICK_PRE_UP,	/* one entry per line, in file order */
-	WG_QUICK_POST_UP,
-	WG_QUICK_PRE_DOWN,
-	WG_QUICK_POST_DOWN,
-	WG_QUICK_SAVE_CONFIG,	/* at most one entry: "true" or "false" */
+	WG_QUICK_ADDRESS = 0,	/**< one entry per address: "10.0.0.1/24" */
+	WG_QUICK_DNS,		/**< one entry per server or search domain */
+	WG_QUICK_MTU,		/**< at most one entry, decimal 68..65535 */
+	WG_QUICK_TABLE,		/**< at most one entry: "off", "auto", a number or name */
+	WG_QUICK_PRE_UP,	/**< one entry per line, in file order */
+	WG_QUICK_POST_UP,	/**< one entry per line, in file order */
+	WG_QUICK_PRE_DOWN,	/**< one entry per line, in file order */
+	WG_QUICK_POST_DOWN,	/**< one entry per line, in file order */
+	WG_QUICK_SAVE_CONFIG,	/**< at most one entry: "true" or "false" */
 };
 
+/** How wg_config_parse() reads a configuration. */
 enum wg_config_flags {
-	/* `wg addconf` semantics: only what the text names is set.  Without it
+	/** `wg addconf` semantics: only what the text names is set.  Without it
 	 * (`wg setconf`): REPLACE_PEERS, and the private key, listen port and
 	 * fwmark are set even when absent (to none / random / off). */
 	WG_CONFIG_APPEND = 1U << 0,
-	/* Reject wg-quick(8)'s keys as wg(8) does. */
+	/** Reject wg-quick(8)'s keys as wg(8) does. */
 	WG_CONFIG_STRICT = 1U << 1,
-	/* Never resolve host names in Endpoint (only numeric addresses). */
+	/** Never resolve host names in Endpoint (only numeric addresses). */
 	WG_CONFIG_NUMERIC = 1U << 2,
 };
 
@@ -758,8 +820,9 @@ int wg_device_canonicalize(wg_device *dev);
  */
 bool wg_device_equal(const wg_device *a, const wg_device *b);
 
+/** Options of wg_device_diff(). */
 enum wg_diff_flags {
-	/* Remove single allowed IPs with WGALLOWEDIP_REMOVE_ME (Linux 6.16+,
+	/** Remove single allowed IPs with WGALLOWEDIP_REMOVE_ME (Linux 6.16+,
 	 * our engine; emulated for UAPI devices) instead of resending the whole
 	 * list of a peer that lost one with WGPEER_REPLACE_ALLOWEDIPS. */
 	WG_DIFF_REMOVE_ALLOWEDIPS = 1U << 0,
@@ -818,90 +881,96 @@ int wg_device_diff(wg_device **diff, const wg_device *from, const wg_device *to,
  * with WG_DROP_QUEUE_FULL or WG_DROP_NO_ROOM.
  */
 
+/** An in-process engine (opaque). */
 typedef struct wg_engine wg_engine;
 
-/* An encrypt needs this much room before the IP packet (the data header) ... */
+/** An encrypt needs this much room before the IP packet (the data header) ... */
 #define WG_PACKET_HEADROOM 16
-/* ... and this much after it (padding to 16 bytes, then the 16-byte tag). */
+/** ... and this much after it (padding to 16 bytes, then the 16-byte tag). */
 #define WG_PACKET_TAILROOM 32
 
+/** What became of a packet (wg_packet.status). */
 enum wg_packet_status {
-	WG_PACKET_DROP = 0,	/* discarded; see wg_packet.reason */
-	WG_PACKET_SEND = 1,	/* buf[offset..+len) is a datagram for .endpoint */
-	WG_PACKET_DELIVER = 2,	/* buf[offset..+len) is a decrypted IP packet */
-	WG_PACKET_CONSUMED = 3,	/* taken by the engine (handshake, keepalive, or
+	WG_PACKET_DROP = 0,	/**< discarded; see wg_packet.reason */
+	WG_PACKET_SEND = 1,	/**< buf[offset..+len) is a datagram for .endpoint */
+	WG_PACKET_DELIVER = 2,	/**< buf[offset..+len) is a decrypted IP packet */
+	WG_PACKET_CONSUMED = 3,	/**< taken by the engine (handshake, keepalive, or
 				 * copied to wait for a handshake); buf is free */
 };
 
-/* Why a packet was dropped (reason is 0 for other statuses). */
+/** Why a packet was dropped (reason is 0 for other statuses). */
 enum wg_drop_reason {
-	WG_DROP_NONE = 0,
-	WG_DROP_NO_PEER,	/* no allowed IP matches the destination */
-	WG_DROP_NO_ROOM,	/* headroom or tailroom too small */
-	WG_DROP_MALFORMED,	/* not an IP packet / not a WireGuard message */
-	WG_DROP_UNKNOWN_INDEX,	/* data for a session we do not have */
-	WG_DROP_AUTH,		/* failed authentication */
-	WG_DROP_REPLAY,		/* counter already seen or too old; an initiation
+	WG_DROP_NONE = 0,	/**< not dropped */
+	WG_DROP_NO_PEER,	/**< no allowed IP matches the destination */
+	WG_DROP_NO_ROOM,	/**< headroom or tailroom too small */
+	WG_DROP_MALFORMED,	/**< not an IP packet / not a WireGuard message */
+	WG_DROP_UNKNOWN_INDEX,	/**< data for a session we do not have */
+	WG_DROP_AUTH,		/**< failed authentication */
+	WG_DROP_REPLAY,		/**< counter already seen or too old; an initiation
 				 * not newer than the last one */
-	WG_DROP_SOURCE,		/* inner source not in the peer's allowed IPs */
-	WG_DROP_EXPIRED,	/* session past its time or message limit */
-	WG_DROP_RATELIMIT,	/* handshake dropped by the rate limiter / cookie */
-	WG_DROP_QUEUE_FULL,	/* the staged queue for a handshake is full */
-	WG_DROP_NO_KEY,		/* the device has no private key */
-	WG_DROP_NO_ENDPOINT,	/* the peer's endpoint is not known yet */
+	WG_DROP_SOURCE,		/**< inner source not in the peer's allowed IPs */
+	WG_DROP_EXPIRED,	/**< session past its time or message limit */
+	WG_DROP_RATELIMIT,	/**< handshake dropped by the rate limiter / cookie */
+	WG_DROP_QUEUE_FULL,	/**< the staged queue for a handshake is full */
+	WG_DROP_NO_KEY,		/**< the device has no private key */
+	WG_DROP_NO_ENDPOINT,	/**< the peer's endpoint is not known yet */
 };
 
-/*
+/**
  * One packet buffer.  Callers own the memory and arrays of these; the layout
  * is fixed for ABI version 1.
  */
 struct wg_packet {
-	uint8_t *buf;		/* the buffer */
-	uint32_t size;		/* its capacity */
-	uint32_t offset;	/* where the packet starts in buf */
-	uint32_t len;		/* its length */
-	int16_t status;		/* enum wg_packet_status, set by the engine */
-	uint16_t reason;	/* enum wg_drop_reason, set by the engine */
-	wg_endpoint endpoint;	/* datagrams: the remote UDP address */
-	uint64_t reserved[2];	/* zero */
+	uint8_t *buf;		/**< the buffer */
+	uint32_t size;		/**< its capacity */
+	uint32_t offset;	/**< where the packet starts in buf */
+	uint32_t len;		/**< its length */
+	int16_t status;		/**< enum wg_packet_status, set by the engine */
+	uint16_t reason;	/**< enum wg_drop_reason, set by the engine */
+	wg_endpoint endpoint;	/**< datagrams: the remote UDP address */
+	uint64_t reserved[2];	/**< zero */
 };
 
+/** The kinds of wg_event. */
 enum wg_event_type {
-	WG_EVENT_HANDSHAKE_COMPLETE = 1,	/* a new session is up */
-	WG_EVENT_SESSION_EXPIRED,	/* keys zeroed after 3 x REJECT_AFTER_TIME */
-	WG_EVENT_ENDPOINT_CHANGED,	/* roaming: a peer's address moved */
-	WG_EVENT_PEER_UNREACHABLE,	/* handshake given up after REKEY_ATTEMPT_TIME */
+	WG_EVENT_HANDSHAKE_COMPLETE = 1,	/**< a new session is up */
+	WG_EVENT_SESSION_EXPIRED,	/**< keys zeroed after 3 x REJECT_AFTER_TIME */
+	WG_EVENT_ENDPOINT_CHANGED,	/**< roaming: a peer's address moved */
+	WG_EVENT_PEER_UNREACHABLE,	/**< handshake given up after REKEY_ATTEMPT_TIME */
 };
 
+/** Something that happened to a peer, given to the event callback. */
 struct wg_event {
-	uint32_t type;		/* enum wg_event_type */
-	wg_key public_key;	/* the peer concerned */
-	wg_endpoint endpoint;	/* its current endpoint */
+	uint32_t type;		/**< enum wg_event_type */
+	wg_key public_key;	/**< the peer concerned */
+	wg_endpoint endpoint;	/**< its current endpoint */
 };
 
-/*
+/**
  * Datagrams for the wire that no caller asked for (see above): handshake
  * messages, cookie replies, keepalives and staged packets once a session is
  * up.  Each has status WG_PACKET_SEND and its destination in .endpoint; the
  * buffers belong to the engine and are valid only during the call.
  */
 typedef void wg_engine_send_fn(const struct wg_packet *datagrams, size_t n, void *ctx);
+/** Receives each event; runs on the thread of the call that caused it. */
 typedef void wg_engine_event_fn(const struct wg_event *event, void *ctx);
-/* Monotonic nanoseconds and wall-clock time, for tests that simulate time. */
+/** Monotonic nanoseconds, for tests that simulate time. */
 typedef uint64_t wg_engine_clock_fn(void *ctx);
+/** Wall-clock time, for tests that simulate time. */
 typedef void wg_engine_realtime_fn(struct timespec *now, void *ctx);
 
-/* A versioned struct: set size = sizeof(struct wg_engine_options). */
+/** Options of wg_engine_new(); a versioned struct: set size = sizeof(struct wg_engine_options). */
 struct wg_engine_options {
-	size_t size;
-	void *ctx;			/* passed to every callback */
-	wg_engine_send_fn *send;	/* required */
-	wg_engine_event_fn *event;	/* may be NULL */
-	wg_log_fn *log;			/* every level, filter in it; NULL: the
+	size_t size;		/**< sizeof(struct wg_engine_options) */
+	void *ctx;			/**< passed to every callback */
+	wg_engine_send_fn *send;	/**< required */
+	wg_engine_event_fn *event;	/**< may be NULL */
+	wg_log_fn *log;			/**< every level, filter in it; NULL: the
 					 * process-wide callback (wg_set_log_callback) */
-	wg_engine_clock_fn *clock;	/* may be NULL: CLOCK_MONOTONIC */
-	wg_engine_realtime_fn *realtime; /* may be NULL: CLOCK_REALTIME */
-	uint32_t mtu;			/* padding limit; 0 = 1420 */
+	wg_engine_clock_fn *clock;	/**< may be NULL: CLOCK_MONOTONIC */
+	wg_engine_realtime_fn *realtime; /**< may be NULL: CLOCK_REALTIME */
+	uint32_t mtu;			/**< padding limit; 0 = 1420 */
 };
 
 /**
@@ -947,6 +1016,7 @@ int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 /**
  * \brief Read the configuration and statistics, as wg_get_device() does.
  *
+ * \param engine  the engine.
  * \param dev  output, free with wg_free_device(): keys, listen_port,
  *             fwmark, and per peer the preshared key, endpoint, allowed IPs
  *             (host bits masked), persistent keepalive, rx/tx bytes of
@@ -1004,36 +1074,38 @@ uint64_t wg_engine_tick(wg_engine *engine);
  * The event callback runs on the tunnel's threads.
  */
 
+/** A managed engine (opaque). */
 typedef struct wg_tunnel wg_tunnel;
 
+/** Options of a tunnel (wg_tunnel_options.flags). */
 enum wg_tunnel_flags {
-	/* Serve the UAPI socket /var/run/wireguard/NAME.sock. */
+	/** Serve the UAPI socket /var/run/wireguard/NAME.sock. */
 	WG_TUNNEL_UAPI = 1U << 0,
-	/* Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
+	/** Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
 	WG_TUNNEL_NO_OFFLOAD = 1U << 1,
 };
 
-/* A versioned struct: set size = sizeof(struct wg_tunnel_options). */
+/** Options of wg_tunnel_new(); a versioned struct: set size = sizeof(struct wg_tunnel_options). */
 struct wg_tunnel_options {
-	size_t size;
-	/* Interface to create (a "%d" template such as "wg%d" is allowed), or
+	size_t size;		/**< sizeof(struct wg_tunnel_options) */
+	/** Interface to create (a "%d" template such as "wg%d" is allowed), or
 	 * to attach to if it is an existing TUN interface; NULL: use tun_fd. */
 	const char *ifname;
-	/* When ifname is NULL: an open TUN file descriptor (IFF_TUN |
+	/** When ifname is NULL: an open TUN file descriptor (IFF_TUN |
 	 * IFF_NO_PI, with IFF_VNET_HDR if offloads are wanted) that the
 	 * tunnel takes over and closes when freed; the caller keeps it if
 	 * wg_tunnel_new() fails. */
 	int tun_fd;
-	uint32_t flags;			/* enum wg_tunnel_flags */
-	/* Lanes: a TUN queue and a UDP socket pair each, served by two
+	uint32_t flags;			/**< enum wg_tunnel_flags */
+	/** Lanes: a TUN queue and a UDP socket pair each, served by two
 	 * threads (one per direction); 0 = one per two online CPUs; at
 	 * most 64. */
 	uint32_t threads;
-	uint16_t listen_port;		/* UDP port; 0 = random */
-	uint32_t fwmark;		/* SO_MARK of the UDP sockets; 0 = none */
-	uint32_t mtu;			/* of a created interface; 0 = 1420 */
-	wg_engine_event_fn *event;	/* may be NULL */
-	void *ctx;			/* passed to event */
+	uint16_t listen_port;		/**< UDP port; 0 = random */
+	uint32_t fwmark;		/**< SO_MARK of the UDP sockets; 0 = none */
+	uint32_t mtu;			/**< of a created interface; 0 = 1420 */
+	wg_engine_event_fn *event;	/**< may be NULL */
+	void *ctx;			/**< passed to event */
 };
 
 /**
@@ -1073,7 +1145,8 @@ int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
  * \brief Read the configuration and statistics, as wg_get_device() does;
  *        listen_port is the port actually bound.
  *
- * \param dev  output; free with wg_free_device().
+ * \param tunnel  the tunnel.
+ * \param dev     output; free with wg_free_device().
  * \return 0 or -ENOMEM.
  */
 int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
@@ -1090,6 +1163,287 @@ const char *wg_tunnel_name(const wg_tunnel *tunnel);
  * It stays owned by the tunnel; after it fires, call wg_tunnel_free().
  */
 int wg_tunnel_stopped_fd(const wg_tunnel *tunnel);
+
+/* ------------------------------------------------------------------------ */
+/* Watching devices: one event feed for kernel, userspace and in-process    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A watch reports what happens to WireGuard devices, whichever
+ * implementation runs them, through one pollable file descriptor and a
+ * non-blocking read, in the manner of libinput and inotify: wait for
+ * wg_watch_fd() to be readable in any event loop (poll, epoll, GLib, libuv,
+ * asyncio, Go's runtime poller), then call wg_watch_read().  The library
+ * owns no thread; all its work happens inside wg_watch_read().
+ *
+ * Where the events come from:
+ *  - kernel devices: link events (added, removed, renamed, up, down, MTU)
+ *    from rtnetlink multicast as they happen; configuration and peer events
+ *    by re-reading each device every interval and comparing it with the last
+ *    reading in canonical form (the kernel's WireGuard family has no
+ *    multicast group; if a kernel ever offers one, the watch joins it and
+ *    re-reads a device as soon as it announces a change);
+ *  - userspace devices (a socket in /var/run/wireguard: ours, wireguard-go,
+ *    boringtun): sockets appearing and disappearing through inotify, state
+ *    by asynchronous "get" requests every interval;
+ *  - in-process engines and tunnels: registered with wg_watch_add_engine()
+ *    or wg_watch_add_tunnel() and re-read every interval, with the engine's
+ *    own events (handshakes, roaming) pushed at once by wg_watch_feed().
+ *
+ * Guarantees: the events of one device arrive in the order of the changes
+ * the watch observed.  Between two readings the watch sees states, not
+ * steps: a change undone within one interval produces no event.  None is
+ * lost silently: when more events are due than the queue holds, the events
+ * of the devices concerned are dropped and replaced by one
+ * WG_WATCH_OVERFLOW event per device, after which the caller should read
+ * that device again (wg_get_device()) instead of relying on the events it
+ * missed.  Failures (a daemon that died or does not answer) are events too;
+ * wg_watch_read() never waits for a device.
+ *
+ * Threads: wg_watch_feed() may be called from any thread at any time
+ * (it is meant for engine and tunnel callbacks); every other function on a
+ * watch by one thread at a time.
+ */
+
+/** A watch on devices (opaque). */
+typedef struct wg_watch wg_watch;
+
+/** What happened.  "before" and "after" are the event's values (see below). */
+enum wg_watch_kind {
+	/* Devices; before/after.number is 0/1 for DOWN/UP, the MTU for MTU. */
+	WG_WATCH_DEVICE_ADDED = 1,	/**< a device appeared */
+	WG_WATCH_DEVICE_REMOVED,	/**< it is gone (with its peers) */
+	WG_WATCH_DEVICE_UP,		/**< its link went up */
+	WG_WATCH_DEVICE_DOWN,		/**< its link went down */
+	WG_WATCH_DEVICE_RENAMED,	/**< before.name -> after.name (= device) */
+	WG_WATCH_DEVICE_MTU,		/**< before.number -> after.number */
+	/* Device configuration. */
+	WG_WATCH_PRIVATE_KEY,		/**< before.key -> after.key: the PUBLIC keys */
+	WG_WATCH_LISTEN_PORT,		/**< before.number -> after.number */
+	WG_WATCH_FWMARK,		/**< before.number -> after.number */
+	/* Peers (public_key says which). */
+	WG_WATCH_PEER_ADDED,		/**< followed by its endpoint and allowed IPs */
+	WG_WATCH_PEER_REMOVED,		/**< its allowed IPs go with it: no event each */
+	WG_WATCH_ENDPOINT,		/**< before.endpoint -> after.endpoint */
+	WG_WATCH_ALLOWEDIP_ADDED,	/**< after.prefix */
+	WG_WATCH_ALLOWEDIP_REMOVED,	/**< before.prefix */
+	WG_WATCH_PRESHARED_KEY,		/**< changed (the keys are not reported) */
+	WG_WATCH_KEEPALIVE,		/**< before.number -> after.number (seconds) */
+	WG_WATCH_HANDSHAKE,		/**< a handshake completed; after.time is when */
+	WG_WATCH_PEER_SILENT,		/**< no handshake and nothing received for
+					 * silent_after_ms; before.time: the last
+					 * handshake (0 = never) */
+	WG_WATCH_PEER_ACTIVE,		/**< a silent peer received data or completed
+					 * a handshake again */
+	/* The watch itself. */
+	WG_WATCH_OVERFLOW,		/**< events of this device (all devices when
+					 * device is "") were dropped: read it again */
+	WG_WATCH_DEVICE_ERROR,		/**< error != 0: the device cannot be read
+					 * (a daemon that died or does not answer);
+					 * error == 0: it answers again */
+	/* Only from in-process engines and daemons that push events. */
+	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
+	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
+};
+
+/** An allowed-IP prefix. */
+struct wg_watch_prefix {
+	uint16_t family;	/**< AF_INET or AF_INET6 */
+	uint8_t cidr;		/**< prefix length */
+	uint8_t reserved;	/**< zero */
+	WG_ANON_UNION union {
+		struct in_addr ip4;	/**< when family is AF_INET */
+		struct in6_addr ip6;	/**< when family is AF_INET6 */
+	};
+};
+
+/** One side of a change; which field holds it depends on the kind. */
+struct wg_watch_value {
+	uint64_t number;		/**< MTU, port, fwmark, keepalive, up (1)/down (0) */
+	char name[IFNAMSIZ];		/**< RENAMED */
+	wg_key key;			/**< PRIVATE_KEY: the public key (zero: none) */
+	wg_endpoint endpoint;		/**< ENDPOINT (family 0: none) */
+	struct wg_watch_prefix prefix;	/**< ALLOWEDIP_* */
+	struct wg_timespec64 time;	/**< HANDSHAKE, PEER_SILENT: wall clock */
+};
+
+/** Flags of a wg_watch_event. */
+enum wg_watch_event_flags {
+	WG_WATCH_EVENT_PEER = 1U << 0,	/**< public_key names a peer */
+	WG_WATCH_EVENT_PUSHED = 1U << 1, /**< pushed by the engine or daemon, not
+					  * found by re-reading */
+};
+
+/**
+ * A versioned struct that only grows at its end: the caller tells
+ * wg_watch_read() the size it was compiled with and the library fills that
+ * much (and sets size to what it filled).
+ */
+struct wg_watch_event {
+	uint32_t size;			/**< bytes filled by the library */
+	uint32_t kind;			/**< enum wg_watch_kind */
+	uint32_t flags;			/**< enum wg_watch_event_flags */
+	uint32_t ifindex;		/**< 0 when the device has no link (yet) */
+	char device[IFNAMSIZ];		/**< "" only for a watch-wide OVERFLOW */
+	wg_key public_key;		/**< the peer, with WG_WATCH_EVENT_PEER */
+	struct wg_timespec64 time;	/**< wall clock when the watch saw it */
+	int32_t error;			/**< DEVICE_ERROR, DEVICE_REMOVED: errno or 0 */
+	uint32_t reserved;		/**< zero */
+	struct wg_watch_value before;	/**< the value before the change */
+	struct wg_watch_value after;	/**< the value after it */
+};
+
+/** Options of a watch (wg_watch_options.flags). */
+enum wg_watch_flags {
+	WG_WATCH_NO_KERNEL = 1U << 0,	/**< ignore kernel devices */
+	WG_WATCH_NO_UAPI = 1U << 1,	/**< ignore /var/run/wireguard sockets */
+	WG_WATCH_NO_PUSH = 1U << 2,	/**< never subscribe to a daemon's pushed
+					 * events: re-read only */
+};
+
+/** A versioned struct: set size = sizeof(struct wg_watch_options). */
+struct wg_watch_options {
+	size_t size;			/**< sizeof(struct wg_watch_options) */
+	/** Devices to watch by name, NULL-terminated, or NULL for every device.
+	 * A name that does not exist yet is reported when it appears. */
+	const char *const *devices;
+	/** Kernel devices of this network namespace (an open /run/netns/NAME or
+	 * /proc/PID/ns/net; the watch keeps its own copy), or -1 for the
+	 * caller's.  With a namespace, only its kernel devices are watched:
+	 * /var/run/wireguard belongs to no namespace. */
+	int netns_fd;
+	uint32_t flags;			/**< enum wg_watch_flags */
+	uint32_t interval_ms;		/**< re-read period; 0 = 1000; min 10 */
+	uint32_t silent_after_ms;	/**< PEER_SILENT after this long; 0 = never */
+	uint32_t queue_max;		/**< events held before OVERFLOW; 0 = 4096 */
+};
+
+/**
+ * \brief Start watching devices.
+ *
+ * Devices that exist now are read once (kernel and in-process ones at once,
+ * userspace ones by the first answers to come) as the baseline: they
+ * produce no events, what changes after does.  A device that appears later
+ * produces DEVICE_ADDED and then the events of its configuration as changes
+ * from an empty device.
+ *
+ * \param watch    output; close with wg_watch_close().
+ * \param options  see struct wg_watch_options; NULL for the defaults (every
+ *                 device of the caller's namespace, 1 s).
+ * \return 0; -EINVAL for bad options (size too small, an interval below
+ *         10 ms, a device name of IFNAMSIZ bytes or more); -EBADF if
+ *         netns_fd is not a namespace; -EPERM if the namespace cannot be
+ *         entered; -ENOMEM; another -errno from the system.  A kernel
+ *         without WireGuard is not an error.
+ */
+int wg_watch_open(wg_watch **watch, const struct wg_watch_options *options);
+
+/**
+ * \brief Stop watching and release everything.  watch may be NULL.
+ */
+void wg_watch_close(wg_watch *watch);
+
+/**
+ * \brief The file descriptor to wait on: readable (POLLIN) whenever
+ *        wg_watch_read() has something to do or to return.
+ *
+ * It stays owned by the watch; do not read it or close it.
+ */
+int wg_watch_fd(const wg_watch *watch);
+
+/**
+ * \brief Process what is pending and return queued events, without waiting.
+ *
+ * \param watch       the watch.
+ * \param events      room for n events of event_size bytes each.
+ * \param n           how many events fit.
+ * \param event_size  sizeof(struct wg_watch_event) as the caller knows it;
+ *                    at least offsetof(struct wg_watch_event, before).
+ * \return how many events were stored (0: none now; wait for the fd), or
+ *         -EINVAL for a too small event_size.  Failures of single devices
+ *         are reported as events, never as a return value.
+ */
+int wg_watch_read(wg_watch *watch, void *events, size_t n, size_t event_size);
+
+/**
+ * \brief Watch an in-process engine under a name of the caller's choice.
+ *
+ * The engine is re-read every interval (wg_engine_get_device()); its own
+ * events reach the watch when the engine's event callback passes them to
+ * wg_watch_feed() with the same name.  Remove it with
+ * wg_watch_remove_device() before freeing the engine.
+ *
+ * \return 0; -EEXIST if the watch already has a device of that name;
+ *         -EINVAL for a bad name; -ENOMEM.
+ */
+int wg_watch_add_engine(wg_watch *watch, const char *name, wg_engine *engine);
+
+/**
+ * \brief Watch a managed tunnel (under wg_tunnel_name()), as an engine.
+ *
+ * A tunnel that serves its UAPI socket is also seen there: give the watch
+ * WG_WATCH_NO_UAPI or a device list without its name, or add it here only.
+ * Remove it with wg_watch_remove_device() before freeing the tunnel.
+ *
+ * \return as wg_watch_add_engine().
+ */
+int wg_watch_add_tunnel(wg_watch *watch, wg_tunnel *tunnel);
+
+/**
+ * \brief Stop watching a device added by name with wg_watch_add_engine()
+ *        or wg_watch_add_tunnel(); a DEVICE_REMOVED event follows.
+ *
+ * \return 0; -ENOENT if the watch has no such in-process device.
+ */
+int wg_watch_remove_device(wg_watch *watch, const char *name);
+
+/**
+ * \brief Hand an engine event to the watch (from any thread, never blocks
+ *        for long: it queues the event and wakes the watch's fd).
+ *
+ * Meant to be called from a wg_engine_event_fn or a tunnel's event
+ * callback.  HANDSHAKE_COMPLETE, ENDPOINT_CHANGED, PEER_UNREACHABLE and
+ * SESSION_EXPIRED become WG_WATCH_HANDSHAKE, WG_WATCH_ENDPOINT,
+ * WG_WATCH_PEER_UNREACHABLE and WG_WATCH_SESSION_EXPIRED with
+ * WG_WATCH_EVENT_PUSHED; once a device has pushed a handshake, its
+ * re-readings no longer report handshakes (which would repeat them).
+ *
+ * \param watch   the watch.
+ * \param device  the name given to wg_watch_add_engine() or the tunnel's.
+ * \param event   the engine's event, as its callback received it.
+ * \return 0; -ENOENT if the watch has no such in-process device (the
+ *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
+ *         event will say so).
+ */
+int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *event);
+
+/**
+ * \brief The kind's name as wg-monitor prints it ("peer-added", ...), or
+ *        NULL for an unknown kind.
+ */
+const char *wg_watch_kind_name(uint32_t kind);
+
+/** Options of the event formatter. */
+enum wg_watch_format_flags {
+	WG_WATCH_FORMAT_JSON = 1U << 0,	/**< one JSON object instead of a line */
+};
+
+/**
+ * \brief Print an event as one line of text (as wg-monitor does), without
+ *        a trailing newline.
+ *
+ * Text: "DEVICE KIND [PEER] [before -> after]", keys in base64, e.g.
+ * "wg0 endpoint xTIB...= 192.0.2.1:51820 -> 192.0.2.7:51820".  JSON: an
+ * object with "device", "ifindex", "kind", "time" (seconds, fractional),
+ * and "peer", "before", "after", "error" where they apply.
+ *
+ * \param buf    output, NUL-terminated, truncated to len.
+ * \param len    size of buf (512 bytes always suffice).
+ * \param event  an event as wg_watch_read() filled it (its size is honoured).
+ * \param flags  enum wg_watch_format_flags.
+ * \return the length of the whole line (as snprintf), or -EINVAL.
+ */
+int wg_watch_format(char *buf, size_t len, const struct wg_watch_event *event, uint32_t flags);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
-# Build with warnings as errors and run every test suite, then the unit suite
-# again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints one
-# closing line "N passed, N failed" over all suites.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build with warnings as errors (and the API reference, whose Doxygen warnings
+# are errors too) and run every test suite, then the unit, engine and kernel
+# suites again under AddressSanitizer and UndefinedBehaviorSanitizer.  Prints
+# one closing line "all suites: N passed, N failed, N skipped" over all runs.
 set -u
 cd "$(dirname "$0")/.."
 status=0
@@ -18,11 +20,21 @@ print(p, f, s)
 PY
 }
 
-meson setup build-ci -Dwerror=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true || exit 1
+meson setup build-ci -Dwerror=true -Ddocs=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true -Ddocs=true || exit 1
 meson compile -C build-ci || exit 1
+# CI_DEBS=1: also build the Debian packages (a few minutes) so that the
+# debian suite installs them into a throwaway root and runs the examples.
+if [ "${CI_DEBS:-0}" = 1 ]; then
+	DEB_BUILD_OPTIONS="nocheck parallel=2" tools/build-debs.sh build-deb || status=1
+fi
 meson test -C build-ci --print-errorlogs --num-processes 2 "$@" || status=1
 set -- $(summary build-ci/meson-logs/testlog.json)
 passed=$1 failed=$2 skipped=$3
+
+# The locks' contracts (lib/base/lock.h) checked by clang's thread-safety analysis.
+CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety --wipe >/dev/null 2>&1 ||
+	CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety || exit 1
+meson compile -C build-tsa wg-engine-core wg-tunnel || exit 1
 
 meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 ||
 	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Record the current ABI as the baseline that tests/unit/check-abi.sh holds
 # later builds to.  Run after an intended, compatible addition to the API.
 set -eu

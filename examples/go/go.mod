@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: CC0-1.0
 module libwireguard.invalid/example
 
 go 1.19

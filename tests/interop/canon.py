@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """canon.py: sort the peers of `wg showconf`, `wg show dump` or read-device
 output read from stdin.  wireguard-go lists peers in Go map order (random),
 so only the set of peers, each printed in full, can be compared."""

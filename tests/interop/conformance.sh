@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # UAPI conformance: a wg-engine and a wireguard-go configured identically
 # with wg setconf / wg syncconf read back identically, through wg(8) and
 # through the C API (wg_get_device over the UAPI client).  Peers are compared

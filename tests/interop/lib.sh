@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared by the interop tests (sourced).  Two network namespaces joined by a
 # veth pair; every name carries the test's pid so that tests run in parallel;
 # everything is removed on exit, even on failure.  Traffic stays inside.

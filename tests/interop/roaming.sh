@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Roaming: one side's underlay address moves; traffic resumes and the other
 # side follows the new endpoint.  A wg-engine moves, against a wg-engine and
 # against a wireguard-go.  (Debian's wireguard-go as the mover keeps its old

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """tcpxfer.py recv ADDR PORT     -> prints the sha256 of everything received
    tcpxfer.py send ADDR PORT FILE -> sends FILE (retries connecting for 10 s)"""
 import hashlib, socket, sys, time

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """uapi-request.py SOCKET: send stdin as one raw UAPI request, print the reply."""
 import socket, sys
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # wg-engine in one namespace, Debian's wireguard-go in the other, both
 # configured only with wg(8): handshake, pings both ways over IPv4 and IPv6
 # inside the tunnel, TCP transfers checked by sha256; first the engine

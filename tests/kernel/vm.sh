@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run a command inside a throw-away VM booted from Debian's linux-image-amd64
 # kernel (which has the WireGuard module), under qemu's TCG, and exit with the
 # command's status.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Inside the VM: examples/wg-quick-up brings a device up from a wg-quick file
 # with the library alone; ip(8) and wg(8) check the result.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The ABI of the built library against the checked-in baseline
 # (lib/libwireguard.abi): new functions are fine; any other change (a removed
 # or changed function, a changed type, even a struct grown at its end) fails

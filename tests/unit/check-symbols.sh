@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The shared library exports only wg_ symbols, each declared in the public
 # header, under the versioned node of the linker script.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Compiled in strict modes to prove the public header needs nothing else. */
 #include <wireguard.h>
 

@@ -90,12 +90,6 @@ static void test_index_table(void)
 	printf("index table: %d lookups %.1f ms\n", N, (now_s() - t0) * 1e3);
 	CHECK(bad == 0);
 
-	/* Replace keeps the index and changes the entry. */
-	CHECK(wg_index_table_replace(&t, idx[7], &entries[8]) == 0);
-	CHECK(wg_index_table_lookup(&t, idx[7]) == &entries[8]);
-	CHECK(wg_index_table_replace(&t, idx[7], &entries[7]) == 0);
-	CHECK(wg_index_table_lookup(&t, idx[7]) == &entries[7]);
-	CHECK(wg_index_table_replace(&t, 0, &entries[7]) == -ENOENT);
 	CHECK(t.count == N);
 
 	/* Values never handed out are not found. */
@@ -106,7 +100,6 @@ static void test_index_table(void)
 
 		if (!bsearch(&v, sorted, N, sizeof(v), cmp_u32)) {
 			bad += wg_index_table_lookup(&t, v) != NULL;
-			bad += wg_index_table_replace(&t, v, &entries[0]) != -ENOENT;
 		}
 	}
 	CHECK(bad == 0);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * TSO segmentation and GRO coalescing (lib/offload.c) against a plain
+ * TSO segmentation and GRO coalescing (lib/tunnel/offload.c) against a plain
  * RFC 1071 checksum written here: every segment cut from a super-packet must
  * be a valid TCP/IP packet carrying the right bytes, and coalescing them
  * again must give the super-packet back.

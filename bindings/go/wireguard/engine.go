@@ -3,6 +3,7 @@
 package wireguard
 
 import (
+	"net"
 	"net/netip"
 	"sync"
 	"syscall"
@@ -81,7 +82,7 @@ func NewEngine(opts EngineOptions) (*Engine, error) {
 }
 
 // Close frees the engine, wiping its keys, and closes the Events channel.
-// It waits for calls in progress; later calls panic.
+// It waits for calls in progress; later calls return net.ErrClosed.
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -97,13 +98,15 @@ func (e *Engine) Close() error {
 	return nil
 }
 
-// enter guards a call against Close; the caller must call e.mu.RUnlock.
-func (e *Engine) enter() {
+// enter guards a call against Close; unless it returns an error (the
+// engine is closed: net.ErrClosed), the caller must call e.mu.RUnlock.
+func (e *Engine) enter(op string) error {
 	e.mu.RLock()
 	if e.sink == nil {
 		e.mu.RUnlock()
-		panic("wireguard: use of a closed Engine")
+		return &Error{Op: op, Message: "engine closed", Errno: syscall.EBADF, cause: net.ErrClosed}
 	}
+	return nil
 }
 
 // dispatch hands what the callbacks queued to Send and the Events channel.
@@ -155,7 +158,9 @@ func (e *Engine) DroppedEvents() uint64 {
 // changes nothing.
 func (e *Engine) Configure(cfg Config) error {
 	const op = "wireguard: configure engine"
-	e.enter()
+	if err := e.enter(op); err != nil {
+		return err
+	}
 	dev, err := newCDevice(op, "", &cfg)
 	if err == nil {
 		err = call(op, func() int { return capi.Wg_engine_set_device(e.engine, dev) })
@@ -169,7 +174,9 @@ func (e *Engine) Configure(cfg Config) error {
 // Device reads the engine's configuration and statistics.
 func (e *Engine) Device() (*Device, error) {
 	const op = "wireguard: read engine"
-	e.enter()
+	if err := e.enter(op); err != nil {
+		return nil, err
+	}
 	defer e.mu.RUnlock()
 	out := []uintptr{0}
 	if err := call(op, func() int { return capi.Wg_engine_get_device(e.engine, out) }); err != nil {
@@ -183,43 +190,54 @@ func (e *Engine) Device() (*Device, error) {
 // Encrypt turns the batch's plaintext IP packets into datagrams, in place.
 // Each packet becomes PacketSend (Data is now a datagram for Endpoint),
 // PacketConsumed (kept until a handshake completes) or PacketDrop.
-func (e *Engine) Encrypt(b *Batch) {
-	e.enter()
+func (e *Engine) Encrypt(b *Batch) error {
+	if err := e.enter("wireguard: encrypt"); err != nil {
+		return err
+	}
 	if b.n > 0 {
 		capi.Wg_engine_encrypt(e.engine, b.cptrFor(), int64(b.n))
 	}
 	e.mu.RUnlock()
 	e.dispatch()
+	return nil
 }
 
 // Decrypt processes the batch's datagrams from the network, in place. Each
 // becomes PacketDeliver (Data is now a plaintext IP packet), PacketConsumed
 // (a handshake message or keepalive) or PacketDrop.
-func (e *Engine) Decrypt(b *Batch) {
-	e.enter()
+func (e *Engine) Decrypt(b *Batch) error {
+	if err := e.enter("wireguard: decrypt"); err != nil {
+		return err
+	}
 	if b.n > 0 {
 		capi.Wg_engine_decrypt(e.engine, b.cptrFor(), int64(b.n))
 	}
 	e.mu.RUnlock()
 	e.dispatch()
+	return nil
 }
 
 // Tick runs due timers and returns how long until it is next needed.
-func (e *Engine) Tick() time.Duration {
-	e.enter()
+func (e *Engine) Tick() (time.Duration, error) {
+	if err := e.enter("wireguard: tick"); err != nil {
+		return 0, err
+	}
 	ns := capi.Wg_engine_tick(e.engine)
 	e.mu.RUnlock()
 	e.dispatch()
 	if ns > uint64(1<<63-1) {
-		return time.Duration(1<<63 - 1)
+		return time.Duration(1<<63 - 1), nil
 	}
-	return time.Duration(ns)
+	return time.Duration(ns), nil
 }
 
 // SetTime sets the simulated clock (EngineOptions.SimulatedClock): mono is
 // the monotonic time since the engine's start, wall the wall-clock time.
-func (e *Engine) SetTime(mono time.Duration, wall time.Time) {
-	e.enter()
+func (e *Engine) SetTime(mono time.Duration, wall time.Time) error {
+	if err := e.enter("wireguard: set time"); err != nil {
+		return err
+	}
 	defer e.mu.RUnlock()
 	capi.Wggo_sink_set_clock(e.sink, uint64(mono), wall.UnixNano())
+	return nil
 }

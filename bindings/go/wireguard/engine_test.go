@@ -226,7 +226,7 @@ func TestEnginePair(t *testing.T) {
 	if pr := dev.Peers[0]; pr.LastHandshakeTime.IsZero() || pr.TransmitBytes == 0 || pr.ReceiveBytes == 0 {
 		t.Errorf("A's peer after traffic: %+v", pr)
 	}
-	if d := a.Tick(); d <= 0 {
+	if d, _ := a.Tick(); d <= 0 {
 		t.Errorf("Tick = %v", d)
 	}
 }

@@ -21,7 +21,8 @@ type Error struct {
 	Errno   syscall.Errno // the errno the C call returned
 	Message string        // the library's message, or "" if it gave none
 
-	notExist bool // also matches os.ErrNotExist (see Client.Device)
+	notExist bool  // also matches os.ErrNotExist (see Client.Device)
+	cause    error // also matched by errors.Is (net.ErrClosed for a closed Engine or Tunnel)
 }
 
 func (e *Error) Error() string {
@@ -34,8 +35,12 @@ func (e *Error) Error() string {
 // Unwrap returns the errno.
 func (e *Error) Unwrap() error { return e.Errno }
 
-// Is reports ENODEV as os.ErrNotExist, which syscall.Errno does not.
+// Is reports ENODEV as os.ErrNotExist, which syscall.Errno does not, and a
+// closed Engine or Tunnel as net.ErrClosed.
 func (e *Error) Is(target error) bool {
+	if e.cause != nil && target == e.cause {
+		return true
+	}
 	return target == os.ErrNotExist && (e.Errno == syscall.ENODEV || e.notExist)
 }
 

@@ -3,6 +3,7 @@
 package wireguard
 
 import (
+	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -22,7 +23,7 @@ type TunnelOptions struct {
 
 	UAPI         bool // serve /var/run/wireguard/NAME.sock for wg(8) and Client
 	NoOffload    bool // use none of the kernel's offloads (UDP GSO/GRO, TUN vnet)
-	Threads      int  // worker threads; 0: one per online CPU
+	Threads      int  // lanes (a thread per direction each); 0: one per two online CPUs
 	ListenPort   int  // 0: random
 	FirewallMark int
 	MTU          int // of a created interface; 0: 1420
@@ -140,19 +141,23 @@ func (t *Tunnel) DroppedEvents() uint64 { return t.dropped.Load() }
 // deleted, or I/O failed for good) or was closed.
 func (t *Tunnel) Done() <-chan struct{} { return t.done }
 
-func (t *Tunnel) enter() {
+// enter guards a call against Close as Engine.enter does.
+func (t *Tunnel) enter(op string) error {
 	t.mu.RLock()
 	if t.sink == nil {
 		t.mu.RUnlock()
-		panic("wireguard: use of a closed Tunnel")
+		return &Error{Op: op, Message: "tunnel closed", Errno: syscall.EBADF, cause: net.ErrClosed}
 	}
+	return nil
 }
 
 // Configure applies cfg as Client.ConfigureDevice does; a new ListenPort
 // rebinds the sockets.
 func (t *Tunnel) Configure(cfg Config) error {
 	const op = "wireguard: configure tunnel"
-	t.enter()
+	if err := t.enter(op); err != nil {
+		return err
+	}
 	defer t.mu.RUnlock()
 	dev, err := newCDevice(op, "", &cfg)
 	if err != nil {
@@ -166,7 +171,9 @@ func (t *Tunnel) Configure(cfg Config) error {
 // actually bound.
 func (t *Tunnel) Device() (*Device, error) {
 	const op = "wireguard: read tunnel"
-	t.enter()
+	if err := t.enter(op); err != nil {
+		return nil, err
+	}
 	defer t.mu.RUnlock()
 	out := []uintptr{0}
 	if err := call(op, func() int { return capi.Wg_tunnel_get_device(t.tunnel, out) }); err != nil {

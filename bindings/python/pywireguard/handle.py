@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """What every object owning a C handle shares: close() on exit from a
 ``with`` block and on garbage collection."""
 

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared between netlink.c and allowedip_removal.c; nothing here is exported. */
+#ifndef WG_NETLINK_INTERNAL_H
+#define WG_NETLINK_INTERNAL_H
+
+#include "nlsock.h"
+
+/* Bytes per set message (default 32 KiB); tests lower it to force splits. */
+extern size_t wg_netlink_set_msg_size;
+
+/*
+ * Add one message of a WG_CMD_GET_DEVICE dump to the wg_device data (a peer
+ * continued from the previous message is merged into it).  0, or -EPROTO for
+ * a malformed message, -ENOMEM.
+ */
+int kernel_parse_device(const struct nlmsghdr *nlh, void *data);
+
+/* Read a device by name, or by ifindex when name is NULL or "". */
+int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
+
+/* 0 if the link exists (by name, or by ifindex when name is NULL or ""), else -errno. */
+int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex);
+
+/* Whether the kernel takes WGALLOWEDIP_A_FLAGS (Linux >= 6.16); probed once per handle. */
+bool kernel_probe_allowedip_flags(struct wg_netlink *nl, uint16_t family);
+
+/*
+ * For kernels without per-allowed-IP removal: the set with the same outcome
+ * as dev that replaces whole lists instead, computed from the device as the
+ * kernel has it now (wg_set_plan_replace_removals()).  Free with
+ * wg_free_device().
+ */
+int kernel_resolve_removals(struct wg_netlink *nl, const wg_device *dev, wg_device **resolved);
+
+#endif

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The managed engine's handle: it owns the engine, the TUN queues, the UDP
+ * sockets, the workers, the timer thread and the UAPI server, and applies
+ * the parts of a configuration the engine cannot (listen port, fwmark).
+ */
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "crypto.h"
+#include "error.h"
+#include "tunnel.h"
+#include "uapi_server.h"
+#include "util.h"
+
+/* wg_engine_tick() says when it is next due, but a packet sent meanwhile
+ * (a first handshake) may need a timer sooner: never sleep longer than this. */
+#define TICK_MAX_MS 100
+#define DEFAULT_MTU 1420
+
+static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	wg_rwlock_read_lock(&t->udp_lock);
+	wg_udp_send(&t->udp, 0, datagrams, n, false);
+	wg_rwlock_read_unlock(&t->udp_lock);
+}
+
+static void engine_event(const struct wg_event *event, void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	if (t->event)
+		t->event(event, t->ctx);
+}
+
+static void *timer_main(void *arg)
+{
+	struct wg_tunnel *t = arg;
+	struct pollfd pfd = { .fd = t->stop_efd, .events = POLLIN };
+
+	for (;;) {
+		uint64_t ns = wg_engine_tick(t->engine);
+		int ms = ns >= (uint64_t)TICK_MAX_MS * 1000000 ? TICK_MAX_MS :
+			 (int)((ns + 999999) / 1000000);
+
+		if (poll(&pfd, 1, ms) > 0)
+			return NULL;
+	}
+}
+
+void wg_tunnel_fail(struct wg_tunnel *t, const char *why, int err)
+{
+	if (__atomic_exchange_n(&t->dead, true, __ATOMIC_ACQ_REL))
+		return;
+	wg_log(WG_LOG_ERROR, "%s: %s (%s): stopping", t->name, why, strerror(err));
+	eventfd_write(t->stopped_efd, 1);
+}
+
+static void pause_workers(struct wg_tunnel *t)
+{
+	eventfd_t v;
+
+	eventfd_write(t->workers_stop_efd, 1);
+	for (unsigned i = 0; i < t->nthreads; i++)
+		wg_worker_join(&t->workers[i]);
+	eventfd_read(t->workers_stop_efd, &v);
+}
+
+static void resume_workers(struct wg_tunnel *t)
+{
+	for (unsigned i = 0; i < t->nthreads; i++)
+		if (wg_worker_start(&t->workers[i]) < 0)
+			wg_tunnel_fail(t, wg_last_error(), errno);
+}
+
+/* Bind a new socket set first, so that a taken port changes nothing. */
+static int rebind(struct wg_tunnel *t, uint16_t port)
+{
+	struct wg_udp fresh, old;
+	int ret;
+
+	pause_workers(t);
+	ret = wg_udp_open(&fresh, t->nworkers, port, t->udp.fwmark, t->udp.offload);
+	if (ret == 0) {
+		wg_rwlock_write_lock(&t->udp_lock);
+		old = t->udp;
+		t->udp = fresh;
+		wg_rwlock_write_unlock(&t->udp_lock);
+		wg_udp_close(&old);
+		wg_log(WG_LOG_INFO, "%s: listening on UDP port %u", t->name, t->udp.port);
+	}
+	resume_workers(t);
+	return ret;
+}
+
+WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
+{
+	uint16_t old_port;
+	uint32_t old_mark;
+	bool rebound = false, marked = false;
+	char msg[256];
+	int ret = 0;
+
+	wg_mutex_lock(&t->config_lock);
+	old_port = t->udp.port;
+	old_mark = t->udp.fwmark;
+	if ((dev->flags & WGDEVICE_HAS_LISTEN_PORT) && dev->listen_port != old_port) {
+		ret = rebind(t, dev->listen_port);
+		if (ret < 0)
+			goto out;
+		rebound = true;
+	}
+	if ((dev->flags & WGDEVICE_HAS_FWMARK) && dev->fwmark != old_mark) {
+		ret = wg_udp_set_fwmark(&t->udp, dev->fwmark);
+		if (ret < 0)
+			goto undo;
+		marked = true;
+	}
+	ret = wg_engine_set_device(t->engine, dev);
+	if (ret == 0)
+		goto out;
+undo:
+	/* Nothing may change on failure: put the port and mark back. */
+	snprintf(msg, sizeof(msg), "%s", wg_last_error());
+	if (marked)
+		wg_udp_set_fwmark(&t->udp, old_mark);
+	if (rebound)
+		rebind(t, old_port);
+	wg_error(-ret, "%s", msg);
+out:
+	wg_mutex_unlock(&t->config_lock);
+	return ret;
+}
+
+WG_EXPORT int wg_tunnel_get_device(wg_tunnel *t, wg_device **dev)
+{
+	int ret = wg_engine_get_device(t->engine, dev);
+
+	if (ret < 0)
+		return ret;
+	snprintf((*dev)->name, sizeof((*dev)->name), "%s", t->name);
+	(*dev)->ifindex = if_nametoindex(t->name);
+	wg_rwlock_read_lock(&t->udp_lock);
+	(*dev)->listen_port = t->udp.port;
+	(*dev)->fwmark = t->udp.fwmark;
+	wg_rwlock_read_unlock(&t->udp_lock);
+	(*dev)->flags |= WGDEVICE_HAS_LISTEN_PORT;
+	/* As wireguard-go: a zero mark is no mark. */
+	if ((*dev)->fwmark)
+		(*dev)->flags |= WGDEVICE_HAS_FWMARK;
+	else
+		(*dev)->flags &= ~(uint32_t)WGDEVICE_HAS_FWMARK;
+	return 0;
+}
+
+WG_EXPORT const char *wg_tunnel_name(const wg_tunnel *t)
+{
+	return t->name;
+}
+
+WG_EXPORT int wg_tunnel_stopped_fd(const wg_tunnel *t)
+{
+	return t->stopped_efd;
+}
+
+static int uapi_get(void *ctx, wg_device **dev)
+{
+	return wg_tunnel_get_device(ctx, dev);
+}
+
+static int uapi_set(void *ctx, const wg_device *dev)
+{
+	return wg_tunnel_set_device(ctx, dev);
+}
+
+/* What the UAPI server serves: this tunnel's configuration. */
+static const struct wg_uapi_ops uapi_ops = { .get = uapi_get, .set = uapi_set };
+
+/* Two threads per lane: one lane per two CPUs keeps them all busy
+ * (measured on 2 vCPUs: 1 lane beat 2 by 15-25%, bench/throughput.sh). */
+static unsigned default_lanes(void)
+{
+	long n = (sysconf(_SC_NPROCESSORS_ONLN) + 1) / 2;
+
+	return n < 1 ? 1 : n > WG_TUNNEL_MAX_THREADS ? WG_TUNNEL_MAX_THREADS : (unsigned)n;
+}
+
+static int open_tun(struct wg_tunnel *t, const struct wg_tunnel_options *o)
+{
+	bool created;
+	int ret;
+
+	if (!o->ifname) {
+		ret = wg_tun_attach(o->tun_fd, &t->vnet, t->name);
+		if (ret < 0)
+			return ret;
+		t->tun_fds[0] = o->tun_fd;
+		t->ntun = 1;
+		/* vnet headers come with the fd; TSO we may ask for. */
+		if (t->vnet && !(o->flags & WG_TUNNEL_NO_OFFLOAD))
+			wg_tun_enable_offload(t->tun_fds, 1);
+		return wg_tun_get_mtu(t->name, &t->mtu);
+	}
+	t->vnet = !(o->flags & WG_TUNNEL_NO_OFFLOAD);
+	ret = wg_tun_open(o->ifname, t->nworkers, t->vnet, t->tun_fds, t->name, &created);
+	if (ret < 0)
+		return ret;
+	t->ntun = t->nworkers;
+	if (t->vnet && !wg_tun_enable_offload(t->tun_fds, t->ntun))
+		wg_log(WG_LOG_INFO, "%s: the kernel refused TUN offloads", t->name);
+	if (created) {
+		t->mtu = o->mtu ? o->mtu : DEFAULT_MTU;
+		return wg_tun_set_mtu(t->name, t->mtu);
+	}
+	return wg_tun_get_mtu(t->name, &t->mtu);
+}
+
+WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options)
+{
+	struct wg_tunnel_options o = { 0 };
+	struct wg_engine_options eo = { .size = sizeof(eo) };
+	struct wg_tunnel *t;
+	int ret;
+
+	if (!options || options->size < offsetof(struct wg_tunnel_options, event))
+		return wg_error(EINVAL, "invalid wg_tunnel_options size");
+	memcpy(&o, options, options->size < sizeof(o) ? options->size : sizeof(o));
+	if (!o.ifname && o.tun_fd < 0)
+		return wg_error(EINVAL, "neither an interface name nor a TUN fd");
+	if (o.threads > WG_TUNNEL_MAX_THREADS)
+		return wg_error(EINVAL, "at most %d threads", WG_TUNNEL_MAX_THREADS);
+	if (o.flags & ~(uint32_t)(WG_TUNNEL_UAPI | WG_TUNNEL_NO_OFFLOAD))
+		return wg_error(EINVAL, "unknown wg_tunnel flags 0x%x", o.flags);
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return wg_error(ENOMEM, "out of memory");
+	for (unsigned i = 0; i < WG_TUNNEL_MAX_THREADS; i++)
+		t->tun_fds[i] = t->udp.fd4[i] = t->udp.fd6[i] = -1;
+	t->flags = o.flags;
+	t->event = o.event;
+	t->ctx = o.ctx;
+	t->nworkers = o.threads ? o.threads : default_lanes();
+	wg_rwlock_init(&t->udp_lock, 0);
+	wg_mutex_init(&t->config_lock);
+	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);
+	t->stop_efd = eventfd(0, EFD_CLOEXEC);
+	t->stopped_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->workers_stop_efd < 0 || t->stop_efd < 0 || t->stopped_efd < 0) {
+		ret = wg_error(errno, "eventfd: %s", strerror(errno));
+		goto err;
+	}
+	ret = open_tun(t, &o);
+	if (ret < 0) {
+		/* The caller keeps its fd when we fail. */
+		if (!o.ifname)
+			t->tun_fds[0] = -1;
+		goto err;
+	}
+	eo.ctx = t;
+	eo.send = engine_send;
+	eo.event = engine_event;
+	eo.mtu = t->mtu;
+	ret = wg_engine_new(&t->engine, &eo);
+	if (ret == -EINVAL) {
+		/* An MTU outside the engine's range: let it pad by its default. */
+		eo.mtu = 0;
+		ret = wg_engine_new(&t->engine, &eo);
+	}
+	if (ret < 0)
+		goto err;
+	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,
+			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
+	if (ret < 0)
+		goto err;
+
+	t->workers = calloc(2 * t->nworkers, sizeof(*t->workers));
+	if (!t->workers) {
+		ret = wg_error(ENOMEM, "out of memory");
+		goto err;
+	}
+	t->nthreads = 2 * t->nworkers;
+	for (unsigned i = 0; i < t->nthreads; i++) {
+		struct wg_worker *w = &t->workers[i];
+		unsigned lane = i / 2;
+
+		w->tunnel = t;
+		w->index = lane;
+		w->tun_side = !(i % 2);
+		/* An attached fd is one queue: lane 0 reads it, all write it. */
+		w->tun_wfd = lane < t->ntun ? t->tun_fds[lane] : t->tun_fds[0];
+		w->tun_rfd = w->tun_side && lane < t->ntun ? t->tun_fds[lane] : -1;
+		w->epfd = -1;
+	}
+	for (unsigned i = 0; i < t->nthreads; i++) {
+		ret = wg_worker_start(&t->workers[i]);
+		if (ret < 0)
+			goto err;
+	}
+	ret = pthread_create(&t->timer_thread, NULL, timer_main, t);
+	if (ret) {
+		ret = wg_error(ret, "pthread_create: %s", strerror(ret));
+		goto err;
+	}
+	t->timer_running = true;
+	/* Before the UAPI socket exists: from then on a set may rebind. */
+	wg_log(WG_LOG_INFO, "%s: up, UDP port %u, %u lane(s), MTU %u, crypto %s/%s, offloads:%s%s%s", t->name,
+	       t->udp.port, t->nworkers, t->mtu, wg_aead()->name, wg_x25519()->name,
+	       t->vnet ? " TUN-TSO/GRO" : "", t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
+	/* Last: once the socket exists, everything behind it works. */
+	if (o.flags & WG_TUNNEL_UAPI) {
+		ret = wg_uapi_server_start(&t->uapi, &uapi_ops, t, WG_UAPI_SOCKET_DIR, t->name);
+		if (ret < 0)
+			goto err;
+	}
+	*tunnel = t;
+	return 0;
+err:
+	{
+		char msg[256];
+
+		/* Teardown must not replace the message of what failed. */
+		snprintf(msg, sizeof(msg), "%s", wg_last_error());
+		wg_tunnel_free(t);
+		return wg_error(-ret, "%s", msg);
+	}
+}
+
+WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
+{
+	if (!t)
+		return;
+	if (t->uapi)
+		wg_uapi_server_stop(t->uapi);
+	if (t->workers) {
+		if (t->workers_stop_efd >= 0)
+			pause_workers(t);
+		for (unsigned i = 0; i < t->nthreads; i++)
+			wg_worker_free(&t->workers[i]);
+		free(t->workers);
+	}
+	if (t->timer_running) {
+		eventfd_write(t->stop_efd, 1);
+		pthread_join(t->timer_thread, NULL);
+	}
+	wg_udp_close(&t->udp);
+	/* Closing the last queue of a created (non-persistent) TUN deletes it. */
+	for (unsigned i = 0; i < WG_TUNNEL_MAX_THREADS; i++)
+		if (t->tun_fds[i] >= 0)
+			close(t->tun_fds[i]);
+	wg_engine_free(t->engine);
+	if (t->workers_stop_efd >= 0)
+		close(t->workers_stop_efd);
+	if (t->stop_efd >= 0)
+		close(t->stop_efd);
+	if (t->stopped_efd >= 0)
+		close(t->stopped_efd);
+	wg_rwlock_destroy(&t->udp_lock);
+	wg_mutex_destroy(&t->config_lock);
+	free(t);
+}
