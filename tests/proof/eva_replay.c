@@ -1,4 +1,4 @@
-/* Eva harness for lib/replay.c: a fresh window, then up to five calls with any counter and any limit. */
+/* Eva harness for lib/engine/replay.c: a fresh window, then up to five calls with any counter and any limit. */
 #include "__fc_builtin.h"
 #include "replay.h"
 

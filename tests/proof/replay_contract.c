@@ -1,5 +1,5 @@
 /*
- * ACSL contract of lib/replay.c, proved with WP (see docs/PROOFS.md).  Kept
+ * ACSL contract of lib/engine/replay.c, proved with WP (see docs/PROOFS.md).  Kept
  * outside the source: Frama-C merges this declaration with the definition
  * when both files are on its command line.
  *
