@@ -29,10 +29,31 @@
  *    "wg_" and belongs to a symbol version node that only grows.  Opaque
  *    handles are only ever used through pointers.  The configuration structs
  *    below (wg_device, wg_peer, wg_allowedip) are public so that they read
- *    naturally, but new fields are only ever appended at their end: create
- *    them with wg_device_new(), wg_device_add_peer() and
- *    wg_peer_add_allowedip() (never on the stack, never by value, never with
- *    sizeof) and code compiled today keeps working with later versions.
+ *    naturally (and as embeddable-wg-library's callers use them); fields are
+ *    only ever appended at their end, and a field appended after 1.0 is read
+ *    only when a flag bit of 1.0's flags field says it is set (as
+ *    WGPEER_HAS_PROTOCOL_VERSION does for protocol_version).  Hence:
+ *
+ *      - Structs the library allocates (wg_device_new(), wg_device_add_peer(),
+ *        wg_peer_add_allowedip(), or returned by wg_get_device() and the
+ *        like) have the running library's size: use them through pointers
+ *        only, never copy them by value or allocate them with sizeof.  They
+ *        are the only ones that wg_free_device() may free, and the only
+ *        states that functions changing a configuration in place
+ *        (wg_device_apply()'s state, wg_device_canonicalize()) accept.
+ *
+ *      - Structs the caller owns (on the stack, static, inside its own
+ *        structs, as embeddable-wg-library's examples build them) are safe
+ *        as read-only input (wg_set_device(), wg_netlink_set_device(),
+ *        wg_engine_set_device(), wg_device_apply()'s set, ...) when every
+ *        byte is initialized (an initializer or memset, so that unused flag
+ *        bits are 0): the library reads them only during the call, keeps no
+ *        pointer to them, never frees or reallocates them, and reads no byte
+ *        beyond the 1.0 size of each struct unless a flag the caller set
+ *        asks for it; such code keeps working with every later 1.x library.
+ *        Never pass them to wg_free_device(), wg_device_add_peer() or
+ *        wg_peer_add_allowedip(), nor link library-allocated and
+ *        caller-owned nodes in one list that the library will free.
  *
  *  - Secrets (private and preshared keys) are wiped from every buffer the
  *    library frees, and compared in constant time.
@@ -43,6 +64,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 /* struct sockaddr_in{,6}, AF_INET{,6}, IFNAMSIZ: from winsock on Windows. */
 #ifdef _WIN32
@@ -215,6 +237,16 @@ struct wg_timespec64 {
 	int64_t tv_nsec;	/**< nanoseconds, 0..999999999 */
 };
 
+#if !defined(WG_NO_TIMESPEC64) && !defined(SWIG)
+/**
+ * embeddable-wg-library's name for struct wg_timespec64, so that its callers
+ * compile unchanged: `struct timespec64` is the same type (the symbols and the
+ * ABI only ever name wg_timespec64).  A program that has a struct timespec64
+ * of its own defines WG_NO_TIMESPEC64 before including this header.
+ */
+#define timespec64 wg_timespec64
+#endif
+
 /** Flags of an allowed IP (wg_allowedip.flags). */
 enum wg_allowedip_flags {
 	/** Remove this prefix from the peer instead of adding it. */
@@ -378,11 +410,35 @@ int wg_add_device(const char *device_name);
 int wg_del_device(const char *device_name);
 
 /**
+ * \brief Bound how long the calling thread waits for userspace daemons.
+ *
+ * wg_get_device() and wg_set_device() on a userspace device (a UAPI socket:
+ * wireguard-go, boringtun, wg-engine) give up with -ETIMEDOUT when its daemon
+ * does not accept, read or answer within this time (each wait, not the
+ * whole call), so a hung daemon cannot hang the caller.  The setting
+ * belongs to the calling thread: one caller's choice changes no other's.
+ * A thread starts with the default, 10000 ms.
+ *
+ * \param timeout_ms  milliseconds, or 0 for the default.
+ * \return the thread's previous setting (0: the default); -EINVAL if
+ *         timeout_ms is negative (nothing changes).
+ */
+int wg_set_uapi_timeout(int timeout_ms);
+
+/**
  * \brief Names of all WireGuard devices, kernel and userspace.
  *
  * \return "first\0second\0last\0\0" (free with free()), or NULL with errno.
  */
 char *wg_list_device_names(void);
+
+/**
+ * Loop over the names that wg_list_device_names() returned: for each,
+ * __name points to it and __len is its length (embeddable-wg-library's
+ * macro; uses strlen()).
+ */
+#define wg_for_each_device_name(__names, __name, __len) \
+	for ((__name) = (__names); ((__len) = strlen(__name)) != 0; (__name) += (__len) + 1)
 
 /*
  * Kernel devices in any network namespace, by name or by index, and what
@@ -754,10 +810,18 @@ int wg_device_copy(wg_device **copy, const wg_device *dev);
  *
  * \param state  the state to change (name and ifindex are kept).
  * \param set    the changes.
+ * A peer listed twice is applied twice, in order, as the driver does.  The
+ * same rules are implemented once and used by every backend: the engine
+ * (wg_engine_set_device()), and the kernel before Linux 6.16 and UAPI
+ * daemons when a set removes single allowed IPs (the library reads the
+ * device and sends whole lists that reach this function's result).
+ *
  * \return 0; -EINVAL for unknown flags, a peer without WGPEER_HAS_PUBLIC_KEY,
  *         a protocol version other than 0 or 1, an allowed IP of another
  *         family or with a prefix longer than its family, or an endpoint of
- *         another family; -ENOMEM.  On error state is unchanged.
+ *         another family; -ENOMEM when out of memory or when the result would
+ *         have more than 2^20 peers (the Linux driver's limit).  On error
+ *         state is unchanged.
  */
 int wg_device_apply(wg_device *state, const wg_device *set);
 
@@ -1004,12 +1068,17 @@ void wg_engine_free(wg_engine *engine);
  * four X25519 rather than eight.  The ephemerals are made once traffic
  * flows again, so it does not wait for them.
  *
- * \return 0; -EINVAL for invalid input (an endpoint family other than
+ * The set is validated and planned by the same code as wg_device_apply()
+ * (so every backend answers the same), then applied all or nothing: every
+ * allocation it needs is made before anything changes.
+ *
+ * \return 0; -EINVAL for invalid input, as wg_device_apply() (unknown flags,
+ *         a peer without WGPEER_HAS_PUBLIC_KEY, an endpoint family other than
  *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
- *         protocol version), with nothing changed; -ENOSPC if the engine
- *         would have more than options->max_peers peers, with nothing
- *         changed; -ENOMEM, in which case the peers before the one that
- *         failed are applied.
+ *         protocol version); -ENOSPC when the set would leave more than
+ *         options->max_peers peers; -ENOMEM when out of memory or when the
+ *         set would leave more than 2^20 peers (the Linux driver's limit).
+ *         On error nothing is changed.
  */
 int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 

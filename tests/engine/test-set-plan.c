@@ -27,27 +27,6 @@ static wg_device *engine_state(wg_engine *e)
 	return d;
 }
 
-/* Sometimes make the set invalid the way callers get it wrong. */
-static int spoil(struct rc *r, wg_device *set)
-{
-	wg_peer *p = set->last_peer;
-
-	if (!p || rc_rnd(r) % 8)
-		return 0;
-	switch (rc_rnd(r) % 3) {
-	case 0:
-		p->flags &= ~(uint32_t)WGPEER_HAS_PUBLIC_KEY;
-		break;
-	case 1:
-		p->flags |= 1U << 12;
-		break;
-	default:
-		set->flags |= 1U << 9;
-		break;
-	}
-	return -EINVAL;
-}
-
 static void test_engine_vs_apply(void)
 {
 	struct wg_engine_options o = { .size = sizeof(o), .send = noop_send };
@@ -63,7 +42,7 @@ static void test_engine_vs_apply(void)
 		CHECK(wg_engine_new(&e, &o) == 0);
 		for (int step = 0; step < 15; step++) {
 			wg_device *set = rc_set(&r, NULL), *got, *before = NULL;
-			int want = spoil(&r, set), a, b;
+			int want = rc_spoil(&r, set), a, b;
 
 			CHECK(wg_device_copy(&before, model) == 0);
 			a = wg_device_apply(model, set);
@@ -205,8 +184,48 @@ static void test_listed_twice(void)
 	wg_free_device(emulated);
 }
 
+static bool fake_has_peer(void *ctx, const uint8_t key[32])
+{
+	return !memcmp(ctx, key, 32);
+}
+
+static bool fake_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
+{
+	(void)ctx;
+	(void)p;
+	(void)owner;
+	return false;
+}
+
+/* The driver's peer limit: a set that would pass it fails with -ENOMEM, as in the kernel. */
+static void test_peer_limit(void)
+{
+	wg_key existing, fresh;
+	struct wg_plan_state full = { .ctx = existing, .npeers = WG_MAX_PEERS_PER_DEVICE,
+				      .has_peer = fake_has_peer, .prefix_owner = fake_prefix_owner };
+	struct wg_set_plan plan;
+	wg_device *set = wg_device_new(NULL);
+
+	wg_generate_private_key(existing);
+	wg_generate_private_key(fresh);
+	peer_of(set, existing, 0);	/* an update: fine */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == 0);
+	wg_set_plan_free(&plan);
+	peer_of(set, fresh, 0);		/* one more peer: too many */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == -ENOMEM);
+	set->first_peer->flags |= WGPEER_REMOVE_ME;	/* unless one goes first */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == 0 && plan.creates == 1);
+	wg_set_plan_free(&plan);
+	set->first_peer->flags &= ~(uint32_t)WGPEER_REMOVE_ME;
+	set->flags = WGDEVICE_REPLACE_PEERS;		/* or all do */
+	CHECK(wg_set_plan_build(&plan, set, &full, false) == 0 && plan.creates == 2);
+	wg_set_plan_free(&plan);
+	wg_free_device(set);
+}
+
 int main(void)
 {
+	test_peer_limit();
 	test_engine_refuses();
 	test_listed_twice();
 	test_engine_vs_apply();
