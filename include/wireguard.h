@@ -29,10 +29,31 @@
  *    "wg_" and belongs to a symbol version node that only grows.  Opaque
  *    handles are only ever used through pointers.  The configuration structs
  *    below (wg_device, wg_peer, wg_allowedip) are public so that they read
- *    naturally, but new fields are only ever appended at their end: create
- *    them with wg_device_new(), wg_device_add_peer() and
- *    wg_peer_add_allowedip() (never on the stack, never by value, never with
- *    sizeof) and code compiled today keeps working with later versions.
+ *    naturally (and as embeddable-wg-library's callers use them); fields are
+ *    only ever appended at their end, and a field appended after 1.0 is read
+ *    only when a flag bit of 1.0's flags field says it is set (as
+ *    WGPEER_HAS_PROTOCOL_VERSION does for protocol_version).  Hence:
+ *
+ *      - Structs the library allocates (wg_device_new(), wg_device_add_peer(),
+ *        wg_peer_add_allowedip(), or returned by wg_get_device() and the
+ *        like) have the running library's size: use them through pointers
+ *        only, never copy them by value or allocate them with sizeof.  They
+ *        are the only ones that wg_free_device() may free, and the only
+ *        states that functions changing a configuration in place
+ *        (wg_device_apply()'s state, wg_device_canonicalize()) accept.
+ *
+ *      - Structs the caller owns (on the stack, static, inside its own
+ *        structs, as embeddable-wg-library's examples build them) are safe
+ *        as read-only input (wg_set_device(), wg_netlink_set_device(),
+ *        wg_engine_set_device(), wg_device_apply()'s set, ...) when every
+ *        byte is initialized (an initializer or memset, so that unused flag
+ *        bits are 0): the library reads them only during the call, keeps no
+ *        pointer to them, never frees or reallocates them, and reads no byte
+ *        beyond the 1.0 size of each struct unless a flag the caller set
+ *        asks for it; such code keeps working with every later 1.x library.
+ *        Never pass them to wg_free_device(), wg_device_add_peer() or
+ *        wg_peer_add_allowedip(), nor link library-allocated and
+ *        caller-owned nodes in one list that the library will free.
  *
  *  - Secrets (private and preshared keys) are wiped from every buffer the
  *    library frees, and compared in constant time.
@@ -43,6 +64,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -205,6 +227,16 @@ struct wg_timespec64 {
 	int64_t tv_sec;		/**< seconds since the Unix epoch; 0 = never */
 	int64_t tv_nsec;	/**< nanoseconds, 0..999999999 */
 };
+
+#if !defined(WG_NO_TIMESPEC64) && !defined(SWIG)
+/**
+ * embeddable-wg-library's name for struct wg_timespec64, so that its callers
+ * compile unchanged: `struct timespec64` is the same type (the symbols and the
+ * ABI only ever name wg_timespec64).  A program that has a struct timespec64
+ * of its own defines WG_NO_TIMESPEC64 before including this header.
+ */
+#define timespec64 wg_timespec64
+#endif
 
 /** Flags of an allowed IP (wg_allowedip.flags). */
 enum wg_allowedip_flags {
@@ -375,6 +407,14 @@ int wg_del_device(const char *device_name);
  */
 char *wg_list_device_names(void);
 
+/**
+ * Loop over the names that wg_list_device_names() returned: for each,
+ * __name points to it and __len is its length (embeddable-wg-library's
+ * macro; uses strlen()).
+ */
+#define wg_for_each_device_name(__names, __name, __len) \
+	for ((__name) = (__names); ((__len) = strlen(__name)) != 0; (__name) += (__len) + 1)
+
 /*
  * Kernel devices in any network namespace, by name or by index, and what
  * wg-quick does around them (links, addresses, routes), so that a network
@@ -409,7 +449,9 @@ typedef struct wg_netlink wg_netlink;
  *
  * The calling thread enters the namespace only for the duration of this
  * call (and of a later call that must reopen a socket); sockets keep their
- * namespace afterwards.
+ * namespace afterwards.  A handle may live as long as the program: when the
+ * WireGuard module is unloaded its calls give the documented -ENODEV or
+ * -EOPNOTSUPP, and once the module is loaded again they work as before.
  */
 int wg_netlink_open(wg_netlink **nl, int netns_fd);
 
@@ -1121,6 +1163,287 @@ const char *wg_tunnel_name(const wg_tunnel *tunnel);
  * It stays owned by the tunnel; after it fires, call wg_tunnel_free().
  */
 int wg_tunnel_stopped_fd(const wg_tunnel *tunnel);
+
+/* ------------------------------------------------------------------------ */
+/* Watching devices: one event feed for kernel, userspace and in-process    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A watch reports what happens to WireGuard devices, whichever
+ * implementation runs them, through one pollable file descriptor and a
+ * non-blocking read, in the manner of libinput and inotify: wait for
+ * wg_watch_fd() to be readable in any event loop (poll, epoll, GLib, libuv,
+ * asyncio, Go's runtime poller), then call wg_watch_read().  The library
+ * owns no thread; all its work happens inside wg_watch_read().
+ *
+ * Where the events come from:
+ *  - kernel devices: link events (added, removed, renamed, up, down, MTU)
+ *    from rtnetlink multicast as they happen; configuration and peer events
+ *    by re-reading each device every interval and comparing it with the last
+ *    reading in canonical form (the kernel's WireGuard family has no
+ *    multicast group; if a kernel ever offers one, the watch joins it and
+ *    re-reads a device as soon as it announces a change);
+ *  - userspace devices (a socket in /var/run/wireguard: ours, wireguard-go,
+ *    boringtun): sockets appearing and disappearing through inotify, state
+ *    by asynchronous "get" requests every interval;
+ *  - in-process engines and tunnels: registered with wg_watch_add_engine()
+ *    or wg_watch_add_tunnel() and re-read every interval, with the engine's
+ *    own events (handshakes, roaming) pushed at once by wg_watch_feed().
+ *
+ * Guarantees: the events of one device arrive in the order of the changes
+ * the watch observed.  Between two readings the watch sees states, not
+ * steps: a change undone within one interval produces no event.  None is
+ * lost silently: when more events are due than the queue holds, the events
+ * of the devices concerned are dropped and replaced by one
+ * WG_WATCH_OVERFLOW event per device, after which the caller should read
+ * that device again (wg_get_device()) instead of relying on the events it
+ * missed.  Failures (a daemon that died or does not answer) are events too;
+ * wg_watch_read() never waits for a device.
+ *
+ * Threads: wg_watch_feed() may be called from any thread at any time
+ * (it is meant for engine and tunnel callbacks); every other function on a
+ * watch by one thread at a time.
+ */
+
+/** A watch on devices (opaque). */
+typedef struct wg_watch wg_watch;
+
+/** What happened.  "before" and "after" are the event's values (see below). */
+enum wg_watch_kind {
+	/* Devices; before/after.number is 0/1 for DOWN/UP, the MTU for MTU. */
+	WG_WATCH_DEVICE_ADDED = 1,	/**< a device appeared */
+	WG_WATCH_DEVICE_REMOVED,	/**< it is gone (with its peers) */
+	WG_WATCH_DEVICE_UP,		/**< its link went up */
+	WG_WATCH_DEVICE_DOWN,		/**< its link went down */
+	WG_WATCH_DEVICE_RENAMED,	/**< before.name -> after.name (= device) */
+	WG_WATCH_DEVICE_MTU,		/**< before.number -> after.number */
+	/* Device configuration. */
+	WG_WATCH_PRIVATE_KEY,		/**< before.key -> after.key: the PUBLIC keys */
+	WG_WATCH_LISTEN_PORT,		/**< before.number -> after.number */
+	WG_WATCH_FWMARK,		/**< before.number -> after.number */
+	/* Peers (public_key says which). */
+	WG_WATCH_PEER_ADDED,		/**< followed by its endpoint and allowed IPs */
+	WG_WATCH_PEER_REMOVED,		/**< its allowed IPs go with it: no event each */
+	WG_WATCH_ENDPOINT,		/**< before.endpoint -> after.endpoint */
+	WG_WATCH_ALLOWEDIP_ADDED,	/**< after.prefix */
+	WG_WATCH_ALLOWEDIP_REMOVED,	/**< before.prefix */
+	WG_WATCH_PRESHARED_KEY,		/**< changed (the keys are not reported) */
+	WG_WATCH_KEEPALIVE,		/**< before.number -> after.number (seconds) */
+	WG_WATCH_HANDSHAKE,		/**< a handshake completed; after.time is when */
+	WG_WATCH_PEER_SILENT,		/**< no handshake and nothing received for
+					 * silent_after_ms; before.time: the last
+					 * handshake (0 = never) */
+	WG_WATCH_PEER_ACTIVE,		/**< a silent peer received data or completed
+					 * a handshake again */
+	/* The watch itself. */
+	WG_WATCH_OVERFLOW,		/**< events of this device (all devices when
+					 * device is "") were dropped: read it again */
+	WG_WATCH_DEVICE_ERROR,		/**< error != 0: the device cannot be read
+					 * (a daemon that died or does not answer);
+					 * error == 0: it answers again */
+	/* Only from in-process engines and daemons that push events. */
+	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
+	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
+};
+
+/** An allowed-IP prefix. */
+struct wg_watch_prefix {
+	uint16_t family;	/**< AF_INET or AF_INET6 */
+	uint8_t cidr;		/**< prefix length */
+	uint8_t reserved;	/**< zero */
+	WG_ANON_UNION union {
+		struct in_addr ip4;	/**< when family is AF_INET */
+		struct in6_addr ip6;	/**< when family is AF_INET6 */
+	};
+};
+
+/** One side of a change; which field holds it depends on the kind. */
+struct wg_watch_value {
+	uint64_t number;		/**< MTU, port, fwmark, keepalive, up (1)/down (0) */
+	char name[IFNAMSIZ];		/**< RENAMED */
+	wg_key key;			/**< PRIVATE_KEY: the public key (zero: none) */
+	wg_endpoint endpoint;		/**< ENDPOINT (family 0: none) */
+	struct wg_watch_prefix prefix;	/**< ALLOWEDIP_* */
+	struct wg_timespec64 time;	/**< HANDSHAKE, PEER_SILENT: wall clock */
+};
+
+/** Flags of a wg_watch_event. */
+enum wg_watch_event_flags {
+	WG_WATCH_EVENT_PEER = 1U << 0,	/**< public_key names a peer */
+	WG_WATCH_EVENT_PUSHED = 1U << 1, /**< pushed by the engine or daemon, not
+					  * found by re-reading */
+};
+
+/**
+ * A versioned struct that only grows at its end: the caller tells
+ * wg_watch_read() the size it was compiled with and the library fills that
+ * much (and sets size to what it filled).
+ */
+struct wg_watch_event {
+	uint32_t size;			/**< bytes filled by the library */
+	uint32_t kind;			/**< enum wg_watch_kind */
+	uint32_t flags;			/**< enum wg_watch_event_flags */
+	uint32_t ifindex;		/**< 0 when the device has no link (yet) */
+	char device[IFNAMSIZ];		/**< "" only for a watch-wide OVERFLOW */
+	wg_key public_key;		/**< the peer, with WG_WATCH_EVENT_PEER */
+	struct wg_timespec64 time;	/**< wall clock when the watch saw it */
+	int32_t error;			/**< DEVICE_ERROR, DEVICE_REMOVED: errno or 0 */
+	uint32_t reserved;		/**< zero */
+	struct wg_watch_value before;	/**< the value before the change */
+	struct wg_watch_value after;	/**< the value after it */
+};
+
+/** Options of a watch (wg_watch_options.flags). */
+enum wg_watch_flags {
+	WG_WATCH_NO_KERNEL = 1U << 0,	/**< ignore kernel devices */
+	WG_WATCH_NO_UAPI = 1U << 1,	/**< ignore /var/run/wireguard sockets */
+	WG_WATCH_NO_PUSH = 1U << 2,	/**< never subscribe to a daemon's pushed
+					 * events: re-read only */
+};
+
+/** A versioned struct: set size = sizeof(struct wg_watch_options). */
+struct wg_watch_options {
+	size_t size;			/**< sizeof(struct wg_watch_options) */
+	/** Devices to watch by name, NULL-terminated, or NULL for every device.
+	 * A name that does not exist yet is reported when it appears. */
+	const char *const *devices;
+	/** Kernel devices of this network namespace (an open /run/netns/NAME or
+	 * /proc/PID/ns/net; the watch keeps its own copy), or -1 for the
+	 * caller's.  With a namespace, only its kernel devices are watched:
+	 * /var/run/wireguard belongs to no namespace. */
+	int netns_fd;
+	uint32_t flags;			/**< enum wg_watch_flags */
+	uint32_t interval_ms;		/**< re-read period; 0 = 1000; min 10 */
+	uint32_t silent_after_ms;	/**< PEER_SILENT after this long; 0 = never */
+	uint32_t queue_max;		/**< events held before OVERFLOW; 0 = 4096 */
+};
+
+/**
+ * \brief Start watching devices.
+ *
+ * Devices that exist now are read once (kernel and in-process ones at once,
+ * userspace ones by the first answers to come) as the baseline: they
+ * produce no events, what changes after does.  A device that appears later
+ * produces DEVICE_ADDED and then the events of its configuration as changes
+ * from an empty device.
+ *
+ * \param watch    output; close with wg_watch_close().
+ * \param options  see struct wg_watch_options; NULL for the defaults (every
+ *                 device of the caller's namespace, 1 s).
+ * \return 0; -EINVAL for bad options (size too small, an interval below
+ *         10 ms, a device name of IFNAMSIZ bytes or more); -EBADF if
+ *         netns_fd is not a namespace; -EPERM if the namespace cannot be
+ *         entered; -ENOMEM; another -errno from the system.  A kernel
+ *         without WireGuard is not an error.
+ */
+int wg_watch_open(wg_watch **watch, const struct wg_watch_options *options);
+
+/**
+ * \brief Stop watching and release everything.  watch may be NULL.
+ */
+void wg_watch_close(wg_watch *watch);
+
+/**
+ * \brief The file descriptor to wait on: readable (POLLIN) whenever
+ *        wg_watch_read() has something to do or to return.
+ *
+ * It stays owned by the watch; do not read it or close it.
+ */
+int wg_watch_fd(const wg_watch *watch);
+
+/**
+ * \brief Process what is pending and return queued events, without waiting.
+ *
+ * \param watch       the watch.
+ * \param events      room for n events of event_size bytes each.
+ * \param n           how many events fit.
+ * \param event_size  sizeof(struct wg_watch_event) as the caller knows it;
+ *                    at least offsetof(struct wg_watch_event, before).
+ * \return how many events were stored (0: none now; wait for the fd), or
+ *         -EINVAL for a too small event_size.  Failures of single devices
+ *         are reported as events, never as a return value.
+ */
+int wg_watch_read(wg_watch *watch, void *events, size_t n, size_t event_size);
+
+/**
+ * \brief Watch an in-process engine under a name of the caller's choice.
+ *
+ * The engine is re-read every interval (wg_engine_get_device()); its own
+ * events reach the watch when the engine's event callback passes them to
+ * wg_watch_feed() with the same name.  Remove it with
+ * wg_watch_remove_device() before freeing the engine.
+ *
+ * \return 0; -EEXIST if the watch already has a device of that name;
+ *         -EINVAL for a bad name; -ENOMEM.
+ */
+int wg_watch_add_engine(wg_watch *watch, const char *name, wg_engine *engine);
+
+/**
+ * \brief Watch a managed tunnel (under wg_tunnel_name()), as an engine.
+ *
+ * A tunnel that serves its UAPI socket is also seen there: give the watch
+ * WG_WATCH_NO_UAPI or a device list without its name, or add it here only.
+ * Remove it with wg_watch_remove_device() before freeing the tunnel.
+ *
+ * \return as wg_watch_add_engine().
+ */
+int wg_watch_add_tunnel(wg_watch *watch, wg_tunnel *tunnel);
+
+/**
+ * \brief Stop watching a device added by name with wg_watch_add_engine()
+ *        or wg_watch_add_tunnel(); a DEVICE_REMOVED event follows.
+ *
+ * \return 0; -ENOENT if the watch has no such in-process device.
+ */
+int wg_watch_remove_device(wg_watch *watch, const char *name);
+
+/**
+ * \brief Hand an engine event to the watch (from any thread, never blocks
+ *        for long: it queues the event and wakes the watch's fd).
+ *
+ * Meant to be called from a wg_engine_event_fn or a tunnel's event
+ * callback.  HANDSHAKE_COMPLETE, ENDPOINT_CHANGED, PEER_UNREACHABLE and
+ * SESSION_EXPIRED become WG_WATCH_HANDSHAKE, WG_WATCH_ENDPOINT,
+ * WG_WATCH_PEER_UNREACHABLE and WG_WATCH_SESSION_EXPIRED with
+ * WG_WATCH_EVENT_PUSHED; once a device has pushed a handshake, its
+ * re-readings no longer report handshakes (which would repeat them).
+ *
+ * \param watch   the watch.
+ * \param device  the name given to wg_watch_add_engine() or the tunnel's.
+ * \param event   the engine's event, as its callback received it.
+ * \return 0; -ENOENT if the watch has no such in-process device (the
+ *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
+ *         event will say so).
+ */
+int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *event);
+
+/**
+ * \brief The kind's name as wg-monitor prints it ("peer-added", ...), or
+ *        NULL for an unknown kind.
+ */
+const char *wg_watch_kind_name(uint32_t kind);
+
+/** Options of the event formatter. */
+enum wg_watch_format_flags {
+	WG_WATCH_FORMAT_JSON = 1U << 0,	/**< one JSON object instead of a line */
+};
+
+/**
+ * \brief Print an event as one line of text (as wg-monitor does), without
+ *        a trailing newline.
+ *
+ * Text: "DEVICE KIND [PEER] [before -> after]", keys in base64, e.g.
+ * "wg0 endpoint xTIB...= 192.0.2.1:51820 -> 192.0.2.7:51820".  JSON: an
+ * object with "device", "ifindex", "kind", "time" (seconds, fractional),
+ * and "peer", "before", "after", "error" where they apply.
+ *
+ * \param buf    output, NUL-terminated, truncated to len.
+ * \param len    size of buf (512 bytes always suffice).
+ * \param event  an event as wg_watch_read() filled it (its size is honoured).
+ * \param flags  enum wg_watch_format_flags.
+ * \return the length of the whole line (as snprintf), or -EINVAL.
+ */
+int wg_watch_format(char *buf, size_t len, const struct wg_watch_event *event, uint32_t flags);
 
 #ifdef __cplusplus
 }

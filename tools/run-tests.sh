@@ -25,6 +25,11 @@ PY
 
 meson setup build-ci -Dwerror=true -Ddocs=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true -Ddocs=true || exit 1
 meson compile -C build-ci || exit 1
+# CI_DEBS=1: also build the Debian packages (a few minutes) so that the
+# debian suite installs them into a throwaway root and runs the examples.
+if [ "${CI_DEBS:-0}" = 1 ]; then
+	DEB_BUILD_OPTIONS="nocheck parallel=2" tools/build-debs.sh build-deb || status=1
+fi
 meson test -C build-ci --print-errorlogs --num-processes 2 "$@" || status=1
 set -- $(summary build-ci/meson-logs/testlog.json)
 passed=$1 failed=$2 skipped=$3
@@ -35,6 +40,11 @@ meson test -C build-ci --no-rebuild --setup valgrind --print-errorlogs --num-pro
 	engine config threads conformance-edges soak-2h || status=1
 set -- $(summary build-ci/meson-logs/testlog-valgrind.json)
 passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+
+# The locks' contracts (lib/base/lock.h) checked by clang's thread-safety analysis.
+CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety --wipe >/dev/null 2>&1 ||
+	CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety || exit 1
+meson compile -C build-tsa wg-engine-core wg-tunnel || exit 1
 
 meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 ||
 	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1

@@ -9,12 +9,7 @@
 
 #include <wireguard.h>
 
-/* A growing "a\0b\0" list of device names; ipc.c adds the final "\0". */
-struct name_list {
-	char *buf;
-	size_t len, cap;
-};
-int name_list_add(struct name_list *list, const char *name);
+#include "name_list.h"
 
 /* kernel: generic netlink "wireguard" and rtnetlink (netlink.c, rtnetlink.c) */
 int kernel_get_device(wg_device **dev, const char *name);
@@ -29,5 +24,17 @@ bool uapi_has_device(const char *name);
 int uapi_get_device(wg_device **dev, const char *name);
 int uapi_set_device(wg_device *dev);
 int uapi_list_device_names(struct name_list *list);
+/*
+ * For clients that wait in their own event loop (the watch): a non-blocking
+ * connection to NAME's socket (with wait, a full backlog is waited for up to
+ * the timeout; without, it fails with -EAGAIN), and the end of a reply in
+ * sb: 1 when complete (*body_len bytes of key=value lines, *err the
+ * daemon's errno made positive), 0 when more is due, or -EPROTO.  scanned:
+ * bytes of sb already searched.
+ */
+struct strbuf;
+int uapi_connect(const char *name, bool wait);
+int uapi_reply_end(const struct strbuf *sb, size_t scanned, size_t *body_len, int *err,
+		   const char *name);
 
 #endif

@@ -16,6 +16,7 @@
 #include "genl_wireguard.h"
 #include "netlink_internal.h"
 #include "nlsock.h"
+#include "set_plan.h"
 #include "util.h"
 
 /* Size of each set message; tests shrink it to exercise the split. */
@@ -41,6 +42,21 @@ static int genl_family(struct wg_netlink *nl, const char *name, uint32_t ifindex
 	if (family == -EOPNOTSUPP && kernel_link_exists(nl, name, ifindex) == -ENODEV)
 		return wg_error(ENODEV, "%s: no such device", dev_label);
 	return family;
+}
+
+/*
+ * Reloading the module registers the family under a new id, and a request
+ * to the old one gets -ENOENT.  A long-lived handle then forgets what it
+ * cached of the family so that the caller's one retry looks it up again.
+ */
+static bool family_went_away(struct wg_netlink *nl, int ret)
+{
+	if (ret != -ENOENT || !nl->wg_family)
+		return false;
+	wg_log(WG_LOG_DEBUG, "the WireGuard netlink family went away; looking it up again");
+	nl->wg_family = 0;
+	nl->allowedip_flags = -1;
+	return true;
 }
 
 /* A message naming the device for each errno the kernel gives. */
@@ -291,14 +307,15 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 	const char *dev_label = label(lbuf, name, ifindex);
 	struct nlmsghdr *nlh;
 	wg_device *dev;
+	bool refreshed = false;
 	int family, ret;
 
 	if (name && strlen(name) >= IFNAMSIZ)
 		return wg_error(EINVAL, "%s: interface name longer than %d bytes", name, IFNAMSIZ - 1);
-	family = genl_family(nl, name, ifindex, dev_label);
-	if (family < 0)
-		return family;
 	for (int attempt = 0; attempt < DUMP_RETRIES; attempt++) {
+		family = genl_family(nl, name, ifindex, dev_label);
+		if (family < 0)
+			return family;
 		dev = wg_device_new(NULL);
 		if (!dev)
 			return -ENOMEM;
@@ -315,6 +332,10 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 			return 0;
 		}
 		wg_free_device(dev);
+		if (!refreshed && family_went_away(nl, ret)) {
+			refreshed = true;
+			continue;
+		}
 		if (ret != -EINTR)
 			break;
 		wg_log(WG_LOG_DEBUG, "%s: the device changed during the dump; reading it again", dev_label);
@@ -382,7 +403,7 @@ static int validate(const wg_device *dev, bool *has_removals)
 		return wg_error(EINVAL, "the device has neither a name nor an interface index");
 	if (strnlen(dev->name, IFNAMSIZ) >= IFNAMSIZ)
 		return wg_error(EINVAL, "the device name is not NUL-terminated within %d bytes", IFNAMSIZ);
-	ret = wg_config_validate(dev, false);
+	ret = wg_set_plan_validate(dev, false);
 	if (ret < 0)
 		return ret;
 	wg_for_each_peer(dev, peer)
@@ -589,17 +610,22 @@ static int set_device(struct wg_netlink *nl, wg_device *dev)
 	ret = validate(dev, &has_removals);
 	if (ret < 0)
 		return ret;
-	family = genl_family(nl, dev->name, dev->ifindex, dev_label);
-	if (family < 0)
-		return family;
-	if (has_removals && !kernel_probe_allowedip_flags(nl, (uint16_t)family)) {
-		ret = kernel_resolve_removals(nl, dev, dev_label, &resolved);
-		if (ret < 0)
+	for (bool refreshed = false;; refreshed = true) {
+		family = genl_family(nl, dev->name, dev->ifindex, dev_label);
+		if (family < 0)
+			return family;
+		if (has_removals && !kernel_probe_allowedip_flags(nl, (uint16_t)family)) {
+			ret = kernel_resolve_removals(nl, dev, &resolved);
+			if (ret < 0)
+				return ret;
+		}
+		ret = send_device(nl, (uint16_t)family, resolved ? resolved : dev, has_removals && !resolved,
+				  dev_label);
+		wg_free_device(resolved);
+		resolved = NULL;
+		if (refreshed || !family_went_away(nl, ret))
 			return ret;
 	}
-	ret = send_device(nl, (uint16_t)family, resolved ? resolved : dev, has_removals && !resolved, dev_label);
-	kernel_free_resolved(resolved);
-	return ret;
 }
 
 WG_EXPORT int wg_netlink_set_device(wg_netlink *given, wg_device *dev)

@@ -25,13 +25,11 @@ int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex
 bool kernel_probe_allowedip_flags(struct wg_netlink *nl, uint16_t family);
 
 /*
- * For kernels without per-allowed-IP removal: a shallow copy of dev in which
- * every peer with a WGALLOWEDIP_REMOVE_ME entry instead replaces its allowed
- * IPs with the set that results (its current ones, read from the kernel, plus
- * the additions, minus the removals).  Free with kernel_free_resolved().
+ * For kernels without per-allowed-IP removal: the set with the same outcome
+ * as dev that replaces whole lists instead, computed from the device as the
+ * kernel has it now (wg_set_plan_replace_removals()).  Free with
+ * wg_free_device().
  */
-int kernel_resolve_removals(struct wg_netlink *nl, const wg_device *dev, const char *dev_label,
-			    wg_device **resolved);
-void kernel_free_resolved(wg_device *resolved);
+int kernel_resolve_removals(struct wg_netlink *nl, const wg_device *dev, wg_device **resolved);
 
 #endif

@@ -55,10 +55,10 @@ static void handle_fini(struct wg_netlink *nl)
  * A socket lives in the namespace of the thread that created it, so enter
  * the handle's namespace just for socket(2) and come straight back.
  */
-static int open_socket(struct wg_netlink *nl, int proto)
+static int socket_in_ns(struct wg_netlink *nl, int proto, int flags, struct mnl_socket **out)
 {
 	static const int bus[NL_NSOCKS] = { NETLINK_GENERIC, NETLINK_ROUTE };
-	int self = -1, ret = 0, one = 1;
+	int self = -1, ret = 0;
 	struct mnl_socket *sock = NULL;
 
 	if (nl->netns_fd >= 0) {
@@ -71,7 +71,7 @@ static int open_socket(struct wg_netlink *nl, int proto)
 			return ret;
 		}
 	}
-	sock = mnl_socket_open2(bus[proto], SOCK_CLOEXEC);
+	sock = mnl_socket_open2(bus[proto], SOCK_CLOEXEC | flags);
 	if (!sock)
 		ret = wg_error(errno, "cannot open a netlink socket: %s", strerror(errno));
 	if (self >= 0) {
@@ -82,6 +82,15 @@ static int open_socket(struct wg_netlink *nl, int proto)
 		}
 		close(self);
 	}
+	*out = sock;
+	return ret;
+}
+
+static int open_socket(struct wg_netlink *nl, int proto)
+{
+	struct mnl_socket *sock = NULL;
+	int ret = socket_in_ns(nl, proto, 0, &sock), one = 1;
+
 	if (ret < 0)
 		return ret;
 	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -95,6 +104,33 @@ static int open_socket(struct wg_netlink *nl, int proto)
 	nl->sock[proto] = sock;
 	nl->portid[proto] = mnl_socket_get_portid(sock);
 	return 0;
+}
+
+int nl_open_mcast(struct wg_netlink *nl, int proto, const unsigned *groups, size_t n,
+		  struct mnl_socket **out)
+{
+	struct mnl_socket *sock = NULL;
+	int ret = socket_in_ns(nl, proto, SOCK_NONBLOCK, &sock);
+
+	if (ret < 0)
+		return ret;
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = wg_error(errno, "cannot bind a netlink socket: %s", strerror(errno));
+		goto err;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int group = (int)groups[i];
+
+		if (mnl_socket_setsockopt(sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0) {
+			ret = wg_error(errno, "cannot join netlink group %d: %s", group, strerror(errno));
+			goto err;
+		}
+	}
+	*out = sock;
+	return 0;
+err:
+	mnl_socket_close(sock);
+	return ret;
 }
 
 /* After a failed exchange the socket may hold the rest of a reply: start afresh. */

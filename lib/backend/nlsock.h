@@ -54,6 +54,14 @@ typedef int nl_msg_fn(const struct nlmsghdr *nlh, void *data);
  */
 int nl_request(struct wg_netlink *nl, int proto, struct nlmsghdr *nlh, nl_msg_fn *cb, void *data);
 
+/*
+ * A non-blocking socket of protocol proto (NL_GENL, NL_RTNL) in the handle's
+ * namespace that has joined the given multicast groups, for a caller's
+ * event loop.  0 or -errno with a message.
+ */
+int nl_open_mcast(struct wg_netlink *nl, int proto, const unsigned *groups, size_t n,
+		  struct mnl_socket **out);
+
 /* Start a generic netlink request in buf: type is the family id (GENL_ID_CTRL for the controller). */
 struct nlmsghdr *nl_put_genl(void *buf, uint16_t type, uint8_t cmd, uint8_t version, uint16_t flags);
 

@@ -11,13 +11,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "config.h"
 #include "config_apply.h"
 #include "error.h"
+#include "set_plan.h"
+#include "sockio.h"
 #include "strbuf.h"
 #include "uapi.h"
 #include "uapi_text.h"
@@ -71,38 +72,20 @@ bool uapi_has_device(const char *name)
 	return live;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until fd is ready for events, or time out with a message. */
 static int wait_fd(int fd, short events, const char *name, const char *what)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int64_t deadline = now_ms() + uapi_timeout_ms;
+	int ret = wg_sock_wait(fd, events, wg_sock_deadline(uapi_timeout_ms), -1);
 
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		int r;
-
-		if (left < 0)
-			left = 0;
-		r = poll(&pfd, 1, (int)left);
-		if (r > 0)
-			return 0;
-		if (!r)
-			return wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
-					name, what, uapi_timeout_ms);
-		if (errno != EINTR)
-			return wg_error(errno, "%s: poll: %s", name, strerror(errno));
-	}
+	if (ret == -ETIMEDOUT)
+		return wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
+				name, what, uapi_timeout_ms);
+	if (ret)
+		return wg_error(-ret, "%s: poll: %s", name, strerror(-ret));
+	return 0;
 }
 
-static int uapi_connect(const char *name)
+int uapi_connect(const char *name, bool wait)
 {
 	struct sockaddr_un addr;
 	int fd, ret;
@@ -118,6 +101,10 @@ static int uapi_connect(const char *name)
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int err = errno;
 
+		if ((err == EAGAIN || err == EINPROGRESS) && !wait) {
+			close(fd);
+			return wg_error(EAGAIN, "%s: the userspace daemon's backlog is full", name);
+		}
 		if (err == EAGAIN || err == EINPROGRESS) {
 			/* A full backlog: wait for room, then check. */
 			socklen_t len = sizeof(err);
@@ -139,25 +126,37 @@ static int uapi_connect(const char *name)
 
 static int send_all(int fd, const char *buf, size_t len, const char *name)
 {
-	while (len) {
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+	int ret = wg_sock_send_all(fd, buf, len, wg_sock_deadline(uapi_timeout_ms), -1);
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				int ret = wait_fd(fd, POLLOUT, name, "read the request");
-
-				if (ret)
-					return ret;
-				continue;
-			}
-			return wg_error(errno, "%s: send: %s", name, strerror(errno));
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
+	if (ret == -ETIMEDOUT)
+		return wg_error(ETIMEDOUT, "%s: the userspace daemon did not read the request within %d ms",
+				name, uapi_timeout_ms);
+	if (ret)
+		return wg_error(-ret, "%s: send: %s", name, strerror(-ret));
 	return 0;
+}
+
+int uapi_reply_end(const struct strbuf *sb, size_t scanned, size_t *body_len, int *err,
+		   const char *name)
+{
+	char *end, *line, *e;
+	long long v;
+
+	/* The reply ends at its first blank line. */
+	if (sb->len < 2 || !(end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2)))
+		return 0;
+	line = end;
+	while (line > sb->buf && line[-1] != '\n')
+		line--;
+	if (strncmp(line, "errno=", 6))
+		return wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
+	v = strtoll(line + 6, &e, 10);
+	/* Bounded before negating (LLONG_MIN) and narrowing to int. */
+	if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO)
+		return wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
+	*err = (int)(v < 0 ? -v : v);
+	*body_len = (size_t)(line - sb->buf);
+	return 1;
 }
 
 /*
@@ -174,31 +173,10 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 
 	for (;;) {
 		ssize_t r;
-		char *end;
 
-		/* The reply ends at its first blank line. */
-		if (sb->len >= 2 && (end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2))) {
-			char *line = end;
-			long long v;
-			char *e;
-
-			while (line > sb->buf && line[-1] != '\n')
-				line--;
-			if (strncmp(line, "errno=", 6)) {
-				ret = wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
-				goto out;
-			}
-			v = strtoll(line + 6, &e, 10);
-			/* Bounded before negating (LLONG_MIN) and narrowing to int. */
-			if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO) {
-				ret = wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
-				goto out;
-			}
-			*err = (int)(v < 0 ? -v : v);
-			*body_len = (size_t)(line - sb->buf);
-			ret = 0;
-			goto out;
-		}
+		ret = uapi_reply_end(sb, scanned, body_len, err, name);
+		if (ret)
+			goto out_end;
 		r = recv(fd, chunk, sizeof(chunk), 0);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -227,6 +205,8 @@ static int read_reply(int fd, struct strbuf *sb, size_t *body_len, int *err, con
 			goto out;
 		}
 	}
+out_end:
+	ret = ret > 0 ? 0 : ret;
 out:
 	wg_memzero(chunk, sizeof(chunk));	/* it may have held a private key */
 	return ret;
@@ -238,7 +218,7 @@ static int transact(const char *name, const char *req, size_t req_len, struct st
 {
 	int fd, err = 0, ret;
 
-	fd = uapi_connect(name);
+	fd = uapi_connect(name, true);
 	if (fd < 0)
 		return fd;
 	ret = send_all(fd, req, req_len, name);
@@ -268,161 +248,22 @@ int uapi_get_device(wg_device **dev, const char *name)
 	return ret;
 }
 
-static bool has_allowedip_removal(const wg_device *dev)
-{
-	const wg_peer *peer;
-	const wg_allowedip *aip;
-
-	wg_for_each_peer(dev, peer)
-		if (!(peer->flags & WGPEER_REMOVE_ME))
-			wg_for_each_allowedip(peer, aip)
-				if (aip->flags & WGALLOWEDIP_REMOVE_ME)
-					return true;
-	return false;
-}
-
-/* The peers of a canonical (sorted) device, for binary search by key. */
-struct peer_index {
-	wg_peer **v;
-	size_t n;
-};
-
-static int index_peers(struct peer_index *ix, wg_device *dev)
-{
-	wg_peer *peer;
-	size_t n = 0;
-
-	wg_for_each_peer(dev, peer)
-		n++;
-	ix->n = 0;
-	ix->v = malloc((n ? n : 1) * sizeof(*ix->v));
-	if (!ix->v)
-		return -ENOMEM;
-	wg_for_each_peer(dev, peer)
-		ix->v[ix->n++] = peer;
-	return 0;
-}
-
-static int cmp_key_peer(const void *key, const void *elem)
-{
-	return memcmp(key, (*(wg_peer *const *)elem)->public_key, 32);
-}
-
-static wg_peer *find_peer(const struct peer_index *ix, const wg_key key)
-{
-	wg_peer **p = bsearch(key, ix->v, ix->n, sizeof(*ix->v), cmp_key_peer);
-
-	return p ? *p : NULL;
-}
-
-static int copy_allowedips(wg_peer *to, const wg_peer *from)
-{
-	const wg_allowedip *aip;
-
-	wg_for_each_allowedip(from, aip)
-		if (!wg_peer_append_prefix(to, aip))
-			return -ENOMEM;
-	return 0;
-}
-
-static bool same_allowedips(const wg_peer *a, const wg_peer *b)
-{
-	const wg_allowedip *x = a->first_allowedip, *y = b->first_allowedip;
-
-	/* Both canonical: sorted, masked, no duplicates. */
-	for (; x && y; x = x->next_allowedip, y = y->next_allowedip)
-		if (x->family != y->family || x->cidr != y->cidr ||
-		    memcmp(&x->ip6, &y->ip6, x->family == AF_INET ? 4 : 16))
-			return false;
-	return !x && !y;
-}
-
 /*
  * UAPI has no single-prefix removal (wireguard-go parses allowed_ip with
- * netip.ParsePrefix only).  Emulate it: read the device, compute the wanted
- * outcome in memory with the driver's semantics, send each peer entry that
- * removes prefixes as replace_allowed_ips with that peer's resulting list,
- * and append, for any peer that would still end up with other prefixes
- * (a prefix added to one peer and then removed from it was first taken
- * from another), an update_only entry with its resulting list.  Not atomic
- * against a concurrent writer between the get and the set.
+ * netip.ParsePrefix only).  Emulate it: read the device, plan, and send the
+ * set that replaces whole lists to the same outcome
+ * (wg_set_plan_replace_removals()).  Not atomic against a concurrent writer
+ * between the get and the set.
  */
 static int emulate_removal(const wg_device *dev, wg_device **out)
 {
-	wg_device *before = NULL, *final = NULL, *set = NULL, *check = NULL;
-	struct peer_index fix = { 0 }, chk = { 0 };
-	wg_peer *peer;
+	wg_device *before = NULL;
 	int ret;
 
 	ret = uapi_get_device(&before, dev->name);
 	if (!ret)
-		ret = wg_device_copy(&final, before);
-	if (!ret)
-		ret = wg_device_apply(final, dev);
-	if (!ret)
-		ret = wg_device_canonicalize(final);
-	if (!ret)
-		ret = index_peers(&fix, final);
-	if (!ret)
-		ret = wg_device_copy(&set, dev);
-	if (ret)
-		goto out;
-	wg_for_each_peer(set, peer) {
-		const wg_allowedip *aip;
-		const wg_peer *result;
-		bool removes = false;
-
-		if (peer->flags & WGPEER_REMOVE_ME)
-			continue;
-		wg_for_each_allowedip(peer, aip)
-			removes |= !!(aip->flags & WGALLOWEDIP_REMOVE_ME);
-		if (!removes)
-			continue;
-		wg_peer_free_allowedips(peer);
-		result = find_peer(&fix, peer->public_key);
-		if (!result)
-			continue;	/* not created (UPDATE_ONLY, or our own key) */
-		peer->flags |= WGPEER_REPLACE_ALLOWEDIPS;
-		if (copy_allowedips(peer, result))
-			goto nomem;
-	}
-
-	/* Where would that leave each peer?  Fix up the ones that differ. */
-	ret = wg_device_copy(&check, before);
-	if (!ret)
-		ret = wg_device_apply(check, set);
-	if (!ret)
-		ret = wg_device_canonicalize(check);
-	if (!ret)
-		ret = index_peers(&chk, check);
-	if (ret)
-		goto out;
-	for (size_t i = 0; i < fix.n; i++) {
-		const wg_peer *got = find_peer(&chk, fix.v[i]->public_key);
-		wg_peer *p;
-
-		if (got && same_allowedips(got, fix.v[i]))
-			continue;
-		p = wg_device_add_peer(set);
-		if (!p)
-			goto nomem;
-		memcpy(p->public_key, fix.v[i]->public_key, 32);
-		p->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY | WGPEER_REPLACE_ALLOWEDIPS;
-		if (copy_allowedips(p, fix.v[i]))
-			goto nomem;
-	}
-	*out = set;
-	set = NULL;
-	goto out;
-nomem:
-	ret = wg_error(ENOMEM, "out of memory");
-out:
-	free(fix.v);
-	free(chk.v);
+		ret = wg_set_plan_replace_removals(before, dev, out);
 	wg_free_device(before);
-	wg_free_device(final);
-	wg_free_device(check);
-	wg_free_device(set);
 	return ret;
 }
 
@@ -435,10 +276,10 @@ int uapi_set_device(wg_device *dev)
 	FILE *f;
 	int ret;
 
-	ret = wg_config_validate(dev, false);
+	ret = wg_set_plan_validate(dev, false);
 	if (ret)
 		return ret;
-	if (has_allowedip_removal(dev)) {
+	if (wg_set_has_allowedip_removal(dev)) {
 		ret = emulate_removal(dev, &emulated);
 		if (ret)
 			return ret;

@@ -1,33 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Apply a set to a state in memory with the Linux driver's semantics
- * (drivers/net/wireguard/netlink.c set_device/set_peer/set_allowedip).  The
- * in-process engine uses it for its own configuration, and the canonical
- * form and diff are defined through it.
+ * Apply a set to a state in memory: the planner's operations (set_plan.c)
+ * carried out on a private model of the state, from which a new state is
+ * built.  The in-process engine's configuration, the canonical form and the
+ * diff are defined through it.
  *
- * Work happens on a copy, so that a failure (bad input, no memory) leaves
- * the caller's state as it was.  Peers and prefixes are found through
- * open-addressing hash tables, so a set of n peers costs O(n), not O(n^2).
+ * All or nothing: the model is sized before planning, the operations cannot
+ * fail, and the caller's state is replaced only once the result is built.
+ * Peers and prefixes are found through open-addressing hash tables, so a set
+ * of n peers costs O(n), not O(n^2).
  */
-#include <stdio.h>
 #include <stdlib.h>
 
-#include "addr.h"
 #include "config.h"
 #include "config_apply.h"
-#include "crypto.h"
 #include "error.h"
+#include "set_plan.h"
 #include "util.h"
-
-/* Marks entries removed during the apply; they are freed at the end. */
-#define DEAD (1U << 31)
-
-/* The flags a set may carry (others are refused, not silently ignored). */
-#define DEVICE_FLAGS (WGDEVICE_REPLACE_PEERS | WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY | \
-		      WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK)
-#define PEER_FLAGS (WGPEER_REMOVE_ME | WGPEER_REPLACE_ALLOWEDIPS | WGPEER_HAS_PUBLIC_KEY | \
-		    WGPEER_HAS_PRESHARED_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | \
-		    WGPEER_UPDATE_ONLY | WGPEER_HAS_PROTOCOL_VERSION)
 
 WG_EXPORT int wg_device_copy(wg_device **copy, const wg_device *dev)
 {
@@ -63,323 +52,275 @@ nomem:
 	return wg_error(ENOMEM, "out of memory");
 }
 
-/* ---- hash tables ---- */
+/* ---- the model: private working state, never the public structs' flags ---- */
 
-struct ipkey {
-	uint8_t family, cidr;
-	uint8_t addr[16];
+#define NONE UINT32_MAX
+
+struct mpeer {
+	wg_peer v;		/* values only: its lists are unused */
+	bool alive;
+	uint32_t first, last;	/* its prefixes, in the order given (dead ones skipped) */
 };
 
-struct peer_slot {
-	wg_peer *peer;
+struct mip {
+	struct wg_plan_prefix p;
+	uint32_t owner, next;
+	bool alive;
 };
 
-struct ip_slot {
-	struct ipkey key;
-	wg_allowedip *aip;	/* NULL: empty slot */
-	wg_peer *owner;
+struct model {
+	struct mpeer *peers;
+	size_t npeers;
+	struct mip *ips;
+	size_t nips;
+	uint32_t *peer_slots, *ip_slots;	/* index + 1 of the latest entry for a key; 0 empty */
+	size_t peer_mask, ip_mask;
+	size_t alive_peers;
+	bool has_identity;
+	wg_key public_key;
 };
 
-struct tables {
-	struct peer_slot *peers;
-	struct ip_slot *ips;
-	size_t npeers, nips;	/* capacities, powers of two */
-};
-
-static size_t pow2_above(size_t n)
+static uint32_t *peer_slot(struct model *m, const uint8_t key[32])
 {
-	size_t c = 16;
+	for (size_t i = wg_plan_hash(key, 32) & m->peer_mask;; i = (i + 1) & m->peer_mask) {
+		uint32_t *s = &m->peer_slots[i];
 
-	while (c < 2 * n)
-		c *= 2;
-	return c;
-}
-
-static uint64_t hash_bytes(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-static wg_peer *peer_find(struct tables *t, const wg_key key)
-{
-	size_t mask = t->npeers - 1;
-
-	/* Public keys are not secret: an ordinary hash and memcmp will do. */
-	for (size_t i = hash_bytes(key, 32) & mask;; i = (i + 1) & mask) {
-		wg_peer *p = t->peers[i].peer;
-
-		if (!p)
-			return NULL;
-		if (!(p->flags & DEAD) && !memcmp(p->public_key, key, 32))
-			return p;
-	}
-}
-
-static void peer_insert(struct tables *t, wg_peer *peer)
-{
-	size_t mask = t->npeers - 1, i = hash_bytes(peer->public_key, 32) & mask;
-
-	while (t->peers[i].peer)
-		i = (i + 1) & mask;
-	t->peers[i].peer = peer;
-}
-
-static void ipkey_of(struct ipkey *k, const wg_allowedip *aip)
-{
-	memset(k, 0, sizeof(*k));
-	k->family = aip->family == AF_INET ? 4 : 6;
-	k->cidr = aip->cidr;
-	memcpy(k->addr, aip->family == AF_INET ? (const void *)&aip->ip4 : (const void *)&aip->ip6,
-	       aip->family == AF_INET ? 4 : 16);
-}
-
-static struct ip_slot *ip_find(struct tables *t, const struct ipkey *k)
-{
-	size_t mask = t->nips - 1;
-
-	for (size_t i = hash_bytes((const uint8_t *)k, sizeof(*k)) & mask;; i = (i + 1) & mask) {
-		struct ip_slot *s = &t->ips[i];
-
-		if (!s->aip)
-			return NULL;
-		if (!(s->aip->flags & DEAD) && !memcmp(&s->key, k, sizeof(*k)))
+		if (!*s || !memcmp(m->peers[*s - 1].v.public_key, key, 32))
 			return s;
 	}
 }
 
-static void ip_insert(struct tables *t, const struct ipkey *k, wg_allowedip *aip, wg_peer *owner)
+static uint32_t *ip_slot(struct model *m, const struct wg_plan_prefix *p)
 {
-	size_t mask = t->nips - 1, i = hash_bytes((const uint8_t *)k, sizeof(*k)) & mask;
+	for (size_t i = wg_plan_hash(p, sizeof(*p)) & m->ip_mask;; i = (i + 1) & m->ip_mask) {
+		uint32_t *s = &m->ip_slots[i];
 
-	while (t->ips[i].aip)
-		i = (i + 1) & mask;
-	t->ips[i] = (struct ip_slot){ .key = *k, .aip = aip, .owner = owner };
-}
-
-/* ---- applying ---- */
-
-int wg_config_validate(const wg_device *set, bool as_state)
-{
-	const wg_peer *peer;
-	const wg_allowedip *aip;
-	size_t np = 0, na;
-	char label[IFNAMSIZ + 2] = "";
-
-	/* Messages name the device when it has a name, and peers and allowed IPs by position. */
-	if (set->name[0])
-		snprintf(label, sizeof(label), "%.*s: ", IFNAMSIZ - 1, set->name);
-	if (!as_state && (set->flags & ~DEVICE_FLAGS))
-		return wg_error(EINVAL, "%sunknown device flags %#x", label, set->flags & ~DEVICE_FLAGS);
-	wg_for_each_peer(set, peer) {
-		np++;
-		if (!as_state && (peer->flags & ~PEER_FLAGS))
-			return wg_error(EINVAL, "%speer %zu: unknown flags %#x", label, np,
-					peer->flags & ~PEER_FLAGS);
-		if (!as_state && !(peer->flags & WGPEER_HAS_PUBLIC_KEY))
-			return wg_error(EINVAL, "%speer %zu has no public key", label, np);
-		if ((peer->flags & WGPEER_HAS_PROTOCOL_VERSION) && peer->protocol_version > 1)
-			return wg_error(EINVAL, "%speer %zu: protocol version %u is not supported", label, np,
-					peer->protocol_version);
-		if (peer->endpoint.addr.sa_family && peer->endpoint.addr.sa_family != AF_INET &&
-		    peer->endpoint.addr.sa_family != AF_INET6)
-			return wg_error(EINVAL, "%speer %zu: endpoint address family %u is neither IPv4 nor IPv6",
-					label, np, peer->endpoint.addr.sa_family);
-		na = 0;
-		wg_for_each_allowedip(peer, aip) {
-			na++;
-			if (aip->family != AF_INET && aip->family != AF_INET6)
-				return wg_error(EINVAL, "%speer %zu, allowed IP %zu: address family %u is neither IPv4 nor IPv6",
-						label, np, na, aip->family);
-			if (aip->cidr > (aip->family == AF_INET ? 32 : 128))
-				return wg_error(EINVAL, "%speer %zu, allowed IP %zu: prefix length %u is too long",
-						label, np, na, aip->cidr);
-			if (!as_state && (aip->flags & ~(uint32_t)WGALLOWEDIP_REMOVE_ME))
-				return wg_error(EINVAL, "%speer %zu, allowed IP %zu: unknown flags %#x",
-						label, np, na, aip->flags);
-		}
+		if (!*s || !memcmp(&m->ips[*s - 1].p, p, sizeof(*p)))
+			return s;
 	}
-	return 0;
 }
 
-static void kill_peer_ips(wg_peer *peer)
+static struct mpeer *find_peer(struct model *m, const uint8_t key[32])
 {
-	wg_allowedip *aip;
+	uint32_t s = *peer_slot(m, key);
 
-	wg_for_each_allowedip(peer, aip)
-		aip->flags |= DEAD;
+	return s && m->peers[s - 1].alive ? &m->peers[s - 1] : NULL;
 }
 
-static void kill_peer(wg_peer *peer)
+static uint32_t new_peer(struct model *m, const uint8_t key[32])
 {
-	peer->flags |= DEAD;
-	kill_peer_ips(peer);
+	uint32_t idx = (uint32_t)m->npeers++;
+	struct mpeer *p = &m->peers[idx];
+
+	memset(p, 0, sizeof(*p));
+	memcpy(p->v.public_key, key, 32);
+	p->v.protocol_version = 1;
+	p->alive = true;
+	p->first = p->last = NONE;
+	*peer_slot(m, key) = idx + 1;
+	m->alive_peers++;
+	return idx;
 }
 
-/* Drop DEAD entries, wiping removed peers' preshared keys. */
-static void compact(wg_device *dev)
+static void clear_ips(struct model *m, struct mpeer *p)
 {
-	wg_peer **pp = &dev->first_peer, *peer, *last = NULL;
-
-	while ((peer = *pp)) {
-		wg_allowedip **ap = &peer->first_allowedip, *aip, *alast = NULL;
-
-		while ((aip = *ap)) {
-			if (aip->flags & DEAD) {
-				*ap = aip->next_allowedip;
-				free(aip);
-			} else {
-				alast = aip;
-				ap = &aip->next_allowedip;
-			}
-		}
-		peer->last_allowedip = alast;
-		if (peer->flags & DEAD) {
-			*pp = peer->next_peer;
-			wg_memzero(peer->preshared_key, sizeof(peer->preshared_key));
-			free(peer);
-		} else {
-			last = peer;
-			pp = &peer->next_peer;
-		}
-	}
-	dev->last_peer = last;
+	for (uint32_t i = p->first; i != NONE; i = m->ips[i].next)
+		if (m->ips[i].owner == (uint32_t)(p - m->peers))
+			m->ips[i].alive = false;
+	p->first = p->last = NONE;
 }
 
-static size_t count(const wg_device *dev, size_t *nips)
+static void kill_peer(struct model *m, struct mpeer *p)
 {
-	const wg_peer *peer;
-	const wg_allowedip *aip;
-	size_t n = 0;
-
-	wg_for_each_peer(dev, peer) {
-		n++;
-		wg_for_each_allowedip(peer, aip)
-			(*nips)++;
-	}
-	return n;
+	clear_ips(m, p);
+	p->alive = false;
+	m->alive_peers--;
 }
 
-/* Index a prefix of peer; a prefix listed before (here or elsewhere) gives way. */
-static void index_prefix(struct tables *t, wg_allowedip *aip, wg_peer *peer)
+/* Give prefix to peer idx, taking it from its owner; appended, as the driver lists it. */
+static void add_ip(struct model *m, uint32_t idx, const struct wg_plan_prefix *pfx)
 {
-	struct ip_slot *s;
-	struct ipkey k;
+	uint32_t *s = ip_slot(m, pfx), n = (uint32_t)m->nips++;
+	struct mpeer *p = &m->peers[idx];
 
-	wg_prefix_mask(aip);
-	ipkey_of(&k, aip);
-	s = ip_find(t, &k);
-	if (s)
-		s->aip->flags |= DEAD;
-	ip_insert(t, &k, aip, peer);
+	if (*s)
+		m->ips[*s - 1].alive = false;
+	m->ips[n] = (struct mip){ .p = *pfx, .owner = idx, .next = NONE, .alive = true };
+	*s = n + 1;
+	if (p->last == NONE)
+		p->first = n;
+	else
+		m->ips[p->last].next = n;
+	p->last = n;
+}
+
+static bool model_has_peer(void *ctx, const uint8_t key[32])
+{
+	return find_peer(ctx, key) != NULL;
+}
+
+static bool model_prefix_owner(void *ctx, const struct wg_plan_prefix *pfx, uint8_t owner[32])
+{
+	struct model *m = ctx;
+	uint32_t s = *ip_slot(m, pfx);
+
+	if (!s || !m->ips[s - 1].alive)
+		return false;
+	memcpy(owner, m->peers[m->ips[s - 1].owner].v.public_key, 32);
+	return true;
+}
+
+static void model_free(struct model *m)
+{
+	if (m->peers)
+		wg_memzero(m->peers, m->npeers * sizeof(*m->peers));
+	free(m->peers);
+	free(m->ips);
+	free(m->peer_slots);
+	free(m->ip_slots);
 }
 
 /*
- * Index the working copy.  A state should list each peer once; if one is
- * listed again, its prefixes join the first listing's, as a second set of
- * the same peer would have done.
+ * Size the model for the state and whatever the set could add, and load the
+ * state.  A state should list each peer once; if one is listed again, its
+ * prefixes join the first listing's, as a second set of the same peer would.
  */
-static int index_state(struct tables *t, wg_device *dev)
+static int model_load(struct model *m, const wg_device *state, const wg_device *set)
 {
-	wg_peer *peer;
-	wg_allowedip *aip;
+	const wg_peer *peer;
+	const wg_allowedip *aip;
+	size_t np = 0, ni = 0;
 
-	wg_for_each_peer(dev, peer) {
-		wg_peer *first = peer_find(t, peer->public_key);
+	wg_for_each_peer(state, peer) {
+		np++;
+		wg_for_each_allowedip(peer, aip)
+			ni++;
+	}
+	wg_for_each_peer(set, peer) {
+		np++;
+		wg_for_each_allowedip(peer, aip)
+			ni++;
+	}
+	m->peers = malloc((np ? np : 1) * sizeof(*m->peers));
+	m->ips = malloc((ni ? ni : 1) * sizeof(*m->ips));
+	m->peer_mask = wg_plan_table_size(np) - 1;
+	m->ip_mask = wg_plan_table_size(ni) - 1;
+	m->peer_slots = calloc(m->peer_mask + 1, sizeof(*m->peer_slots));
+	m->ip_slots = calloc(m->ip_mask + 1, sizeof(*m->ip_slots));
+	if (!m->peers || !m->ips || !m->peer_slots || !m->ip_slots)
+		return wg_error(ENOMEM, "out of memory");
+	m->has_identity = !wg_key_is_zero(state->private_key);
+	memcpy(m->public_key, state->public_key, 32);
+	wg_for_each_peer(state, peer) {
+		struct mpeer *p = find_peer(m, peer->public_key);
+		uint32_t idx;
 
-		if (!first) {
-			peer_insert(t, peer);
-			wg_for_each_allowedip(peer, aip)
-				index_prefix(t, aip, peer);
-			continue;
+		if (!p) {
+			idx = new_peer(m, peer->public_key);
+			p = &m->peers[idx];
+			p->v = *peer;
+			p->v.next_peer = NULL;
+			p->v.first_allowedip = p->v.last_allowedip = NULL;
 		}
+		idx = (uint32_t)(p - m->peers);
 		wg_for_each_allowedip(peer, aip) {
-			wg_allowedip *moved = wg_peer_append_prefix(first, aip);
+			struct wg_plan_prefix pfx;
 
-			if (!moved)
-				return -ENOMEM;
-			aip->flags |= DEAD;
-			index_prefix(t, moved, first);
+			wg_plan_prefix_of(&pfx, aip);
+			add_ip(m, idx, &pfx);
 		}
-		peer->flags |= DEAD;
 	}
 	return 0;
 }
 
-static int apply_peer(struct tables *t, wg_device *dev, const wg_peer *sp, bool as_state,
-		      bool own_key_set, const wg_key own_public)
+/* Carry out the plan on the model: nothing here can fail. */
+static void model_run(struct model *m, const struct wg_set_plan *plan, wg_device *dev)
 {
-	uint32_t f = sp->flags;
-	const wg_allowedip *sa;
-	wg_peer *peer;
+	for (size_t i = 0; i < plan->nops; i++) {
+		const struct wg_plan_op *op = &plan->ops[i];
+		const uint8_t *key = op->peer != NONE ? plan->peers[op->peer].public_key : NULL;
+		struct mpeer *p = key ? find_peer(m, key) : NULL;
 
-	/* In a state, a nonzero value counts as given even without its flag. */
-	if (as_state) {
-		if (!wg_key_is_zero(sp->preshared_key))
-			f |= WGPEER_HAS_PRESHARED_KEY;
-		if (sp->persistent_keepalive_interval)
-			f |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+		switch (op->kind) {
+		case WG_PLAN_REMOVE_ALL_PEERS:
+			for (size_t j = 0; j < m->npeers; j++)
+				if (m->peers[j].alive)
+					kill_peer(m, &m->peers[j]);
+			break;
+		case WG_PLAN_PRIVATE_KEY:
+			memcpy(dev->private_key, plan->private_key, 32);
+			memcpy(dev->public_key, plan->public_key, 32);
+			break;
+		case WG_PLAN_LISTEN_PORT:
+			dev->listen_port = plan->set->listen_port;
+			break;
+		case WG_PLAN_FWMARK:
+			dev->fwmark = plan->set->fwmark;
+			break;
+		case WG_PLAN_REMOVE_PEER:
+			kill_peer(m, p);
+			break;
+		case WG_PLAN_CREATE_PEER:
+			new_peer(m, key);
+			break;
+		case WG_PLAN_UPDATE_PEER:
+			if (op->what & WG_PLAN_SET_PRESHARED_KEY)
+				memcpy(p->v.preshared_key, op->src->preshared_key, 32);
+			if (op->what & WG_PLAN_SET_ENDPOINT)
+				p->v.endpoint = op->src->endpoint;
+			if (op->what & WG_PLAN_SET_KEEPALIVE)
+				p->v.persistent_keepalive_interval = op->src->persistent_keepalive_interval;
+			break;
+		case WG_PLAN_CLEAR_ALLOWEDIPS:
+			clear_ips(m, p);
+			break;
+		case WG_PLAN_ADD_ALLOWEDIP:
+			add_ip(m, (uint32_t)(p - m->peers), &op->prefix);
+			break;
+		case WG_PLAN_REMOVE_ALLOWEDIP:
+			m->ips[*ip_slot(m, &op->prefix) - 1].alive = false;
+			break;
+		}
 	}
+}
 
-	/* The driver silently ignores a peer with the device's own key. */
-	if (own_key_set && !memcmp(sp->public_key, own_public, 32))
-		return 0;
-	peer = peer_find(t, sp->public_key);
-	if (sp->flags & WGPEER_REMOVE_ME) {
-		if (peer)
-			kill_peer(peer);
-		return 0;
-	}
-	if (!peer) {
-		if (f & WGPEER_UPDATE_ONLY)
-			return 0;
-		peer = wg_device_add_peer(dev);
+/* The model as a new device with state flags. */
+static int model_build(struct model *m, wg_device *out)
+{
+	for (size_t i = 0; i < m->npeers; i++) {
+		const struct mpeer *mp = &m->peers[i];
+		wg_peer *peer;
+
+		if (!mp->alive)
+			continue;
+		peer = wg_device_add_peer(out);
 		if (!peer)
 			return -ENOMEM;
-		memcpy(peer->public_key, sp->public_key, 32);
-		peer->protocol_version = 1;
-		peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL |
-			      WGPEER_HAS_PROTOCOL_VERSION;
-		peer_insert(t, peer);
-	}
-	if (f & WGPEER_HAS_PRESHARED_KEY) {
-		memcpy(peer->preshared_key, sp->preshared_key, 32);
+		*peer = mp->v;
+		peer->next_peer = NULL;
+		peer->first_allowedip = peer->last_allowedip = NULL;
+		peer->flags &= ~(uint32_t)(WGPEER_REMOVE_ME | WGPEER_REPLACE_ALLOWEDIPS | WGPEER_UPDATE_ONLY);
+		peer->flags |= WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
 		if (wg_key_is_zero(peer->preshared_key))
 			peer->flags &= ~(uint32_t)WGPEER_HAS_PRESHARED_KEY;
 		else
 			peer->flags |= WGPEER_HAS_PRESHARED_KEY;
-	}
-	if (sp->endpoint.addr.sa_family)
-		peer->endpoint = sp->endpoint;
-	if (f & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL)
-		peer->persistent_keepalive_interval = sp->persistent_keepalive_interval;
-	if (f & WGPEER_REPLACE_ALLOWEDIPS)
-		kill_peer_ips(peer);
-	wg_for_each_allowedip(sp, sa) {
-		wg_allowedip m = *sa, *aip;
-		struct ip_slot *s;
-		struct ipkey k;
+		if (mp->v.protocol_version)
+			peer->flags |= WGPEER_HAS_PROTOCOL_VERSION;
+		for (uint32_t j = mp->first; j != NONE; j = m->ips[j].next) {
+			const struct mip *ip = &m->ips[j];
+			wg_allowedip *aip;
 
-		wg_prefix_mask(&m);
-		ipkey_of(&k, &m);
-		s = ip_find(t, &k);
-		if (sa->flags & WGALLOWEDIP_REMOVE_ME) {
-			if (s && s->owner == peer)
-				s->aip->flags |= DEAD;
-			continue;
-		}
-		if (s) {
-			if (s->owner == peer)
+			if (!ip->alive || ip->owner != i)
 				continue;
-			s->aip->flags |= DEAD;	/* moves to this peer */
+			aip = wg_peer_add_allowedip(peer);
+			if (!aip)
+				return -ENOMEM;
+			aip->family = ip->p.family;
+			aip->cidr = ip->p.cidr;
+			memcpy(ip->p.family == AF_INET ? (void *)&aip->ip4 : (void *)&aip->ip6, ip->p.addr,
+			       ip->p.family == AF_INET ? 4 : 16);
 		}
-		aip = wg_peer_append_prefix(peer, &m);
-		if (!aip)
-			return -ENOMEM;
-		ip_insert(t, &k, aip, peer);
 	}
 	return 0;
 }
@@ -407,95 +348,51 @@ void wg_config_move(wg_device *dst, wg_device *src)
 
 int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 {
-	uint32_t f = set->flags;
-	struct tables t = { 0 };
-	size_t nips = 0, npeers;
-	wg_device *work = NULL;
-	wg_key own_public;
-	bool own_key_set;
-	const wg_peer *sp;
-	wg_peer *peer;
+	struct model m = { 0 };
+	struct wg_set_plan plan = { 0 };
+	struct wg_plan_state view = { .ctx = &m, .has_peer = model_has_peer, .prefix_owner = model_prefix_owner };
+	wg_device *out;
 	int ret;
 
-	ret = wg_config_validate(set, as_state);
+	ret = wg_set_plan_validate(set, as_state);
 	if (ret)
 		return ret;
-	if (as_state) {
-		if (!wg_key_is_zero(set->private_key))
-			f |= WGDEVICE_HAS_PRIVATE_KEY;
-		if (set->listen_port)
-			f |= WGDEVICE_HAS_LISTEN_PORT;
-		if (set->fwmark)
-			f |= WGDEVICE_HAS_FWMARK;
+	out = calloc(1, sizeof(*out));
+	if (!out)
+		return wg_error(ENOMEM, "out of memory");
+	ret = model_load(&m, state, set);
+	if (ret)
+		goto out;
+	view.npeers = m.alive_peers;
+	view.has_identity = m.has_identity;
+	memcpy(view.public_key, m.public_key, 32);
+	ret = wg_set_plan_build(&plan, set, &view, as_state);
+	if (ret)
+		goto out;
+	out->flags = state->flags;
+	memcpy(out->private_key, state->private_key, 32);
+	memcpy(out->public_key, state->public_key, 32);
+	out->listen_port = state->listen_port;
+	out->fwmark = state->fwmark;
+	model_run(&m, &plan, out);
+	if (wg_key_is_zero(out->private_key)) {
+		memset(out->public_key, 0, 32);
+		out->flags &= ~(uint32_t)(WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY);
+	} else {
+		out->flags |= WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY;
 	}
-	ret = wg_device_copy(&work, state);
-	if (ret)
-		return ret;
-	npeers = count(work, &nips) + count(set, &nips);
-	t.npeers = pow2_above(npeers);
-	t.nips = pow2_above(nips);
-	t.peers = calloc(t.npeers, sizeof(*t.peers));
-	t.ips = calloc(t.nips, sizeof(*t.ips));
-	if (!t.peers || !t.ips) {
+	out->flags |= WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK;
+	out->flags &= ~(uint32_t)WGDEVICE_REPLACE_PEERS;
+	if (model_build(&m, out)) {
 		ret = wg_error(ENOMEM, "out of memory");
 		goto out;
 	}
-	if (index_state(&t, work)) {
-		ret = wg_error(ENOMEM, "out of memory");
-		goto out;
-	}
-
-	if (f & WGDEVICE_REPLACE_PEERS)
-		wg_for_each_peer(work, peer)
-			kill_peer(peer);
-	if (f & WGDEVICE_HAS_PRIVATE_KEY) {
-		memcpy(work->private_key, set->private_key, 32);
-		if (wg_key_is_zero(work->private_key)) {
-			memset(work->public_key, 0, 32);
-			work->flags &= ~(uint32_t)(WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY);
-		} else {
-			curve25519_clamp(work->private_key);
-			curve25519_generate_public(work->public_key, work->private_key);
-			work->flags |= WGDEVICE_HAS_PRIVATE_KEY | WGDEVICE_HAS_PUBLIC_KEY;
-			/* A peer with our own key cannot stay (the driver removes it). */
-			peer = peer_find(&t, work->public_key);
-			if (peer)
-				kill_peer(peer);
-		}
-	}
-	if (f & WGDEVICE_HAS_LISTEN_PORT)
-		work->listen_port = set->listen_port;
-	if (f & WGDEVICE_HAS_FWMARK)
-		work->fwmark = set->fwmark;
-	work->flags |= WGDEVICE_HAS_LISTEN_PORT | WGDEVICE_HAS_FWMARK;
-	work->flags &= ~(uint32_t)WGDEVICE_REPLACE_PEERS;
-	own_key_set = !wg_key_is_zero(work->private_key);
-	memcpy(own_public, work->public_key, 32);
-
-	wg_for_each_peer(set, sp) {
-		ret = apply_peer(&t, work, sp, as_state, own_key_set, own_public);
-		if (ret) {
-			ret = wg_error(ENOMEM, "out of memory");
-			goto out;
-		}
-	}
-	compact(work);
-	wg_for_each_peer(work, peer) {
-		peer->flags &= ~(uint32_t)(WGPEER_REMOVE_ME | WGPEER_REPLACE_ALLOWEDIPS | WGPEER_UPDATE_ONLY);
-		peer->flags |= WGPEER_HAS_PUBLIC_KEY | WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
-		if (wg_key_is_zero(peer->preshared_key))
-			peer->flags &= ~(uint32_t)WGPEER_HAS_PRESHARED_KEY;
-		else
-			peer->flags |= WGPEER_HAS_PRESHARED_KEY;
-	}
-
-	wg_config_move(state, work);
-	ret = 0;
+	wg_config_move(state, out);
 out:
-	wg_memzero(own_public, sizeof(own_public));
-	free(t.peers);
-	free(t.ips);
-	wg_free_device(work);
+	wg_set_plan_free(&plan);
+	model_free(&m);
+	wg_memzero(view.public_key, sizeof(view.public_key));
+	wg_free_device(out);
 	return ret;
 }
 

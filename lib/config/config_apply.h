@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Applying sets to states in memory (config_apply.c), shared with config_canon.c. */
+/* Applying sets to states in memory (config_apply.c, on set_plan.c's plan), shared with config_canon.c. */
 #ifndef WG_CONFIG_APPLY_H
 #define WG_CONFIG_APPLY_H
 
@@ -11,12 +11,6 @@
  * even without its HAS_ flag.
  */
 int wg_config_apply(wg_device *state, const wg_device *set, bool as_state);
-
-/*
- * The input checks of wg_device_apply() alone: 0, or -EINVAL with a message,
- * for backends that must refuse a set before sending any of it.
- */
-int wg_config_validate(const wg_device *set, bool as_state);
 
 /*
  * Commit a result computed in a scratch device: dst takes src's settings

@@ -13,7 +13,7 @@
 #include "error.h"
 #include "util.h"
 
-static int cmp_prefix(const wg_allowedip *a, const wg_allowedip *b)
+int wg_prefix_cmp(const wg_allowedip *a, const wg_allowedip *b)
 {
 	int r;
 
@@ -29,7 +29,7 @@ static int cmp_prefix(const wg_allowedip *a, const wg_allowedip *b)
 
 static int qcmp_prefix(const void *a, const void *b)
 {
-	return cmp_prefix(*(const wg_allowedip *const *)a, *(const wg_allowedip *const *)b);
+	return wg_prefix_cmp(*(const wg_allowedip *const *)a, *(const wg_allowedip *const *)b);
 }
 
 static int qcmp_peer(const void *a, const void *b)
@@ -62,7 +62,7 @@ static int sort_peer(wg_peer *peer)
 	return 0;
 }
 
-static int sort_device(wg_device *dev)
+int wg_config_sort(wg_device *dev)
 {
 	wg_peer *peer, **v;
 	size_t n = 0, i = 0;
@@ -97,7 +97,7 @@ WG_EXPORT int wg_device_canonicalize(wg_device *dev)
 	if (!fresh)
 		return -ENOMEM;
 	ret = wg_config_apply(fresh, dev, true);
-	if (!ret && sort_device(fresh))
+	if (!ret && wg_config_sort(fresh))
 		ret = wg_error(ENOMEM, "out of memory");
 	if (ret) {
 		wg_free_device(fresh);
@@ -113,7 +113,7 @@ static bool allowedips_equal(const wg_peer *a, const wg_peer *b)
 	const wg_allowedip *x = a->first_allowedip, *y = b->first_allowedip;
 
 	for (; x && y; x = x->next_allowedip, y = y->next_allowedip)
-		if (cmp_prefix(x, y))
+		if (wg_prefix_cmp(x, y))
 			return false;
 	return !x && !y;
 }
@@ -194,7 +194,7 @@ static int diff_peer(wg_device *out, const wg_peer *a, const wg_peer *b,
 
 	/* First pass: what changes in the prefixes. */
 	while (x || y) {
-		int c = !x ? 1 : !y ? -1 : cmp_prefix(x, y);
+		int c = !x ? 1 : !y ? -1 : wg_prefix_cmp(x, y);
 
 		if (c < 0) {
 			if (!in_set(all_b, x))
@@ -236,7 +236,7 @@ static int diff_peer(wg_device *out, const wg_peer *a, const wg_peer *b,
 		return 0;
 	}
 	for (x = a->first_allowedip, y = b->first_allowedip; x || y;) {
-		int c = !x ? 1 : !y ? -1 : cmp_prefix(x, y);
+		int c = !x ? 1 : !y ? -1 : wg_prefix_cmp(x, y);
 
 		if (c < 0) {
 			if (!in_set(all_b, x) && add_prefix(p, x, WGALLOWEDIP_REMOVE_ME))

@@ -12,6 +12,7 @@
 #include "config_apply.h"
 #include "crypto.h"
 #include "error.h"
+#include "set_plan.h"
 #include "uapi_text.h"
 #include "util.h"
 
@@ -124,7 +125,7 @@ int uapi_text_format_set(FILE *out, const wg_device *dev)
 	const wg_allowedip *aip;
 	int ret;
 
-	ret = wg_config_validate(dev, false);
+	ret = wg_set_plan_validate(dev, false);
 	if (ret)
 		return ret;
 	wg_for_each_peer(dev, peer)

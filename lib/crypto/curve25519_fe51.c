@@ -142,73 +142,26 @@ static void fe_sq(fe h, const fe f)
 	reduce(h, r0, r1, r2, r3, r4);
 }
 
-/* h = f * 121665, the ladder's (A - 2) / 4. */
-static void fe_mul_a24(fe h, const fe f)
+/* h = f * 121665 + g, the ladder's AA + a24 * E with a24 = (A - 2) / 4. */
+static void fe_mul_a24_add(fe h, const fe f, const fe g)
 {
-	u128 r[5];
+	u128 r;
 	uint64_t c = 0;
 
 	for (int i = 0; i < 5; i++) {
-		r[i] = (u128)f[i] * 121665 + c;
-		c = (uint64_t)(r[i] >> 51);
-		h[i] = (uint64_t)r[i] & MASK51;
+		r = (u128)f[i] * 121665 + c;
+		c = (uint64_t)(r >> 51);
+		h[i] = ((uint64_t)r & MASK51) + g[i];
 	}
 	h[0] += 19 * c;
 }
 
-/* fe_sqn, fe_invert and fe_cswap, the same for every field representation. */
-#include "curve25519_chain.h"
-
-static void fe51_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32])
-{
-	fe x1, x2 = { 1 }, z2 = { 0 }, x3, z3 = { 1 }, a, aa, b, bb, e, c, d, da, cb;
-	uint64_t swap = 0;
-
-	fe_frombytes(x1, point);
-	memcpy(x3, x1, sizeof(fe));
-	for (int t = 254; t >= 0; t--) {
-		uint64_t bit = (scalar[t >> 3] >> (t & 7)) & 1;
-
-		swap ^= bit;
-		fe_cswap(x2, x3, swap);
-		fe_cswap(z2, z3, swap);
-		swap = bit;
-
-		fe_add(a, x2, z2);
-		fe_sq(aa, a);
-		fe_sub(b, x2, z2);
-		fe_sq(bb, b);
-		fe_sub(e, aa, bb);
-		fe_add(c, x3, z3);
-		fe_sub(d, x3, z3);
-		fe_mul(da, d, a);
-		fe_mul(cb, c, b);
-		fe_add(x3, da, cb);
-		fe_sq(x3, x3);
-		fe_sub(z3, da, cb);
-		fe_sq(z3, z3);
-		fe_mul(z3, z3, x1);
-		fe_mul(x2, aa, bb);
-		fe_mul_a24(z2, e);
-		fe_add(z2, z2, aa);
-		fe_mul(z2, z2, e);
-	}
-	fe_cswap(x2, x3, swap);
-	fe_cswap(z2, z3, swap);
-	fe_invert(z2, z2);
-	fe_mul(x2, x2, z2);
-	fe_tobytes(out, x2);
-
-	wg_memzero(x2, sizeof(x2));
-	wg_memzero(z2, sizeof(z2));
-	wg_memzero(x3, sizeof(x3));
-	wg_memzero(z3, sizeof(z3));
-	wg_memzero(&swap, sizeof(swap));
-}
+/* The ladder, inversion and swap, the same for every field representation. */
+#include "curve25519_ladder.h"
 
 static const struct wg_x25519_impl fe51 = {
 	.name = "fe51",
-	.x25519 = fe51_x25519,
+	.x25519 = x25519_ladder,
 };
 
 const struct wg_x25519_impl *wg_x25519_fe51_get(void)

@@ -289,70 +289,12 @@ static void fe_tobytes(uint8_t s[32], const fe f)
 	wg_memzero(t, sizeof(t));
 }
 
-/* fe_sqn, fe_invert and fe_cswap, the same for every field representation. */
-#include "curve25519_chain.h"
-
-/* The Montgomery ladder of RFC 7748 §5. */
-static void fe64_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t point[32])
-{
-	fe x1, x2 = { 1 }, z2 = { 0 }, x3, z3 = { 1 }, a, aa, b, bb, e, c, d, da, cb;
-	uint64_t swap = 0;
-
-	fe_frombytes(x1, point);
-	memcpy(x3, x1, sizeof(fe));
-	for (int t = 254; t >= 0; t--) {
-		uint64_t bit = (scalar[t >> 3] >> (t & 7)) & 1;
-
-		swap ^= bit;
-		fe_cswap(x2, x3, swap);
-		fe_cswap(z2, z3, swap);
-		swap = bit;
-
-		/* The two halves interleaved so that the CPU overlaps them. */
-		fe_add(a, x2, z2);
-		fe_sub(b, x2, z2);
-		fe_add(c, x3, z3);
-		fe_sub(d, x3, z3);
-		fe_sq(aa, a);
-		fe_sq(bb, b);
-		fe_mul(da, d, a);
-		fe_mul(cb, c, b);
-		fe_sub(e, aa, bb);
-		fe_mul_a24_add(z2, e, aa);
-		fe_add(x3, da, cb);
-		fe_sub(z3, da, cb);
-		fe_sq(x3, x3);
-		fe_sq(z3, z3);
-		fe_mul(z2, z2, e);
-		fe_mul(x2, aa, bb);
-		fe_mul(z3, z3, x1);
-	}
-	fe_cswap(x2, x3, swap);
-	fe_cswap(z2, z3, swap);
-	fe_invert(z2, z2);
-	fe_mul(x2, x2, z2);
-	fe_tobytes(out, x2);
-
-	/* Every intermediate of the ladder depends on the scalar. */
-	wg_memzero(x2, sizeof(x2));
-	wg_memzero(z2, sizeof(z2));
-	wg_memzero(x3, sizeof(x3));
-	wg_memzero(z3, sizeof(z3));
-	wg_memzero(a, sizeof(a));
-	wg_memzero(aa, sizeof(aa));
-	wg_memzero(b, sizeof(b));
-	wg_memzero(bb, sizeof(bb));
-	wg_memzero(e, sizeof(e));
-	wg_memzero(c, sizeof(c));
-	wg_memzero(d, sizeof(d));
-	wg_memzero(da, sizeof(da));
-	wg_memzero(cb, sizeof(cb));
-	wg_memzero(&swap, sizeof(swap));
-}
+/* The ladder, inversion and swap, the same for every field representation. */
+#include "curve25519_ladder.h"
 
 static const struct wg_x25519_impl fe64 = {
 	.name = "fe64",
-	.x25519 = fe64_x25519,
+	.x25519 = x25519_ladder,
 };
 
 /* CPUID leaf 7 directly: clang's __builtin_cpu_supports() has no "adx". */

@@ -157,13 +157,15 @@ static struct wg_allowedips_owner *owner_slot(struct wg_allowedips_owner *owners
 	return &owners[i];
 }
 
-/* Make room for one more owner, so that linking cannot fail later. */
-static int owner_reserve(struct wg_allowedips *t)
+/* Make room for extra more owners, so that linking cannot fail later. */
+static int owner_grow(struct wg_allowedips *t, size_t extra)
 {
-	size_t n = t->owners ? (t->owners_mask + 1) * 2 : 16;
+	size_t n = t->owners ? t->owners_mask + 1 : 16;
 	struct wg_allowedips_owner *o;
 
-	if (t->owners && (t->owners_count + 1) * 2 <= t->owners_mask + 1)
+	while ((t->owners_count + extra) * 2 > n)
+		n *= 2;
+	if (t->owners && n == t->owners_mask + 1)
 		return 0;
 	o = calloc(n, sizeof(*o));
 	if (!o)
@@ -175,6 +177,11 @@ static int owner_reserve(struct wg_allowedips *t)
 	t->owners = o;
 	t->owners_mask = n - 1;
 	return 0;
+}
+
+static int owner_reserve(struct wg_allowedips *t)
+{
+	return owner_grow(t, 1);
 }
 
 /* Delete an owner's slot, shifting its probe run back (no tombstones). */
@@ -259,43 +266,82 @@ static void release_slabs(struct wg_allowedips *t)
 	t->slabs = NULL;
 	t->nslabs = t->slabs_cap = 0;
 	t->free_nodes = NULL;
+	t->nfree = 0;
 }
 
 static void free_node(struct wg_allowedips *t, node *n)
 {
 	n->child[0] = t->free_nodes;
 	t->free_nodes = n;
+	t->nfree++;
 	POISON(n, NODE_ALIGN);
 }
 
-static node *alloc_node(struct wg_allowedips *t)
+/* One more slab, all its nodes on the free list. */
+static int add_slab(struct wg_allowedips *t)
 {
-	node *n = t->free_nodes, *slab;
 	size_t count;
+	node *slab;
 
-	if (n) {
-		UNPOISON(n, NODE_ALIGN);
-		t->free_nodes = n->child[0];
-		return n;
-	}
 	if (t->nslabs == t->slabs_cap) {
 		size_t cap = t->slabs_cap ? t->slabs_cap * 2 : 8;
 		void **slabs = realloc(t->slabs, cap * sizeof(*slabs));
 
 		if (!slabs)
-			return NULL;
+			return -ENOMEM;
 		t->slabs = slabs;
 		t->slabs_cap = cap;
 	}
 	count = slab_nodes(t->nslabs);
 	slab = aligned_alloc(NODE_ALIGN, count * NODE_ALIGN);
 	if (!slab)
-		return NULL;
+		return -ENOMEM;
 	t->slabs[t->nslabs++] = slab;
-	/* Hand out the first node, queue the rest. */
-	for (size_t i = count - 1; i > 0; i--)
-		free_node(t, &slab[i]);
-	return &slab[0];
+	for (size_t i = count; i > 0; i--)
+		free_node(t, &slab[i - 1]);
+	return 0;
+}
+
+static node *alloc_node(struct wg_allowedips *t)
+{
+	node *n;
+
+	if (!t->free_nodes && add_slab(t))
+		return NULL;
+	n = t->free_nodes;
+	UNPOISON(n, NODE_ALIGN);
+	t->free_nodes = n->child[0];
+	t->nfree--;
+	return n;
+}
+
+int wg_allowedips_reserve(struct wg_allowedips *t, size_t inserts, size_t new_owners)
+{
+	/* An insertion takes at most two nodes: its own and a branch point. */
+	while (t->nfree < 2 * inserts)
+		if (add_slab(t))
+			return -ENOMEM;
+	if (owner_grow(t, new_owners + 1))
+		return -ENOMEM;
+	t->held = true;
+	return 0;
+}
+
+/* An empty table gives its memory back (a full replace of the peers), unless held. */
+static void release_if_empty(struct wg_allowedips *t)
+{
+	if (t->held || t->count || t->root4 || t->root6)
+		return;
+	release_slabs(t);
+	free(t->owners);
+	t->owners = NULL;
+	t->owners_mask = t->owners_count = 0;
+}
+
+void wg_allowedips_release(struct wg_allowedips *t)
+{
+	t->held = false;
+	release_if_empty(t);
 }
 
 void wg_allowedips_free(struct wg_allowedips *t)
@@ -341,13 +387,7 @@ static void prune(struct wg_allowedips *t, node **path[MAX_DEPTH], int depth)
 		*path[depth] = n->child[0] ? n->child[0] : n->child[1];
 		free_node(t, n);
 	}
-	/* Empty: give the memory back (a full replace of the peers). */
-	if (!t->count && !t->root4 && !t->root6) {
-		release_slabs(t);
-		free(t->owners);
-		t->owners = NULL;
-		t->owners_mask = t->owners_count = 0;
-	}
+	release_if_empty(t);
 }
 
 static node *new_node(struct wg_allowedips *t, const uint64_t key[2], unsigned cidr, unsigned bits)
@@ -475,6 +515,22 @@ void wg_allowedips_remove_by_peer(struct wg_allowedips *t, void *peer)
 		t->count--;
 		prune(t, path, depth);
 	}
+}
+
+void *wg_allowedips_owner_of(const struct wg_allowedips *t, int family, const void *addr, uint8_t cidr)
+{
+	node **path[MAX_DEPTH];
+	unsigned bits = family_bits(family);
+	uint64_t key[2];
+	int depth;
+
+	if (!bits || cidr > bits)
+		return NULL;
+	load_key(key, bits, addr);
+	mask_key(key, cidr);
+	/* find_path only reads; the links it records are not used here. */
+	depth = find_path((struct wg_allowedips *)t, bits, key, cidr, path);
+	return depth < 0 ? NULL : (*path[depth])->peer;
 }
 
 void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void *addr)

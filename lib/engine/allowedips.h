@@ -12,6 +12,7 @@
 #ifndef WG_ALLOWEDIPS_H
 #define WG_ALLOWEDIPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ struct wg_allowedips {
 	void **slabs;
 	size_t nslabs, slabs_cap;
 	struct wg_allowedips_node *free_nodes;
+	size_t nfree;		/* nodes on free_nodes */
+	bool held;		/* wg_allowedips_reserve() until wg_allowedips_release() */
 };
 
 void wg_allowedips_init(struct wg_allowedips *t);
@@ -46,6 +49,19 @@ int wg_allowedips_remove(struct wg_allowedips *t, int family, const void *addr, 
 
 /* Remove every prefix of peer, in time proportional to their number. */
 void wg_allowedips_remove_by_peer(struct wg_allowedips *t, void *peer);
+
+/* The owner of exactly the prefix addr/cidr, or NULL.  No allocation. */
+void *wg_allowedips_owner_of(const struct wg_allowedips *t, int family, const void *addr, uint8_t cidr);
+
+/*
+ * Allocate now what `inserts` insertions, by at most `new_owners` peers that
+ * own no prefix yet, could need, and keep all memory until
+ * wg_allowedips_release(): in between, insert cannot fail with -ENOMEM
+ * (removals included), so a configuration can be committed all or nothing.
+ * 0 or -ENOMEM (the table unchanged apart from spare capacity).
+ */
+int wg_allowedips_reserve(struct wg_allowedips *t, size_t inserts, size_t new_owners);
+void wg_allowedips_release(struct wg_allowedips *t);
 
 /* The owner of the longest prefix containing addr, or NULL.  No allocation. */
 void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void *addr);

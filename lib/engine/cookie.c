@@ -26,12 +26,12 @@ static void precompute_key(uint8_t key[NOISE_SYMMETRIC_KEY_LEN], const uint8_t p
 int wg_cookie_checker_init(struct cookie_checker *checker)
 {
 	memset(checker, 0, sizeof(*checker));
-	return -pthread_mutex_init(&checker->lock, NULL);
+	return -wg_mutex_init(&checker->lock);
 }
 
 void wg_cookie_checker_free(struct cookie_checker *checker)
 {
-	pthread_mutex_destroy(&checker->lock);
+	wg_mutex_destroy(&checker->lock);
 	wg_memzero(checker, sizeof(*checker));
 }
 
@@ -82,7 +82,7 @@ static void make_cookie(uint8_t cookie[COOKIE_LEN], const wg_endpoint *src, stru
 	uint64_t now = wg_engine_now(engine);
 	struct blake2s_state st;
 
-	pthread_mutex_lock(&checker->lock);
+	wg_mutex_lock(&checker->lock);
 	if (!checker->secret_set ||
 	    wg_birthdate_has_expired(checker->secret_birthdate, COOKIE_SECRET_MAX_AGE_S, now)) {
 		wg_random_bytes(checker->secret, sizeof(checker->secret));
@@ -90,7 +90,7 @@ static void make_cookie(uint8_t cookie[COOKIE_LEN], const wg_endpoint *src, stru
 		checker->secret_set = true;
 	}
 	blake2s_init(&st, COOKIE_LEN, checker->secret, NOISE_HASH_LEN);
-	pthread_mutex_unlock(&checker->lock);
+	wg_mutex_unlock(&checker->lock);
 
 	if (src->addr.sa_family == AF_INET) {
 		blake2s_update(&st, &src->addr4.sin_addr, sizeof(src->addr4.sin_addr));
@@ -102,19 +102,24 @@ static void make_cookie(uint8_t cookie[COOKIE_LEN], const wg_endpoint *src, stru
 	blake2s_final(&st, cookie);
 }
 
-enum cookie_mac_state wg_cookie_validate_packet(struct wg_engine *engine, const uint8_t *msg, size_t len,
-						const wg_endpoint *src, bool check_cookie)
+bool wg_cookie_mac1_valid(struct wg_engine *engine, const uint8_t *msg, size_t len)
+{
+	const struct message_macs *macs = (const struct message_macs *)(msg + mac1_offset(len));
+	uint8_t computed_mac[COOKIE_LEN];
+	bool valid;
+
+	compute_mac1(computed_mac, msg, len, engine->cookie_checker.message_mac1_key);
+	valid = wg_ct_equal(computed_mac, macs->mac1, COOKIE_LEN);
+	wg_memzero(computed_mac, sizeof(computed_mac));
+	return valid;
+}
+
+enum cookie_mac_state wg_cookie_check_mac2(struct wg_engine *engine, const uint8_t *msg, size_t len,
+					   const wg_endpoint *src)
 {
 	const struct message_macs *macs = (const struct message_macs *)(msg + mac1_offset(len));
 	uint8_t computed_mac[COOKIE_LEN], cookie[COOKIE_LEN];
-	enum cookie_mac_state ret = INVALID_MAC;
-
-	compute_mac1(computed_mac, msg, len, engine->cookie_checker.message_mac1_key);
-	if (!wg_ct_equal(computed_mac, macs->mac1, COOKIE_LEN))
-		goto out;
-	ret = VALID_MAC_BUT_NO_COOKIE;
-	if (!check_cookie)
-		goto out;
+	enum cookie_mac_state ret = VALID_MAC_BUT_NO_COOKIE;
 
 	make_cookie(cookie, src, engine);
 	compute_mac2(computed_mac, msg, len, cookie);
@@ -173,7 +178,7 @@ bool wg_cookie_message_consume(const struct message_handshake_cookie *src, struc
 	if (!engine_peer_index_lookup(engine, wg_le32(src->receiver_index), &entry))
 		return false;
 	peer = entry.peer;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	maker = &peer->cookie;
 	/* The reply is bound to the mac1 of the handshake we sent last. */
 	if (!maker->have_sent_mac1)
@@ -187,7 +192,7 @@ bool wg_cookie_message_consume(const struct message_handshake_cookie *src, struc
 	maker->have_sent_mac1 = false;
 	ok = true;
 out:
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	wg_memzero(cookie, sizeof(cookie));
 	return ok;
 }

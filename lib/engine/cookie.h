@@ -8,7 +8,7 @@
 #ifndef WG_COOKIE_H
 #define WG_COOKIE_H
 
-#include <pthread.h>
+#include "lock.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +20,7 @@ struct wg_engine;
 struct engine_peer;
 
 struct cookie_checker {
-	pthread_mutex_t lock;		/* protects the secret */
+	wg_mutex lock;		/* protects the secret */
 	uint8_t secret[NOISE_HASH_LEN];
 	uint64_t secret_birthdate;	/* ns */
 	bool secret_set;
@@ -53,9 +53,13 @@ void wg_cookie_checker_free(struct cookie_checker *checker);
 void wg_cookie_checker_precompute_device_keys(struct cookie_checker *checker, const uint8_t *public_key);
 void wg_cookie_maker_init(struct cookie_maker *maker, const uint8_t peer_public_key[NOISE_PUBLIC_KEY_LEN]);
 
-/* msg is a whole initiation or response of len bytes; src its UDP source. */
-enum cookie_mac_state wg_cookie_validate_packet(struct wg_engine *engine, const uint8_t *msg, size_t len,
-						const wg_endpoint *src, bool check_cookie);
+/* msg is a whole initiation or response of len bytes; src its UDP source.
+ * mac1 first, alone: one keyed BLAKE2s, all that junk may cost. */
+bool wg_cookie_mac1_valid(struct wg_engine *engine, const uint8_t *msg, size_t len);
+/* Under load, for a message whose mac1 is valid: its mac2 (a cookie for
+ * src), then the rate limiter.  Never returns INVALID_MAC. */
+enum cookie_mac_state wg_cookie_check_mac2(struct wg_engine *engine, const uint8_t *msg, size_t len,
+					   const wg_endpoint *src);
 /* Fill in mac1 (and mac2 with a fresh cookie); peer lock held. */
 void wg_cookie_add_mac_to_packet(uint8_t *msg, size_t len, struct engine_peer *peer, uint64_t now);
 /* A cookie reply to the sender of msg (index = its sender index). */

@@ -12,6 +12,7 @@
 #include "config_apply.h"
 #include "engine.h"
 #include "error.h"
+#include "set_plan.h"
 #include "util.h"
 
 enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
@@ -22,30 +23,30 @@ static _Thread_local unsigned int read_depth;
 void wg_engine_read_lock(struct wg_engine *engine)
 {
 	if (!read_depth && __atomic_load_n(&engine->writers_waiting, __ATOMIC_ACQUIRE)) {
-		pthread_mutex_lock(&engine->writer_gate);
-		pthread_mutex_unlock(&engine->writer_gate);
+		wg_mutex_lock(&engine->writer_gate);
+		wg_mutex_unlock(&engine->writer_gate);
 	}
-	pthread_rwlock_rdlock(&engine->lock);
+	wg_rwlock_read_lock(&engine->lock);
 	read_depth++;
 }
 
 void wg_engine_read_unlock(struct wg_engine *engine)
 {
 	read_depth--;
-	pthread_rwlock_unlock(&engine->lock);
+	wg_rwlock_read_unlock(&engine->lock);
 }
 
 void wg_engine_write_lock(struct wg_engine *engine)
 {
 	__atomic_add_fetch(&engine->writers_waiting, 1, __ATOMIC_ACQ_REL);
-	pthread_mutex_lock(&engine->writer_gate);
-	pthread_rwlock_wrlock(&engine->lock);
+	wg_mutex_lock(&engine->writer_gate);
+	wg_rwlock_write_lock(&engine->lock);
 }
 
 void wg_engine_write_unlock(struct wg_engine *engine)
 {
-	pthread_rwlock_unlock(&engine->lock);
-	pthread_mutex_unlock(&engine->writer_gate);
+	wg_rwlock_write_unlock(&engine->lock);
+	wg_mutex_unlock(&engine->writer_gate);
 	__atomic_sub_fetch(&engine->writers_waiting, 1, __ATOMIC_ACQ_REL);
 }
 
@@ -170,7 +171,6 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options *options)
 {
 	struct wg_engine *engine;
-	pthread_rwlockattr_t attr;
 	int ret;
 
 	if (!enginep || !options || options->size < sizeof(struct wg_engine_options) || !options->send)
@@ -186,20 +186,17 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		engine->opts.mtu = DEFAULT_MTU;
 
 	/* Explicitly reader-preferring: callbacks may take a read lock again. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
-	ret = pthread_rwlock_init(&engine->lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
+	ret = wg_rwlock_init(&engine->lock, 1);
 	/* Initialisation fails only for want of memory (or of lock resources:
 	 * reported as -ENOMEM, the one error wg_engine_new documents). */
 	if (ret)
 		goto err_rwlock;
-	if (pthread_mutex_init(&engine->writer_gate, NULL))
+	if (wg_mutex_init(&engine->writer_gate))
 		goto err_gate;
 	engine->next_due = UINT64_MAX;
-	if (pthread_mutex_init(&engine->index_lock, NULL))
+	if (wg_mutex_init(&engine->index_lock))
 		goto err_index_lock;
-	if (pthread_mutex_init(&engine->load_lock, NULL))
+	if (wg_mutex_init(&engine->load_lock))
 		goto err_load_lock;
 	if (wg_cookie_checker_init(&engine->cookie_checker))
 		goto err_cookie;
@@ -224,13 +221,13 @@ err_index:
 err_ratelimiter:
 	wg_cookie_checker_free(&engine->cookie_checker);
 err_cookie:
-	pthread_mutex_destroy(&engine->load_lock);
+	wg_mutex_destroy(&engine->load_lock);
 err_load_lock:
-	pthread_mutex_destroy(&engine->index_lock);
+	wg_mutex_destroy(&engine->index_lock);
 err_index_lock:
-	pthread_mutex_destroy(&engine->writer_gate);
+	wg_mutex_destroy(&engine->writer_gate);
 err_gate:
-	pthread_rwlock_destroy(&engine->lock);
+	wg_rwlock_destroy(&engine->lock);
 err_rwlock:
 	free(engine);
 	return wg_error(ENOMEM, "cannot create an engine");
@@ -248,10 +245,10 @@ WG_EXPORT void wg_engine_free(wg_engine *engine)
 	wg_index_table_free(&engine->index_table);
 	wg_ratelimiter_free(&engine->ratelimiter);
 	wg_cookie_checker_free(&engine->cookie_checker);
-	pthread_mutex_destroy(&engine->load_lock);
-	pthread_mutex_destroy(&engine->index_lock);
-	pthread_mutex_destroy(&engine->writer_gate);
-	pthread_rwlock_destroy(&engine->lock);
+	wg_mutex_destroy(&engine->load_lock);
+	wg_mutex_destroy(&engine->index_lock);
+	wg_mutex_destroy(&engine->writer_gate);
+	wg_rwlock_destroy(&engine->lock);
 	wg_memzero(engine, sizeof(*engine));
 	free(engine);
 }
@@ -262,84 +259,145 @@ static void set_private_key(struct wg_engine *engine, const uint8_t private_key[
 	struct engine_peer *peer;
 
 	wg_noise_set_static_identity(&id, private_key);
+	/* The planner has already removed a peer with the new public key. */
 	if (id.has_identity == engine->identity.has_identity &&
 	    wg_ct_equal(id.static_private, engine->identity.static_private, sizeof(id.static_private)))
 		goto out;
-	/* A peer with our own public key makes no sense: the kernel drops it. */
-	if (id.has_identity) {
-		peer = engine_peer_lookup_by_key(engine, id.static_public);
-		if (peer)
-			engine_peer_remove(peer);
-	}
 	engine->identity = id;
 	wg_cookie_checker_precompute_device_keys(&engine->cookie_checker,
 						 id.has_identity ? id.static_public : NULL);
 	for (peer = engine->first_peer; peer; peer = peer->next) {
-		pthread_mutex_lock(&peer->lock);
+		wg_mutex_lock(&peer->lock);
 		wg_noise_precompute_static_static(peer);
 		wg_noise_expire_current_peer_keypairs(peer);
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 	}
 out:
 	wg_memzero(&id, sizeof(id));
 }
 
-static int apply_peer(struct wg_outbox *ob, struct wg_engine *engine, const wg_peer *cfg)
+/* What the set planner reads of the engine (under its write lock). */
+static bool engine_has_peer(void *ctx, const uint8_t key[32])
 {
-	struct engine_peer *peer = engine_peer_lookup_by_key(engine, cfg->public_key);
-	const wg_allowedip *aip;
-	bool send_keepalive = false;
-	int ret;
+	return engine_peer_lookup_by_key(ctx, key) != NULL;
+}
 
-	if (cfg->flags & WGPEER_REMOVE_ME) {
-		if (peer)
-			engine_peer_remove(peer);
-		return 0;
-	}
-	if (!peer) {
-		if (cfg->flags & WGPEER_UPDATE_ONLY)
-			return 0;
-		/* The kernel silently ignores a peer with the device's own key. */
-		if (engine->identity.has_identity &&
-		    wg_ct_equal(cfg->public_key, engine->identity.static_public, NOISE_PUBLIC_KEY_LEN))
-			return 0;
-		peer = engine_peer_create(engine, cfg->public_key);
-		if (!peer)
+static bool engine_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
+{
+	struct wg_engine *engine = ctx;
+	struct engine_peer *peer = wg_allowedips_owner_of(&engine->allowedips, p->family, p->addr, p->cidr);
+
+	if (peer)
+		memcpy(owner, peer->public_key, 32);
+	return peer != NULL;
+}
+
+/* Every allocation the plan needs, made before anything changes. */
+struct prepared {
+	struct engine_peer **fresh;	/* one per WG_PLAN_CREATE_PEER, in order */
+	size_t nfresh, used;
+	uint8_t *keepalive_on;		/* per operation: turned a keepalive on */
+};
+
+static void unprepare(struct prepared *pr)
+{
+	for (size_t i = pr->used; i < pr->nfresh; i++)
+		engine_peer_discard(pr->fresh[i]);
+	free(pr->fresh);
+	free(pr->keepalive_on);
+}
+
+static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, struct prepared *pr)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->fresh = calloc(plan->creates ? plan->creates : 1, sizeof(*pr->fresh));
+	pr->keepalive_on = calloc(plan->nops ? plan->nops : 1, 1);
+	if (!pr->fresh || !pr->keepalive_on)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->nops; i++) {
+		const struct wg_plan_op *op = &plan->ops[i];
+
+		if (op->kind != WG_PLAN_CREATE_PEER)
+			continue;
+		pr->fresh[pr->nfresh] = engine_peer_alloc(engine, plan->peers[op->peer].public_key);
+		if (!pr->fresh[pr->nfresh])
 			return -ENOMEM;
+		pr->nfresh++;
 	}
+	if (wg_key_table_reserve(&engine->pubkey_table, plan->creates) ||
+	    wg_allowedips_reserve(&engine->allowedips, plan->adds, plan->adding_peers))
+		return -ENOMEM;
+	return 0;
+}
 
-	pthread_mutex_lock(&peer->lock);
-	if (cfg->flags & WGPEER_HAS_PRESHARED_KEY)
+static void update_peer(struct engine_peer *peer, const struct wg_plan_op *op, uint8_t *keepalive_on)
+{
+	const wg_peer *cfg = op->src;
+
+	wg_mutex_lock(&peer->lock);
+	if (op->what & WG_PLAN_SET_PRESHARED_KEY)
 		memcpy(peer->handshake.preshared_key, cfg->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	if (cfg->endpoint.addr.sa_family == AF_INET || cfg->endpoint.addr.sa_family == AF_INET6)
+	if (op->what & WG_PLAN_SET_ENDPOINT)
 		wg_endpoint_copy(&peer->endpoint, &cfg->endpoint);
-	if (cfg->flags & WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL) {
+	if (op->what & WG_PLAN_SET_KEEPALIVE) {
 		/* Turning it on sends one at once, which also brings the session up. */
-		send_keepalive = !peer->persistent_keepalive_interval && cfg->persistent_keepalive_interval;
+		*keepalive_on = !peer->persistent_keepalive_interval && cfg->persistent_keepalive_interval;
 		peer->persistent_keepalive_interval = cfg->persistent_keepalive_interval;
 		if (!peer->persistent_keepalive_interval)
 			peer->timers.persistent_keepalive = 0;
 	}
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
+}
 
-	if (cfg->flags & WGPEER_REPLACE_ALLOWEDIPS)
-		wg_allowedips_remove_by_peer(&engine->allowedips, peer);
-	wg_for_each_allowedip(cfg, aip) {
-		if (aip->flags & WGALLOWEDIP_REMOVE_ME) {
-			wg_allowedips_remove(&engine->allowedips, aip->family, &aip->ip6, aip->cidr, peer);
-			continue;
+/* Carry the plan out: nothing here can fail (prepare() made room for it all). */
+static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, struct prepared *pr)
+{
+	const wg_device *dev = plan->set;
+
+	for (size_t i = 0; i < plan->nops; i++) {
+		const struct wg_plan_op *op = &plan->ops[i];
+		struct engine_peer *peer = NULL;
+
+		if (op->peer != UINT32_MAX && op->kind != WG_PLAN_CREATE_PEER)
+			peer = engine_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
+		switch (op->kind) {
+		case WG_PLAN_REMOVE_ALL_PEERS:
+			while (engine->first_peer)
+				engine_peer_remove(engine->first_peer);
+			break;
+		case WG_PLAN_PRIVATE_KEY:
+			set_private_key(engine, plan->private_key);
+			break;
+		case WG_PLAN_LISTEN_PORT:
+			engine->listen_port = dev->listen_port;
+			break;
+		case WG_PLAN_FWMARK:
+			engine->fwmark = dev->fwmark;
+			break;
+		case WG_PLAN_REMOVE_PEER:
+			engine_peer_remove(peer);
+			break;
+		case WG_PLAN_CREATE_PEER:
+			engine_peer_link(pr->fresh[pr->used++]);
+			break;
+		case WG_PLAN_UPDATE_PEER:
+			update_peer(peer, op, &pr->keepalive_on[i]);
+			break;
+		case WG_PLAN_CLEAR_ALLOWEDIPS:
+			wg_allowedips_remove_by_peer(&engine->allowedips, peer);
+			break;
+		case WG_PLAN_ADD_ALLOWEDIP:
+			(void)wg_allowedips_insert(&engine->allowedips, op->prefix.family, op->prefix.addr,
+						   op->prefix.cidr, peer);
+			break;
+		case WG_PLAN_REMOVE_ALLOWEDIP:
+			(void)wg_allowedips_remove(&engine->allowedips, op->prefix.family, op->prefix.addr,
+						   op->prefix.cidr, peer);
+			break;
 		}
-		ret = wg_allowedips_insert(&engine->allowedips, aip->family, &aip->ip6, aip->cidr, peer);
-		if (ret < 0)
-			return wg_error(-ret, "cannot add an allowed IP");
 	}
-
-	if (send_keepalive && engine->identity.has_identity) {
-		pthread_mutex_lock(&peer->lock);
-		wg_packet_send_keepalive(ob, peer);
-		pthread_mutex_unlock(&peer->lock);
-	}
-	return 0;
+	wg_key_table_release(&engine->pubkey_table);
+	wg_allowedips_release(&engine->allowedips);
 }
 
 /* The engine's lock is held, no peer lock. */
@@ -348,50 +406,70 @@ static void make_spare(struct engine_peer *peer)
 	struct wg_ephemeral fresh;
 	bool ready;
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	ready = peer->handshake.spare.ready;
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	/* The X25519 run unlocked: remote_static never changes. */
 	if (ready || !wg_ephemeral_make(&fresh, peer->handshake.remote_static, NULL))
 		return;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	if (!peer->handshake.spare.ready)
 		peer->handshake.spare = fresh;
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	wg_memzero(&fresh, sizeof(fresh));
 }
 
 WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 {
+	struct wg_plan_state view = { .ctx = engine, .has_peer = engine_has_peer,
+				      .prefix_owner = engine_prefix_owner };
+	struct wg_set_plan plan;
+	struct prepared pr = { 0 };
 	struct wg_outbox ob;
 	const wg_peer *cfg;
 	int ret;
 
-	/* Everything a set could reject, checked before anything changes (the
-	 * engine takes peers without HAS_PUBLIC_KEY and ignores unknown flags). */
-	ret = wg_config_validate(dev, true);
+	/* Everything a set could reject, checked before taking the lock. */
+	ret = wg_set_plan_validate(dev, false);
 	if (ret < 0)
 		return ret;
 	wg_outbox_init(&ob, engine);
 	wg_engine_write_lock(engine);
-	if (dev->flags & WGDEVICE_HAS_PRIVATE_KEY)
-		set_private_key(engine, dev->private_key);
-	if (dev->flags & WGDEVICE_HAS_LISTEN_PORT)
-		engine->listen_port = dev->listen_port;
-	if (dev->flags & WGDEVICE_HAS_FWMARK)
-		engine->fwmark = dev->fwmark;
-	if (dev->flags & WGDEVICE_REPLACE_PEERS) {
-		while (engine->first_peer)
-			engine_peer_remove(engine->first_peer);
+	view.npeers = engine->num_peers;
+	view.has_identity = engine->identity.has_identity;
+	memcpy(view.public_key, engine->identity.static_public, sizeof(view.public_key));
+	ret = wg_set_plan_build(&plan, dev, &view, false);
+	if (ret < 0)
+		goto unlock;
+	/* All or nothing: every allocation first, then a commit that cannot fail. */
+	if (prepare(engine, &plan, &pr)) {
+		wg_key_table_release(&engine->pubkey_table);
+		wg_allowedips_release(&engine->allowedips);
+		ret = wg_error(ENOMEM, "out of memory applying a configuration");
+		goto free_plan;
 	}
-	wg_for_each_peer(dev, cfg) {
-		ret = apply_peer(&ob, engine, cfg);
-		if (ret < 0)
-			break;	/* only out of memory gets here, after validation */
+	commit(engine, &plan, &pr);
+	for (size_t i = 0; i < plan.nops; i++) {
+		struct engine_peer *peer;
+
+		if (!pr.keepalive_on[i] || !engine->identity.has_identity)
+			continue;
+		peer = engine_peer_lookup_by_key(engine, plan.peers[plan.ops[i].peer].public_key);
+		if (peer) {
+			wg_mutex_lock(&peer->lock);
+			wg_packet_send_keepalive(&ob, peer);
+			wg_mutex_unlock(&peer->lock);
+		}
 	}
+free_plan:
+	unprepare(&pr);
+	wg_set_plan_free(&plan);
+unlock:
 	wg_engine_write_unlock(engine);
 	/* Nothing is locked now: the callbacks may do as they please. */
 	wg_outbox_flush(&ob, UINT32_MAX);
+	if (ret < 0)
+		return ret;
 
 	/* Spare ephemerals for new peers, so that their first handshakes wait
 	 * for two X25519 fewer; made under the read lock, not stalling traffic. */
@@ -403,7 +481,7 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 			make_spare(peer);
 	}
 	wg_engine_read_unlock(engine);
-	return ret < 0 ? ret : 0;
+	return 0;
 }
 
 struct walk_ctx {
@@ -462,14 +540,14 @@ WG_EXPORT int wg_engine_get_device(wg_engine *engine, wg_device **devp)
 			   WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL | WGPEER_HAS_PROTOCOL_VERSION;
 		p->protocol_version = 1;
 		memcpy(p->public_key, ep->public_key, sizeof(p->public_key));
-		pthread_mutex_lock(&ep->lock);
+		wg_mutex_lock(&ep->lock);
 		memcpy(p->preshared_key, ep->handshake.preshared_key, sizeof(p->preshared_key));
 		p->endpoint = ep->endpoint;
 		p->last_handshake_time = ep->last_handshake_time;
 		p->rx_bytes = ep->rx_bytes;
 		p->tx_bytes = ep->tx_bytes;
 		p->persistent_keepalive_interval = ep->persistent_keepalive_interval;
-		pthread_mutex_unlock(&ep->lock);
+		wg_mutex_unlock(&ep->lock);
 		/* In the order they were given, as the kernel dumps them. */
 		w.peer = p;
 		wg_allowedips_walk_by_peer(&engine->allowedips, ep, add_allowedip, &w);
@@ -507,9 +585,9 @@ WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
 	__atomic_store_n(&engine->next_due, UINT64_MAX, __ATOMIC_RELEASE);
 	next = UINT64_MAX;
 	for (peer = engine->first_peer; peer; peer = peer->next) {
-		pthread_mutex_lock(&peer->lock);
+		wg_mutex_lock(&peer->lock);
 		due = wg_timers_run(&ob, peer, now);
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		if (due && due < next)
 			next = due;
 		wg_outbox_flush(&ob, 3);
@@ -548,12 +626,12 @@ int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[
 	wg_engine_read_lock(engine);
 	peer = engine_peer_lookup_by_key(engine, public_key);
 	if (peer) {
-		pthread_mutex_lock(&peer->lock);
+		wg_mutex_lock(&peer->lock);
 		if (peer->keypairs.current) {
 			peer->keypairs.current->sending_counter = counter;
 			ret = 0;
 		}
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 	}
 	wg_engine_read_unlock(engine);
 	return ret;

@@ -21,11 +21,17 @@
  * Callbacks run with no peer lock held but with engine->lock held for
  * reading (or nothing held, after set_device): they may call encrypt,
  * decrypt, tick and get_device, never set_device or free.
+ *
+ * The locks are lock.h's capability types, and CI builds with clang's
+ * -Wthread-safety: every path releases what it took, and a function marked
+ * WG_REQUIRES(peer->lock) is only called with it held.  Fields cannot carry
+ * WG_GUARDED_BY in C before clang 19, so what each lock protects stays a
+ * comment here.
  */
 #ifndef WG_ENGINE_H
 #define WG_ENGINE_H
 
-#include <pthread.h>
+#include "lock.h"
 #include <stdarg.h>
 
 #include "allowedips.h"
@@ -39,12 +45,12 @@
 
 struct wg_engine {
 	struct wg_engine_options opts;
-	pthread_rwlock_t lock;
+	wg_rwlock lock;
 	/* Keeps a waiting writer from starving behind a stream of readers. */
-	pthread_mutex_t writer_gate;
+	wg_mutex writer_gate;
 	unsigned int writers_waiting;	/* atomic */
-	pthread_mutex_t index_lock;
-	pthread_mutex_t load_lock;
+	wg_mutex index_lock;
+	wg_mutex load_lock;
 
 	struct noise_static_identity identity;
 	struct cookie_checker cookie_checker;
@@ -84,10 +90,10 @@ struct wg_engine {
  * callback may re-enter the engine for reading; a writer closes a gate that
  * new outermost readers wait at, so set_device is not starved by traffic.
  */
-void wg_engine_read_lock(struct wg_engine *engine);
-void wg_engine_read_unlock(struct wg_engine *engine);
-void wg_engine_write_lock(struct wg_engine *engine);
-void wg_engine_write_unlock(struct wg_engine *engine);
+void wg_engine_read_lock(struct wg_engine *engine) WG_ACQUIRE_SHARED(engine->lock);
+void wg_engine_read_unlock(struct wg_engine *engine) WG_RELEASE_SHARED(engine->lock);
+void wg_engine_write_lock(struct wg_engine *engine) WG_ACQUIRE(engine->writer_gate, engine->lock);
+void wg_engine_write_unlock(struct wg_engine *engine) WG_RELEASE(engine->lock, engine->writer_gate);
 
 uint64_t wg_engine_now(const struct wg_engine *engine);
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts);
@@ -128,10 +134,11 @@ void wg_engine_run_packets(struct wg_engine *engine, struct wg_packet *packets, 
 			   unsigned int room);
 
 /* send.c, peer lock held. */
-void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct engine_peer *peer, bool is_retry);
-void wg_packet_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer);
+void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct engine_peer *peer, bool is_retry)
+	WG_REQUIRES(peer->lock);
+void wg_packet_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock);
 /* send.c, no peer lock held: encrypt and send what waited for a session. */
-void wg_packet_send_staged(struct engine_peer *peer);
+void wg_packet_send_staged(struct engine_peer *peer) WG_EXCLUDES(peer->lock);
 
 /*
  * Test hooks (internal, reached through the static library): a fixed

@@ -232,6 +232,23 @@ void wg_key_table_remove(struct wg_key_table *t, const uint8_t key[32])
 	}
 	memset(&t->slots[i], 0, sizeof(t->slots[i]));
 	t->count--;
-	if (t->mask + 1 > MIN_SLOTS && t->count * 8 < t->mask + 1)
+	if (!t->held && t->mask + 1 > MIN_SLOTS && t->count * 8 < t->mask + 1)
 		(void)key_resize(t, (t->mask + 1) / 2);
+}
+
+int wg_key_table_reserve(struct wg_key_table *t, size_t n)
+{
+	size_t size = t->slots ? t->mask + 1 : MIN_SLOTS;
+
+	while ((t->count + n) * 2 > size)
+		size *= 2;
+	if ((!t->slots || size != t->mask + 1) && key_resize(t, size))
+		return -ENOMEM;
+	t->held = true;
+	return 0;
+}
+
+void wg_key_table_release(struct wg_key_table *t)
+{
+	t->held = false;
 }

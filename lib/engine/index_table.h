@@ -11,6 +11,7 @@
 #ifndef WG_INDEX_TABLE_H
 #define WG_INDEX_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,7 @@ struct wg_key_table {
 	struct wg_key_slot *slots;	/* NULL until the first insert */
 	size_t mask;
 	size_t count;
+	bool held;		/* wg_key_table_reserve() until wg_key_table_release() */
 	uint8_t hash_key[WG_SIPHASH_KEY_SIZE];	/* random, per table */
 };
 
@@ -49,5 +51,11 @@ void wg_key_table_free(struct wg_key_table *t);
 int wg_key_table_insert(struct wg_key_table *t, const uint8_t key[32], void *peer);
 void *wg_key_table_lookup(const struct wg_key_table *t, const uint8_t key[32]);
 void wg_key_table_remove(struct wg_key_table *t, const uint8_t key[32]);
+/*
+ * Room for n more keys, kept until wg_key_table_release() (removals do not
+ * shrink the table meanwhile): n inserts cannot fail.  0 or -ENOMEM.
+ */
+int wg_key_table_reserve(struct wg_key_table *t, size_t n);
+void wg_key_table_release(struct wg_key_table *t);
 
 #endif

@@ -42,7 +42,7 @@ enum limits {
 	REKEY_ATTEMPT_TIME = 90,
 	KEEPALIVE_TIMEOUT = 10,
 	INITIATIONS_PER_SECOND = 50,
-	MAX_PEERS_PER_DEVICE = 1U << 20,
+	/* MAX_PEERS_PER_DEVICE: WG_MAX_PEERS_PER_DEVICE in set_plan.h, where it is enforced. */
 	MAX_TIMER_HANDSHAKES = REKEY_ATTEMPT_TIME / REKEY_TIMEOUT,
 	MAX_QUEUED_INCOMING_HANDSHAKES = 4096,
 	/* Under load: this many handshake messages within one second. */

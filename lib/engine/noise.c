@@ -264,7 +264,7 @@ struct engine_peer *wg_noise_handshake_consume_initiation(const struct message_h
 	peer = engine_peer_lookup_by_key(engine, s);
 	if (!peer)
 		goto out;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	hs = &peer->handshake;
 
 	/* ss */
@@ -295,7 +295,7 @@ struct engine_peer *wg_noise_handshake_consume_initiation(const struct message_h
 	hs->state = HANDSHAKE_CONSUMED_INITIATION;
 	goto out;
 fail:
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	peer = NULL;
 out:
 	wg_memzero(key, sizeof(key));
@@ -360,7 +360,7 @@ struct engine_peer *wg_noise_handshake_consume_response(const struct message_han
 	    entry.slot != INDEX_SLOT_HANDSHAKE)
 		return NULL;
 	peer = entry.peer;
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	hs = &peer->handshake;
 	if (hs->state != HANDSHAKE_CREATED_INITIATION || hs->local_index != wg_le32(src->receiver_index))
 		goto out;
@@ -390,7 +390,7 @@ struct engine_peer *wg_noise_handshake_consume_response(const struct message_han
 	ok = true;
 out:
 	if (!ok) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		peer = NULL;
 	}
 	wg_memzero(key, sizeof(key));

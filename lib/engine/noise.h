@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "ephemeral.h"
+#include "lock.h"
 #include "messages.h"
 #include "replay.h"
 
@@ -78,13 +79,15 @@ bool wg_noise_handshake_create_initiation(struct message_handshake_initiation *d
 /*
  * Called with no peer lock; returns the sender's peer locked, or NULL with
  * *replay set when it was an old (replayed) or too frequent initiation.
+ * The thread-safety analysis cannot name the lock of a returned object:
+ * callers state it with wg_mutex_assert_held().
  */
 struct engine_peer *wg_noise_handshake_consume_initiation(const struct message_handshake_initiation *src,
-							      struct wg_engine *engine, bool *replay);
+							      struct wg_engine *engine, bool *replay) WG_NO_TSA;
 bool wg_noise_handshake_create_response(struct message_handshake_response *dst, struct engine_peer *peer);
-/* Called with no peer lock; returns the responder's peer locked, or NULL. */
+/* Called with no peer lock; returns the responder's peer locked, or NULL (as above). */
 struct engine_peer *wg_noise_handshake_consume_response(const struct message_handshake_response *src,
-							    struct wg_engine *engine);
+							    struct wg_engine *engine) WG_NO_TSA;
 /* Derive the transport keys from a finished handshake and install them. */
 bool wg_noise_handshake_begin_session(struct engine_peer *peer);
 /*

@@ -8,31 +8,36 @@
 #include "error.h"
 #include "util.h"
 
-struct engine_peer *engine_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+struct engine_peer *engine_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
 	struct engine_peer *peer = calloc(1, sizeof(*peer));
 
-	if (!peer) {
-		wg_error(ENOMEM, "out of memory for a peer");
+	if (!peer)
 		return NULL;
-	}
-	if (pthread_mutex_init(&peer->lock, NULL)) {
+	if (wg_mutex_init(&peer->lock)) {
 		free(peer);
-		wg_error(ENOMEM, "cannot create a peer lock");
-		return NULL;
-	}
-	if (wg_key_table_insert(&engine->pubkey_table, public_key, peer) < 0) {
-		pthread_mutex_destroy(&peer->lock);
-		free(peer);
-		wg_error(ENOMEM, "out of memory for a peer");
 		return NULL;
 	}
 	peer->engine = engine;
 	memcpy(peer->public_key, public_key, NOISE_PUBLIC_KEY_LEN);
 	memcpy(peer->handshake.remote_static, public_key, NOISE_PUBLIC_KEY_LEN);
-	wg_noise_precompute_static_static(peer);
 	wg_cookie_maker_init(&peer->cookie, public_key);
+	return peer;
+}
 
+void engine_peer_discard(struct engine_peer *peer)
+{
+	wg_mutex_destroy(&peer->lock);
+	wg_memzero(peer, sizeof(*peer));
+	free(peer);
+}
+
+void engine_peer_link(struct engine_peer *peer)
+{
+	struct wg_engine *engine = peer->engine;
+
+	(void)wg_key_table_insert(&engine->pubkey_table, peer->public_key, peer);	/* room reserved */
+	wg_noise_precompute_static_static(peer);
 	peer->prev = engine->last_peer;
 	if (engine->last_peer)
 		engine->last_peer->next = peer;
@@ -40,7 +45,6 @@ struct engine_peer *engine_peer_create(struct wg_engine *engine, const uint8_t p
 		engine->first_peer = peer;
 	engine->last_peer = peer;
 	engine->num_peers++;
-	return peer;
 }
 
 void engine_peer_remove(struct engine_peer *peer)
@@ -50,10 +54,10 @@ void engine_peer_remove(struct engine_peer *peer)
 	/* The engine's write lock is held: no reader can see the peer. */
 	wg_allowedips_remove_by_peer(&engine->allowedips, peer);
 	wg_key_table_remove(&engine->pubkey_table, peer->public_key);
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	wg_noise_handshake_clear(peer);
 	wg_noise_keypairs_clear(peer);
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 
 	if (peer->prev)
 		peer->prev->next = peer->next;
@@ -67,7 +71,7 @@ void engine_peer_remove(struct engine_peer *peer)
 
 	peer->staged.busy = false;
 	engine_peer_purge_staged(peer);
-	pthread_mutex_destroy(&peer->lock);
+	wg_mutex_destroy(&peer->lock);
 	wg_memzero(peer, sizeof(*peer));
 	free(peer);
 }
@@ -78,7 +82,7 @@ uint32_t engine_peer_index_add(struct engine_peer *peer, unsigned int slot)
 	struct index_entry *entry = NULL;
 	uint32_t index = 0;
 
-	pthread_mutex_lock(&engine->index_lock);
+	wg_mutex_lock(&engine->index_lock);
 	for (int i = 0; i < 4; i++) {
 		if (!peer->index_entries[i].index) {
 			entry = &peer->index_entries[i];
@@ -93,7 +97,7 @@ uint32_t engine_peer_index_add(struct engine_peer *peer, unsigned int slot)
 			entry->index = index;
 		}
 	}
-	pthread_mutex_unlock(&engine->index_lock);
+	wg_mutex_unlock(&engine->index_lock);
 	if (!index)
 		wg_engine_log(engine, WG_LOG_ERROR, "no receiver index available");
 	return index;
@@ -114,35 +118,35 @@ void engine_peer_index_del(struct engine_peer *peer, uint32_t index)
 
 	if (!index)
 		return;
-	pthread_mutex_lock(&engine->index_lock);
+	wg_mutex_lock(&engine->index_lock);
 	entry = find_entry(peer, index);
 	if (entry) {
 		wg_index_table_remove(&engine->index_table, index);
 		entry->index = 0;
 	}
-	pthread_mutex_unlock(&engine->index_lock);
+	wg_mutex_unlock(&engine->index_lock);
 }
 
 void engine_peer_index_retarget(struct engine_peer *peer, uint32_t index, unsigned int slot)
 {
 	struct index_entry *entry;
 
-	pthread_mutex_lock(&peer->engine->index_lock);
+	wg_mutex_lock(&peer->engine->index_lock);
 	entry = find_entry(peer, index);
 	if (entry)
 		entry->slot = (uint8_t)slot;
-	pthread_mutex_unlock(&peer->engine->index_lock);
+	wg_mutex_unlock(&peer->engine->index_lock);
 }
 
 bool engine_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out)
 {
 	const struct index_entry *entry;
 
-	pthread_mutex_lock(&engine->index_lock);
+	wg_mutex_lock(&engine->index_lock);
 	entry = wg_index_table_lookup(&engine->index_table, index);
 	if (entry)
 		*out = *entry;
-	pthread_mutex_unlock(&engine->index_lock);
+	wg_mutex_unlock(&engine->index_lock);
 	return entry != NULL;
 }
 
@@ -155,7 +159,7 @@ int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->slot_size = (WG_PACKET_HEADROOM + mtu + WG_PACKET_TAILROOM + 15) & ~15U;
-	return -pthread_mutex_init(&pool->lock, NULL);
+	return -wg_mutex_init(&pool->lock);
 }
 
 void wg_stage_pool_free(struct stage_pool *pool)
@@ -164,7 +168,7 @@ void wg_stage_pool_free(struct stage_pool *pool)
 		wg_memzero(pool->chunk[i], (size_t)STAGE_CHUNK_SLOTS * pool->slot_size);
 		free(pool->chunk[i]);
 	}
-	pthread_mutex_destroy(&pool->lock);
+	wg_mutex_destroy(&pool->lock);
 	memset(pool, 0, sizeof(*pool));
 }
 
@@ -172,7 +176,7 @@ static bool stage_slot_get(struct stage_pool *pool, uint32_t *slot)
 {
 	bool ok = true;
 
-	pthread_mutex_lock(&pool->lock);
+	wg_mutex_lock(&pool->lock);
 	if (!pool->nfree && pool->nchunks < STAGE_CHUNKS) {
 		uint8_t *chunk = malloc((size_t)STAGE_CHUNK_SLOTS * pool->slot_size);
 
@@ -188,7 +192,7 @@ static bool stage_slot_get(struct stage_pool *pool, uint32_t *slot)
 		*slot = pool->free[--pool->nfree];
 	else
 		ok = false;
-	pthread_mutex_unlock(&pool->lock);
+	wg_mutex_unlock(&pool->lock);
 	return ok;
 }
 
@@ -196,9 +200,9 @@ static void stage_slot_put(struct stage_pool *pool, uint32_t slot)
 {
 	/* Plaintext (or its ciphertext) does not linger in a free slot. */
 	wg_memzero(wg_stage_slot(pool, slot), pool->slot_size);
-	pthread_mutex_lock(&pool->lock);
+	wg_mutex_lock(&pool->lock);
 	pool->free[pool->nfree++] = slot;
-	pthread_mutex_unlock(&pool->lock);
+	wg_mutex_unlock(&pool->lock);
 }
 
 int engine_peer_stage_packet(struct engine_peer *peer, const uint8_t *pkt, uint32_t len)

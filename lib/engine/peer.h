@@ -3,7 +3,7 @@
 #ifndef WG_PEER_H
 #define WG_PEER_H
 
-#include <pthread.h>
+#include "lock.h"
 
 #include "cookie.h"
 #include "noise.h"
@@ -36,7 +36,7 @@ enum {
 	STAGE_CHUNKS = STAGE_POOL_SLOTS / STAGE_CHUNK_SLOTS,
 };
 struct stage_pool {
-	pthread_mutex_t lock;
+	wg_mutex lock;
 	uint32_t slot_size;		/* headroom + MTU + tailroom, rounded */
 	uint8_t *chunk[STAGE_CHUNKS];
 	uint32_t nchunks;
@@ -66,7 +66,7 @@ struct staged_queue {
  * under the engine's write lock.
  */
 struct engine_peer {
-	pthread_mutex_t lock;
+	wg_mutex lock;
 	struct wg_engine *engine;
 	struct engine_peer *prev, *next;
 	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
@@ -84,8 +84,17 @@ struct engine_peer {
 	uint16_t persistent_keepalive_interval;
 };
 
-/* Under the engine's write lock. */
-struct engine_peer *engine_peer_create(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+/*
+ * Under the engine's write lock.  A new peer comes in two steps, so that a
+ * configuration allocates every peer before it changes anything:
+ * engine_peer_alloc() (NULL when out of memory, the engine untouched), then
+ * engine_peer_link() (cannot fail once wg_key_table_reserve() made room; it
+ * derives the static-static secret from the identity current at that point)
+ * or engine_peer_discard().
+ */
+struct engine_peer *engine_peer_alloc(struct wg_engine *engine, const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+void engine_peer_link(struct engine_peer *peer);
+void engine_peer_discard(struct engine_peer *peer);
 void engine_peer_remove(struct engine_peer *peer);
 
 /* Receiver indices (take engine->index_lock themselves). */

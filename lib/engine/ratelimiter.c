@@ -32,7 +32,7 @@ int wg_ratelimiter_init(struct wg_ratelimiter *r)
 	memset(r, 0, sizeof(*r));
 	r->entries = calloc(WG_RATELIMITER_MAX_ENTRIES, sizeof(*r->entries));
 	r->buckets = calloc(BUCKETS, sizeof(*r->buckets));
-	if (!r->entries || !r->buckets || pthread_mutex_init(&r->lock, NULL)) {
+	if (!r->entries || !r->buckets || wg_mutex_init(&r->lock)) {
 		free(r->entries);
 		free(r->buckets);
 		r->entries = NULL;
@@ -50,7 +50,7 @@ void wg_ratelimiter_free(struct wg_ratelimiter *r)
 {
 	if (!r->entries)
 		return;
-	pthread_mutex_destroy(&r->lock);
+	wg_mutex_destroy(&r->lock);
 	free(r->entries);
 	free(r->buckets);
 	wg_memzero(r, sizeof(*r));
@@ -121,7 +121,7 @@ bool wg_ratelimiter_allow(struct wg_ratelimiter *r, const wg_endpoint *src, uint
 	hkey[8] = v6;
 	hash = wg_siphash(r->hash_key, hkey, sizeof(hkey));	/* the key is fixed after init */
 
-	pthread_mutex_lock(&r->lock);
+	wg_mutex_lock(&r->lock);
 	/* A clock that went back restarts the sweep interval. */
 	if (now_ns < r->last_gc_ns || now_ns - r->last_gc_ns >= NSEC_PER_SEC)
 		gc(r, now_ns);
@@ -165,6 +165,6 @@ bool wg_ratelimiter_allow(struct wg_ratelimiter *r, const wg_endpoint *src, uint
 	r->count++;
 	ok = true;
 out:
-	pthread_mutex_unlock(&r->lock);
+	wg_mutex_unlock(&r->lock);
 	return ok;
 }

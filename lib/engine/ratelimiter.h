@@ -9,7 +9,7 @@
 #ifndef WG_RATELIMITER_H
 #define WG_RATELIMITER_H
 
-#include <pthread.h>
+#include "lock.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,7 +23,7 @@ enum {
 };
 
 struct wg_ratelimiter {
-	pthread_mutex_t lock;		/* protects all of the below */
+	wg_mutex lock;		/* protects all of the below */
 	struct wg_ratelimit_entry *entries;	/* pool of MAX_ENTRIES */
 	uint32_t *buckets;		/* chain heads: entry number + 1, 0 = empty */
 	uint32_t free_list;		/* entry number + 1, 0 = pool used up */

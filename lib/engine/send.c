@@ -30,7 +30,7 @@ static bool take_nonce(struct engine_peer *peer, uint64_t now, struct send_ctx *
 }
 
 /* Start a new handshake before the session gets old (whitepaper §6.2). */
-static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
+static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	const struct noise_keypair *kp = peer->keypairs.current;
 
@@ -125,9 +125,9 @@ void wg_packet_send_staged(struct engine_peer *peer)
 	uint64_t now;
 
 	wg_outbox_init(&ob, engine);
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	if (!q->count || q->busy) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		return;
 	}
 	now = wg_engine_now(engine);
@@ -153,7 +153,7 @@ void wg_packet_send_staged(struct engine_peer *peer)
 	if (!n) {
 		/* No session after all: keep them and ask for one. */
 		wg_packet_send_handshake_initiation(&ob, peer, false);
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		wg_outbox_flush(&ob, UINT32_MAX);
 		return;
 	}
@@ -163,16 +163,16 @@ void wg_packet_send_staged(struct engine_peer *peer)
 	keep_key_fresh(&ob, peer, now);
 	endpoint = peer->endpoint;
 	q->busy = true;
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 
 	if (endpoint.addr.sa_family)
 		engine->opts.send(pkts, n, engine->opts.ctx);
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	q->busy = false;
 	/* The sent ones free their slots; any left (message limit) wait on. */
 	engine_peer_release_staged(peer, n);
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 	wg_outbox_flush(&ob, UINT32_MAX);
 }
 
@@ -211,11 +211,11 @@ static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct w
 		return;
 	}
 
-	pthread_mutex_lock(&peer->lock);
+	wg_mutex_lock(&peer->lock);
 	if (!take_nonce(peer, now, &c)) {
 		r = engine_peer_stage_packet(peer, p, len);
 		wg_packet_send_handshake_initiation(ob, peer, false);
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		if (r) {
 			pkt->reason = (uint16_t)r;
 		} else {
@@ -225,7 +225,7 @@ static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct w
 		return;
 	}
 	if (!peer->endpoint.addr.sa_family) {
-		pthread_mutex_unlock(&peer->lock);
+		wg_mutex_unlock(&peer->lock);
 		wg_memzero(&c, sizeof(c));
 		pkt->reason = WG_DROP_NO_ENDPOINT;
 		return;
@@ -236,7 +236,7 @@ static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct w
 	wg_timers_any_authenticated_packet_sent(peer);
 	wg_timers_data_sent(peer, now);
 	keep_key_fresh(ob, peer, now);
-	pthread_mutex_unlock(&peer->lock);
+	wg_mutex_unlock(&peer->lock);
 
 	seal(p, len, padded, &c);
 	pkt->offset -= sizeof(struct message_data);

@@ -65,7 +65,7 @@ void wg_timers_handshake_initiated(struct engine_peer *peer, uint64_t now)
 	arm(peer, &peer->timers.retransmit_handshake, now + REKEY_TIMEOUT * NS_PER_S + jitter());
 }
 
-void wg_timers_handshake_complete(struct wg_outbox *ob, struct engine_peer *peer)
+void wg_timers_handshake_complete(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	struct timespec ts;
 
@@ -83,7 +83,7 @@ void wg_timers_session_derived(struct engine_peer *peer, uint64_t now)
 	arm(peer, &peer->timers.zero_key_material, now + 3 * REJECT_AFTER_TIME * NS_PER_S);
 }
 
-static void expired_retransmit_handshake(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
+static void expired_retransmit_handshake(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	struct peer_timers *t = &peer->timers;
 
@@ -103,7 +103,7 @@ static void expired_retransmit_handshake(struct wg_outbox *ob, struct engine_pee
 	wg_packet_send_handshake_initiation(ob, peer, true);
 }
 
-static void expired_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
+static void expired_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	wg_packet_send_keepalive(ob, peer);
 	if (peer->timers.need_another_keepalive) {
@@ -112,20 +112,20 @@ static void expired_send_keepalive(struct wg_outbox *ob, struct engine_peer *pee
 	}
 }
 
-static void expired_new_handshake(struct wg_outbox *ob, struct engine_peer *peer)
+static void expired_new_handshake(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	/* We sent data and heard nothing back for a while: start over. */
 	wg_packet_send_handshake_initiation(ob, peer, false);
 }
 
-static void expired_zero_key_material(struct wg_outbox *ob, struct engine_peer *peer)
+static void expired_zero_key_material(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	wg_noise_handshake_clear(peer);
 	wg_noise_keypairs_clear(peer);
 	wg_outbox_event(ob, WG_EVENT_SESSION_EXPIRED, peer);
 }
 
-static void expired_persistent_keepalive(struct wg_outbox *ob, struct engine_peer *peer)
+static void expired_persistent_keepalive(struct wg_outbox *ob, struct engine_peer *peer) WG_REQUIRES(peer->lock)
 {
 	if (peer->persistent_keepalive_interval)
 		wg_packet_send_keepalive(ob, peer);
@@ -148,7 +148,7 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-uint64_t wg_timers_run(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now)
+uint64_t wg_timers_run(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now) WG_REQUIRES(peer->lock)
 {
 	struct peer_timers *t = &peer->timers;
 

@@ -11,9 +11,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "crypto.h"
 #include "error.h"
 #include "tunnel.h"
+#include "uapi_server.h"
 #include "util.h"
 
 /* wg_engine_tick() says when it is next due, but a packet sent meanwhile
@@ -25,9 +27,9 @@ static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 {
 	struct wg_tunnel *t = ctx;
 
-	pthread_rwlock_rdlock(&t->udp_lock);
+	wg_rwlock_read_lock(&t->udp_lock);
 	wg_udp_send(&t->udp, 0, datagrams, n, false);
-	pthread_rwlock_unlock(&t->udp_lock);
+	wg_rwlock_read_unlock(&t->udp_lock);
 }
 
 static void engine_event(const struct wg_event *event, void *ctx)
@@ -87,10 +89,10 @@ static int rebind(struct wg_tunnel *t, uint16_t port)
 	pause_workers(t);
 	ret = wg_udp_open(&fresh, t->nworkers, port, t->udp.fwmark, t->udp.offload);
 	if (ret == 0) {
-		pthread_rwlock_wrlock(&t->udp_lock);
+		wg_rwlock_write_lock(&t->udp_lock);
 		old = t->udp;
 		t->udp = fresh;
-		pthread_rwlock_unlock(&t->udp_lock);
+		wg_rwlock_write_unlock(&t->udp_lock);
 		wg_udp_close(&old);
 		wg_log(WG_LOG_INFO, "%s: listening on UDP port %u", t->name, t->udp.port);
 	}
@@ -106,7 +108,7 @@ WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 	char msg[256];
 	int ret = 0;
 
-	pthread_mutex_lock(&t->config_lock);
+	wg_mutex_lock(&t->config_lock);
 	old_port = t->udp.port;
 	old_mark = t->udp.fwmark;
 	if ((dev->flags & WGDEVICE_HAS_LISTEN_PORT) && dev->listen_port != old_port) {
@@ -133,7 +135,7 @@ undo:
 		rebind(t, old_port);
 	wg_error(-ret, "%s", msg);
 out:
-	pthread_mutex_unlock(&t->config_lock);
+	wg_mutex_unlock(&t->config_lock);
 	return ret;
 }
 
@@ -145,10 +147,10 @@ WG_EXPORT int wg_tunnel_get_device(wg_tunnel *t, wg_device **dev)
 		return ret;
 	snprintf((*dev)->name, sizeof((*dev)->name), "%s", t->name);
 	(*dev)->ifindex = if_nametoindex(t->name);
-	pthread_rwlock_rdlock(&t->udp_lock);
+	wg_rwlock_read_lock(&t->udp_lock);
 	(*dev)->listen_port = t->udp.port;
 	(*dev)->fwmark = t->udp.fwmark;
-	pthread_rwlock_unlock(&t->udp_lock);
+	wg_rwlock_read_unlock(&t->udp_lock);
 	(*dev)->flags |= WGDEVICE_HAS_LISTEN_PORT;
 	/* As wireguard-go: a zero mark is no mark. */
 	if ((*dev)->fwmark)
@@ -167,6 +169,19 @@ WG_EXPORT int wg_tunnel_stopped_fd(const wg_tunnel *t)
 {
 	return t->stopped_efd;
 }
+
+static int uapi_get(void *ctx, wg_device **dev)
+{
+	return wg_tunnel_get_device(ctx, dev);
+}
+
+static int uapi_set(void *ctx, const wg_device *dev)
+{
+	return wg_tunnel_set_device(ctx, dev);
+}
+
+/* What the UAPI server serves: this tunnel's configuration. */
+static const struct wg_uapi_ops uapi_ops = { .get = uapi_get, .set = uapi_set };
 
 /* Two threads per lane: one lane per two CPUs keeps them all busy
  * (measured on 2 vCPUs: 1 lane beat 2 by 15-25%, bench/throughput.sh). */
@@ -233,8 +248,8 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	t->event = o.event;
 	t->ctx = o.ctx;
 	t->nworkers = o.threads ? o.threads : default_lanes();
-	pthread_rwlock_init(&t->udp_lock, NULL);
-	pthread_mutex_init(&t->config_lock, NULL);
+	wg_rwlock_init(&t->udp_lock, 0);
+	wg_mutex_init(&t->config_lock);
 	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stopped_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -301,7 +316,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	       t->vnet ? " TUN-TSO/GRO" : "", t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	/* Last: once the socket exists, everything behind it works. */
 	if (o.flags & WG_TUNNEL_UAPI) {
-		ret = wg_uapi_server_start(&t->uapi, t, t->name);
+		ret = wg_uapi_server_start(&t->uapi, &uapi_ops, t, WG_UAPI_SOCKET_DIR, t->name);
 		if (ret < 0)
 			goto err;
 	}
@@ -347,7 +362,7 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		close(t->stop_efd);
 	if (t->stopped_efd >= 0)
 		close(t->stopped_efd);
-	pthread_rwlock_destroy(&t->udp_lock);
-	pthread_mutex_destroy(&t->config_lock);
+	wg_rwlock_destroy(&t->udp_lock);
+	wg_mutex_destroy(&t->config_lock);
 	free(t);
 }

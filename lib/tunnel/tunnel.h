@@ -9,6 +9,8 @@
 #define WG_TUNNEL_H
 
 #include <pthread.h>
+
+#include "lock.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/virtio_net.h>
@@ -94,10 +96,8 @@ int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
 void wg_worker_free(struct wg_worker *w);
 
-/* uapi_server.c: /var/run/wireguard/NAME.sock served by its own thread. */
+/* uapi_server.h: /var/run/wireguard/NAME.sock, served through tunnel.c's operations. */
 struct wg_uapi_server;
-int wg_uapi_server_start(struct wg_uapi_server **server, wg_tunnel *tunnel, const char *name);
-void wg_uapi_server_stop(struct wg_uapi_server *server);
 
 /* tunnel.c */
 struct wg_tunnel {
@@ -114,10 +114,10 @@ struct wg_tunnel {
 
 	/* Senders outside the workers (the engine's send callback) read the
 	 * sockets under this lock; a rebind writes them with workers stopped. */
-	pthread_rwlock_t udp_lock;
+	wg_rwlock udp_lock;
 	struct wg_udp udp;
 	/* Serialises configuration changes (and so rebinds). */
-	pthread_mutex_t config_lock;
+	wg_mutex config_lock;
 
 	int workers_stop_efd;	/* readable: workers return */
 	int stop_efd;		/* readable: timer thread returns */

@@ -1,95 +1,134 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The UAPI server: /var/run/wireguard/NAME.sock, the text protocol of
- * wireguard-go (parsed and printed by uapi_text.c), so that wg(8) and the
- * configuration API drive a tunnel as they drive any userspace device.
- * Requests are rare and short: one thread serves one connection at a time.
+ * The UAPI server: DIR/NAME.sock, the text protocol of wireguard-go (parsed
+ * and printed by uapi_text.c), so that wg(8) and the configuration API drive
+ * a tunnel as they drive any userspace device.
+ *
+ * One thread accepts and keeps new connections in an epoll set; a connection
+ * gets a thread of its own once it sends something (wireguard-go gives each
+ * a goroutine), so a client that stalls (never reads its replies, sends a
+ * byte a second, or sits idle) holds only its own thread or nothing, and
+ * every other client is answered at once.  A connection may carry any number of
+ * requests and stay open between them.  Resources are bounded: at most
+ * MAX_CONNECTIONS threads with small stacks; a request must be complete
+ * REQUEST_TIMEOUT_MS after its first byte, a reply taken within
+ * REPLY_TIMEOUT_MS.  Every wait also watches stop_efd, which stays readable
+ * once written, so stopping never waits for a client.
+ *
+ * Order: sets run one at a time, in the order they take config_lock; gets run
+ * in parallel with each other, never beside a set, so a get sees the
+ * configuration before or after a set, never half of one.
+ *
+ * A request ends at its blank line, or at EOF (the client shut down its
+ * sending side): then it is applied and answered like one that ended with a
+ * blank line, as wireguard-go does.
  */
+#include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "backend.h"
 #include "error.h"
-#include "tunnel.h"
+#include "sockio.h"
+#include "uapi_server.h"
 #include "uapi_text.h"
 #include "util.h"
 
 /* A set of tens of thousands of peers is a few MiB of text. */
 #define MAX_REQUEST (64 << 20)
-/* A client that stalls mid-request must not hold the server forever. */
-#define CLIENT_TIMEOUT_MS 5000
+/* From a request's first byte to its end: a slowloris loses its connection. */
+#define REQUEST_TIMEOUT_MS 10000
+/* A client that stops reading its reply loses its connection. */
+#define REPLY_TIMEOUT_MS 10000
+/* More are accepted and closed at once: wg(8) then reports an error. */
+#define MAX_CONNECTIONS 1024
+/* The deepest path (a set through the engine) needs a few KiB; sanitizers more. */
+#define CONNECTION_STACK (512 << 10)
 
 struct wg_uapi_server {
-	wg_tunnel *tunnel;
+	const struct wg_uapi_ops *ops;
+	void *ctx;
+	char name[IFNAMSIZ];		/* for log messages */
 	int listen_fd;
-	int stop_efd;
-	pthread_t thread;
+	int stop_efd;			/* readable: every thread returns */
+	int epfd;			/* the listen socket, stop_efd, waiting connections */
+	char stop_mark;			/* its address: stop_efd's epoll data */
+	pthread_t thread;		/* accepts */
+	pthread_rwlock_t config_lock;	/* sets exclusive, gets shared */
+	pthread_mutex_t lock;		/* protects nconn */
+	pthread_cond_t idle;		/* nconn dropped to 0 */
+	unsigned nconn;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	dev_t dev;
 	ino_t ino;
 };
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t r = send(fd, p, len, MSG_NOSIGNAL);
+struct connection {
+	struct wg_uapi_server *s;
+	int fd;
+	/* The accept thread's list of connections still waiting for a byte. */
+	struct connection *next, **prev;
+};
 
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-static int reply_errno(int fd, int err)
+/* The reply: body (may be NULL) then "errno=N" with N = 0 or -errno, the
+ * sign wireguard-go uses and wg(8) expects. */
+static int reply(struct wg_uapi_server *s, int fd, const char *body, size_t len, int ret)
 {
 	char line[32];
-	int n = snprintf(line, sizeof(line), "errno=%d\n\n", err);
+	int64_t deadline = wg_sock_deadline(REPLY_TIMEOUT_MS);
+	int n = snprintf(line, sizeof(line), "errno=%d\n\n", ret < 0 ? ret : 0);
+	int err = len ? wg_sock_send_all(fd, body, len, deadline, s->stop_efd) : 0;
 
-	return write_all(fd, line, (size_t)n);
+	if (!err)
+		err = wg_sock_send_all(fd, line, (size_t)n, deadline, s->stop_efd);
+	if (err)
+		wg_log(WG_LOG_DEBUG, "%s: UAPI: reply not delivered: %s", s->name, strerror(-err));
+	return err;
 }
 
-static int do_get(struct wg_uapi_server *s, int fd)
+static int do_get(struct wg_uapi_server *s, int fd, const char *body, size_t len)
 {
 	wg_device *dev = NULL;
 	char *text = NULL;
-	size_t len = 0;
+	size_t text_len = 0;
 	FILE *out;
 	int ret;
 
-	ret = wg_tunnel_get_device(s->tunnel, &dev);
-	if (ret < 0)
-		goto out;
-	out = open_memstream(&text, &len);
+	(void)body;
+	if (len)	/* as wireguard-go: nothing may follow get=1 */
+		return reply(s, fd, NULL, 0, wg_error(EINVAL, "trailing lines in a UAPI get"));
+	pthread_rwlock_rdlock(&s->config_lock);
+	ret = s->ops->get(s->ctx, &dev);
+	pthread_rwlock_unlock(&s->config_lock);
+	if (ret < 0) {
+		wg_log(WG_LOG_ERROR, "%s: UAPI get: %s", s->name, wg_last_error());
+		return reply(s, fd, NULL, 0, ret);
+	}
+	out = open_memstream(&text, &text_len);
 	if (!out) {
 		ret = -ENOMEM;
-		goto out;
-	}
-	ret = uapi_text_format_get(out, dev);
-	if (fclose(out) != 0 && ret == 0)
-		ret = -ENOMEM;
-	if (ret == 0)
-		ret = write_all(fd, text, len);
-out:
-	if (text) {
-		/* The reply holds the private key. */
-		wg_memzero(text, len);
-		free(text);
+	} else {
+		ret = uapi_text_format_get(out, dev);
+		if (fclose(out) != 0 && ret == 0)
+			ret = -ENOMEM;
 	}
 	wg_free_device(dev);
 	if (ret < 0)
-		wg_log(WG_LOG_ERROR, "%s: UAPI get: %s", s->tunnel->name, wg_last_error());
-	return reply_errno(fd, ret < 0 ? -ret : 0);
+		wg_log(WG_LOG_ERROR, "%s: UAPI get: cannot format the reply: %s", s->name, strerror(-ret));
+	ret = reply(s, fd, ret < 0 ? NULL : text, ret < 0 ? 0 : text_len, ret);
+	if (text) {
+		/* The reply holds the private key. */
+		wg_memzero(text, text_len);
+		free(text);
+	}
+	return ret;
 }
 
 static int do_set(struct wg_uapi_server *s, int fd, const char *body, size_t len)
@@ -98,78 +137,113 @@ static int do_set(struct wg_uapi_server *s, int fd, const char *body, size_t len
 	int ret;
 
 	ret = uapi_text_parse_set(body, len, &dev);
-	if (ret == 0)
-		ret = wg_tunnel_set_device(s->tunnel, dev);
+	if (ret == 0) {
+		pthread_rwlock_wrlock(&s->config_lock);
+		ret = s->ops->set(s->ctx, dev);
+		pthread_rwlock_unlock(&s->config_lock);
+	}
 	wg_free_device(dev);
 	if (ret < 0)
-		wg_log(WG_LOG_ERROR, "%s: UAPI set: %s", s->tunnel->name, wg_last_error());
-	return reply_errno(fd, ret < 0 ? -ret : 0);
+		wg_log(WG_LOG_ERROR, "%s: UAPI set: %s", s->name, wg_last_error());
+	return reply(s, fd, NULL, 0, ret);
 }
 
-/* One request: its lines, the last followed by the blank line at req[len]. */
+static const struct {
+	const char *line;
+	int (*fn)(struct wg_uapi_server *s, int fd, const char *body, size_t len);
+} operations[] = {
+	{ "get=1\n", do_get },
+	{ "set=1\n", do_set },
+};
+
+/* One request: its lines, each ending in '\n' (the blank line not included).
+ * Returns < 0 to close the connection. */
 static int handle(struct wg_uapi_server *s, int fd, const char *req, size_t len)
 {
-	if (len == 6 && !memcmp(req, "get=1\n", 6))
-		return do_get(s, fd);
-	if (len >= 6 && !memcmp(req, "set=1\n", 6))
-		return do_set(s, fd, req + 6, len - 6);
-	wg_log(WG_LOG_ERROR, "%s: UAPI: unknown operation", s->tunnel->name);
-	reply_errno(fd, EINVAL);
+	for (size_t i = 0; i < ARRAY_SIZE(operations); i++) {
+		size_t n = strlen(operations[i].line);
+
+		if (len >= n && !memcmp(req, operations[i].line, n))
+			return operations[i].fn(s, fd, req + n, len - n);
+	}
+	wg_log(WG_LOG_ERROR, "%s: UAPI: unknown operation", s->name);
+	reply(s, fd, NULL, 0, -EINVAL);
 	return -EINVAL;	/* close: the client does not speak the protocol */
 }
 
-static bool wait_readable(struct wg_uapi_server *s, int fd)
+/* Where the first complete request in buf[0..len) ends: the index of its
+ * blank line, or len when none.  Search from `from` (already scanned). */
+static size_t request_end(const char *buf, size_t len, size_t from)
 {
-	struct pollfd pfd[2] = {
-		{ .fd = fd, .events = POLLIN },
-		{ .fd = s->stop_efd, .events = POLLIN },
-	};
-
-	return poll(pfd, 2, CLIENT_TIMEOUT_MS) > 0 && !pfd[1].revents;
+	for (size_t i = from ? from - 1 : 0; i + 1 < len; i++)
+		if (buf[i] == '\n' && buf[i + 1] == '\n')
+			return i + 1;
+	return len;
 }
 
 static void serve(struct wg_uapi_server *s, int fd)
 {
 	size_t len = 0, cap = 4096, scanned = 0;
 	char *buf = malloc(cap);
+	int64_t deadline = -1;	/* of the request begun in buf; none while idle */
+	bool eof = false;
 
 	while (buf) {
-		char *end = NULL;
+		size_t end = request_end(buf, len, scanned), used = end + 1;
 		ssize_t r;
 
-		/* Complete requests first: a client may pipeline several. */
-		for (size_t i = scanned ? scanned - 1 : 0; i + 1 < len; i++)
-			if (buf[i] == '\n' && buf[i + 1] == '\n') {
-				end = buf + i;
+		if (end == len && eof && len) {
+			/* At EOF the rest is a request: end its last line. */
+			if (buf[len - 1] != '\n')
+				buf[len++] = '\n';	/* room: len < cap (see recv) */
+			end = used = len;
+		}
+		if (used <= len) {
+			if (handle(s, fd, buf, end) < 0)
 				break;
-			}
-		if (end) {
-			size_t req = (size_t)(end - buf) + 1;
-
-			if (handle(s, fd, buf, req) < 0)
-				break;
-			wg_memzero(buf, req + 1);
-			memmove(buf, buf + req + 1, len - req - 1);
-			len -= req + 1;
+			wg_memzero(buf, used);
+			memmove(buf, buf + used, len - used);
+			len -= used;
 			scanned = 0;
+			deadline = len ? wg_sock_deadline(REQUEST_TIMEOUT_MS) : -1;
 			continue;
 		}
+		if (eof)
+			break;
 		scanned = len;
-		if (len == cap) {
+		if (len + 1 >= cap) {	/* keep a byte for the '\n' added at EOF */
 			char *bigger = cap < MAX_REQUEST ? realloc(buf, cap * 2) : NULL;
 
 			if (!bigger) {
-				reply_errno(fd, ENOMEM);
+				wg_log(WG_LOG_ERROR, "%s: UAPI: request too large", s->name);
+				reply(s, fd, NULL, 0, -ENOMEM);
 				break;
 			}
 			buf = bigger;
 			cap *= 2;
 		}
-		if (!wait_readable(s, fd))
-			break;
-		r = read(fd, buf + len, cap - len);
-		if (r <= 0)
-			break;
+		r = recv(fd, buf + len, cap - 1 - len, MSG_DONTWAIT);
+		if (r < 0) {
+			int ret;
+
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				break;
+			ret = wg_sock_wait(fd, POLLIN, deadline, s->stop_efd);
+			if (ret == -ETIMEDOUT)
+				wg_log(WG_LOG_DEBUG, "%s: UAPI: request not complete in %d ms",
+				       s->name, REQUEST_TIMEOUT_MS);
+			if (ret)
+				break;
+			continue;
+		}
+		if (r == 0) {
+			eof = true;
+			continue;
+		}
+		if (!len)
+			deadline = wg_sock_deadline(REQUEST_TIMEOUT_MS);
 		len += (size_t)r;
 	}
 	if (buf) {
@@ -179,29 +253,136 @@ static void serve(struct wg_uapi_server *s, int fd)
 	}
 }
 
-static void *server_main(void *arg)
+static void connection_done(struct wg_uapi_server *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (--s->nconn == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void connection_close(struct wg_uapi_server *s, struct connection *c)
+{
+	close(c->fd);
+	free(c);
+	connection_done(s);	/* last: s may be freed right after */
+}
+
+static void *connection_main(void *arg)
+{
+	struct connection *c = arg;
+
+	serve(c->s, c->fd);
+	connection_close(c->s, c);
+	return NULL;
+}
+
+/* A connection that has something to say (or hung up) gets its thread. */
+static void start_thread(struct wg_uapi_server *s, struct connection *c)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	int ret;
+
+	ret = pthread_attr_init(&attr);
+	if (!ret) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&attr, CONNECTION_STACK < PTHREAD_STACK_MIN ?
+					  PTHREAD_STACK_MIN : CONNECTION_STACK);
+		ret = pthread_create(&thread, &attr, connection_main, c);
+		pthread_attr_destroy(&attr);
+	}
+	if (ret) {
+		wg_log(WG_LOG_ERROR, "%s: UAPI: cannot serve a connection: %s", s->name, strerror(ret));
+		connection_close(s, c);
+	}
+}
+
+/* A new connection waits in the accept thread's epoll set, costing no
+ * thread until its first byte (or hangup): connects that never send cost
+ * a descriptor and a few bytes. */
+static void add_connection(struct wg_uapi_server *s, int fd, struct connection **waiting)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	struct connection *c = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->nconn < MAX_CONNECTIONS) {
+		c = calloc(1, sizeof(*c));
+		s->nconn += !!c;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!c) {
+		wg_log(WG_LOG_DEBUG, "%s: UAPI: %d connections open, refusing one", s->name,
+		       MAX_CONNECTIONS);
+		close(fd);
+		return;
+	}
+	c->s = s;
+	c->fd = fd;
+	ev.data.ptr = c;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		start_thread(s, c);	/* serve it at once instead */
+		return;
+	}
+	c->next = *waiting;
+	c->prev = waiting;
+	if (*waiting)
+		(*waiting)->prev = &c->next;
+	*waiting = c;
+}
+
+static void unlink_waiting(struct connection *c)
+{
+	*c->prev = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+}
+
+static void *accept_main(void *arg)
 {
 	struct wg_uapi_server *s = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = s->listen_fd, .events = POLLIN },
-		{ .fd = s->stop_efd, .events = POLLIN },
-	};
+	struct connection *waiting = NULL;	/* in epfd, no thread yet */
+	struct epoll_event evs[64];
 
 	for (;;) {
-		int fd;
+		int n = epoll_wait(s->epfd, evs, ARRAY_SIZE(evs), -1);
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			return NULL;
-		if (pfd[1].revents)
-			return NULL;
-		if (!pfd[0].revents)
-			continue;
-		fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
-			continue;
-		serve(s, fd);
-		close(fd);
+		if (n < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct connection *c = evs[i].data.ptr;
+			int fd;
+
+			if (evs[i].data.ptr == &s->stop_mark)
+				goto out;
+			if (c) {
+				epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+				unlink_waiting(c);
+				start_thread(s, c);
+				continue;
+			}
+			fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (fd >= 0) {
+				add_connection(s, fd, &waiting);
+			} else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+				   errno == ENOMEM) {
+				/* Out of descriptors: the connection stays queued; retry
+				 * soon rather than spin on a listen socket still readable. */
+				struct pollfd pfd = { .fd = s->stop_efd, .events = POLLIN };
+
+				poll(&pfd, 1, 100);
+			}
+		}
 	}
+out:
+	while (waiting) {
+		struct connection *c = waiting;
+
+		unlink_waiting(c);
+		connection_close(s, c);
+	}
+	return NULL;
 }
 
 /* Is someone answering on path?  Then it is not a stale socket. */
@@ -220,24 +401,26 @@ static bool in_use(const struct sockaddr_un *sa)
 /*
  * Bind in a private 0700 directory, chmod 0600, then rename into place: the
  * socket is never reachable with looser permissions, and no process-wide
- * umask (not thread-safe in a library) is needed.
+ * umask (not thread-safe in a library) is needed.  The backlog is the
+ * system's largest: clients that connect without blocking (Go's net.Dial,
+ * so wgctrl-go) get EAGAIN when it is full.
  */
-static int create_socket(struct wg_uapi_server *s, const char *name)
+static int create_socket(struct wg_uapi_server *s, const char *sockdir, const char *name)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX }, tmp = { .sun_family = AF_UNIX };
 	char dir[sizeof(sa.sun_path)];
 	struct stat st;
 	int fd, ret;
 
-	if (mkdir(WG_UAPI_SOCKET_DIR, 0755) < 0 && errno != EEXIST)
-		return wg_error(errno, "%s: %s", WG_UAPI_SOCKET_DIR, strerror(errno));
-	if ((size_t)snprintf(s->path, sizeof(s->path), "%s/%s.sock", WG_UAPI_SOCKET_DIR, name) >=
+	if (mkdir(sockdir, 0755) < 0 && errno != EEXIST)
+		return wg_error(errno, "%s: %s", sockdir, strerror(errno));
+	if ((size_t)snprintf(s->path, sizeof(s->path), "%s/%s.sock", sockdir, name) >=
 	    sizeof(s->path))
 		return wg_error(EINVAL, "%s: socket path too long", name);
 	memcpy(sa.sun_path, s->path, sizeof(s->path));
 	if (in_use(&sa))
 		return wg_error(EADDRINUSE, "%s is in use by another process", s->path);
-	snprintf(dir, sizeof(dir), "%s/.%s.XXXXXX", WG_UAPI_SOCKET_DIR, name);
+	snprintf(dir, sizeof(dir), "%s/.%s.XXXXXX", sockdir, name);
 	if (!mkdtemp(dir))
 		return wg_error(errno, "%s: %s", dir, strerror(errno));
 	if ((size_t)snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s/s", dir) >= sizeof(tmp.sun_path)) {
@@ -250,7 +433,7 @@ static int create_socket(struct wg_uapi_server *s, const char *name)
 		goto out;
 	}
 	if (bind(fd, (struct sockaddr *)&tmp, sizeof(tmp)) < 0 || chmod(tmp.sun_path, 0600) < 0 ||
-	    listen(fd, 16) < 0 || rename(tmp.sun_path, s->path) < 0 || stat(s->path, &st) < 0) {
+	    listen(fd, SOMAXCONN) < 0 || rename(tmp.sun_path, s->path) < 0 || stat(s->path, &st) < 0) {
 		ret = wg_error(errno, "%s: %s", s->path, strerror(errno));
 		close(fd);
 		goto out;
@@ -265,33 +448,75 @@ out:
 	return ret;
 }
 
-int wg_uapi_server_start(struct wg_uapi_server **server, wg_tunnel *tunnel, const char *name)
+/* The accept thread's epoll set: the listen socket (data NULL), stop_efd. */
+static int watch(struct wg_uapi_server *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0)
+		return wg_error(errno, "epoll_create1: %s", strerror(errno));
+	ev.data.ptr = NULL;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->listen_fd, &ev) < 0)
+		return wg_error(errno, "epoll_ctl: %s", strerror(errno));
+	ev.data.ptr = &s->stop_mark;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->stop_efd, &ev) < 0)
+		return wg_error(errno, "epoll_ctl: %s", strerror(errno));
+	return 0;
+}
+
+static void server_free(struct wg_uapi_server *s)
+{
+	if (s->epfd >= 0)
+		close(s->epfd);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->stop_efd >= 0)
+		close(s->stop_efd);
+	pthread_rwlock_destroy(&s->config_lock);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->idle);
+	free(s);
+}
+
+int wg_uapi_server_start(struct wg_uapi_server **server, const struct wg_uapi_ops *ops, void *ctx,
+			 const char *dir, const char *name)
 {
 	struct wg_uapi_server *s = calloc(1, sizeof(*s));
+	pthread_rwlockattr_t attr;
 	int ret;
 
 	if (!s)
 		return wg_error(ENOMEM, "out of memory");
-	s->tunnel = tunnel;
-	s->listen_fd = -1;
+	s->ops = ops;
+	s->ctx = ctx;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->listen_fd = s->epfd = -1;
+	/* Writers first: a stream of gets must not starve a set. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&s->config_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->idle, NULL);
 	s->stop_efd = eventfd(0, EFD_CLOEXEC);
 	if (s->stop_efd < 0) {
 		ret = wg_error(errno, "eventfd: %s", strerror(errno));
-		free(s);
+		server_free(s);
 		return ret;
 	}
-	ret = create_socket(s, name);
+	ret = create_socket(s, dir, name);
+	if (ret == 0)
+		ret = watch(s);
 	if (ret == 0) {
-		ret = pthread_create(&s->thread, NULL, server_main, s);
+		ret = pthread_create(&s->thread, NULL, accept_main, s);
 		if (ret) {
 			ret = wg_error(ret, "pthread_create: %s", strerror(ret));
 			unlink(s->path);
-			close(s->listen_fd);
 		}
 	}
 	if (ret) {
-		close(s->stop_efd);
-		free(s);
+		server_free(s);
 		return ret;
 	}
 	*server = s;
@@ -304,10 +529,12 @@ void wg_uapi_server_stop(struct wg_uapi_server *s)
 
 	eventfd_write(s->stop_efd, 1);
 	pthread_join(s->thread, NULL);
+	pthread_mutex_lock(&s->lock);
+	while (s->nconn)
+		pthread_cond_wait(&s->idle, &s->lock);
+	pthread_mutex_unlock(&s->lock);
 	/* Remove the socket only if it is still ours, not a successor's. */
 	if (stat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
 		unlink(s->path);
-	close(s->listen_fd);
-	close(s->stop_efd);
-	free(s);
+	server_free(s);
 }

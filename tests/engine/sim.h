@@ -53,6 +53,8 @@ struct sim {
 	bool reorder;
 	uint64_t rng;
 	uint32_t mtu;			/* of nodes added from now on; 0 = the engine's default */
+	/* Optional hook: sees every engine event after the node counted it. */
+	void (*event_hook)(struct sim_node *node, const struct wg_event *ev);
 	/* Optional tap: sees every datagram put on the wire. */
 	void (*tap)(struct sim *sim, const struct sim_datagram *d);
 	void *tap_ctx;
@@ -125,6 +127,8 @@ static inline void sim_event(const struct wg_event *ev, void *ctx)
 	if (ev->type < 8)
 		node->events[ev->type]++;
 	node->last_event_endpoint = ev->endpoint;
+	if (node->sim->event_hook)
+		node->sim->event_hook(node, ev);
 }
 
 static inline wg_endpoint sim_addr4(const char *ip, uint16_t port)

@@ -64,10 +64,10 @@ check "fwmark: traffic still flows" ping_ok "$A" 10.200.0.2
 before=$(inA wg showconf $Q)
 reply=$(printf 'set=1\nlisten_port=51840\nno_such_key=1\n\n' |
 	"$PYTHON" "$HERE/uapi-request.py" /var/run/wireguard/$Q.sock)
-check "malformed set: refused with an errno" sh -c "echo '$reply' | grep -q '^errno=[1-9]'"
+check "malformed set: refused with an errno" sh -c "echo '$reply' | grep -q '^errno=-[1-9]'"
 check "malformed set: nothing changed" sh -c "[ \"\$(ip netns exec $A wg showconf $Q)\" = '$before' ]"
 reply=$(printf 'set=1\npublic_key=zz\n\n' | "$PYTHON" "$HERE/uapi-request.py" /var/run/wireguard/$Q.sock)
-check "malformed key: refused with an errno" sh -c "echo '$reply' | grep -q '^errno=[1-9]'"
+check "malformed key: refused with an errno" sh -c "echo '$reply' | grep -q '^errno=-[1-9]'"
 reply=$(printf 'get=1\n\n' | "$PYTHON" "$HERE/uapi-request.py" /var/run/wireguard/$Q.sock)
 check "raw get: ends with errno=0" sh -c "echo '$reply' | tail -n 1 | grep -qx errno=0"
 check "still working after bad requests" ping_ok "$A" 10.200.0.2

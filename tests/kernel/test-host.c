@@ -13,6 +13,7 @@
 #include "kutil.h"
 #include "netlink_internal.h"
 #include "nlsock.h"
+#include "set_plan.h"
 #include "test.h"
 
 static wg_device *one_peer(const char *name)
@@ -120,11 +121,13 @@ static int count(const wg_peer *p)
 	return n;
 }
 
-/* With REPLACE_PEERS nothing is read from the kernel: the resolver runs alone. */
+/*
+ * What the emulation of per-IP removal sends instead (the kernel path reads
+ * the device first; here the state is given: empty, as after REPLACE_PEERS).
+ */
 static void test_resolver(void)
 {
-	struct wg_netlink *nl = NULL;
-	wg_device *dev = wg_device_new("wgx"), *res = NULL;
+	wg_device *dev = wg_device_new("wgx"), *res = NULL, *empty = wg_device_new("wgx"), *state = NULL;
 	wg_peer *p = wg_device_add_peer(dev), *q = wg_device_add_peer(dev);
 	char *text;
 
@@ -141,8 +144,7 @@ static void test_resolver(void)
 	q->flags = WGPEER_HAS_PUBLIC_KEY;
 	rand_key(q->public_key);
 	add_aip(q, AF_INET, "192.168.0.0", 16);
-	CHECK(wg_netlink_open(&nl, -1) == 0);
-	CHECK(kernel_resolve_removals(nl, dev, "wgx", &res) == 0);
+	CHECK(wg_set_plan_replace_removals(empty, dev, &res) == 0);
 	if (res) {
 		wg_peer *rp = res->first_peer, *rq = rp ? rp->next_peer : NULL;
 
@@ -151,18 +153,25 @@ static void test_resolver(void)
 		text = conf_text(res);
 		CHECK(strstr(text, "AllowedIPs = fd00::/64, 10.2.0.0/16\n") != NULL);
 		free(text);
-		/* Peers without removals are passed through untouched. */
-		CHECK(rq && rq->first_allowedip == q->first_allowedip && !(rq->flags & WGPEER_REPLACE_ALLOWEDIPS));
+		/* Peers without removals are passed through as they are. */
+		CHECK(rq && count(rq) == 1 && !(rq->flags & WGPEER_REPLACE_ALLOWEDIPS) && !rq->next_peer);
 	}
-	kernel_free_resolved(res);
+	wg_free_device(res);
 	/* The caller's device is not modified. */
 	CHECK(count(p) == 6 && !(p->flags & WGPEER_REPLACE_ALLOWEDIPS));
 
-	/* The same peer twice, one with removals: refused. */
+	/* The same peer twice, one with removals: applied in order, as the driver does. */
 	memcpy(q->public_key, p->public_key, 32);
 	res = NULL;
-	CHECK(kernel_resolve_removals(nl, dev, "wgx", &res) == -EINVAL && !res);
-	wg_netlink_close(nl);
+	CHECK(wg_set_plan_replace_removals(empty, dev, &res) == 0 && res);
+	CHECK(wg_device_copy(&state, empty) == 0);
+	CHECK(res && wg_device_apply(state, res) == 0);
+	text = state ? conf_text(state) : NULL;
+	CHECK(text && strstr(text, "AllowedIPs = fd00::/64, 10.2.0.0/16, 192.168.0.0/16\n") != NULL);
+	free(text);
+	wg_free_device(state);
+	wg_free_device(res);
+	wg_free_device(empty);
 	wg_free_device(dev);
 }
 

@@ -17,6 +17,8 @@ import subprocess
 import sys
 
 LICENCES = {"LGPL-2.1-or-later", "CC0-1.0"}
+# debian/copyright's short names (DEP-5) for the SPDX identifiers.
+DEP5 = {"LGPL-2.1+": "LGPL-2.1-or-later", "CC0-1.0": "CC0-1.0"}
 EXEMPT = [
     "*.md",                          # prose: README's first lines are its commands
     "COPYING",                       # the licence itself
@@ -46,8 +48,29 @@ def files(root):
         return found
 
 
+def copyright_stanzas(root):
+    """debian/copyright's Files stanzas as [(patterns, SPDX id)], in order
+    (in DEP-5 the last matching stanza wins)."""
+    path = os.path.join(root, "debian", "copyright")
+    if not os.path.exists(path):
+        return []
+    stanzas = []
+    for block in open(path, encoding="utf-8").read().split("\n\n"):
+        fields, key = {}, None
+        for line in block.split("\n"):
+            if line[:1] in (" ", "\t") and key:
+                fields[key] += " " + line.strip()
+            elif ":" in line:
+                key, value = line.split(":", 1)
+                fields[key] = value.strip()
+        if "Files" in fields and "License" in fields:
+            stanzas.append((fields["Files"].split(), DEP5.get(fields["License"], fields["License"])))
+    return stanzas
+
+
 def main():
     root = sys.argv[1]
+    stanzas = copyright_stanzas(root)
     bad = []
     checked = 0
     for f in sorted(files(root)):
@@ -64,6 +87,10 @@ def main():
             bad.append(f"{f}: no SPDX-License-Identifier line in its first 5 lines")
         elif ids[0] not in LICENCES:
             bad.append(f"{f}: unexpected licence {ids[0]}")
+        elif stanzas:
+            said = [lic for pats, lic in stanzas if any(fnmatch.fnmatch(f, p) for p in pats)]
+            if not said or said[-1] != ids[0]:
+                bad.append(f"{f}: {ids[0]}, but debian/copyright says {said[-1] if said else 'nothing'}")
     for b in bad:
         print(b)
     print(f"{checked - len(bad)} passed, {len(bad)} failed")

@@ -101,3 +101,19 @@ int wg_after_inline(void);
     assert "WG_STRING" not in cdef and "wg_macro" not in cdef
     assert "typedef int... mode_t;" in cdef and "typedef int... pid_t;" in cdef
     assert "struct stat { ...; };" in cdef
+
+
+@pytest.mark.parametrize("enum_name,prefix", [("PacketStatus", "WG_PACKET_"), ("DropReason", "WG_DROP_"),
+                                              ("EventType", "WG_EVENT_")])
+def test_enums_declare_every_header_value(enum_name, prefix):
+    """The enums are declared member by member (pywireguard/enums.py): a
+    value added to the header must be added there too."""
+    cls = getattr(wg, enum_name)
+    values = {n[len(prefix):]: v for n, v in header_enum_values(prefix).items()
+              if n not in ("WG_PACKET_HEADROOM", "WG_PACKET_TAILROOM")}
+    assert values, prefix
+    assert {m.name: int(m) for m in cls} == values
+
+
+def header_enum_values(prefix):
+    return {n: getattr(wg.lib, n) for n in header_constants() if n.startswith(prefix)}

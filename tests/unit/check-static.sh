@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The installed static archive defines only wg_ globals, and a program can
 # link it together with a library that defines the same internal names.
 # Usage: check-static.sh libwireguard.a SRCDIR INCLUDEDIR "DEP LIBS"

@@ -2,7 +2,8 @@
 /*
  * Out of memory in the engine's tables: every allocation an insert makes is
  * failed in turn, and the table must come back -ENOMEM (or 0 for the index
- * table) exactly as it was.  The test replaces calloc, realloc and
+ * table) exactly as it was.  The same for a whole wg_engine_set_device():
+ * all or nothing.  The test replaces calloc, realloc and
  * aligned_alloc with versions that can be told to fail, so it is not built
  * with AddressSanitizer (which owns the allocator).
  */
@@ -11,11 +12,13 @@
 
 #include "allowedips.h"
 #include "index_table.h"
+#include "random-config.h"
 #include "ratelimiter.h"
 #include "test.h"
 #include "util.h"
 
 /* glibc's own entry points, for passing through. */
+extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t size);
 extern void *__libc_memalign(size_t align, size_t size);
@@ -33,6 +36,11 @@ static bool fail_now(void)
 	}
 	allow_allocs--;
 	return false;
+}
+
+void *malloc(size_t size)
+{
+	return fail_now() ? NULL : __libc_malloc(size);
 }
 
 void *calloc(size_t n, size_t size)
@@ -200,8 +208,66 @@ static void test_ratelimiter(void)
 	wg_ratelimiter_free(&r);
 }
 
+static void noop_send(const struct wg_packet *p, size_t n, void *ctx)
+{
+	(void)p;
+	(void)n;
+	(void)ctx;
+}
+
+/* Every allocation of a set failed in turn: the engine stays as it was, or takes the whole set. */
+static void test_engine_set(void)
+{
+	struct wg_engine_options o = { .size = sizeof(o), .send = noop_send };
+	long refused = 0;
+	struct rc r;
+
+	rc_init(&r, 7);
+	r.allowedip_removal = true;
+	for (int round = 0; round < 30; round++) {
+		wg_device *set, *before = NULL, *model = NULL;
+		wg_engine *e;
+
+		CHECK(wg_engine_new(&e, &o) == 0);
+		for (int i = 0; i < 3; i++) {
+			set = rc_set(&r, NULL);
+			CHECK(wg_engine_set_device(e, set) == 0);
+			wg_free_device(set);
+		}
+		set = rc_set(&r, NULL);
+		CHECK(wg_engine_get_device(e, &before) == 0);
+		CHECK(wg_device_copy(&model, before) == 0);
+		CHECK(wg_device_apply(model, set) == 0);
+		for (long k = 0;; k++) {
+			wg_device *after = NULL;
+			int ret;
+
+			allow_allocs = k;
+			ret = wg_engine_set_device(e, set);
+			allow_allocs = -1;
+			CHECK(wg_engine_get_device(e, &after) == 0);
+			if (ret == -ENOMEM) {
+				refused++;
+				CHECK(rc_agrees(set, after, before, "engine after -ENOMEM"));
+				wg_free_device(after);
+				continue;
+			}
+			CHECK(ret == 0);
+			CHECK(rc_agrees(set, after, model, "engine"));
+			wg_free_device(after);
+			break;
+		}
+		wg_free_device(set);
+		wg_free_device(before);
+		wg_free_device(model);
+		wg_engine_free(e);
+	}
+	CHECK(refused > 30);
+}
+
 int main(void)
 {
+	test_engine_set();
 	test_allowedips();
 	test_index_tables();
 	test_ratelimiter();

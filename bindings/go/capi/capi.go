@@ -113,30 +113,50 @@ typedef long long swig_type_75;
 typedef long long swig_type_76;
 typedef _goslice_ swig_type_77;
 typedef _gostring_ swig_type_78;
-typedef _gostring_ swig_type_79;
-typedef _goslice_ swig_type_80;
-typedef _goslice_ swig_type_81;
-typedef _goslice_ swig_type_82;
+typedef long long swig_type_79;
+typedef long long swig_type_80;
+typedef _gostring_ swig_type_81;
+typedef _gostring_ swig_type_82;
 typedef _goslice_ swig_type_83;
-typedef _gostring_ swig_type_84;
-typedef _goslice_ swig_type_85;
+typedef _goslice_ swig_type_84;
+typedef _gostring_ swig_type_85;
 typedef _gostring_ swig_type_86;
 typedef _goslice_ swig_type_87;
-typedef long long swig_type_88;
-typedef _goslice_ swig_type_89;
+typedef _goslice_ swig_type_88;
+typedef long long swig_type_89;
 typedef long long swig_type_90;
 typedef long long swig_type_91;
 typedef long long swig_type_92;
-typedef long long swig_type_93;
-typedef long long swig_type_94;
-typedef long long swig_type_95;
-typedef _goslice_ swig_type_96;
+typedef _gostring_ swig_type_93;
+typedef _gostring_ swig_type_94;
+typedef _gostring_ swig_type_95;
+typedef _gostring_ swig_type_96;
 typedef _gostring_ swig_type_97;
-typedef _goslice_ swig_type_98;
-typedef long long swig_type_99;
-typedef long long swig_type_100;
-typedef long long swig_type_101;
-typedef long long swig_type_102;
+typedef long long swig_type_98;
+typedef _gostring_ swig_type_99;
+typedef _goslice_ swig_type_100;
+typedef _goslice_ swig_type_101;
+typedef _goslice_ swig_type_102;
+typedef _goslice_ swig_type_103;
+typedef _gostring_ swig_type_104;
+typedef _goslice_ swig_type_105;
+typedef _gostring_ swig_type_106;
+typedef _goslice_ swig_type_107;
+typedef long long swig_type_108;
+typedef _goslice_ swig_type_109;
+typedef long long swig_type_110;
+typedef long long swig_type_111;
+typedef long long swig_type_112;
+typedef long long swig_type_113;
+typedef long long swig_type_114;
+typedef long long swig_type_115;
+typedef _goslice_ swig_type_116;
+typedef _gostring_ swig_type_117;
+typedef _goslice_ swig_type_118;
+typedef long long swig_type_119;
+typedef long long swig_type_120;
+typedef long long swig_type_121;
+typedef long long swig_type_122;
 extern void _wrap_Swig_free_capi_6ca4b43299540389(uintptr_t arg1);
 extern uintptr_t _wrap_Swig_malloc_capi_6ca4b43299540389(swig_intgo arg1);
 extern swig_type_1 _wrap_wg_version_capi_6ca4b43299540389(void);
@@ -336,14 +356,119 @@ extern swig_intgo _wrap_wg_tunnel_set_device_capi_6ca4b43299540389(uintptr_t arg
 extern swig_intgo _wrap_wg_tunnel_get_device_capi_6ca4b43299540389(uintptr_t arg1, swig_type_77 arg2);
 extern swig_type_78 _wrap_wg_tunnel_name_capi_6ca4b43299540389(uintptr_t arg1);
 extern swig_intgo _wrap_wg_tunnel_stopped_fd_capi_6ca4b43299540389(uintptr_t arg1);
-extern swig_type_79 _wrap_wggo_error_message_capi_6ca4b43299540389(void);
-extern swig_intgo _wrap_wggo_endpoint_get_capi_6ca4b43299540389(uintptr_t arg1, swig_type_80 arg2);
-extern swig_intgo _wrap_wggo_endpoint_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_81 arg2, short arg3, swig_intgo arg4);
-extern swig_intgo _wrap_wggo_allowedip_get_capi_6ca4b43299540389(uintptr_t arg1, swig_type_82 arg2);
-extern swig_intgo _wrap_wggo_allowedip_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_83 arg2);
-extern swig_type_84 _wrap_wggo_list_device_names_capi_6ca4b43299540389(swig_type_85 arg1);
-extern swig_type_86 _wrap_wggo_netlink_list_device_names_capi_6ca4b43299540389(uintptr_t arg1, swig_type_87 arg2);
-extern swig_type_88 _wrap_wggo_config_format_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2, swig_type_89 arg3);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_UP_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_FWMARK_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_ADDED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_ENDPOINT_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_KEEPALIVE_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_HANDSHAKE_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_SILENT_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_OVERFLOW_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6ca4b43299540389(void);
+extern void _wrap_wg_watch_prefix_family_set_capi_6ca4b43299540389(uintptr_t arg1, short arg2);
+extern short _wrap_wg_watch_prefix_family_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_cidr_set_capi_6ca4b43299540389(uintptr_t arg1, char arg2);
+extern char _wrap_wg_watch_prefix_cidr_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_reserved_set_capi_6ca4b43299540389(uintptr_t arg1, char arg2);
+extern char _wrap_wg_watch_prefix_reserved_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_ip4_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_prefix_ip4_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_ip6_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_prefix_ip6_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_prefix_capi_6ca4b43299540389(void);
+extern void _wrap_delete_wg_watch_prefix_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_value_number_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_79 arg2);
+extern swig_type_80 _wrap_wg_watch_value_number_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_value_name_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_81 arg2);
+extern swig_type_82 _wrap_wg_watch_value_name_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_value_key_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_83 arg2);
+extern swig_type_84 _wrap_wg_watch_value_key_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_value_endpoint_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_value_endpoint_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_value_prefix_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_value_prefix_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_value_time_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_value_time_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_value_capi_6ca4b43299540389(void);
+extern void _wrap_delete_wg_watch_value_capi_6ca4b43299540389(uintptr_t arg1);
+extern swig_intgo _wrap_WG_WATCH_EVENT_PEER_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6ca4b43299540389(void);
+extern void _wrap_wg_watch_event_size_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_size_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_kind_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_kind_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_flags_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_flags_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_ifindex_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_ifindex_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_device_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_85 arg2);
+extern swig_type_86 _wrap_wg_watch_event_device_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_public_key_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_87 arg2);
+extern swig_type_88 _wrap_wg_watch_event_public_key_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_time_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_event_time_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_error_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_error_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_reserved_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_reserved_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_before_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_event_before_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_event_after_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_event_after_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_event_capi_6ca4b43299540389(void);
+extern void _wrap_delete_wg_watch_event_capi_6ca4b43299540389(uintptr_t arg1);
+extern swig_intgo _wrap_WG_WATCH_NO_KERNEL_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_NO_UAPI_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_WG_WATCH_NO_PUSH_capi_6ca4b43299540389(void);
+extern void _wrap_wg_watch_options_size_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_89 arg2);
+extern swig_type_90 _wrap_wg_watch_options_size_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_options_devices_set_capi_6ca4b43299540389(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_wg_watch_options_devices_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_options_netns_fd_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_netns_fd_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_options_flags_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_flags_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_options_interval_ms_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_interval_ms_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_options_silent_after_ms_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wg_watch_options_queue_max_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_queue_max_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_options_capi_6ca4b43299540389(void);
+extern void _wrap_delete_wg_watch_options_capi_6ca4b43299540389(uintptr_t arg1);
+extern swig_intgo _wrap_wg_watch_open_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern void _wrap_wg_watch_close_capi_6ca4b43299540389(uintptr_t arg1);
+extern swig_intgo _wrap_wg_watch_fd_capi_6ca4b43299540389(uintptr_t arg1);
+extern swig_intgo _wrap_wg_watch_read_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2, swig_type_91 arg3, swig_type_92 arg4);
+extern swig_intgo _wrap_wg_watch_add_engine_capi_6ca4b43299540389(uintptr_t arg1, swig_type_93 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_wg_watch_add_tunnel_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_watch_remove_device_capi_6ca4b43299540389(uintptr_t arg1, swig_type_94 arg2);
+extern swig_intgo _wrap_wg_watch_feed_capi_6ca4b43299540389(uintptr_t arg1, swig_type_95 arg2, uintptr_t arg3);
+extern swig_type_96 _wrap_wg_watch_kind_name_capi_6ca4b43299540389(swig_intgo arg1);
+extern swig_intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_wg_watch_format_capi_6ca4b43299540389(swig_type_97 arg1, swig_type_98 arg2, uintptr_t arg3, swig_intgo arg4);
+extern swig_type_99 _wrap_wggo_error_message_capi_6ca4b43299540389(void);
+extern swig_intgo _wrap_wggo_endpoint_get_capi_6ca4b43299540389(uintptr_t arg1, swig_type_100 arg2);
+extern swig_intgo _wrap_wggo_endpoint_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_101 arg2, short arg3, swig_intgo arg4);
+extern swig_intgo _wrap_wggo_allowedip_get_capi_6ca4b43299540389(uintptr_t arg1, swig_type_102 arg2);
+extern swig_intgo _wrap_wggo_allowedip_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_103 arg2);
+extern swig_type_104 _wrap_wggo_list_device_names_capi_6ca4b43299540389(swig_type_105 arg1);
+extern swig_type_106 _wrap_wggo_netlink_list_device_names_capi_6ca4b43299540389(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_wggo_config_format_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2, swig_type_109 arg3);
 extern void _wrap_wggo_item_next_set_capi_6ca4b43299540389(uintptr_t arg1, uintptr_t arg2);
 extern uintptr_t _wrap_wggo_item_next_get_capi_6ca4b43299540389(uintptr_t arg1);
 extern void _wrap_wggo_item_kind_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
@@ -371,10 +496,10 @@ extern void _wrap_wggo_sink_closed_set_capi_6ca4b43299540389(uintptr_t arg1, swi
 extern swig_intgo _wrap_wggo_sink_closed_get_capi_6ca4b43299540389(uintptr_t arg1);
 extern void _wrap_wggo_sink_fake_clock_set_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
 extern swig_intgo _wrap_wggo_sink_fake_clock_get_capi_6ca4b43299540389(uintptr_t arg1);
-extern void _wrap_wggo_sink_mono_ns_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_90 arg2);
-extern swig_type_91 _wrap_wggo_sink_mono_ns_get_capi_6ca4b43299540389(uintptr_t arg1);
-extern void _wrap_wggo_sink_real_ns_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_92 arg2);
-extern swig_type_93 _wrap_wggo_sink_real_ns_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wggo_sink_mono_ns_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_wggo_sink_mono_ns_get_capi_6ca4b43299540389(uintptr_t arg1);
+extern void _wrap_wggo_sink_real_ns_set_capi_6ca4b43299540389(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_wggo_sink_real_ns_get_capi_6ca4b43299540389(uintptr_t arg1);
 extern uintptr_t _wrap_new_wggo_sink_capi_6ca4b43299540389(void);
 extern void _wrap_delete_wggo_sink_capi_6ca4b43299540389(uintptr_t arg1);
 extern uintptr_t _wrap_wggo_sink_new_capi_6ca4b43299540389(void);
@@ -382,17 +507,17 @@ extern void _wrap_wggo_item_free_capi_6ca4b43299540389(uintptr_t arg1);
 extern uintptr_t _wrap_wggo_sink_pop_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
 extern void _wrap_wggo_sink_close_capi_6ca4b43299540389(uintptr_t arg1);
 extern void _wrap_wggo_sink_free_capi_6ca4b43299540389(uintptr_t arg1);
-extern void _wrap_wggo_sink_set_clock_capi_6ca4b43299540389(uintptr_t arg1, swig_type_94 arg2, swig_type_95 arg3);
+extern void _wrap_wggo_sink_set_clock_capi_6ca4b43299540389(uintptr_t arg1, swig_type_114 arg2, swig_type_115 arg3);
 extern void _wrap_wggo_set_log_sink_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2);
 extern void _wrap_wggo_clear_log_sink_capi_6ca4b43299540389(void);
-extern uintptr_t _wrap_wggo_engine_new_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2, swig_type_96 arg3);
-extern uintptr_t _wrap_wggo_tunnel_new_capi_6ca4b43299540389(uintptr_t arg1, swig_type_97 arg2, swig_intgo arg3, swig_intgo arg4, swig_intgo arg5, short arg6, swig_intgo arg7, swig_intgo arg8, swig_type_98 arg9);
+extern uintptr_t _wrap_wggo_engine_new_capi_6ca4b43299540389(uintptr_t arg1, swig_intgo arg2, swig_type_116 arg3);
+extern uintptr_t _wrap_wggo_tunnel_new_capi_6ca4b43299540389(uintptr_t arg1, swig_type_117 arg2, swig_intgo arg3, swig_intgo arg4, swig_intgo arg5, short arg6, swig_intgo arg7, swig_intgo arg8, swig_type_118 arg9);
 extern swig_intgo _wrap_wggo_fd_ready_capi_6ca4b43299540389(swig_intgo arg1);
-extern uintptr_t _wrap_wggo_packets_new_capi_6ca4b43299540389(swig_type_99 arg1, swig_intgo arg2);
-extern void _wrap_wggo_packets_free_capi_6ca4b43299540389(uintptr_t arg1, swig_type_100 arg2);
-extern uintptr_t _wrap_wggo_packet_at_capi_6ca4b43299540389(uintptr_t arg1, swig_type_101 arg2);
+extern uintptr_t _wrap_wggo_packets_new_capi_6ca4b43299540389(swig_type_119 arg1, swig_intgo arg2);
+extern void _wrap_wggo_packets_free_capi_6ca4b43299540389(uintptr_t arg1, swig_type_120 arg2);
+extern uintptr_t _wrap_wggo_packet_at_capi_6ca4b43299540389(uintptr_t arg1, swig_type_121 arg2);
 extern swig_voidp _wrap_wggo_packets_base_capi_6ca4b43299540389(uintptr_t arg1);
-extern swig_type_102 _wrap_wggo_packet_layout_capi_6ca4b43299540389(void);
+extern swig_type_122 _wrap_wggo_packet_layout_capi_6ca4b43299540389(void);
 #undef intgo
 */
 import "C"
@@ -2360,6 +2485,909 @@ func Wg_tunnel_stopped_fd(arg1 Struct_SS_wg_tunnel) (_swig_ret int) {
 	return swig_r
 }
 
+type Enum_SS_wg_watch_kind int
+
+func _swig_getWG_WATCH_DEVICE_ADDED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_ADDED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_ADDED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_ADDED()
+
+func _swig_getWG_WATCH_DEVICE_REMOVED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_REMOVED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_REMOVED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_REMOVED()
+
+func _swig_getWG_WATCH_DEVICE_UP() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_UP_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_UP Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_UP()
+
+func _swig_getWG_WATCH_DEVICE_DOWN() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_DOWN_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_DOWN Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_DOWN()
+
+func _swig_getWG_WATCH_DEVICE_RENAMED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_RENAMED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_RENAMED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_RENAMED()
+
+func _swig_getWG_WATCH_DEVICE_MTU() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_MTU_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_MTU Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_MTU()
+
+func _swig_getWG_WATCH_PRIVATE_KEY() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PRIVATE_KEY_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PRIVATE_KEY Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PRIVATE_KEY()
+
+func _swig_getWG_WATCH_LISTEN_PORT() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_LISTEN_PORT_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_LISTEN_PORT Enum_SS_wg_watch_kind = _swig_getWG_WATCH_LISTEN_PORT()
+
+func _swig_getWG_WATCH_FWMARK() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_FWMARK_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_FWMARK Enum_SS_wg_watch_kind = _swig_getWG_WATCH_FWMARK()
+
+func _swig_getWG_WATCH_PEER_ADDED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_ADDED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PEER_ADDED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_ADDED()
+
+func _swig_getWG_WATCH_PEER_REMOVED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_REMOVED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PEER_REMOVED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_REMOVED()
+
+func _swig_getWG_WATCH_ENDPOINT() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ENDPOINT_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_ENDPOINT Enum_SS_wg_watch_kind = _swig_getWG_WATCH_ENDPOINT()
+
+func _swig_getWG_WATCH_ALLOWEDIP_ADDED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_ALLOWEDIP_ADDED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_ALLOWEDIP_ADDED()
+
+func _swig_getWG_WATCH_ALLOWEDIP_REMOVED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_ALLOWEDIP_REMOVED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_ALLOWEDIP_REMOVED()
+
+func _swig_getWG_WATCH_PRESHARED_KEY() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PRESHARED_KEY_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PRESHARED_KEY Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PRESHARED_KEY()
+
+func _swig_getWG_WATCH_KEEPALIVE() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_KEEPALIVE_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_KEEPALIVE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_KEEPALIVE()
+
+func _swig_getWG_WATCH_HANDSHAKE() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_HANDSHAKE_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_HANDSHAKE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_HANDSHAKE()
+
+func _swig_getWG_WATCH_PEER_SILENT() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_SILENT_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PEER_SILENT Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_SILENT()
+
+func _swig_getWG_WATCH_PEER_ACTIVE() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_ACTIVE_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PEER_ACTIVE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_ACTIVE()
+
+func _swig_getWG_WATCH_OVERFLOW() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_OVERFLOW_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_OVERFLOW Enum_SS_wg_watch_kind = _swig_getWG_WATCH_OVERFLOW()
+
+func _swig_getWG_WATCH_DEVICE_ERROR() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_ERROR_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_DEVICE_ERROR Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_ERROR()
+
+func _swig_getWG_WATCH_PEER_UNREACHABLE() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_UNREACHABLE_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_PEER_UNREACHABLE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_UNREACHABLE()
+
+func _swig_getWG_WATCH_SESSION_EXPIRED() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_SESSION_EXPIRED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_SESSION_EXPIRED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_SESSION_EXPIRED()
+
+type SwigcptrWg_watch_prefix uintptr
+
+func (p SwigcptrWg_watch_prefix) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrWg_watch_prefix) SwigIsWg_watch_prefix() {
+}
+
+func (arg1 SwigcptrWg_watch_prefix) SetFamily(arg2 uint16) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_prefix_family_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_prefix) GetFamily() (_swig_ret uint16) {
+	var swig_r uint16
+	_swig_i_0 := arg1
+	swig_r = (uint16)(C._wrap_wg_watch_prefix_family_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_prefix) SetCidr(arg2 byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_prefix_cidr_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_prefix) GetCidr() (_swig_ret byte) {
+	var swig_r byte
+	_swig_i_0 := arg1
+	swig_r = (byte)(C._wrap_wg_watch_prefix_cidr_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_prefix) SetReserved(arg2 byte) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_prefix_reserved_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_prefix) GetReserved() (_swig_ret byte) {
+	var swig_r byte
+	_swig_i_0 := arg1
+	swig_r = (byte)(C._wrap_wg_watch_prefix_reserved_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_prefix) SetIp4(arg2 Struct_SS_in_addr) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_prefix_ip4_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_prefix) GetIp4() (_swig_ret Struct_SS_in_addr) {
+	var swig_r Struct_SS_in_addr
+	_swig_i_0 := arg1
+	swig_r = (Struct_SS_in_addr)(SwigcptrStruct_SS_in_addr(C._wrap_wg_watch_prefix_ip4_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_prefix) SetIp6(arg2 Struct_SS_in6_addr) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_prefix_ip6_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_prefix) GetIp6() (_swig_ret Struct_SS_in6_addr) {
+	var swig_r Struct_SS_in6_addr
+	_swig_i_0 := arg1
+	swig_r = (Struct_SS_in6_addr)(SwigcptrStruct_SS_in6_addr(C._wrap_wg_watch_prefix_ip6_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func NewWg_watch_prefix() (_swig_ret Wg_watch_prefix) {
+	var swig_r Wg_watch_prefix
+	swig_r = (Wg_watch_prefix)(SwigcptrWg_watch_prefix(C._wrap_new_wg_watch_prefix_capi_6ca4b43299540389()))
+	return swig_r
+}
+
+func DeleteWg_watch_prefix(arg1 Wg_watch_prefix) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_wg_watch_prefix_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+}
+
+type Wg_watch_prefix interface {
+	Swigcptr() uintptr
+	SwigIsWg_watch_prefix()
+	SetFamily(arg2 uint16)
+	GetFamily() (_swig_ret uint16)
+	SetCidr(arg2 byte)
+	GetCidr() (_swig_ret byte)
+	SetReserved(arg2 byte)
+	GetReserved() (_swig_ret byte)
+	SetIp4(arg2 Struct_SS_in_addr)
+	GetIp4() (_swig_ret Struct_SS_in_addr)
+	SetIp6(arg2 Struct_SS_in6_addr)
+	GetIp6() (_swig_ret Struct_SS_in6_addr)
+}
+
+type SwigcptrWg_watch_value uintptr
+
+func (p SwigcptrWg_watch_value) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrWg_watch_value) SwigIsWg_watch_value() {
+}
+
+func (arg1 SwigcptrWg_watch_value) SetNumber(arg2 uint64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_value_number_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_value) GetNumber() (_swig_ret uint64) {
+	var swig_r uint64
+	_swig_i_0 := arg1
+	swig_r = (uint64)(C._wrap_wg_watch_value_number_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_value) SetName(arg2 string) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_value_name_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+}
+
+func (arg1 SwigcptrWg_watch_value) GetName() (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_wg_watch_value_name_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+	swig_r_1 = swigCopyString(swig_r)
+	return swig_r_1
+}
+
+func (arg1 SwigcptrWg_watch_value) SetKey(arg2 []byte) {
+	_swig_i_0 := arg1
+	var _swig_i_1 []byte
+
+	if len(arg2) < 32 {
+		panic("capi: key buffer shorter than 32 bytes")
+	}
+	_swig_i_1 = arg2
+
+	C._wrap_wg_watch_value_key_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)))
+	if Swig_escape_always_false {
+		Swig_escape_val = _swig_i_1
+	}
+}
+
+func (arg1 SwigcptrWg_watch_value) GetKey() (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_wg_watch_value_key_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_value) SetEndpoint(arg2 Wg_endpoint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_value_endpoint_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_value) GetEndpoint() (_swig_ret Wg_endpoint) {
+	var swig_r Wg_endpoint
+	_swig_i_0 := arg1
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_watch_value_endpoint_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_value) SetPrefix(arg2 Wg_watch_prefix) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_value_prefix_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_value) GetPrefix() (_swig_ret Wg_watch_prefix) {
+	var swig_r Wg_watch_prefix
+	_swig_i_0 := arg1
+	swig_r = (Wg_watch_prefix)(SwigcptrWg_watch_prefix(C._wrap_wg_watch_value_prefix_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_value) SetTime(arg2 Wg_timespec64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_value_time_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_value) GetTime() (_swig_ret Wg_timespec64) {
+	var swig_r Wg_timespec64
+	_swig_i_0 := arg1
+	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_watch_value_time_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func NewWg_watch_value() (_swig_ret Wg_watch_value) {
+	var swig_r Wg_watch_value
+	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_new_wg_watch_value_capi_6ca4b43299540389()))
+	return swig_r
+}
+
+func DeleteWg_watch_value(arg1 Wg_watch_value) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_wg_watch_value_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+}
+
+type Wg_watch_value interface {
+	Swigcptr() uintptr
+	SwigIsWg_watch_value()
+	SetNumber(arg2 uint64)
+	GetNumber() (_swig_ret uint64)
+	SetName(arg2 string)
+	GetName() (_swig_ret string)
+	SetKey(arg2 []byte)
+	GetKey() (_swig_ret []byte)
+	SetEndpoint(arg2 Wg_endpoint)
+	GetEndpoint() (_swig_ret Wg_endpoint)
+	SetPrefix(arg2 Wg_watch_prefix)
+	GetPrefix() (_swig_ret Wg_watch_prefix)
+	SetTime(arg2 Wg_timespec64)
+	GetTime() (_swig_ret Wg_timespec64)
+}
+
+type Enum_SS_wg_watch_event_flags int
+
+func _swig_getWG_WATCH_EVENT_PEER() (_swig_ret Enum_SS_wg_watch_event_flags) {
+	var swig_r Enum_SS_wg_watch_event_flags
+	swig_r = (Enum_SS_wg_watch_event_flags)(C._wrap_WG_WATCH_EVENT_PEER_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_EVENT_PEER Enum_SS_wg_watch_event_flags = _swig_getWG_WATCH_EVENT_PEER()
+
+func _swig_getWG_WATCH_EVENT_PUSHED() (_swig_ret Enum_SS_wg_watch_event_flags) {
+	var swig_r Enum_SS_wg_watch_event_flags
+	swig_r = (Enum_SS_wg_watch_event_flags)(C._wrap_WG_WATCH_EVENT_PUSHED_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_EVENT_PUSHED Enum_SS_wg_watch_event_flags = _swig_getWG_WATCH_EVENT_PUSHED()
+
+type SwigcptrWg_watch_event uintptr
+
+func (p SwigcptrWg_watch_event) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrWg_watch_event) SwigIsWg_watch_event() {
+}
+
+func (arg1 SwigcptrWg_watch_event) SetSize(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_size_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetSize() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_event_size_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetKind(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_kind_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetKind() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_event_kind_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetFlags(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_flags_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetFlags() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_event_flags_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetIfindex(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_ifindex_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetIfindex() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_event_ifindex_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetDevice(arg2 string) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_device_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+}
+
+func (arg1 SwigcptrWg_watch_event) GetDevice() (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_wg_watch_event_device_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+	swig_r_1 = swigCopyString(swig_r)
+	return swig_r_1
+}
+
+func (arg1 SwigcptrWg_watch_event) SetPublic_key(arg2 []byte) {
+	_swig_i_0 := arg1
+	var _swig_i_1 []byte
+
+	if len(arg2) < 32 {
+		panic("capi: key buffer shorter than 32 bytes")
+	}
+	_swig_i_1 = arg2
+
+	C._wrap_wg_watch_event_public_key_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)))
+	if Swig_escape_always_false {
+		Swig_escape_val = _swig_i_1
+	}
+}
+
+func (arg1 SwigcptrWg_watch_event) GetPublic_key() (_swig_ret []byte) {
+	var swig_r []byte
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_wg_watch_event_public_key_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetTime(arg2 Wg_timespec64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_event_time_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetTime() (_swig_ret Wg_timespec64) {
+	var swig_r Wg_timespec64
+	_swig_i_0 := arg1
+	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_watch_event_time_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetError(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_error_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetError() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_wg_watch_event_error_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetReserved(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_event_reserved_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetReserved() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_event_reserved_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetBefore(arg2 Wg_watch_value) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_event_before_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetBefore() (_swig_ret Wg_watch_value) {
+	var swig_r Wg_watch_value
+	_swig_i_0 := arg1
+	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_wg_watch_event_before_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_event) SetAfter(arg2 Wg_watch_value) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wg_watch_event_after_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_event) GetAfter() (_swig_ret Wg_watch_value) {
+	var swig_r Wg_watch_value
+	_swig_i_0 := arg1
+	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_wg_watch_event_after_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func NewWg_watch_event() (_swig_ret Wg_watch_event) {
+	var swig_r Wg_watch_event
+	swig_r = (Wg_watch_event)(SwigcptrWg_watch_event(C._wrap_new_wg_watch_event_capi_6ca4b43299540389()))
+	return swig_r
+}
+
+func DeleteWg_watch_event(arg1 Wg_watch_event) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_wg_watch_event_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+}
+
+type Wg_watch_event interface {
+	Swigcptr() uintptr
+	SwigIsWg_watch_event()
+	SetSize(arg2 uint)
+	GetSize() (_swig_ret uint)
+	SetKind(arg2 uint)
+	GetKind() (_swig_ret uint)
+	SetFlags(arg2 uint)
+	GetFlags() (_swig_ret uint)
+	SetIfindex(arg2 uint)
+	GetIfindex() (_swig_ret uint)
+	SetDevice(arg2 string)
+	GetDevice() (_swig_ret string)
+	SetPublic_key(arg2 []byte)
+	GetPublic_key() (_swig_ret []byte)
+	SetTime(arg2 Wg_timespec64)
+	GetTime() (_swig_ret Wg_timespec64)
+	SetError(arg2 int)
+	GetError() (_swig_ret int)
+	SetReserved(arg2 uint)
+	GetReserved() (_swig_ret uint)
+	SetBefore(arg2 Wg_watch_value)
+	GetBefore() (_swig_ret Wg_watch_value)
+	SetAfter(arg2 Wg_watch_value)
+	GetAfter() (_swig_ret Wg_watch_value)
+}
+
+type Enum_SS_wg_watch_flags int
+
+func _swig_getWG_WATCH_NO_KERNEL() (_swig_ret Enum_SS_wg_watch_flags) {
+	var swig_r Enum_SS_wg_watch_flags
+	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_KERNEL_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_NO_KERNEL Enum_SS_wg_watch_flags = _swig_getWG_WATCH_NO_KERNEL()
+
+func _swig_getWG_WATCH_NO_UAPI() (_swig_ret Enum_SS_wg_watch_flags) {
+	var swig_r Enum_SS_wg_watch_flags
+	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_UAPI_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_NO_UAPI Enum_SS_wg_watch_flags = _swig_getWG_WATCH_NO_UAPI()
+
+func _swig_getWG_WATCH_NO_PUSH() (_swig_ret Enum_SS_wg_watch_flags) {
+	var swig_r Enum_SS_wg_watch_flags
+	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_PUSH_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_NO_PUSH Enum_SS_wg_watch_flags = _swig_getWG_WATCH_NO_PUSH()
+
+type SwigcptrWg_watch_options uintptr
+
+func (p SwigcptrWg_watch_options) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrWg_watch_options) SwigIsWg_watch_options() {
+}
+
+func (arg1 SwigcptrWg_watch_options) SetSize(arg2 int64) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_size_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_89(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetSize() (_swig_ret int64) {
+	var swig_r int64
+	_swig_i_0 := arg1
+	swig_r = (int64)(C._wrap_wg_watch_options_size_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_options) SetDevices(arg2 *string) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_devices_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetDevices() (_swig_ret *string) {
+	var swig_r *string
+	_swig_i_0 := arg1
+	swig_r = (*string)(C._wrap_wg_watch_options_devices_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_options) SetNetns_fd(arg2 int) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_netns_fd_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetNetns_fd() (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_wg_watch_options_netns_fd_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_options) SetFlags(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_flags_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetFlags() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_options_flags_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_options) SetInterval_ms(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_interval_ms_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetInterval_ms() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_options_interval_ms_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_options) SetSilent_after_ms(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_silent_after_ms_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetSilent_after_ms() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_options_silent_after_ms_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWg_watch_options) SetQueue_max(arg2 uint) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wg_watch_options_queue_max_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+}
+
+func (arg1 SwigcptrWg_watch_options) GetQueue_max() (_swig_ret uint) {
+	var swig_r uint
+	_swig_i_0 := arg1
+	swig_r = (uint)(C._wrap_wg_watch_options_queue_max_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func NewWg_watch_options() (_swig_ret Wg_watch_options) {
+	var swig_r Wg_watch_options
+	swig_r = (Wg_watch_options)(SwigcptrWg_watch_options(C._wrap_new_wg_watch_options_capi_6ca4b43299540389()))
+	return swig_r
+}
+
+func DeleteWg_watch_options(arg1 Wg_watch_options) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_wg_watch_options_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+}
+
+type Wg_watch_options interface {
+	Swigcptr() uintptr
+	SwigIsWg_watch_options()
+	SetSize(arg2 int64)
+	GetSize() (_swig_ret int64)
+	SetDevices(arg2 *string)
+	GetDevices() (_swig_ret *string)
+	SetNetns_fd(arg2 int)
+	GetNetns_fd() (_swig_ret int)
+	SetFlags(arg2 uint)
+	GetFlags() (_swig_ret uint)
+	SetInterval_ms(arg2 uint)
+	GetInterval_ms() (_swig_ret uint)
+	SetSilent_after_ms(arg2 uint)
+	GetSilent_after_ms() (_swig_ret uint)
+	SetQueue_max(arg2 uint)
+	GetQueue_max() (_swig_ret uint)
+}
+
+func Wg_watch_open(arg1 Struct_SS_wg_watch, arg2 Wg_watch_options) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_wg_watch_open_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func Wg_watch_close(arg1 Struct_SS_wg_watch) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_wg_watch_close_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0))
+}
+
+func Wg_watch_fd(arg1 Struct_SS_wg_watch) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	swig_r = (int)(C._wrap_wg_watch_fd_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func Wg_watch_read(arg1 Struct_SS_wg_watch, arg2 uintptr, arg3 int64, arg4 int64) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	_swig_i_3 := arg4
+	swig_r = (int)(C._wrap_wg_watch_read_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_91(_swig_i_2), C.swig_type_92(_swig_i_3)))
+	return swig_r
+}
+
+func Wg_watch_add_engine(arg1 Struct_SS_wg_watch, arg2 string, arg3 Struct_SS_wg_engine) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := getSwigcptr(arg3)
+	swig_r = (int)(C._wrap_wg_watch_add_engine_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func Wg_watch_add_tunnel(arg1 Struct_SS_wg_watch, arg2 Struct_SS_wg_tunnel) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_wg_watch_add_tunnel_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func Wg_watch_remove_device(arg1 Struct_SS_wg_watch, arg2 string) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	swig_r = (int)(C._wrap_wg_watch_remove_device_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func Wg_watch_feed(arg1 Struct_SS_wg_watch, arg2 string, arg3 Wg_event) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := getSwigcptr(arg3)
+	swig_r = (int)(C._wrap_wg_watch_feed_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_95)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+	return swig_r
+}
+
+func Wg_watch_kind_name(arg1 uint) (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_wg_watch_kind_name_capi_6ca4b43299540389(C.swig_intgo(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+	swig_r_1 = swigCopyString(swig_r)
+	return swig_r_1
+}
+
+type Enum_SS_wg_watch_format_flags int
+
+func _swig_getWG_WATCH_FORMAT_JSON() (_swig_ret Enum_SS_wg_watch_format_flags) {
+	var swig_r Enum_SS_wg_watch_format_flags
+	swig_r = (Enum_SS_wg_watch_format_flags)(C._wrap_WG_WATCH_FORMAT_JSON_capi_6ca4b43299540389())
+	return swig_r
+}
+
+var WG_WATCH_FORMAT_JSON Enum_SS_wg_watch_format_flags = _swig_getWG_WATCH_FORMAT_JSON()
+
+func Wg_watch_format(arg1 string, arg2 int64, arg3 Wg_watch_event, arg4 uint) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	_swig_i_2 := getSwigcptr(arg3)
+	_swig_i_3 := arg4
+	swig_r = (int)(C._wrap_wg_watch_format_capi_6ca4b43299540389(*(*C.swig_type_97)(unsafe.Pointer(&_swig_i_0)), C.swig_type_98(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg1
+	}
+	return swig_r
+}
+
 func Wggo_error_message() (_swig_ret string) {
 	var swig_r string
 	swig_r_p := C._wrap_wggo_error_message_capi_6ca4b43299540389()
@@ -2373,7 +3401,7 @@ func Wggo_endpoint_get(arg1 Wg_endpoint, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wggo_endpoint_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_80)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wggo_endpoint_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2386,7 +3414,7 @@ func Wggo_endpoint_set(arg1 Wg_endpoint, arg2 []byte, arg3 uint16, arg4 uint) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_wggo_endpoint_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)), C.short(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_wggo_endpoint_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_1)), C.short(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2397,7 +3425,7 @@ func Wggo_allowedip_get(arg1 Wg_allowedip, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wggo_allowedip_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_82)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wggo_allowedip_get_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2408,7 +3436,7 @@ func Wggo_allowedip_set(arg1 Wg_allowedip, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wggo_allowedip_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wggo_allowedip_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2418,7 +3446,7 @@ func Wggo_allowedip_set(arg1 Wg_allowedip, arg2 []byte) (_swig_ret int) {
 func Wggo_list_device_names(arg1 []int64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wggo_list_device_names_capi_6ca4b43299540389(*(*C.swig_type_85)(unsafe.Pointer(&_swig_i_0)))
+	swig_r_p := C._wrap_wggo_list_device_names_capi_6ca4b43299540389(*(*C.swig_type_105)(unsafe.Pointer(&_swig_i_0)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
@@ -2432,7 +3460,7 @@ func Wggo_netlink_list_device_names(arg1 Struct_SS_wg_netlink, arg2 []int64) (_s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_wggo_netlink_list_device_names_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_wggo_netlink_list_device_names_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -2447,7 +3475,7 @@ func Wggo_config_format(arg1 Wg_device, arg2 Struct_SS_wg_quick_config, arg3 []b
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int64)(C._wrap_wggo_config_format_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_89)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int64)(C._wrap_wggo_config_format_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2672,7 +3700,7 @@ func (arg1 SwigcptrWggo_sink) GetFake_clock() (_swig_ret int) {
 func (arg1 SwigcptrWggo_sink) SetMono_ns(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_mono_ns_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_90(_swig_i_1))
+	C._wrap_wggo_sink_mono_ns_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetMono_ns() (_swig_ret uint64) {
@@ -2685,7 +3713,7 @@ func (arg1 SwigcptrWggo_sink) GetMono_ns() (_swig_ret uint64) {
 func (arg1 SwigcptrWggo_sink) SetReal_ns(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_real_ns_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_92(_swig_i_1))
+	C._wrap_wggo_sink_real_ns_set_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetReal_ns() (_swig_ret int64) {
@@ -2756,7 +3784,7 @@ func Wggo_sink_set_clock(arg1 Wggo_sink, arg2 uint64, arg3 int64) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_wggo_sink_set_clock_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_94(_swig_i_1), C.swig_type_95(_swig_i_2))
+	C._wrap_wggo_sink_set_clock_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_114(_swig_i_1), C.swig_type_115(_swig_i_2))
 }
 
 func Wggo_set_log_sink(arg1 Wggo_sink, arg2 int) {
@@ -2774,7 +3802,7 @@ func Wggo_engine_new(arg1 Wggo_sink, arg2 uint, arg3 []int64) (_swig_ret Struct_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (Struct_SS_wg_engine)(SwigcptrStruct_SS_wg_engine(C._wrap_wggo_engine_new_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_96)(unsafe.Pointer(&_swig_i_2)))))
+	swig_r = (Struct_SS_wg_engine)(SwigcptrStruct_SS_wg_engine(C._wrap_wggo_engine_new_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_2)))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -2792,7 +3820,7 @@ func Wggo_tunnel_new(arg1 Wggo_sink, arg2 string, arg3 int, arg4 uint, arg5 uint
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
 	_swig_i_8 := arg9
-	swig_r = (Struct_SS_wg_tunnel)(SwigcptrStruct_SS_wg_tunnel(C._wrap_wggo_tunnel_new_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_97)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_intgo(_swig_i_4), C.short(_swig_i_5), C.swig_intgo(_swig_i_6), C.swig_intgo(_swig_i_7), *(*C.swig_type_98)(unsafe.Pointer(&_swig_i_8)))))
+	swig_r = (Struct_SS_wg_tunnel)(SwigcptrStruct_SS_wg_tunnel(C._wrap_wggo_tunnel_new_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_intgo(_swig_i_4), C.short(_swig_i_5), C.swig_intgo(_swig_i_6), C.swig_intgo(_swig_i_7), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_8)))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2813,21 +3841,21 @@ func Wggo_packets_new(arg1 int64, arg2 uint) (_swig_ret Wg_packet) {
 	var swig_r Wg_packet
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packets_new_capi_6ca4b43299540389(C.swig_type_99(_swig_i_0), C.swig_intgo(_swig_i_1))))
+	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packets_new_capi_6ca4b43299540389(C.swig_type_119(_swig_i_0), C.swig_intgo(_swig_i_1))))
 	return swig_r
 }
 
 func Wggo_packets_free(arg1 Wg_packet, arg2 int64) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	C._wrap_wggo_packets_free_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_100(_swig_i_1))
+	C._wrap_wggo_packets_free_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
 }
 
 func Wggo_packet_at(arg1 Wg_packet, arg2 int64) (_swig_ret Wg_packet) {
 	var swig_r Wg_packet
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packet_at_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_101(_swig_i_1))))
+	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packet_at_capi_6ca4b43299540389(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1))))
 	return swig_r
 }
 
@@ -2844,21 +3872,21 @@ func Wggo_packet_layout() (_swig_ret int64) {
 	return swig_r
 }
 
+type SwigcptrStruct_SS_in_addr uintptr
+type Struct_SS_in_addr interface {
+	Swigcptr() uintptr
+}
+
+func (p SwigcptrStruct_SS_in_addr) Swigcptr() uintptr {
+	return uintptr(p)
+}
+
 type SwigcptrStruct_SS_wg_netlink uintptr
 type Struct_SS_wg_netlink interface {
 	Swigcptr() uintptr
 }
 
 func (p SwigcptrStruct_SS_wg_netlink) Swigcptr() uintptr {
-	return uintptr(p)
-}
-
-type SwigcptrStruct_SS_wg_quick_config uintptr
-type Struct_SS_wg_quick_config interface {
-	Swigcptr() uintptr
-}
-
-func (p SwigcptrStruct_SS_wg_quick_config) Swigcptr() uintptr {
 	return uintptr(p)
 }
 
@@ -2871,11 +3899,38 @@ func (p SwigcptrStruct_SS_wg_tunnel) Swigcptr() uintptr {
 	return uintptr(p)
 }
 
+type SwigcptrStruct_SS_wg_watch uintptr
+type Struct_SS_wg_watch interface {
+	Swigcptr() uintptr
+}
+
+func (p SwigcptrStruct_SS_wg_watch) Swigcptr() uintptr {
+	return uintptr(p)
+}
+
+type SwigcptrStruct_SS_in6_addr uintptr
+type Struct_SS_in6_addr interface {
+	Swigcptr() uintptr
+}
+
+func (p SwigcptrStruct_SS_in6_addr) Swigcptr() uintptr {
+	return uintptr(p)
+}
+
 type SwigcptrStruct_SS_wg_engine uintptr
 type Struct_SS_wg_engine interface {
 	Swigcptr() uintptr
 }
 
 func (p SwigcptrStruct_SS_wg_engine) Swigcptr() uintptr {
+	return uintptr(p)
+}
+
+type SwigcptrStruct_SS_wg_quick_config uintptr
+type Struct_SS_wg_quick_config interface {
+	Swigcptr() uintptr
+}
+
+func (p SwigcptrStruct_SS_wg_quick_config) Swigcptr() uintptr {
 	return uintptr(p)
 }

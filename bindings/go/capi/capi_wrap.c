@@ -3401,6 +3401,1382 @@ intgo _wrap_wg_tunnel_stopped_fd_capi_6ca4b43299540389(struct wg_tunnel *_swig_g
 }
 
 
+intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_ADDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_REMOVED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_DEVICE_UP_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_UP;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_DOWN;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_RENAMED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_MTU;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PRIVATE_KEY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_LISTEN_PORT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_FWMARK_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_FWMARK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PEER_ADDED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PEER_ADDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PEER_REMOVED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_ENDPOINT_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_ENDPOINT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_ALLOWEDIP_ADDED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_ALLOWEDIP_REMOVED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PRESHARED_KEY;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_KEEPALIVE_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_KEEPALIVE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_HANDSHAKE_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_HANDSHAKE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PEER_SILENT_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PEER_SILENT;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PEER_ACTIVE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_OVERFLOW_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_OVERFLOW;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_DEVICE_ERROR;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_PEER_UNREACHABLE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6ca4b43299540389() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_SESSION_EXPIRED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_family_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  uint16_t arg2 ;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  arg2 = (uint16_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->family = arg2;
+  
+}
+
+
+short _wrap_wg_watch_prefix_family_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  uint16_t result;
+  short _swig_go_result;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  result = (uint16_t) ((arg1)->family);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_cidr_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  uint8_t arg2 ;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  arg2 = (uint8_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->cidr = arg2;
+  
+}
+
+
+char _wrap_wg_watch_prefix_cidr_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  uint8_t result;
+  char _swig_go_result;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  result = (uint8_t) ((arg1)->cidr);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_reserved_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  uint8_t arg2 ;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  arg2 = (uint8_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->reserved = arg2;
+  
+}
+
+
+char _wrap_wg_watch_prefix_reserved_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  uint8_t result;
+  char _swig_go_result;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  result = (uint8_t) ((arg1)->reserved);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_ip4_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  struct in_addr arg2 ;
+  struct in_addr *argp2 ;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  argp2 = (struct in_addr *)_swig_go_1;
+  if (argp2 == NULL) {
+    _swig_gopanic("Attempt to dereference null struct in_addr");
+  }
+  arg2 = (struct in_addr)*argp2;
+  
+  
+  if (arg1) (arg1)->ip4 = arg2;
+  
+}
+
+
+struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  struct in_addr result;
+  struct in_addr *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  result =  ((arg1)->ip4);
+  {
+    struct in_addr * resultptr = (struct in_addr *)malloc(sizeof(struct in_addr));
+    memmove(resultptr, &result, sizeof(struct in_addr));
+    *(struct in_addr **)&_swig_go_result = resultptr;
+  }
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_ip6_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  struct in6_addr arg2 ;
+  struct in6_addr *argp2 ;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  argp2 = (struct in6_addr *)_swig_go_1;
+  if (argp2 == NULL) {
+    _swig_gopanic("Attempt to dereference null struct in6_addr");
+  }
+  arg2 = (struct in6_addr)*argp2;
+  
+  
+  if (arg1) (arg1)->ip6 = arg2;
+  
+}
+
+
+struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  struct in6_addr result;
+  struct in6_addr *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  result =  ((arg1)->ip6);
+  {
+    struct in6_addr * resultptr = (struct in6_addr *)malloc(sizeof(struct in6_addr));
+    memmove(resultptr, &result, sizeof(struct in6_addr));
+    *(struct in6_addr **)&_swig_go_result = resultptr;
+  }
+  return _swig_go_result;
+}
+
+
+struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_6ca4b43299540389() {
+  struct wg_watch_prefix *result = 0 ;
+  struct wg_watch_prefix *_swig_go_result;
+  
+  
+  result = (struct wg_watch_prefix *)calloc(1, sizeof(struct wg_watch_prefix));
+  *(struct wg_watch_prefix **)&_swig_go_result = (struct wg_watch_prefix *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_wg_watch_prefix_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+  struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
+  
+  arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+void _wrap_wg_watch_value_number_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  uint64_t arg2 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  arg2 = (uint64_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->number = arg2;
+  
+}
+
+
+long long _wrap_wg_watch_value_number_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  uint64_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  result = (uint64_t) ((arg1)->number);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_value_name_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  char *arg2 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  {
+    if(arg2) {
+      strncpy((char*)arg1->name, (const char *)arg2, IFNAMSIZ-1);
+      arg1->name[IFNAMSIZ-1] = 0;
+    } else {
+      arg1->name[0] = 0;
+    }
+  }
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_wg_watch_value_name_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  result = (char *)(char *) ((arg1)->name);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_value_key_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  uint8_t *arg2 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  arg2 = (unsigned char *)_swig_go_1.array; 
+  
+  memcpy(arg1->key, arg2, 32); 
+  
+}
+
+
+_goslice_ _wrap_wg_watch_value_key_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  result = (uint8_t *) ((arg1)->key);
+  _swig_go_result.array = result; _swig_go_result.len = 32; _swig_go_result.cap = 32; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_value_endpoint_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  wg_endpoint *arg2 = (wg_endpoint *) 0 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  arg2 = *(wg_endpoint **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->endpoint = *arg2;
+  
+}
+
+
+union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  wg_endpoint *result = 0 ;
+  union wg_endpoint *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  result = (wg_endpoint *)& ((arg1)->endpoint);
+  *(wg_endpoint **)&_swig_go_result = (wg_endpoint *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_value_prefix_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  struct wg_watch_prefix *arg2 = (struct wg_watch_prefix *) 0 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  arg2 = *(struct wg_watch_prefix **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->prefix = *arg2;
+  
+}
+
+
+struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  struct wg_watch_prefix *result = 0 ;
+  struct wg_watch_prefix *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  result = (struct wg_watch_prefix *)& ((arg1)->prefix);
+  *(struct wg_watch_prefix **)&_swig_go_result = (struct wg_watch_prefix *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_value_time_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  arg2 = *(struct wg_timespec64 **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->time = *arg2;
+  
+}
+
+
+struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  struct wg_timespec64 *result = 0 ;
+  struct wg_timespec64 *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  result = (struct wg_timespec64 *)& ((arg1)->time);
+  *(struct wg_timespec64 **)&_swig_go_result = (struct wg_timespec64 *)result; 
+  return _swig_go_result;
+}
+
+
+struct wg_watch_value *_wrap_new_wg_watch_value_capi_6ca4b43299540389() {
+  struct wg_watch_value *result = 0 ;
+  struct wg_watch_value *_swig_go_result;
+  
+  
+  result = (struct wg_watch_value *)calloc(1, sizeof(struct wg_watch_value));
+  *(struct wg_watch_value **)&_swig_go_result = (struct wg_watch_value *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_wg_watch_value_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+  struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
+  
+  arg1 = *(struct wg_watch_value **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+intgo _wrap_WG_WATCH_EVENT_PEER_capi_6ca4b43299540389() {
+  enum wg_watch_event_flags result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_EVENT_PEER;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6ca4b43299540389() {
+  enum wg_watch_event_flags result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_EVENT_PUSHED;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_size_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->size = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_event_size_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->size);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_kind_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->kind = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_event_kind_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->kind);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_flags_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->flags = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_event_flags_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->flags);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_ifindex_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->ifindex = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_event_ifindex_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->ifindex);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_device_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  char *arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  {
+    if(arg2) {
+      strncpy((char*)arg1->device, (const char *)arg2, IFNAMSIZ-1);
+      arg1->device[IFNAMSIZ-1] = 0;
+    } else {
+      arg1->device[0] = 0;
+    }
+  }
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_wg_watch_event_device_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (char *)(char *) ((arg1)->device);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_public_key_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint8_t *arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (unsigned char *)_swig_go_1.array; 
+  
+  memcpy(arg1->public_key, arg2, 32); 
+  
+}
+
+
+_goslice_ _wrap_wg_watch_event_public_key_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint8_t *result = 0 ;
+  _goslice_ _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (uint8_t *) ((arg1)->public_key);
+  _swig_go_result.array = result; _swig_go_result.len = 32; _swig_go_result.cap = 32; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_time_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = *(struct wg_timespec64 **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->time = *arg2;
+  
+}
+
+
+struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  struct wg_timespec64 *result = 0 ;
+  struct wg_timespec64 *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (struct wg_timespec64 *)& ((arg1)->time);
+  *(struct wg_timespec64 **)&_swig_go_result = (struct wg_timespec64 *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_error_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  int32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (int32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->error = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_event_error_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  int32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (int32_t) ((arg1)->error);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_reserved_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->reserved = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_event_reserved_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->reserved);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_before_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = *(struct wg_watch_value **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->before = *arg2;
+  
+}
+
+
+struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  struct wg_watch_value *result = 0 ;
+  struct wg_watch_value *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (struct wg_watch_value *)& ((arg1)->before);
+  *(struct wg_watch_value **)&_swig_go_result = (struct wg_watch_value *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_event_after_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = *(struct wg_watch_value **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->after = *arg2;
+  
+}
+
+
+struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  struct wg_watch_value *result = 0 ;
+  struct wg_watch_value *_swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  result = (struct wg_watch_value *)& ((arg1)->after);
+  *(struct wg_watch_value **)&_swig_go_result = (struct wg_watch_value *)result; 
+  return _swig_go_result;
+}
+
+
+struct wg_watch_event *_wrap_new_wg_watch_event_capi_6ca4b43299540389() {
+  struct wg_watch_event *result = 0 ;
+  struct wg_watch_event *_swig_go_result;
+  
+  
+  result = (struct wg_watch_event *)calloc(1, sizeof(struct wg_watch_event));
+  *(struct wg_watch_event **)&_swig_go_result = (struct wg_watch_event *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_wg_watch_event_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+intgo _wrap_WG_WATCH_NO_KERNEL_capi_6ca4b43299540389() {
+  enum wg_watch_flags result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_NO_KERNEL;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_NO_UAPI_capi_6ca4b43299540389() {
+  enum wg_watch_flags result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_NO_UAPI;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_NO_PUSH_capi_6ca4b43299540389() {
+  enum wg_watch_flags result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_NO_PUSH;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_size_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  size_t arg2 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->size = arg2;
+  
+}
+
+
+long long _wrap_wg_watch_options_size_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result =  ((arg1)->size);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_devices_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  char **arg2 = (char **) 0 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = *(char ***)&_swig_go_1; 
+  
+  if (arg1) (arg1)->devices = (char const *const *)arg2;
+  
+}
+
+
+_gostring_* _wrap_wg_watch_options_devices_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  char **result = 0 ;
+  _gostring_* _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result = (char **) ((arg1)->devices);
+  *(char ***)&_swig_go_result = (char **)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_netns_fd_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->netns_fd = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_options_netns_fd_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->netns_fd);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_flags_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->flags = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_options_flags_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->flags);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_interval_ms_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->interval_ms = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_options_interval_ms_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->interval_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_silent_after_ms_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->silent_after_ms = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->silent_after_ms);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_options_queue_max_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t arg2 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  
+  if (arg1) (arg1)->queue_max = arg2;
+  
+}
+
+
+intgo _wrap_wg_watch_options_queue_max_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  uint32_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  result = (uint32_t) ((arg1)->queue_max);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct wg_watch_options *_wrap_new_wg_watch_options_capi_6ca4b43299540389() {
+  struct wg_watch_options *result = 0 ;
+  struct wg_watch_options *_swig_go_result;
+  
+  
+  result = (struct wg_watch_options *)calloc(1, sizeof(struct wg_watch_options));
+  *(struct wg_watch_options **)&_swig_go_result = (struct wg_watch_options *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_wg_watch_options_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+  struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
+  
+  arg1 = *(struct wg_watch_options **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+intgo _wrap_wg_watch_open_capi_6ca4b43299540389(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
+  wg_watch **arg1 = (wg_watch **) 0 ;
+  struct wg_watch_options *arg2 = (struct wg_watch_options *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch ***)&_swig_go_0; 
+  arg2 = *(struct wg_watch_options **)&_swig_go_1; 
+  
+  result = (int)wg_watch_open(arg1,(struct wg_watch_options const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_close_capi_6ca4b43299540389(struct wg_watch *_swig_go_0) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  
+  wg_watch_close(arg1);
+  
+}
+
+
+intgo _wrap_wg_watch_fd_capi_6ca4b43299540389(struct wg_watch *_swig_go_0) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  
+  result = (int)wg_watch_fd((struct wg_watch const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_watch_read_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  void *arg2 = (void *) 0 ;
+  size_t arg3 ;
+  size_t arg4 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  arg2 = *(void **)&_swig_go_1; 
+  arg3 = (size_t)_swig_go_2; 
+  arg4 = (size_t)_swig_go_3; 
+  
+  result = (int)wg_watch_read(arg1,arg2,arg3,arg4);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_watch_add_engine_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  char *arg2 = (char *) 0 ;
+  wg_engine *arg3 = (wg_engine *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  arg3 = *(wg_engine **)&_swig_go_2; 
+  
+  result = (int)wg_watch_add_engine(arg1,(char const *)arg2,arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_watch_add_tunnel_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  wg_tunnel *arg2 = (wg_tunnel *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  arg2 = *(wg_tunnel **)&_swig_go_1; 
+  
+  result = (int)wg_watch_add_tunnel(arg1,arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_watch_remove_device_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  char *arg2 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  result = (int)wg_watch_remove_device(arg1,(char const *)arg2);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_watch_feed_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  char *arg2 = (char *) 0 ;
+  struct wg_event *arg3 = (struct wg_event *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  arg3 = *(struct wg_event **)&_swig_go_2; 
+  
+  result = (int)wg_watch_feed(arg1,(char const *)arg2,(struct wg_event const *)arg3);
+  _swig_go_result = result; 
+  free(arg2); 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_wg_watch_kind_name_capi_6ca4b43299540389(intgo _swig_go_0) {
+  uint32_t arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (uint32_t)_swig_go_0; 
+  
+  result = (char *)wg_watch_kind_name(arg1);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6ca4b43299540389() {
+  enum wg_watch_format_flags result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_FORMAT_JSON;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_watch_format_capi_6ca4b43299540389(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
+  char *arg1 = (char *) 0 ;
+  size_t arg2 ;
+  struct wg_watch_event *arg3 = (struct wg_watch_event *) 0 ;
+  uint32_t arg4 ;
+  int result;
+  intgo _swig_go_result;
+  
+  
+  arg1 = (char *)malloc(_swig_go_0.n + 1);
+  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
+  arg1[_swig_go_0.n] = '\0';
+  
+  arg2 = (size_t)_swig_go_1; 
+  arg3 = *(struct wg_watch_event **)&_swig_go_2; 
+  arg4 = (uint32_t)_swig_go_3; 
+  
+  result = (int)wg_watch_format(arg1,arg2,(struct wg_watch_event const *)arg3,arg4);
+  _swig_go_result = result; 
+  free(arg1); 
+  return _swig_go_result;
+}
+
+
 _gostring_ _wrap_wggo_error_message_capi_6ca4b43299540389() {
   char *result = 0 ;
   _gostring_ _swig_go_result;

@@ -15,10 +15,11 @@ from .configfile import QuickConfig, format_config, load_config, parse_config, s
 from .device import create_device, delete_device, get_device, list_devices, set_device
 from .engine import (HEADROOM, TAILROOM, DropReason, Engine, Event, EventType, PacketResult,
                      PacketStatus)
-from .errors import (NoSuchDeviceError, WireGuardError, WireGuardFileNotFoundError,
-                     WireGuardPermissionError, check)
+from .errors import (InvalidArgumentError, NoSuchDeviceError, WireGuardError,
+                     WireGuardFileNotFoundError, WireGuardPermissionError, check)
 from .key import Key, PublicKey
 from .tunnel import Tunnel, tunnel_available
+from .watch import Watch, WatchEvent
 from .netlink import Netlink, get_device_by_index
 from .log import log_to_logging, set_log_callback
 from .model import AllowedIP, Device, Endpoint, Peer
@@ -27,12 +28,12 @@ __version__ = ffi.string(lib.wg_version()).decode()
 
 __all__ = [
     "ffi", "lib", "check", "WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
-    "WireGuardPermissionError",
+    "WireGuardPermissionError", "InvalidArgumentError",
     "Key", "PublicKey", "Endpoint", "AllowedIP", "Peer", "Device",
     "canonical", "apply", "config_equal", "diff", "sync_device", "canon_available",
     "QuickConfig", "parse_config", "load_config", "format_config", "save_config",
     "Netlink", "get_device_by_index",
     "get_device", "set_device", "list_devices", "create_device", "delete_device",
     "Engine", "Tunnel", "tunnel_available", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
-    "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging",
+    "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging", "Watch", "WatchEvent",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import enum
+import logging
 import os
 from typing import AsyncIterator, Callable, Iterable, Iterator, NamedTuple, Optional, Union
 
@@ -27,16 +28,7 @@ HEADROOM: int = lib.WG_PACKET_HEADROOM
 TAILROOM: int = lib.WG_PACKET_TAILROOM
 
 
-def _enum(name: str, prefix: str, exclude=()) -> type:
-    # Built from the compiled module so that new values in the header appear.
-    members = {n[len(prefix):]: getattr(lib, n) for n in dir(lib)
-               if n.startswith(prefix) and n not in exclude}
-    return enum.IntEnum(name, members, module=__name__)
-
-
-PacketStatus = _enum("PacketStatus", "WG_PACKET_", ("WG_PACKET_HEADROOM", "WG_PACKET_TAILROOM"))
-DropReason = _enum("DropReason", "WG_DROP_")
-EventType = _enum("EventType", "WG_EVENT_")
+from .enums import DropReason, EventType, PacketStatus  # noqa: E402  (re-exported)
 
 
 def _as(enum_type, value):
@@ -116,9 +108,16 @@ class _Callbacks:
         self.eventfd = -1
         self.error: Optional[BaseException] = None
 
-    def fail(self, e: BaseException) -> None:
+    def fail(self, e: BaseException, where: str) -> None:
+        """Log e (a callback raised it, under C) and keep the first one for
+        the caller: the engine call it happened in, or the tunnel's next
+        events()/wait_stopped()/close() re-raises it."""
+        _log.error("exception in the %s callback (re-raised by the waiting call)", where, exc_info=e)
         if self.error is None:
             self.error = e
+
+
+_log = logging.getLogger("pywireguard")
 
 
 @ffi.def_extern(name="_pywg_wg_engine_send_fn")
@@ -134,7 +133,7 @@ def _send_cb(datagrams, n, ctx):
         else:
             cbs.sent.extend(out)
     except BaseException as e:  # noqa: B902 - re-raised after the C call returns
-        cbs.fail(e)
+        cbs.fail(e, "send")
 
 
 @ffi.def_extern(name="_pywg_wg_engine_event_fn")
@@ -149,7 +148,7 @@ def _event_cb(event, ctx):
         if cbs.on_event is not None:
             cbs.on_event(ev)
     except BaseException as e:  # noqa: B902
-        cbs.fail(e)
+        cbs.fail(e, "event")
 
 
 @ffi.def_extern(name="_pywg_wg_engine_clock_fn")
@@ -158,7 +157,7 @@ def _clock_cb(ctx):
     try:
         return int(cbs.clock())
     except BaseException as e:  # noqa: B902
-        cbs.fail(e)
+        cbs.fail(e, "clock")
         return 0
 
 
@@ -169,16 +168,16 @@ def _realtime_cb(now, ctx):
         ns = int(cbs.realtime())
         now.tv_sec, now.tv_nsec = divmod(ns, 1_000_000_000)
     except BaseException as e:  # noqa: B902
-        cbs.fail(e)
+        cbs.fail(e, "realtime")
 
 
 @ffi.def_extern(name="_pywg_wg_log_fn")
 def _log_cb(level, msg, ctx):
+    sink = ffi.from_handle(ctx)
     try:
-        fn = ffi.from_handle(ctx).on_log
-        fn(level, ffi.string(msg).decode("utf-8", "replace"))
-    except BaseException:  # noqa: B902 - a log line is not worth a crash
-        pass
+        sink.on_log(level, ffi.string(msg).decode("utf-8", "replace"))
+    except BaseException as e:  # noqa: B902 - logged; an engine's call re-raises it
+        sink.fail(e, "log")
 
 
 class _EventSource:
@@ -186,8 +185,15 @@ class _EventSource:
 
     _cbs: _Callbacks
 
+    def _reraise(self) -> None:
+        """Raise what a callback raised since the last call, if anything."""
+        e, self._cbs.error = self._cbs.error, None
+        if e is not None:
+            raise e
+
     def events(self) -> Iterator[Event]:
-        """Yield the queued events, oldest first, until the queue is empty."""
+        """Yield the queued events, oldest first, until the queue is empty;
+        then raise what a callback raised, if one did."""
         q = self._cbs.events
         if self._cbs.eventfd >= 0:
             try:
@@ -196,6 +202,7 @@ class _EventSource:
                 pass
         while q:
             yield q.popleft()
+        self._reraise()
 
     def fileno(self) -> int:
         """An eventfd that is readable while events are queued (for select,
@@ -284,11 +291,6 @@ class Engine(_EventSource, Handle):
         if self._engine == ffi.NULL:
             raise ValueError("engine is closed")
         return self._engine
-
-    def _reraise(self) -> None:
-        e, self._cbs.error = self._cbs.error, None
-        if e is not None:
-            raise e
 
     # --- configuration ---------------------------------------------------
 

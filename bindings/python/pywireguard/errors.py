@@ -6,7 +6,7 @@ import os
 from ._wireguard import ffi, lib
 
 __all__ = ["WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
-           "WireGuardPermissionError", "check",
+           "WireGuardPermissionError", "InvalidArgumentError", "check",
            "check_ptr", "error_from_errno"]
 
 
@@ -31,7 +31,13 @@ class WireGuardPermissionError(WireGuardError, PermissionError):
     """EPERM/EACCES: the call needs privileges (CAP_NET_ADMIN, root)."""
 
 
+class InvalidArgumentError(WireGuardError, ValueError):
+    """EINVAL: a malformed key, address, port or configuration (also a
+    ValueError, as Python code expects of bad values)."""
+
+
 _CLASSES = {
+    _errno.EINVAL: InvalidArgumentError,
     _errno.ENODEV: NoSuchDeviceError,
     _errno.ENOENT: WireGuardFileNotFoundError,
     _errno.EPERM: WireGuardPermissionError,
@@ -59,6 +65,11 @@ def check(ret: int) -> int:
     if ret < 0:
         raise error_from_errno(-ret)
     return ret
+
+
+def invalid(message: str) -> InvalidArgumentError:
+    """The exception for a bad value caught on the Python side."""
+    return InvalidArgumentError(_errno.EINVAL, message)
 
 
 def check_ptr(ptr):

@@ -22,13 +22,33 @@ class Key:
 
     __slots__ = ("_key", "__weakref__")
 
-    def __init__(self, data: bytes | bytearray | memoryview):
-        """Wrap 32 raw bytes."""
-        data = bytes(data)
-        if len(data) != KEY_LEN:
-            raise error_from_errno(_errno.EINVAL, "a key is %d bytes, not %d" % (KEY_LEN, len(data)))
+    def __init__(self, data: str | bytes | bytearray | memoryview):
+        """A key from 32 raw bytes, or from text: base64 (44 characters, as
+        wg(8) prints keys) or 64 hexadecimal digits.  ValueError if it is
+        neither, TypeError for other types."""
         self._key = ffi.new("wg_key")
-        ffi.memmove(self._key, data, KEY_LEN)
+        if isinstance(data, str):
+            if len(data) == 64:
+                self._decode(lib.wg_key_from_hex, data, "hex key")
+            else:
+                self._decode(lib.wg_key_from_base64, data, "base64 key")
+            return
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError("a key is made from bytes or a base64/hex str, not %s" % type(data).__name__)
+        raw = bytes(data)
+        if len(raw) != KEY_LEN:
+            raise error_from_errno(_errno.EINVAL, "a key is %d bytes, not %d" % (KEY_LEN, len(raw)))
+        ffi.memmove(self._key, raw, KEY_LEN)
+
+    def _decode(self, fn, text: str | bytes, what: str) -> None:
+        if isinstance(text, str):
+            text = text.encode("ascii", "replace")
+        elif not isinstance(text, bytes):
+            raise TypeError("a %s is str or bytes, not %s" % (what, type(text).__name__))
+        width = 44 if fn is lib.wg_key_from_base64 else 64
+        if len(text) != width or b"\0" in text:
+            raise error_from_errno(_errno.EINVAL, "a %s is %d characters" % (what, width))
+        check(fn(self._key, text))
 
     @classmethod
     def _from_cdata(cls, cdata) -> "Key":
@@ -55,26 +75,18 @@ class Key:
 
     @classmethod
     def from_base64(cls, text: str | bytes) -> "Key":
-        """Decode standard base64 (44 characters); EINVAL otherwise."""
-        if isinstance(text, str):
-            text = text.encode("ascii", "replace")
-        if len(text) != 44 or b"\0" in text:
-            raise error_from_errno(_errno.EINVAL, "a base64 key is 44 characters")
+        """Decode standard base64 (44 characters); ValueError otherwise."""
         key = cls.__new__(cls)
         key._key = ffi.new("wg_key")
-        check(lib.wg_key_from_base64(key._key, text))
+        key._decode(lib.wg_key_from_base64, text, "base64 key")
         return key
 
     @classmethod
     def from_hex(cls, text: str | bytes) -> "Key":
-        """Decode 64 hexadecimal digits (either case); EINVAL otherwise."""
-        if isinstance(text, str):
-            text = text.encode("ascii", "replace")
-        if b"\0" in text:
-            raise error_from_errno(_errno.EINVAL, "NUL in a hex key")
+        """Decode 64 hexadecimal digits (either case); ValueError otherwise."""
         key = cls.__new__(cls)
         key._key = ffi.new("wg_key")
-        check(lib.wg_key_from_hex(key._key, text))
+        key._decode(lib.wg_key_from_hex, text, "hex key")
         return key
 
     def public_key(self) -> "PublicKey":

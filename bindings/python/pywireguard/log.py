@@ -13,8 +13,16 @@ _current = None  # keeps the handle (and callback) alive while installed
 
 
 class _Sink:
-    def __init__(self, fn):
+    """The process-wide log callback: nothing waits on it, so an exception
+    it raises is logged through logging ("pywireguard") and kept in .error."""
+
+    def __init__(self, fn: Callable[[int, str], None]) -> None:
         self.on_log = fn
+        self.error: Optional[BaseException] = None
+
+    def fail(self, e: BaseException, where: str) -> None:
+        logging.getLogger("pywireguard").error("exception in the %s callback", where, exc_info=e)
+        self.error = self.error or e
 
 
 def set_log_callback(fn: Optional[Callable[[int, str], None]],

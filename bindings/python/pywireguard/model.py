@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, NamedTuple, Optional, Union
 
 from ._wireguard import ffi, lib
-from .errors import check_ptr, error_from_errno
+from .errors import check_ptr, error_from_errno, invalid
 from .key import Key, PublicKey
 
 __all__ = ["Endpoint", "AllowedIP", "Peer", "Device"]
@@ -23,6 +23,33 @@ __all__ = ["Endpoint", "AllowedIP", "Peer", "Device"]
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 IPNetwork = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_U16, _U32, _U64 = 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF
+_IFNAMSIZ = 16
+
+
+def _uint(name: str, value: Optional[int], maximum: int) -> Optional[int]:
+    """value if it is None or an int in 0..maximum: TypeError for another
+    type, ValueError out of range (never cffi's OverflowError later)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (name, type(value).__name__))
+    if not 0 <= value <= maximum:
+        raise invalid("%s %d is out of range 0..%d" % (name, value, maximum))
+    return value
+
+
+def _key(name: str, value: object, cls: type) -> object:
+    """A Key of class cls from a Key, 32 bytes or base64/hex text."""
+    if value is None or type(value) is cls:
+        return value
+    if isinstance(value, Key):
+        return cls(bytes(value))
+    if isinstance(value, bytes) and len(value) in (44, 64):  # base64 or hex text
+        return cls(value.decode("ascii", "replace"))
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return cls(value)
+    raise TypeError("%s must be a Key, bytes or str, not %s" % (name, type(value).__name__))
 
 
 class Endpoint(NamedTuple):
@@ -37,6 +64,8 @@ class Endpoint(NamedTuple):
     def parse(cls, text: str) -> "Endpoint":
         """Parse "192.0.2.1:51820" or "[2001:db8::1]:51820" (numeric hosts only)."""
         import errno
+        if not isinstance(text, str):
+            raise TypeError("an endpoint is parsed from str, not %s" % type(text).__name__)
         try:
             host, _, port = text.rpartition(":")
             if host.startswith("["):
@@ -58,6 +87,18 @@ class Endpoint(NamedTuple):
             scope = "%%%d" % self.scope_id if self.scope_id else ""
             return "[%s%s]:%d" % (self.host, scope, self.port)
         return "%s:%d" % (self.host, self.port)
+
+    def _checked(self) -> "Endpoint":
+        try:
+            host = ipaddress.ip_address(self.host)
+        except ValueError as e:
+            raise invalid("bad endpoint address: %s" % e) from None
+        port = _uint("endpoint port", self.port, _U16)
+        scope = _uint("endpoint scope_id", self.scope_id, _U32)
+        flow = _uint("endpoint flowinfo", self.flowinfo, 0xFFFFF)
+        if host == self.host:
+            return self
+        return Endpoint(host, port or 0, scope or 0, flow or 0)
 
     def _to_c(self, ep) -> None:
         host = ipaddress.ip_address(self.host)
@@ -84,12 +125,20 @@ class Endpoint(NamedTuple):
         return None
 
 
-def _endpoint(value) -> Optional[Endpoint]:
-    if value is None or isinstance(value, Endpoint):
-        return value
+def _endpoint(value: object) -> Optional[Endpoint]:
+    """An Endpoint from an Endpoint, "host:port" text or a (host, port, ...)
+    tuple, checked: ValueError for a bad address or port, TypeError for
+    anything else."""
+    if value is None:
+        return None
+    if isinstance(value, Endpoint):
+        return value._checked()
     if isinstance(value, str):
         return Endpoint.parse(value)
-    return Endpoint(ipaddress.ip_address(value[0]), int(value[1]), *value[2:])
+    if isinstance(value, tuple) and 2 <= len(value) <= 4:
+        return Endpoint(*value)._checked()
+    raise TypeError("an endpoint is an Endpoint, \"host:port\" or a (host, port) tuple, not %s"
+                    % type(value).__name__)
 
 
 @dataclass
@@ -103,13 +152,19 @@ class AllowedIP:
     network: IPNetwork
     remove: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.network, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
+            if not isinstance(self.network, (str, ipaddress.IPv4Address, ipaddress.IPv6Address, tuple)):
+                raise TypeError("an allowed IP is a network, address or str, not %s"
+                                % type(self.network).__name__)
             try:
                 self.network = ipaddress.ip_network(self.network, strict=False)
             except ValueError as e:
-                import errno
-                raise error_from_errno(errno.EINVAL, str(e)) from None
+                raise invalid("bad allowed IP: %s" % e) from None
+
+    def __str__(self) -> str:
+        """As wg(8) writes it: "10.0.0.0/24" ("-10.0.0.0/24" to remove)."""
+        return ("-" if self.remove else "") + str(self.network)
 
 
 @dataclass
@@ -135,14 +190,19 @@ class Peer:
     rx_bytes: int = 0
     tx_bytes: int = 0
 
-    def __post_init__(self):
-        if isinstance(self.public_key, (str, bytes)) and len(self.public_key) == 44:
-            self.public_key = Key.from_base64(self.public_key)
-        elif isinstance(self.public_key, (bytes, bytearray)):
-            self.public_key = Key(self.public_key)
-        if isinstance(self.public_key, Key) and not isinstance(self.public_key, PublicKey):
-            self.public_key = PublicKey(bytes(self.public_key))
+    def __post_init__(self) -> None:
+        # Checked here, where the value arrived, and again by to_c().
+        if self.public_key is None:
+            raise TypeError("a peer needs a public key")
+        self.public_key = _key("public_key", self.public_key, PublicKey)  # type: ignore[assignment]
+        self.preshared_key = _key("preshared_key", self.preshared_key, Key)  # type: ignore[assignment]
         self.endpoint = _endpoint(self.endpoint)
+        _uint("persistent_keepalive_interval", self.persistent_keepalive_interval, _U16)
+        _uint("protocol_version", self.protocol_version, _U32)
+        _uint("rx_bytes", self.rx_bytes, _U64)
+        _uint("tx_bytes", self.tx_bytes, _U64)
+        if isinstance(self.allowed_ips, (str, AllowedIP)):
+            raise TypeError("allowed_ips is a list")
         self.allowed_ips = [a if isinstance(a, AllowedIP) else AllowedIP(a)
                             for a in self.allowed_ips]
 
@@ -166,6 +226,23 @@ class Device:
     # wg-quick's keys when parsed from a file (a configfile.QuickConfig).
     wg_quick: Optional[Mapping[str, list]] = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # Checked here, where the value arrived, and again by to_c().
+        if not isinstance(self.name, str):
+            raise TypeError("name must be a str, not %s" % type(self.name).__name__)
+        if len(self.name.encode()) >= _IFNAMSIZ or "\0" in self.name:
+            raise invalid("interface name %r: at most %d bytes, no NUL" % (self.name, _IFNAMSIZ - 1))
+        self.private_key = _key("private_key", self.private_key, Key)  # type: ignore[assignment]
+        self.public_key = _key("public_key", self.public_key, PublicKey)  # type: ignore[assignment]
+        _uint("listen_port", self.listen_port, _U16)
+        _uint("fwmark", self.fwmark, _U32)
+        _uint("ifindex", self.ifindex, _U32)
+        if isinstance(self.peers, Peer):
+            raise TypeError("peers is a list")
+        for p in self.peers:
+            if not isinstance(p, Peer):
+                raise TypeError("peers holds Peer objects, not %s" % type(p).__name__)
+
     def to_config(self) -> str:
         """This device in wg(8)'s configuration format (see format_config)."""
         from .configfile import format_config
@@ -179,6 +256,7 @@ class Device:
 
     def to_c(self):
         """A new C wg_device tree; freed (keys wiped) when the cdata is collected."""
+        self.__post_init__()
         name = self.name.encode()
         dev = ffi.gc(check_ptr(lib.wg_device_new(name or ffi.NULL)), lib.wg_free_device)
         flags = 0
@@ -224,6 +302,7 @@ class Device:
 
 
 def _peer_to_c(p: Peer, cp) -> None:
+    p.__post_init__()
     flags = lib.WGPEER_HAS_PUBLIC_KEY
     ffi.memmove(cp.public_key, p.public_key._key, 32)
     if p.preshared_key is not None:

@@ -110,8 +110,11 @@ class Tunnel(_EventSource, Handle):
         return lib.wg_tunnel_stopped_fd(self._ptr())
 
     def wait_stopped(self, timeout: Optional[float] = None) -> bool:
-        """Block until the tunnel stopped by itself; False on timeout."""
-        return bool(select.select([self.stopped_fd()], [], [], timeout)[0])
+        """Block until the tunnel stopped by itself; False on timeout.  Raises
+        what an on_event callback raised, if one did."""
+        stopped = bool(select.select([self.stopped_fd()], [], [], timeout)[0])
+        self._reraise()
+        return stopped
 
     def close(self) -> None:
         """Stop the threads, remove the interface and socket, wipe the keys."""
@@ -121,3 +124,4 @@ class Tunnel(_EventSource, Handle):
         if self._cbs.eventfd >= 0:
             os.close(self._cbs.eventfd)
             self._cbs.eventfd = -1
+        self._reraise()

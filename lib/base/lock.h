@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The library's locks: pthread mutexes and rwlocks behind types that carry
+ * clang's thread-safety capabilities, so that "this field is protected by
+ * that lock" is written as WG_GUARDED_BY(lock) and checked by
+ * -Wthread-safety (the CI builds with clang and that flag) instead of
+ * being a comment.  Other compilers see plain pthread calls.
+ */
+#ifndef WG_LOCK_H
+#define WG_LOCK_H
+
+#include <pthread.h>
+
+#if defined(__clang__)
+#define WG_TSA(x) __attribute__((x))
+#else
+#define WG_TSA(x)
+#endif
+#define WG_CAPABILITY(name) WG_TSA(capability(name))
+#define WG_GUARDED_BY(lock) WG_TSA(guarded_by(lock))
+#define WG_PT_GUARDED_BY(lock) WG_TSA(pt_guarded_by(lock))
+#define WG_REQUIRES(...) WG_TSA(requires_capability(__VA_ARGS__))
+#define WG_REQUIRES_SHARED(...) WG_TSA(requires_shared_capability(__VA_ARGS__))
+#define WG_ACQUIRE(...) WG_TSA(acquire_capability(__VA_ARGS__))
+#define WG_ACQUIRE_SHARED(...) WG_TSA(acquire_shared_capability(__VA_ARGS__))
+#define WG_RELEASE(...) WG_TSA(release_capability(__VA_ARGS__))
+#define WG_RELEASE_SHARED(...) WG_TSA(release_shared_capability(__VA_ARGS__))
+#define WG_RELEASE_GENERIC(...) WG_TSA(release_generic_capability(__VA_ARGS__))
+#define WG_EXCLUDES(...) WG_TSA(locks_excluded(__VA_ARGS__))
+#define WG_ASSERT_CAPABILITY(x) WG_TSA(assert_capability(x))
+/* For the few functions whose locking the analysis cannot follow; say why at each. */
+#define WG_NO_TSA WG_TSA(no_thread_safety_analysis)
+
+typedef struct WG_CAPABILITY("mutex") wg_mutex {
+	pthread_mutex_t m;
+} wg_mutex;
+
+typedef struct WG_CAPABILITY("rwlock") wg_rwlock {
+	pthread_rwlock_t l;
+} wg_rwlock;
+
+/* 0 or a positive errno, as pthread_mutex_init(). */
+static inline int wg_mutex_init(wg_mutex *m)
+{
+	return pthread_mutex_init(&m->m, NULL);
+}
+
+static inline void wg_mutex_destroy(wg_mutex *m)
+{
+	pthread_mutex_destroy(&m->m);
+}
+
+static inline void wg_mutex_lock(wg_mutex *m) WG_ACQUIRE(m) WG_NO_TSA;
+static inline void wg_mutex_lock(wg_mutex *m)
+{
+	pthread_mutex_lock(&m->m);
+}
+
+static inline void wg_mutex_unlock(wg_mutex *m) WG_RELEASE(m) WG_NO_TSA;
+static inline void wg_mutex_unlock(wg_mutex *m)
+{
+	pthread_mutex_unlock(&m->m);
+}
+
+/*
+ * Tells the analysis that m is held here, where it cannot see it: a function
+ * that returns an object locked.  Costs nothing at run time.
+ */
+static inline void wg_mutex_assert_held(wg_mutex *m) WG_ASSERT_CAPABILITY(m);
+static inline void wg_mutex_assert_held(wg_mutex *m)
+{
+	(void)m;
+}
+
+/*
+ * 0 or a positive errno.  prefer_readers: a thread holding a read lock may
+ * take it again while a writer waits (glibc's default kind, made explicit).
+ */
+static inline int wg_rwlock_init(wg_rwlock *l, int prefer_readers)
+{
+	pthread_rwlockattr_t attr;
+	int ret;
+
+	if (!prefer_readers)
+		return pthread_rwlock_init(&l->l, NULL);
+	pthread_rwlockattr_init(&attr);
+#ifdef PTHREAD_RWLOCK_PREFER_READER_NP
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
+#endif
+	ret = pthread_rwlock_init(&l->l, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	return ret;
+}
+
+static inline void wg_rwlock_destroy(wg_rwlock *l)
+{
+	pthread_rwlock_destroy(&l->l);
+}
+
+static inline void wg_rwlock_read_lock(wg_rwlock *l) WG_ACQUIRE_SHARED(l) WG_NO_TSA;
+static inline void wg_rwlock_read_lock(wg_rwlock *l)
+{
+	pthread_rwlock_rdlock(&l->l);
+}
+
+static inline void wg_rwlock_read_unlock(wg_rwlock *l) WG_RELEASE_SHARED(l) WG_NO_TSA;
+static inline void wg_rwlock_read_unlock(wg_rwlock *l)
+{
+	pthread_rwlock_unlock(&l->l);
+}
+
+static inline void wg_rwlock_write_lock(wg_rwlock *l) WG_ACQUIRE(l) WG_NO_TSA;
+static inline void wg_rwlock_write_lock(wg_rwlock *l)
+{
+	pthread_rwlock_wrlock(&l->l);
+}
+
+static inline void wg_rwlock_write_unlock(wg_rwlock *l) WG_RELEASE(l) WG_NO_TSA;
+static inline void wg_rwlock_write_unlock(wg_rwlock *l)
+{
+	pthread_rwlock_unlock(&l->l);
+}
+
+#endif

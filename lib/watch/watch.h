@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The watch (wg_watch_*): one epoll fd that gathers every source of events
+ * (watch.c), the comparison of two readings of a device into events
+ * (watch_diff.c), kernel links from rtnetlink multicast (watch_link.c),
+ * re-reading devices of every kind (watch_read.c), userspace sockets
+ * appearing in /var/run/wireguard (watch_uapi.c) and events pushed by
+ * in-process engines (watch_feed.c).
+ *
+ * Only wg_watch_feed() runs on other threads: it touches nothing but the
+ * inbox (under inbox_lock); everything else belongs to the reading thread.
+ */
+#ifndef WG_WATCH_H
+#define WG_WATCH_H
+
+#include <pthread.h>
+#include <libmnl/libmnl.h>
+
+#include <wireguard.h>
+
+#include "strbuf.h"
+
+enum watch_src_type {
+	SRC_TIMER, SRC_RTNL, SRC_GENL, SRC_INOTIFY, SRC_INBOX, SRC_READY, SRC_UAPI,
+};
+
+struct watch_dev;
+
+/* What an epoll event points at. */
+struct watch_src {
+	enum watch_src_type type;
+	struct watch_dev *dev;		/* SRC_UAPI */
+};
+
+enum watch_dev_type { DEV_KERNEL, DEV_UAPI, DEV_ENGINE, DEV_TUNNEL };
+
+/* Per peer of a reading, in the reading's (sorted) order. */
+struct peer_act {
+	uint64_t last_active_ns;	/* CLOCK_MONOTONIC; 0: never */
+	bool silent;
+};
+
+struct watch_dev {
+	struct watch_dev *next;
+	enum watch_dev_type type;
+	char name[IFNAMSIZ];
+	uint32_t ifindex;
+	/* The link, as rtnetlink last told us (kernel devices, and the TUN
+	 * link of a userspace device). */
+	bool have_link, up;
+	uint32_t mtu;
+	/* The last reading, sorted by wg_config_sort(); NULL before the first. */
+	wg_device *state;
+	struct peer_act *act;
+	bool baseline;		/* the next reading is the baseline: no events */
+	bool pushed;		/* handshakes arrive pushed: re-readings skip them */
+	int error;		/* the error last reported (DEVICE_ERROR), 0: fine */
+	bool dead;		/* removed; freed once no epoll batch points at it */
+	/* In-process devices. */
+	void *obj;		/* wg_engine * or wg_tunnel * */
+	/* UAPI: when the socket appeared, whether the daemon ever answered, and
+	 * the "get" in flight. */
+	uint64_t appeared_ns;
+	bool answered;
+	int fd;
+	struct watch_src src;
+	struct strbuf reply;
+	size_t scanned;
+	uint64_t sent_ns;
+};
+
+/* An event pushed by wg_watch_feed(), waiting for the reading thread. */
+struct inbox_item {
+	char device[IFNAMSIZ];
+	struct wg_event ev;
+	struct wg_timespec64 time;
+};
+
+struct wg_watch {
+	struct wg_watch_options o;
+	char (*names)[IFNAMSIZ];	/* the device filter, or NULL: all */
+	size_t nnames;
+
+	int epfd, timerfd, ready_efd, inbox_efd;
+	int inotify_fd, dir_wd, parent_wd;
+	wg_netlink *nl;
+	struct mnl_socket *rtnl, *genl;
+	uint8_t *buf;			/* netlink receive buffer */
+	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready;
+	bool kernel_wg;			/* the kernel has the WireGuard family */
+
+	struct watch_dev *devs;
+	struct watch_dev *graveyard;	/* removed, to free after the epoll batch */
+
+	/* The queue of events for the reader, a ring. */
+	struct wg_watch_event *q;
+	size_t qhead, qlen, qcap;
+	/* Devices whose events were dropped: an OVERFLOW is owed to each, and
+	 * until it is queued their events are dropped too ("" = all). */
+	char (*ovf)[IFNAMSIZ];
+	size_t novf;
+
+	/* Events from other threads (wg_watch_feed) and the names they may use. */
+	pthread_mutex_t inbox_lock;
+	struct inbox_item *inbox;
+	size_t inbox_len, inbox_cap;
+	bool inbox_overflow;
+	char (*fed)[IFNAMSIZ];
+	size_t nfed;
+};
+
+/* watch.c */
+int watch_epoll_add(struct wg_watch *w, int fd, struct watch_src *src, enum watch_src_type type);
+uint64_t watch_now_ns(void);
+void watch_realtime(struct wg_timespec64 *t);
+bool watch_wants(const struct wg_watch *w, const char *name);
+struct watch_dev *watch_find(const struct wg_watch *w, const char *name);
+struct watch_dev *watch_find_ifindex(const struct wg_watch *w, uint32_t ifindex);
+struct watch_dev *watch_dev_new(struct wg_watch *w, enum watch_dev_type type, const char *name);
+/* Emit DEVICE_REMOVED (with err) and forget the device. */
+void watch_dev_remove(struct wg_watch *w, struct watch_dev *d, int err);
+/* Start an event of kind for d (and peer, if not NULL). */
+void watch_event_init(struct wg_watch_event *ev, const struct watch_dev *d, uint32_t kind,
+		      const uint8_t *peer);
+/* Queue an event (or drop it and owe an OVERFLOW, when the queue is full). */
+void watch_emit(struct wg_watch *w, const struct wg_watch_event *ev);
+/* Report (err != 0) or clear (err == 0) a device's failure, once per change. */
+void watch_dev_error(struct wg_watch *w, struct watch_dev *d, int err);
+
+/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed). */
+void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* The index of a peer in d->state, or -1. */
+ssize_t watch_peer_index(const struct watch_dev *d, const uint8_t *key);
+/* A peer of d was active now (a pushed handshake): PEER_ACTIVE if it was silent. */
+void watch_peer_active(struct wg_watch *w, struct watch_dev *d, size_t i);
+
+/* watch_link.c */
+int watch_link_open(struct wg_watch *w);
+/* Dump every link: new ones are devices (baseline: without events). */
+int watch_link_sync(struct wg_watch *w, bool baseline);
+void watch_link_dispatch(struct wg_watch *w);
+/* The link of a userspace device, if it has one by now. */
+void watch_link_lookup(struct wg_watch *w, struct watch_dev *d);
+void watch_genl_dispatch(struct wg_watch *w);
+
+/* watch_read.c */
+void watch_read_device(struct wg_watch *w, struct watch_dev *d);
+void watch_read_all(struct wg_watch *w);
+void watch_uapi_dispatch(struct wg_watch *w, struct watch_dev *d);
+void watch_uapi_cancel(struct wg_watch *w, struct watch_dev *d);
+
+/* watch_uapi.c: sockets in the UAPI directory. */
+int watch_uapi_open(struct wg_watch *w);
+void watch_uapi_scan(struct wg_watch *w, bool baseline);
+void watch_inotify_dispatch(struct wg_watch *w);
+
+/* watch_feed.c */
+void watch_inbox_dispatch(struct wg_watch *w);
+
+#endif

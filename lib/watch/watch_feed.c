@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * In-process devices: engines and tunnels registered by the caller, re-read
+ * every interval like any device, and their engine's events pushed through
+ * wg_watch_feed() from whatever thread runs the engine.  Pushed events wait
+ * in the inbox (under inbox_lock) and an eventfd wakes the watch's fd; the
+ * reading thread turns them into watch events against its last reading.
+ */
+#include <stdlib.h>
+#include <sys/eventfd.h>
+
+#include "addr.h"
+#include "error.h"
+#include "util.h"
+#include "watch.h"
+
+static bool fed_has(const struct wg_watch *w, const char *name)
+{
+	for (size_t i = 0; i < w->nfed; i++)
+		if (!strcmp(w->fed[i], name))
+			return true;
+	return false;
+}
+
+static int add_inprocess(struct wg_watch *w, const char *name, enum watch_dev_type type, void *obj)
+{
+	size_t len = strlen(name);
+	struct watch_dev *d;
+	void *more;
+
+	if (!len || len >= IFNAMSIZ)
+		return wg_error(EINVAL, "'%s': device names have 1 to %d bytes", name, IFNAMSIZ - 1);
+	if (watch_find(w, name))
+		return wg_error(EEXIST, "%s: the watch already has a device of that name", name);
+	pthread_mutex_lock(&w->inbox_lock);
+	more = realloc(w->fed, (w->nfed + 1) * sizeof(*w->fed));
+	if (more) {
+		w->fed = more;
+		memcpy(w->fed[w->nfed++], name, len + 1);
+	}
+	pthread_mutex_unlock(&w->inbox_lock);
+	d = more ? watch_dev_new(w, type, name) : NULL;
+	if (!d)
+		return wg_error(ENOMEM, "out of memory");
+	d->obj = obj;
+	d->baseline = true;
+	watch_read_device(w, d);
+	return 0;
+}
+
+WG_EXPORT int wg_watch_add_engine(wg_watch *w, const char *name, wg_engine *engine)
+{
+	return add_inprocess(w, name, DEV_ENGINE, engine);
+}
+
+WG_EXPORT int wg_watch_add_tunnel(wg_watch *w, wg_tunnel *tunnel)
+{
+	return add_inprocess(w, wg_tunnel_name(tunnel), DEV_TUNNEL, tunnel);
+}
+
+WG_EXPORT int wg_watch_remove_device(wg_watch *w, const char *name)
+{
+	struct watch_dev *d = watch_find(w, name);
+
+	if (!d || (d->type != DEV_ENGINE && d->type != DEV_TUNNEL))
+		return wg_error(ENOENT, "%s: the watch has no in-process device of that name", name);
+	pthread_mutex_lock(&w->inbox_lock);
+	for (size_t i = 0; i < w->nfed; i++)
+		if (!strcmp(w->fed[i], name)) {
+			memmove(w->fed[i], w->fed[i + 1], (w->nfed - i - 1) * sizeof(*w->fed));
+			w->nfed--;
+			break;
+		}
+	pthread_mutex_unlock(&w->inbox_lock);
+	watch_dev_remove(w, d, 0);
+	return 0;
+}
+
+WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_event *event)
+{
+	struct inbox_item *item;
+	int ret = 0;
+
+	pthread_mutex_lock(&w->inbox_lock);
+	if (!fed_has(w, device)) {
+		ret = -ENOENT;
+	} else if (w->inbox_len >= w->o.queue_max) {
+		w->inbox_overflow = true;
+		ret = -ENOBUFS;
+	} else {
+		if (w->inbox_len == w->inbox_cap) {
+			size_t cap = w->inbox_cap ? w->inbox_cap * 2 : 16;
+			void *more = realloc(w->inbox, cap * sizeof(*w->inbox));
+
+			if (!more) {
+				w->inbox_overflow = true;
+				ret = -ENOBUFS;
+				goto out;
+			}
+			w->inbox = more;
+			w->inbox_cap = cap;
+		}
+		item = &w->inbox[w->inbox_len++];
+		snprintf(item->device, sizeof(item->device), "%s", device);
+		item->ev = *event;
+		watch_realtime(&item->time);
+	}
+out:
+	pthread_mutex_unlock(&w->inbox_lock);
+	if (!ret)
+		eventfd_write(w->inbox_efd, 1);
+	errno = -ret;
+	return ret;
+}
+
+static void pushed(struct wg_watch *w, const struct inbox_item *it)
+{
+	static const uint32_t kinds[] = {
+		[WG_EVENT_HANDSHAKE_COMPLETE] = WG_WATCH_HANDSHAKE,
+		[WG_EVENT_SESSION_EXPIRED] = WG_WATCH_SESSION_EXPIRED,
+		[WG_EVENT_ENDPOINT_CHANGED] = WG_WATCH_ENDPOINT,
+		[WG_EVENT_PEER_UNREACHABLE] = WG_WATCH_PEER_UNREACHABLE,
+	};
+	struct watch_dev *d = watch_find(w, it->device);
+	struct wg_watch_event ev;
+	ssize_t i;
+
+	if (!d || it->ev.type >= ARRAY_SIZE(kinds) || !kinds[it->ev.type])
+		return;
+	i = watch_peer_index(d, it->ev.public_key);
+	watch_event_init(&ev, d, kinds[it->ev.type], it->ev.public_key);
+	ev.flags |= WG_WATCH_EVENT_PUSHED;
+	ev.time = it->time;
+	switch (it->ev.type) {
+	case WG_EVENT_HANDSHAKE_COMPLETE:
+		/* From now on handshakes come from here, not from re-reading. */
+		d->pushed = true;
+		ev.after.time = it->time;
+		watch_emit(w, &ev);
+		if (i >= 0)
+			watch_peer_active(w, d, (size_t)i);
+		return;
+	case WG_EVENT_ENDPOINT_CHANGED:
+		if (i >= 0) {
+			wg_peer *p = d->state->first_peer;
+
+			for (ssize_t k = 0; k < i; k++)
+				p = p->next_peer;
+			if (wg_endpoint_equal(&p->endpoint, &it->ev.endpoint))
+				return;
+			wg_endpoint_copy(&ev.before.endpoint, &p->endpoint);
+			/* So that the next reading does not report it again. */
+			wg_endpoint_copy(&p->endpoint, &it->ev.endpoint);
+		}
+		wg_endpoint_copy(&ev.after.endpoint, &it->ev.endpoint);
+		watch_emit(w, &ev);
+		return;
+	default:
+		watch_emit(w, &ev);
+	}
+}
+
+void watch_inbox_dispatch(struct wg_watch *w)
+{
+	struct inbox_item *items;
+	size_t n;
+	bool overflow;
+	eventfd_t v;
+
+	eventfd_read(w->inbox_efd, &v);
+	pthread_mutex_lock(&w->inbox_lock);
+	items = w->inbox;
+	n = w->inbox_len;
+	overflow = w->inbox_overflow;
+	w->inbox = NULL;
+	w->inbox_len = w->inbox_cap = 0;
+	w->inbox_overflow = false;
+	pthread_mutex_unlock(&w->inbox_lock);
+	for (size_t i = 0; i < n; i++)
+		pushed(w, &items[i]);
+	free(items);
+	if (overflow) {
+		/* Which device lost events is unknown: every in-process one. */
+		for (struct watch_dev *d = w->devs; d; d = d->next)
+			if (d->type == DEV_ENGINE || d->type == DEV_TUNNEL) {
+				struct wg_watch_event ev;
+
+				watch_event_init(&ev, d, WG_WATCH_OVERFLOW, NULL);
+				watch_emit(w, &ev);
+			}
+	}
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The watch on the Linux driver (inside the VM): every event kind from
+ * changes made from outside the process with ip(8) and wg(8), link events
+ * within 100 ms and peer events within one interval, 1,000 random changes
+ * whose events are exactly the predicted diff, and a watch on a namespace
+ * that sees only that namespace (where a real handshake, activity and
+ * silence are observed).
+ */
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kutil.h"
+#include "test.h"
+#include "watch-predict.h"
+
+#define INTERVAL_MS 100
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Wait for an event whose line contains want; its delay in ms, or -1.
+ * Lines seen on the way are appended to seen (if given). */
+static double wait_for(wg_watch *w, const char *want, int timeout_ms, struct lines *seen)
+{
+	struct lines all = { 0 };
+	double t0 = now_ms();
+
+	if (!seen)
+		seen = &all;
+	while (now_ms() - t0 < timeout_ms) {
+		struct lines got = { 0 };
+		bool found = false;
+
+		watch_collect(w, 5, &got, NULL, NULL);
+		for (size_t i = 0; i < got.n; i++) {
+			found |= strstr(got.v[i], want) != NULL;
+			if (seen)
+				lines_add(seen, "%s", got.v[i]);
+		}
+		lines_free(&got);
+		if (found) {
+			lines_free(&all);
+			return now_ms() - t0;
+		}
+	}
+	fprintf(stderr, "no event '%s' within %d ms; saw:\n", want, timeout_ms);
+	for (size_t i = 0; i < seen->n; i++)
+		fprintf(stderr, "  %s\n", seen->v[i]);
+	lines_free(&all);
+	return -1;
+}
+
+static wg_watch *open_watch(int netns_fd, uint32_t silent_ms)
+{
+	struct wg_watch_options o = {
+		.size = sizeof(o), .netns_fd = netns_fd, .interval_ms = INTERVAL_MS,
+		.silent_after_ms = silent_ms,
+	};
+	wg_watch *w = NULL;
+
+	if (wg_watch_open(&w, &o) < 0) {
+		fprintf(stderr, "wg_watch_open: %s\n", wg_last_error());
+		exit(1);
+	}
+	return w;
+}
+
+static void check_link_events(wg_watch *w)
+{
+	double worst = 0, d;
+	struct {
+		const char *cmd, *want;
+	} steps[] = {
+		{ "ip link add wgw0 type wireguard", "wgw0 device-added" },
+		{ "ip link set wgw0 name wgw1", "wgw1 renamed wgw0 -> wgw1" },
+		{ "ip link set wgw1 mtu 1380", "wgw1 mtu 1420 -> 1380" },
+		{ "ip link set wgw1 up", "wgw1 up" },
+		{ "ip link set wgw1 down", "wgw1 down" },
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		CHECK(sh("%s", steps[i].cmd) == 0);
+		d = wait_for(w, steps[i].want, 1000, NULL);
+		CHECK(d >= 0);
+		if (d > worst)
+			worst = d;
+	}
+	printf("link events: worst delay %.1f ms (limit 100)\n", worst);
+	CHECK(worst < 100);
+}
+
+static void check_config_events(wg_watch *w)
+{
+	double worst = 0, d;
+	char cmd[512];
+	struct {
+		const char *cmd, *want;
+	} steps[] = {
+		{ "wg set wgw1 private-key /tmp/k1", "wgw1 private-key (none) -> " },
+		{ "wg set wgw1 listen-port 4711", "-> 4711" },	/* from the port chosen at "up" */
+		{ "wg set wgw1 listen-port 4712", "listen-port 4711 -> 4712" },
+		{ "wg set wgw1 fwmark 0x20", "fwmark 0x0 -> 0x20" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) endpoint 127.0.0.1:9 allowed-ips 10.1.0.0/24", "peer-added" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) endpoint 127.0.0.2:9", "endpoint" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) allowed-ips 10.1.0.0/24,fd01::/64", "allowed-ip-added" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) allowed-ips fd01::/64", "allowed-ip-removed" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) preshared-key /tmp/k1", "preshared-key" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) persistent-keepalive 25", "keepalive" },
+		{ "wg set wgw1 peer $(cat /tmp/p2) remove", "peer-removed" },
+		{ "ip link del wgw1", "wgw1 device-removed" },
+	};
+
+	CHECK(sh("umask 077; wg genkey > /tmp/k1 && wg genkey | wg pubkey > /tmp/p2") == 0);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "%s", steps[i].cmd);
+		CHECK(sh("%s", cmd) == 0);
+		d = wait_for(w, steps[i].want, INTERVAL_MS * 3, NULL);
+		CHECK(d >= 0);
+		if (d > worst)
+			worst = d;
+	}
+	printf("configuration events: worst delay %.1f ms (interval %d ms)\n", worst, INTERVAL_MS);
+	/* One interval, plus the time to run the command and to dump under TCG. */
+	CHECK(worst < INTERVAL_MS + 100);
+}
+
+static void add_prefix(wg_peer *p, uint32_t r)
+{
+	wg_allowedip *aip = wg_peer_add_allowedip(p);
+
+	aip->family = AF_INET;
+	aip->ip4.s_addr = htonl(0x0a000000 | ((r >> 16) % 24) << 8);
+	aip->cidr = 24;
+}
+
+static void check_random(wg_watch *w)
+{
+	uint64_t rng = 0x1234567;
+	wg_key keys[12];
+	unsigned changes = 0, rounds = 0, events = 0;
+	bool ok = true;
+
+	CHECK(sh("ip link add wgr type wireguard") == 0);
+	CHECK(wait_for(w, "wgr device-added", 1000, NULL) >= 0);
+	for (size_t i = 0; i < 12; i++)
+		wg_generate_private_key(keys[i]);
+	while (changes < 1000) {
+		struct lines got = { 0 }, want = { 0 };
+		wg_device *before, *after;
+
+		CHECK(wg_get_device(&before, "wgr") == 0);
+		for (int k = 0; k < 10; k++, changes++) {
+			wg_device *dev = wg_device_new("wgr");
+			wg_peer *p = wg_device_add_peer(dev);
+			uint32_t r;
+
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			r = (uint32_t)(rng >> 33);
+			p->flags = WGPEER_HAS_PUBLIC_KEY;
+			memcpy(p->public_key, keys[r % 12], 32);
+			switch ((r >> 8) % 7) {
+			case 0:
+				p->flags |= WGPEER_REMOVE_ME;
+				break;
+			case 1:
+				p->endpoint.addr4.sin_family = AF_INET;
+				p->endpoint.addr4.sin_port = htons((uint16_t)(1 + (r >> 16) % 50));
+				p->endpoint.addr4.sin_addr.s_addr = htonl(0xc6336401);
+				break;
+			case 2:
+				p->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+				p->persistent_keepalive_interval = (uint16_t)((r >> 16) % 3);
+				break;
+			case 3:
+				p->flags |= WGPEER_REPLACE_ALLOWEDIPS;
+				add_prefix(p, r);
+				break;
+			case 6:
+				dev->flags |= WGDEVICE_HAS_LISTEN_PORT;
+				dev->listen_port = (uint16_t)(2000 + (r >> 16) % 3);
+				break;
+			default:
+				add_prefix(p, r);
+			}
+			CHECK(wg_set_device(dev) == 0);
+			wg_free_device(dev);
+		}
+		CHECK(wg_get_device(&after, "wgr") == 0);
+		predict(&want, "wgr", before, after);
+		watch_collect(w, INTERVAL_MS * 2 + 50, &got, NULL, NULL);
+		events += (unsigned)got.n;
+		if (!lines_same(&got, &want)) {
+			ok = false;
+			fprintf(stderr, "round %u differs\n", rounds);
+		}
+		rounds++;
+		lines_free(&got);
+		lines_free(&want);
+		wg_free_device(before);
+		wg_free_device(after);
+	}
+	CHECK(ok);
+	printf("random: %u changes in %u rounds, %u events, all as predicted: %s\n", changes, rounds,
+	       events, ok ? "yes" : "no");
+	CHECK(sh("ip link del wgr") == 0);
+}
+
+/* Two namespaces joined over loopback as in test-ping; the watch sits in "a". */
+static void check_netns(wg_watch *host)
+{
+	struct lines seen = { 0 }, host_seen = { 0 };
+	int fd;
+	wg_watch *w;
+
+	CHECK(sh("ip netns add a && ip netns add b") == 0);
+	fd = open("/run/netns/a", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	w = open_watch(fd, 1000);
+	close(fd);
+	CHECK(sh("set -e; umask 077; wg genkey > /tmp/ka; wg genkey > /tmp/kb;"
+		 "ip link add wga type wireguard; ip link add wgb type wireguard;"
+		 "wg set wga private-key /tmp/ka listen-port 1001 peer $(wg pubkey < /tmp/kb) endpoint 127.0.0.1:1002 allowed-ips 10.7.0.2/32;"
+		 "wg set wgb private-key /tmp/kb listen-port 1002 peer $(wg pubkey < /tmp/ka) endpoint 127.0.0.1:1001 allowed-ips 10.7.0.1/32;"
+		 "ip link set wga netns a; ip link set wgb netns b;"
+		 "ip -n a addr add 10.7.0.1/32 dev wga; ip -n a link set wga up; ip -n a route add 10.7.0.2/32 dev wga;"
+		 "ip -n b addr add 10.7.0.2/32 dev wgb; ip -n b link set wgb up; ip -n b route add 10.7.0.1/32 dev wgb") == 0);
+	CHECK(wait_for(w, "wga device-added", 1000, &seen) >= 0);
+	CHECK(sh("ip netns exec a ping -c 2 -i 0.2 -W 2 10.7.0.2 >/dev/null") == 0);
+	CHECK(wait_for(w, "wga handshake", INTERVAL_MS * 3, &seen) >= 0);
+	/* Silence: a second without a handshake or anything received. */
+	CHECK(wait_for(w, "wga silent", 3000, &seen) >= 0);
+	CHECK(sh("ip netns exec a ping -c 1 -W 2 10.7.0.2 >/dev/null") == 0);
+	CHECK(wait_for(w, "wga active", INTERVAL_MS * 3, &seen) >= 0);
+	/* The namespace's watch saw nothing of wgb (namespace b) ... */
+	for (size_t i = 0; i < seen.n; i++)
+		CHECK(!strstr(seen.v[i], "wgb"));
+	/* ... and the host's watch nothing of either once they moved. */
+	watch_collect(host, INTERVAL_MS * 2, &host_seen, NULL, NULL);
+	for (size_t i = 0; i < host_seen.n; i++) {
+		CHECK(!strstr(host_seen.v[i], "handshake"));
+		CHECK(!strstr(host_seen.v[i], "silent"));
+	}
+	for (size_t i = 0; i < seen.n; i++)
+		printf("netns a: %s\n", seen.v[i]);
+	lines_free(&seen);
+	lines_free(&host_seen);
+	wg_watch_close(w);
+}
+
+int main(void)
+{
+	wg_watch *w = open_watch(-1, 0);
+
+	/* The baseline produces nothing. */
+	CHECK(watch_collect(w, INTERVAL_MS * 2, NULL, NULL, NULL) == 0);
+	check_link_events(w);
+	check_config_events(w);
+	check_random(w);
+	check_netns(w);
+	wg_watch_close(w);
+	return test_done();
+}
