@@ -1,58 +1,58 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The UAPI server (lib/tunnel/uapi_server.c) as a client reaches it: each
- * input is written to a connection of a running server whose tunnel has an
- * engine but no TUN and no sockets (a listen_port change fails with EINVAL,
- * which exercises the undo path).  The server frames requests at blank
- * lines, dispatches get/set, parses a set strictly and applies it.  Every
- * reply must end with an errno= line.
+ * input is written to a connection of a running server, in a private
+ * directory, that serves an engine (get and set straight to it).  The
+ * server frames requests at blank lines, dispatches get/set, parses a set
+ * strictly and applies it.  Every reply must end with an errno= line.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "tunnel.h"
+#include "uapi_server.h"
 
-static struct wg_tunnel tunnel;
+static wg_engine *engine;
 static struct wg_uapi_server *server;
 static struct sockaddr_un addr = { .sun_family = AF_UNIX };
+static char dir[] = "/tmp/wg-fuzz-uapi-server-XXXXXX";
 
 static void no_send(const struct wg_packet *p, size_t n, void *ctx)
 {
 	(void)p, (void)n, (void)ctx;
 }
 
+static int get(void *ctx, wg_device **dev)
+{
+	return wg_engine_get_device(ctx, dev);
+}
+
+static int set(void *ctx, const wg_device *dev)
+{
+	return wg_engine_set_device(ctx, dev);
+}
+
+static const struct wg_uapi_ops ops = { .get = get, .set = set };
+
 static void stop(void)
 {
 	wg_uapi_server_stop(server);
-	wg_engine_free(tunnel.engine);
+	wg_engine_free(engine);
+	rmdir(dir);
 }
 
 static void setup(void)
 {
 	struct wg_engine_options o = { .size = sizeof(o), .send = no_send };
 
-	if (wg_engine_new(&tunnel.engine, &o))
+	if (wg_engine_new(&engine, &o) || !mkdtemp(dir) || wg_uapi_server_start(&server, &ops, engine, dir, "fz"))
 		abort();
-	snprintf(tunnel.name, sizeof(tunnel.name), "wgfz%d", (int)getpid() % 100000);
-	pthread_rwlock_init(&tunnel.udp_lock, NULL);
-	pthread_mutex_init(&tunnel.config_lock, NULL);
-	for (int i = 0; i < WG_TUNNEL_MAX_THREADS; i++)
-		tunnel.udp.fd4[i] = tunnel.udp.fd6[i] = -1;
-	tunnel.workers_stop_efd = eventfd(0, EFD_CLOEXEC);
-	tunnel.stop_efd = tunnel.stopped_efd = -1;
-	if (wg_uapi_server_start(&server, &tunnel, tunnel.name)) {
-		fprintf(stderr, "cannot start a UAPI server (%s): run as root\n", wg_last_error());
-		exit(77);
-	}
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/%s.sock", WG_UAPI_SOCKET_DIR, tunnel.name);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/fz.sock", dir);
 	atexit(stop);
 }
 
@@ -69,12 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Each input starts from a device without peers. */
 	empty = wg_device_new(NULL);
 	empty->flags = WGDEVICE_REPLACE_PEERS;
-	wg_engine_set_device(tunnel.engine, empty);
+	wg_engine_set_device(engine, empty);
 	wg_free_device(empty);
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		abort();
+	if (!size)
+		shutdown(fd, SHUT_WR);
 	/* Write and read at once: pipelined gets are answered while we write. */
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN | (sent < size ? POLLOUT : 0) };
@@ -95,10 +97,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			if (r > 0)
 				got = (got + (size_t)r) % (sizeof(reply) - 1);	/* keep the tail */
-		}
-		if (!size && !sent) {
-			shutdown(fd, SHUT_WR);
-			sent = 1;
 		}
 	}
 	close(fd);
