@@ -129,6 +129,11 @@ struct wg_tunnel {
 
 	wg_engine_event_fn *event;
 	void *ctx;
+
+	/* UAPI subscribers (subscribe=1): connections that get every event. */
+	wg_mutex sub_lock;
+	int *subs;		/* under sub_lock */
+	size_t nsubs;		/* written under sub_lock, read without it as a hint */
 };
 /* The interface went away or I/O failed for good: tell the owner. */
 void wg_tunnel_fail(struct wg_tunnel *tunnel, const char *why, int err);
