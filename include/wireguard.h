@@ -70,6 +70,17 @@
 #include <sys/socket.h>
 #include <time.h>
 
+/* Without _DEFAULT_SOURCE (e.g. -std=c11 alone) glibc's <net/if.h> has only
+ * POSIX's IF_NAMESIZE, and C99's <time.h> no struct timespec.  (SWIG, which
+ * reads no system header, sees the header as before.) */
+#if !defined(IFNAMSIZ) && !defined(SWIG)
+/** Size of an interface name with its NUL: <net/if.h>'s, or POSIX's IF_NAMESIZE. */
+#define IFNAMSIZ IF_NAMESIZE
+#endif
+#ifndef SWIG
+struct timespec;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -399,6 +410,22 @@ int wg_add_device(const char *device_name);
  * \brief Delete a kernel WireGuard interface.
  */
 int wg_del_device(const char *device_name);
+
+/**
+ * \brief Bound how long the calling thread waits for userspace daemons.
+ *
+ * wg_get_device() and wg_set_device() on a userspace device (a UAPI socket:
+ * wireguard-go, boringtun, wg-engine) give up with -ETIMEDOUT when its daemon
+ * does not accept, read or answer within this time (each wait, not the
+ * whole call), so a hung daemon cannot hang the caller.  The setting
+ * belongs to the calling thread: one caller's choice changes no other's.
+ * A thread starts with the default, 10000 ms.
+ *
+ * \param timeout_ms  milliseconds, or 0 for the default.
+ * \return the thread's previous setting (0: the default); -EINVAL if
+ *         timeout_ms is negative (nothing changes).
+ */
+int wg_set_uapi_timeout(int timeout_ms);
 
 /**
  * \brief Names of all WireGuard devices, kernel and userspace.
@@ -785,10 +812,18 @@ int wg_device_copy(wg_device **copy, const wg_device *dev);
  *
  * \param state  the state to change (name and ifindex are kept).
  * \param set    the changes.
+ * A peer listed twice is applied twice, in order, as the driver does.  The
+ * same rules are implemented once and used by every backend: the engine
+ * (wg_engine_set_device()), and the kernel before Linux 6.16 and UAPI
+ * daemons when a set removes single allowed IPs (the library reads the
+ * device and sends whole lists that reach this function's result).
+ *
  * \return 0; -EINVAL for unknown flags, a peer without WGPEER_HAS_PUBLIC_KEY,
  *         a protocol version other than 0 or 1, an allowed IP of another
  *         family or with a prefix longer than its family, or an endpoint of
- *         another family; -ENOMEM.  On error state is unchanged.
+ *         another family; -ENOMEM when out of memory or when the result would
+ *         have more than 2^20 peers (the Linux driver's limit).  On error
+ *         state is unchanged.
  */
 int wg_device_apply(wg_device *state, const wg_device *set);
 
@@ -1006,10 +1041,16 @@ void wg_engine_free(wg_engine *engine);
  * four X25519 rather than eight.  The ephemerals are made once traffic
  * flows again, so it does not wait for them.
  *
- * \return 0; -EINVAL for invalid input (an endpoint family other than
+ * The set is validated and planned by the same code as wg_device_apply()
+ * (so every backend answers the same), then applied all or nothing: every
+ * allocation it needs is made before anything changes.
+ *
+ * \return 0; -EINVAL for invalid input, as wg_device_apply() (unknown flags,
+ *         a peer without WGPEER_HAS_PUBLIC_KEY, an endpoint family other than
  *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
- *         protocol version), with nothing changed; -ENOMEM, in which case
- *         the peers before the one that failed are applied.
+ *         protocol version); -ENOMEM when out of memory or when the set would
+ *         leave more than 2^20 peers (the Linux driver's limit).  On error
+ *         nothing is changed.
  */
 int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 

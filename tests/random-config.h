@@ -9,6 +9,7 @@
 #define WG_TEST_RANDOM_CONFIG_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,31 @@ static inline wg_device *rc_set(struct rc *r, const char *name)
 		}
 	}
 	return d;
+}
+
+/*
+ * Sometimes (one set in eight) make a set invalid the way callers get it
+ * wrong: a peer without WGPEER_HAS_PUBLIC_KEY, an unknown peer or device
+ * flag.  Returns the error every backend must give for it (0 or -EINVAL).
+ */
+static inline int rc_spoil(struct rc *r, wg_device *set)
+{
+	wg_peer *p = set->last_peer;
+
+	if (!p || rc_rnd(r) % 8)
+		return 0;
+	switch (rc_rnd(r) % 3) {
+	case 0:
+		p->flags &= ~(uint32_t)WGPEER_HAS_PUBLIC_KEY;
+		break;
+	case 1:
+		p->flags |= 1U << 12;
+		break;
+	default:
+		set->flags |= 1U << 9;
+		break;
+	}
+	return -EINVAL;
 }
 
 /*

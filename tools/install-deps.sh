@@ -14,10 +14,12 @@ packages="
 	swig golang-go
 	doxygen
 	dpkg-dev debhelper dh-python fakeroot lintian pkgconf python3-all-dev systemd
+	frama-c-base why3 z3 cvc5
 "
 # clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
 # dpkg-dev ... systemd: debian/control's build-dependencies (tools/build-debs.sh),
 # lintian, and systemd-analyze for wg-engine@.service.
+# frama-c-base why3 z3 cvc5: the proof suite (tests/proof/, docs/PROOFS.md).
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

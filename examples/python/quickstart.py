@@ -13,7 +13,7 @@ import pywireguard as wg
 from pywireguard import Device, Engine, Key, Peer
 
 
-def ipv4_udp(src, dst, payload):
+def ipv4_udp(src: str, dst: str, payload: bytes) -> bytes:
     """A minimal IPv4/UDP packet (what a TUN device would hand us)."""
     import ipaddress
     udp = struct.pack("!HHHH", 4000, 4000, 8 + len(payload), 0) + payload
@@ -24,7 +24,7 @@ def ipv4_udp(src, dst, payload):
     return hdr[:10] + struct.pack("!H", ~(s + (s >> 16)) & 0xFFFF) + hdr[12:] + udp
 
 
-def main():
+def main() -> int:
     # 1. Keys.  repr() of a private key never shows it; public keys are fine.
     alice, bob = Key.generate(), Key.generate()
     print("alice:", alice, "public", alice.public_key())
@@ -55,7 +55,7 @@ def main():
             for data, _ in a.take_sent():
                 got = b.decrypt([(data, "192.0.2.1:51820")])
                 for r in got:
-                    if r.status == wg.PacketStatus.DELIVER:
+                    if r.status == wg.PacketStatus.DELIVER and r.data is not None:
                         print("\nbob received:", r.data[28:])
                         assert r.data == packet
             for data, _ in b.take_sent():

@@ -37,14 +37,25 @@ bool wg_replay_check_and_update(struct wg_replay_counter *c, uint64_t counter,
 		 * a whole ring or more, that is all of them. */
 		if (gap > WORDS)
 			gap = WORDS;
+		/* For the proof (docs/PROOFS.md): word w is cleared at step
+		 * (w - cur - 1) mod WORDS + 1, the others keep their bits. */
+		/*@ loop invariant 1 <= i <= gap + 1;
+		    loop invariant \forall integer w; 0 <= w < WORDS ==>
+		      ((w + WORDS - cur % WORDS - 1) % WORDS + 1 < i ? c->bitmap[w] == 0
+		                                                    : c->bitmap[w] == \at(c->bitmap[w], LoopEntry));
+		    loop assigns i, c->bitmap[0 .. WORDS - 1];
+		    loop variant gap - i + 1; */
 		for (uint64_t i = 1; i <= gap; i++)
 			c->bitmap[(cur + i) % WORDS] = 0;
 		c->next = pos;
 	}
 	bit = UINT64_C(1) << (pos % WG_REPLAY_WORD_BITS);
 	word %= WORDS;
+	/* Proof hints (WP): the bit and word of counter, and that it is set. */
+	/*@ assert shape: bit == (1 << ((counter + 1) % 64)) && word == ((counter + 1) / 64) % 128; */
 	if (c->bitmap[word] & bit)
 		return false;	/* replay */
 	c->bitmap[word] |= bit;
+	/*@ assert set: (c->bitmap[word] & bit) != 0; */
 	return true;
 }

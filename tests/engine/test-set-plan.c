@@ -27,27 +27,6 @@ static wg_device *engine_state(wg_engine *e)
 	return d;
 }
 
-/* Sometimes make the set invalid the way callers get it wrong. */
-static int spoil(struct rc *r, wg_device *set)
-{
-	wg_peer *p = set->last_peer;
-
-	if (!p || rc_rnd(r) % 8)
-		return 0;
-	switch (rc_rnd(r) % 3) {
-	case 0:
-		p->flags &= ~(uint32_t)WGPEER_HAS_PUBLIC_KEY;
-		break;
-	case 1:
-		p->flags |= 1U << 12;
-		break;
-	default:
-		set->flags |= 1U << 9;
-		break;
-	}
-	return -EINVAL;
-}
-
 static void test_engine_vs_apply(void)
 {
 	struct wg_engine_options o = { .size = sizeof(o), .send = noop_send };
@@ -63,7 +42,7 @@ static void test_engine_vs_apply(void)
 		CHECK(wg_engine_new(&e, &o) == 0);
 		for (int step = 0; step < 15; step++) {
 			wg_device *set = rc_set(&r, NULL), *got, *before = NULL;
-			int want = spoil(&r, set), a, b;
+			int want = rc_spoil(&r, set), a, b;
 
 			CHECK(wg_device_copy(&before, model) == 0);
 			a = wg_device_apply(model, set);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # wg-engine's UAPI server under hostile or careless clients (issue #15):
 # no client can stall another (uapi-clients.py), errors reach wg(8) as
 # wireguard-go sends them (errno=-N), a failed get logs its own cause, a
@@ -49,6 +50,28 @@ sys.exit(r != b"errno=0\n\n")' $SOCK
 }
 check "a set ended by EOF is answered errno=0" eof_set
 check "... and applied" sh -c "[ \"\$(ip netns exec $A wg show $E listen-port)\" = 51779 ]"
+
+# A set that fails after its port change would be made: a daemon without
+# CAP_NET_ADMIN and CAP_NET_RAW (on a TUN made for it) cannot set a fwmark.  The port, the
+# very sockets (their inodes) and the configuration stay as they were.
+F=wif$$
+ip -n "$A" tuntap add dev $F mode tun user 0 || exit 1
+IFACES="$IFACES $F"
+LOG_LEVEL=error WG_ENGINE_THREADS=1 ip netns exec "$A" setpriv --bounding-set=-net_admin,-net_raw \
+	"$WG_ENGINE" -f $F >"$TMP/$F.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_for 10 test -S /var/run/wireguard/$F.sock || { cat "$TMP/$F.log"; exit 1; }
+inA wg set $F private-key "$TMP/a.key" listen-port 51780 peer "$(wg genkey | wg pubkey)" allowed-ips 10.11.0.0/16
+inodes() { ip netns exec $A ss -Hulne "sport = :$1" 2>/dev/null | grep -o 'ino:[0-9]*' | sort | tr '\n' ' '; }
+before_conf=$(inA wg showconf $F)
+before_ino=$(inodes 51780)
+check "a set whose fwmark is refused fails" sh -c "! ip netns exec $A wg set $F listen-port 51790 fwmark 7 2>/dev/null"
+check "... the port is as it was" sh -c "[ \"\$(ip netns exec $A wg show $F listen-port)\" = 51780 ]"
+check "... the same sockets ($before_ino)" [ "$(inodes 51780)" = "$before_ino" ]
+check "... the new port was never left bound" sh -c "! ip netns exec $A ss -Huln 'sport = :51790' | grep -q ."
+check "... the configuration is unchanged" sh -c "[ \"\$(ip netns exec $A wg showconf $F)\" = '$before_conf' ]"
+check "... and a set without fwmark still works" inA wg set $F listen-port 51781
+check "... to the new port" sh -c "[ \"\$(ip netns exec $A wg show $F listen-port)\" = 51781 ]"
 
 # 50 writers at once, each moving one prefix to its own new peer: every
 # set succeeds, every peer exists, and the prefix ends on exactly one.

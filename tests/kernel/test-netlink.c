@@ -404,20 +404,6 @@ static void test_remove_allowedip(void)
 	free(want);
 }
 
-/* Sometimes make a set invalid the way callers get it wrong. */
-static int spoil(struct rc *r, wg_device *set)
-{
-	wg_peer *p = set->last_peer;
-
-	if (!p || rc_rnd(r) % 8)
-		return 0;
-	if (rc_rnd(r) % 2)
-		p->flags &= ~(uint32_t)WGPEER_HAS_PUBLIC_KEY;
-	else
-		p->flags |= 1U << 12;
-	return -EINVAL;
-}
-
 /*
  * Random sets (every flag, peers listed twice, own-key peers, prefixes moving
  * and removed) through the driver and through wg_device_apply(): same states,
@@ -443,7 +429,7 @@ static void test_random_sets(void)
 			return;
 		for (int step = 0; step < 12; step++) {
 			wg_device *set = rc_set(&r, "wgt0"), *got = NULL;
-			int want = spoil(&r, set), a, b;
+			int want = rc_spoil(&r, set), a, b;
 
 			a = wg_set_device(set);
 			b = wg_device_apply(model, set);

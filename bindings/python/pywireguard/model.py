@@ -12,16 +12,20 @@ import datetime as _dt
 import ipaddress
 import socket
 from dataclasses import dataclass, field
-from typing import Mapping, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional, Tuple, Union
 
 from ._wireguard import ffi, lib
 from .errors import check_ptr, error_from_errno, invalid
 from .key import Key, PublicKey
 
-__all__ = ["Endpoint", "AllowedIP", "Peer", "Device"]
+__all__ = ["Endpoint", "AllowedIP", "Peer", "Device", "KeyLike", "EndpointLike", "AllowedIPLike"]
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 IPNetwork = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+# What the constructors accept; the attributes then hold the first type.
+KeyLike = Union[Key, str, bytes]
+EndpointLike = Union["Endpoint", str, Tuple[Any, ...]]
+AllowedIPLike = Union["AllowedIP", IPNetwork, IPAddress, str]
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _U16, _U32, _U64 = 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF
 _IFNAMSIZ = 16
@@ -100,7 +104,7 @@ class Endpoint(NamedTuple):
             return self
         return Endpoint(host, port or 0, scope or 0, flow or 0)
 
-    def _to_c(self, ep) -> None:
+    def _to_c(self, ep: Any) -> None:
         host = ipaddress.ip_address(self.host)
         if host.version == 4:
             ep.addr4.sin_family = socket.AF_INET
@@ -114,7 +118,7 @@ class Endpoint(NamedTuple):
             ffi.memmove(ffi.addressof(ep.addr6, "sin6_addr"), host.packed, 16)
 
     @classmethod
-    def _from_c(cls, ep) -> Optional["Endpoint"]:
+    def _from_c(cls, ep: Any) -> Optional["Endpoint"]:
         if ep.addr.sa_family == socket.AF_INET:
             raw = bytes(ffi.buffer(ffi.addressof(ep.addr4, "sin_addr"), 4))
             return cls(ipaddress.IPv4Address(raw), socket.ntohs(ep.addr4.sin_port))
@@ -151,6 +155,9 @@ class AllowedIP:
 
     network: IPNetwork
     remove: bool = False
+
+    if TYPE_CHECKING:
+        def __init__(self, network: Union[IPNetwork, IPAddress, str], remove: bool = False) -> None: ...
 
     def __post_init__(self) -> None:
         if not isinstance(self.network, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
@@ -190,6 +197,15 @@ class Peer:
     rx_bytes: int = 0
     tx_bytes: int = 0
 
+    if TYPE_CHECKING:
+        def __init__(self, public_key: KeyLike, preshared_key: Optional[KeyLike] = None,
+                     endpoint: Optional[EndpointLike] = None,
+                     persistent_keepalive_interval: Optional[int] = None,
+                     allowed_ips: Iterable[AllowedIPLike] = (), protocol_version: Optional[int] = None,
+                     remove: bool = False, replace_allowed_ips: bool = False, update_only: bool = False,
+                     last_handshake_time: Optional[_dt.datetime] = None,
+                     rx_bytes: int = 0, tx_bytes: int = 0) -> None: ...
+
     def __post_init__(self) -> None:
         # Checked here, where the value arrived, and again by to_c().
         if self.public_key is None:
@@ -224,7 +240,13 @@ class Device:
     replace_peers: bool = False
     ifindex: int = 0
     # wg-quick's keys when parsed from a file (a configfile.QuickConfig).
-    wg_quick: Optional[Mapping[str, list]] = field(default=None, compare=False)
+    wg_quick: Optional[Mapping[str, list[str]]] = field(default=None, compare=False)
+
+    if TYPE_CHECKING:
+        def __init__(self, name: str = "", private_key: Optional[KeyLike] = None,
+                     public_key: Optional[KeyLike] = None, listen_port: Optional[int] = None,
+                     fwmark: Optional[int] = None, peers: Iterable[Peer] = (), replace_peers: bool = False,
+                     ifindex: int = 0, wg_quick: Optional[Mapping[str, list[str]]] = None) -> None: ...
 
     def __post_init__(self) -> None:
         # Checked here, where the value arrived, and again by to_c().
@@ -239,6 +261,7 @@ class Device:
         _uint("ifindex", self.ifindex, _U32)
         if isinstance(self.peers, Peer):
             raise TypeError("peers is a list")
+        self.peers = list(self.peers)
         for p in self.peers:
             if not isinstance(p, Peer):
                 raise TypeError("peers holds Peer objects, not %s" % type(p).__name__)
@@ -254,7 +277,7 @@ class Device:
 
     # --- conversion to and from struct wg_device -------------------------
 
-    def to_c(self):
+    def to_c(self) -> Any:
         """A new C wg_device tree; freed (keys wiped) when the cdata is collected."""
         self.__post_init__()
         name = self.name.encode()
@@ -281,7 +304,7 @@ class Device:
         return dev
 
     @classmethod
-    def from_c(cls, dev) -> "Device":
+    def from_c(cls, dev: Any) -> "Device":
         """Read a C wg_device tree (not freed here)."""
         f = dev.flags
         out = cls(name=ffi.string(dev.name).decode(errors="replace"), ifindex=dev.ifindex,
@@ -301,7 +324,7 @@ class Device:
         return out
 
 
-def _peer_to_c(p: Peer, cp) -> None:
+def _peer_to_c(p: Peer, cp: Any) -> None:
     p.__post_init__()
     flags = lib.WGPEER_HAS_PUBLIC_KEY
     ffi.memmove(cp.public_key, p.public_key._key, 32)
@@ -342,7 +365,7 @@ def _peer_to_c(p: Peer, cp) -> None:
         ca.flags = lib.WGALLOWEDIP_REMOVE_ME if a.remove else 0
 
 
-def _peer_from_c(cp) -> Peer:
+def _peer_from_c(cp: Any) -> Peer:
     f = cp.flags
     peer = Peer(public_key=PublicKey._from_cdata(cp.public_key),
                 remove=bool(f & lib.WGPEER_REMOVE_ME),
