@@ -121,10 +121,15 @@ struct planner {
 uint64_t wg_plan_hash(const void *data, size_t n)
 {
 	const uint8_t *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
+	/* A word at a time, multiply and fold (the keys are public, the tables private). */
+	for (; n; p += sizeof(w), n -= n < sizeof(w) ? n : sizeof(w)) {
+		w = 0;
+		memcpy(&w, p, n < sizeof(w) ? n : sizeof(w));
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
 	return h;
 }
 
@@ -325,13 +330,10 @@ int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const stru
 	const wg_peer *sp;
 	const wg_allowedip *aip;
 	uint32_t f = set->flags;
-	int ret;
+	int ret = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->set = set;
-	ret = wg_set_plan_validate(set, as_state);
-	if (ret)
-		return ret;
 	if (as_state) {
 		if (!wg_key_is_zero(set->private_key))
 			f |= WGDEVICE_HAS_PRIVATE_KEY;
