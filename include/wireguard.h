@@ -70,6 +70,17 @@
 #include <sys/socket.h>
 #include <time.h>
 
+/* Without _DEFAULT_SOURCE (e.g. -std=c11 alone) glibc's <net/if.h> has only
+ * POSIX's IF_NAMESIZE, and C99's <time.h> no struct timespec.  (SWIG, which
+ * reads no system header, sees the header as before.) */
+#if !defined(IFNAMSIZ) && !defined(SWIG)
+/** Size of an interface name with its NUL: <net/if.h>'s, or POSIX's IF_NAMESIZE. */
+#define IFNAMSIZ IF_NAMESIZE
+#endif
+#ifndef SWIG
+struct timespec;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -399,6 +410,22 @@ int wg_add_device(const char *device_name);
  * \brief Delete a kernel WireGuard interface.
  */
 int wg_del_device(const char *device_name);
+
+/**
+ * \brief Bound how long the calling thread waits for userspace daemons.
+ *
+ * wg_get_device() and wg_set_device() on a userspace device (a UAPI socket:
+ * wireguard-go, boringtun, wg-engine) give up with -ETIMEDOUT when its daemon
+ * does not accept, read or answer within this time (each wait, not the
+ * whole call), so a hung daemon cannot hang the caller.  The setting
+ * belongs to the calling thread: one caller's choice changes no other's.
+ * A thread starts with the default, 10000 ms.
+ *
+ * \param timeout_ms  milliseconds, or 0 for the default.
+ * \return the thread's previous setting (0: the default); -EINVAL if
+ *         timeout_ms is negative (nothing changes).
+ */
+int wg_set_uapi_timeout(int timeout_ms);
 
 /**
  * \brief Names of all WireGuard devices, kernel and userspace.

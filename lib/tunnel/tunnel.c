@@ -4,24 +4,26 @@
  * sockets, the workers, the timer thread and the UAPI server, and applies
  * the parts of a configuration the engine cannot (listen port, fwmark).
  */
+#include <limits.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "crypto.h"
+#include "engine.h"
 #include "error.h"
 #include "set_plan.h"
 #include "tunnel.h"
+#include "uapi_event.h"
 #include "uapi_server.h"
 #include "util.h"
 
-/* wg_engine_tick() says when it is next due, but a packet sent meanwhile
- * (a first handshake) may need a timer sooner: never sleep longer than this. */
-#define TICK_MAX_MS 100
 #define DEFAULT_MTU 1420
 
 static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
@@ -33,26 +35,71 @@ static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 	wg_rwlock_read_unlock(&t->udp_lock);
 }
 
+/*
+ * Write an event block (uapi_event.h) to every UAPI subscriber, never
+ * waiting: a subscriber whose socket is full loses its connection (it sees
+ * the stream end, reads the device again and subscribes anew), so a slow
+ * reader cannot hold the tunnel's threads.
+ */
+static void publish(struct wg_tunnel *t, const struct wg_event *event)
+{
+	char block[UAPI_EVENT_MAX];
+	struct wg_timespec64 now;
+	struct timespec ts;
+	size_t len;
+
+	if (!__atomic_load_n(&t->nsubs, __ATOMIC_RELAXED))
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now.tv_sec = ts.tv_sec;
+	now.tv_nsec = ts.tv_nsec;
+	len = uapi_event_format(block, event, &now);
+	wg_mutex_lock(&t->sub_lock);
+	for (size_t i = 0; i < t->nsubs; i++)
+		if (send(t->subs[i], block, len, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)len)
+			shutdown(t->subs[i], SHUT_RDWR);
+	wg_mutex_unlock(&t->sub_lock);
+}
+
 static void engine_event(const struct wg_event *event, void *ctx)
 {
 	struct wg_tunnel *t = ctx;
 
+	publish(t, event);
 	if (t->event)
 		t->event(event, t->ctx);
 }
 
+/* The engine armed a timer earlier than any (a packet to send, a handshake
+ * to retry) or wants spare ephemerals: the timer thread recomputes its sleep. */
+static void engine_wake(void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	eventfd_write(t->wake_efd, 1);
+}
+
+/* Sleeps until the engine's next deadline, or until woken: an idle tunnel
+ * does not wake at all while no timer is armed. */
 static void *timer_main(void *arg)
 {
 	struct wg_tunnel *t = arg;
-	struct pollfd pfd = { .fd = t->stop_efd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = t->stop_efd, .events = POLLIN },
+		{ .fd = t->wake_efd, .events = POLLIN },
+	};
 
 	for (;;) {
-		uint64_t ns = wg_engine_tick(t->engine);
-		int ms = ns >= (uint64_t)TICK_MAX_MS * 1000000 ? TICK_MAX_MS :
-			 (int)((ns + 999999) / 1000000);
+		uint64_t ns = wg_engine_tick_until_due(t->engine);
+		int ms = ns == UINT64_MAX ? -1 :
+			 ns >= (uint64_t)INT_MAX * 1000000 ? INT_MAX : (int)((ns + 999999) / 1000000);
+		eventfd_t v;
 
-		if (poll(&pfd, 1, ms) > 0)
-			return NULL;
+		if (poll(pfd, 2, ms) > 0) {
+			if (pfd[0].revents)
+				return NULL;
+			eventfd_read(t->wake_efd, &v);
+		}
 	}
 }
 
@@ -150,6 +197,7 @@ WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 	}
 	if (new_port)
 		swap_sockets(t, &fresh);
+	publish(t, NULL);	/* "changed": subscribers read it again */
 out:
 	wg_mutex_unlock(&t->config_lock);
 	return ret;
@@ -196,8 +244,38 @@ static int uapi_set(void *ctx, const wg_device *dev)
 	return wg_tunnel_set_device(ctx, dev);
 }
 
-/* What the UAPI server serves: this tunnel's configuration. */
-static const struct wg_uapi_ops uapi_ops = { .get = uapi_get, .set = uapi_set };
+static int uapi_subscribe(void *ctx, int fd, bool add)
+{
+	struct wg_tunnel *t = ctx;
+	int ret = 0;
+
+	wg_mutex_lock(&t->sub_lock);
+	if (add) {
+		int *more = realloc(t->subs, (t->nsubs + 1) * sizeof(*more));
+
+		if (more) {
+			t->subs = more;
+			t->subs[t->nsubs] = fd;
+			__atomic_store_n(&t->nsubs, t->nsubs + 1, __ATOMIC_RELAXED);
+		} else {
+			ret = wg_error(ENOMEM, "out of memory");
+		}
+	} else {
+		for (size_t i = 0; i < t->nsubs; i++)
+			if (t->subs[i] == fd) {
+				t->subs[i] = t->subs[t->nsubs - 1];
+				__atomic_store_n(&t->nsubs, t->nsubs - 1, __ATOMIC_RELAXED);
+				break;
+			}
+	}
+	wg_mutex_unlock(&t->sub_lock);
+	return ret;
+}
+
+/* What the UAPI server serves: this tunnel's configuration and events. */
+static const struct wg_uapi_ops uapi_ops = {
+	.get = uapi_get, .set = uapi_set, .subscribe = uapi_subscribe,
+};
 
 /* Two threads per lane: one lane per two CPUs keeps them all busy
  * (measured on 2 vCPUs: 1 lane beat 2 by 15-25%, bench/throughput.sh). */
@@ -266,10 +344,12 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	t->nworkers = o.threads ? o.threads : default_lanes();
 	wg_rwlock_init(&t->udp_lock, 0);
 	wg_mutex_init(&t->config_lock);
+	wg_mutex_init(&t->sub_lock);
 	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stopped_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->workers_stop_efd < 0 || t->stop_efd < 0 || t->stopped_efd < 0) {
+	t->wake_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->workers_stop_efd < 0 || t->stop_efd < 0 || t->stopped_efd < 0 || t->wake_efd < 0) {
 		ret = wg_error(errno, "eventfd: %s", strerror(errno));
 		goto err;
 	}
@@ -292,6 +372,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	}
 	if (ret < 0)
 		goto err;
+	wg_engine_set_wake(t->engine, engine_wake, t);
 	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,
 			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
@@ -378,7 +459,11 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		close(t->stop_efd);
 	if (t->stopped_efd >= 0)
 		close(t->stopped_efd);
+	if (t->wake_efd >= 0)
+		close(t->wake_efd);
 	wg_rwlock_destroy(&t->udp_lock);
 	wg_mutex_destroy(&t->config_lock);
+	wg_mutex_destroy(&t->sub_lock);
+	free(t->subs);
 	free(t);
 }

@@ -122,6 +122,7 @@ struct wg_tunnel {
 	int workers_stop_efd;	/* readable: workers return */
 	int stop_efd;		/* readable: timer thread returns */
 	int stopped_efd;	/* readable: the tunnel died by itself */
+	int wake_efd;		/* readable: the engine lowered its next deadline */
 	bool dead;
 	pthread_t timer_thread;
 	bool timer_running;
@@ -129,6 +130,11 @@ struct wg_tunnel {
 
 	wg_engine_event_fn *event;
 	void *ctx;
+
+	/* UAPI subscribers (subscribe=1): connections that get every event. */
+	wg_mutex sub_lock;
+	int *subs;		/* under sub_lock */
+	size_t nsubs;		/* written under sub_lock, read without it as a hint */
 };
 /* The interface went away or I/O failed for good: tell the owner. */
 void wg_tunnel_fail(struct wg_tunnel *tunnel, const char *why, int err);

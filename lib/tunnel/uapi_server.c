@@ -148,12 +148,46 @@ static int do_set(struct wg_uapi_server *s, int fd, const char *body, size_t len
 	return reply(s, fd, NULL, 0, ret);
 }
 
+/*
+ * subscribe=1: answer, hand the connection to ops->subscribe, which writes
+ * events to it from the tunnel's threads, and hold it until the client
+ * leaves (what it sends is ignored) or the server stops.
+ */
+static int do_subscribe(struct wg_uapi_server *s, int fd, const char *body, size_t len)
+{
+	char sink[256];
+	int ret;
+
+	(void)body;
+	if (!s->ops->subscribe) {
+		wg_log(WG_LOG_ERROR, "%s: UAPI: unknown operation", s->name);
+		reply(s, fd, NULL, 0, -EINVAL);
+		return -EINVAL;
+	}
+	if (len)
+		return reply(s, fd, NULL, 0, wg_error(EINVAL, "trailing lines in a UAPI subscribe"));
+	if (reply(s, fd, NULL, 0, 0) < 0)
+		return -EPIPE;
+	ret = s->ops->subscribe(s->ctx, fd, true);
+	if (ret < 0)
+		return ret;
+	while (wg_sock_wait(fd, POLLIN, -1, s->stop_efd) == 0) {
+		ssize_t r = recv(fd, sink, sizeof(sink), MSG_DONTWAIT);
+
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			break;
+	}
+	s->ops->subscribe(s->ctx, fd, false);
+	return -ECONNRESET;	/* close it */
+}
+
 static const struct {
 	const char *line;
 	int (*fn)(struct wg_uapi_server *s, int fd, const char *body, size_t len);
 } operations[] = {
 	{ "get=1\n", do_get },
 	{ "set=1\n", do_set },
+	{ "subscribe=1\n", do_subscribe },
 };
 
 /* One request: its lines, each ending in '\n' (the blank line not included).

@@ -20,6 +20,11 @@ struct wg_uapi_ops {
 	int (*get)(void *ctx, wg_device **dev);
 	/* set=1: apply dev, all of it or (on failure) nothing. */
 	int (*set)(void *ctx, const wg_device *dev);
+	/* subscribe=1 (our extension, docs/uapi-subscribe.md), or NULL to refuse
+	 * it as an unknown operation: fd, already answered "errno=0", is to
+	 * receive event blocks (uapi_event.h) from now on (add) or no longer
+	 * (!add, before the server closes it).  0 or -errno. */
+	int (*subscribe)(void *ctx, int fd, bool add);
 };
 
 struct wg_uapi_server;

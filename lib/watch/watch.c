@@ -72,7 +72,7 @@ struct watch_dev *watch_dev_new(struct wg_watch *w, enum watch_dev_type type, co
 		return NULL;
 	d->type = type;
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	d->fd = -1;
+	d->fd = d->sub_fd = -1;
 	d->src.type = SRC_UAPI;
 	d->src.dev = d;
 	d->appeared_ns = watch_now_ns();
@@ -96,6 +96,7 @@ void watch_dev_remove(struct wg_watch *w, struct watch_dev *d, int err)
 			break;
 		}
 	watch_uapi_cancel(w, d);
+	watch_sub_close(w, d);
 	/* An epoll batch being handled may still point at it: free it after. */
 	d->dead = true;
 	d->next = w->graveyard;
@@ -294,7 +295,7 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 		return wg_error(ENOMEM, "out of memory");
 	w->epfd = w->timerfd = w->ready_efd = w->inbox_efd = w->inotify_fd = -1;
 	w->dir_wd = w->parent_wd = -1;
-	pthread_mutex_init(&w->inbox_lock, NULL);
+	wg_mutex_init(&w->inbox_lock);
 	ret = copy_options(w, options);
 	if (ret)
 		goto err;
@@ -340,6 +341,7 @@ WG_EXPORT void wg_watch_close(wg_watch *w)
 
 		w->devs = d->next;
 		watch_uapi_cancel(w, d);
+		watch_sub_close(w, d);
 		dev_free(d);
 	}
 	bury(w);
@@ -356,7 +358,7 @@ WG_EXPORT void wg_watch_close(wg_watch *w)
 			close(*fd);
 	if (w->inotify_fd >= 0)
 		close(w->inotify_fd);
-	pthread_mutex_destroy(&w->inbox_lock);
+	wg_mutex_destroy(&w->inbox_lock);
 	free(w->inbox);
 	free(w->fed);
 	free(w->ovf);
@@ -407,6 +409,10 @@ static void dispatch(struct wg_watch *w)
 			case SRC_UAPI:
 				if (!src->dev->dead)
 					watch_uapi_dispatch(w, src->dev);
+				break;
+			case SRC_SUB:
+				if (!src->dev->dead)
+					watch_sub_dispatch(w, src->dev);
 				break;
 			case SRC_READY:
 				break;

@@ -13,15 +13,15 @@
 #ifndef WG_WATCH_H
 #define WG_WATCH_H
 
-#include <pthread.h>
 #include <libmnl/libmnl.h>
 
 #include <wireguard.h>
 
+#include "lock.h"
 #include "strbuf.h"
 
 enum watch_src_type {
-	SRC_TIMER, SRC_RTNL, SRC_GENL, SRC_INOTIFY, SRC_INBOX, SRC_READY, SRC_UAPI,
+	SRC_TIMER, SRC_RTNL, SRC_GENL, SRC_INOTIFY, SRC_INBOX, SRC_READY, SRC_UAPI, SRC_SUB,
 };
 
 struct watch_dev;
@@ -67,6 +67,13 @@ struct watch_dev {
 	struct strbuf reply;
 	size_t scanned;
 	uint64_t sent_ns;
+	bool read_again;	/* a reading was asked for while one was in flight */
+	/* UAPI: the subscription to pushed events (watch_sub.c). */
+	int sub_fd;
+	struct watch_src sub_src;
+	struct strbuf sub_buf;
+	bool sub_ok;		/* the daemon answered errno=0 */
+	bool no_push;		/* it refused: re-read only */
 };
 
 /* An event pushed by wg_watch_feed(), waiting for the reading thread. */
@@ -100,8 +107,9 @@ struct wg_watch {
 	char (*ovf)[IFNAMSIZ];
 	size_t novf;
 
-	/* Events from other threads (wg_watch_feed) and the names they may use. */
-	pthread_mutex_t inbox_lock;
+	/* Events from other threads (wg_watch_feed) and the names they may use,
+	 * all under inbox_lock. */
+	wg_mutex inbox_lock;
 	struct inbox_item *inbox;
 	size_t inbox_len, inbox_cap;
 	bool inbox_overflow;
@@ -148,6 +156,8 @@ void watch_read_device(struct wg_watch *w, struct watch_dev *d);
 void watch_read_all(struct wg_watch *w);
 void watch_uapi_dispatch(struct wg_watch *w, struct watch_dev *d);
 void watch_uapi_cancel(struct wg_watch *w, struct watch_dev *d);
+/* Read d now (or right after the reading in flight). */
+void watch_read_soon(struct wg_watch *w, struct watch_dev *d);
 
 /* watch_uapi.c: sockets in the UAPI directory. */
 int watch_uapi_open(struct wg_watch *w);
@@ -156,5 +166,13 @@ void watch_inotify_dispatch(struct wg_watch *w);
 
 /* watch_feed.c */
 void watch_inbox_dispatch(struct wg_watch *w);
+/* An engine event pushed for d (by wg_watch_feed or a daemon), at time. */
+void watch_pushed(struct wg_watch *w, struct watch_dev *d, const struct wg_event *ev,
+		  const struct wg_timespec64 *time);
+
+/* watch_sub.c */
+void watch_sub_start(struct wg_watch *w, struct watch_dev *d);
+void watch_sub_dispatch(struct wg_watch *w, struct watch_dev *d);
+void watch_sub_close(struct wg_watch *w, struct watch_dev *d);
 
 #endif

@@ -200,6 +200,12 @@ static void added_peer(struct wg_watch *w, const struct watch_dev *d, const wg_p
 	if (b->persistent_keepalive_interval)
 		number_event(w, d, WG_WATCH_KEEPALIVE, b->public_key, 0, b->persistent_keepalive_interval);
 	diff_allowedips(w, d, NULL, b);
+	/* Added and already shaken hands within one interval. */
+	if (handshake_newer(NULL, b) && !d->pushed) {
+		watch_event_init(&ev, d, WG_WATCH_HANDSHAKE, b->public_key);
+		ev.after.time = b->last_handshake_time;
+		watch_emit(w, &ev);
+	}
 }
 
 static size_t count_peers(const wg_device *dev)

@@ -32,13 +32,13 @@ static int add_inprocess(struct wg_watch *w, const char *name, enum watch_dev_ty
 		return wg_error(EINVAL, "'%s': device names have 1 to %d bytes", name, IFNAMSIZ - 1);
 	if (watch_find(w, name))
 		return wg_error(EEXIST, "%s: the watch already has a device of that name", name);
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	more = realloc(w->fed, (w->nfed + 1) * sizeof(*w->fed));
 	if (more) {
 		w->fed = more;
 		memcpy(w->fed[w->nfed++], name, len + 1);
 	}
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	d = more ? watch_dev_new(w, type, name) : NULL;
 	if (!d)
 		return wg_error(ENOMEM, "out of memory");
@@ -64,14 +64,14 @@ WG_EXPORT int wg_watch_remove_device(wg_watch *w, const char *name)
 
 	if (!d || (d->type != DEV_ENGINE && d->type != DEV_TUNNEL))
 		return wg_error(ENOENT, "%s: the watch has no in-process device of that name", name);
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	for (size_t i = 0; i < w->nfed; i++)
 		if (!strcmp(w->fed[i], name)) {
 			memmove(w->fed[i], w->fed[i + 1], (w->nfed - i - 1) * sizeof(*w->fed));
 			w->nfed--;
 			break;
 		}
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	watch_dev_remove(w, d, 0);
 	return 0;
 }
@@ -81,7 +81,7 @@ WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_eve
 	struct inbox_item *item;
 	int ret = 0;
 
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	if (!fed_has(w, device)) {
 		ret = -ENOENT;
 	} else if (w->inbox_len >= w->o.queue_max) {
@@ -106,14 +106,15 @@ WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_eve
 		watch_realtime(&item->time);
 	}
 out:
-	pthread_mutex_unlock(&w->inbox_lock);
+	wg_mutex_unlock(&w->inbox_lock);
 	if (!ret)
 		eventfd_write(w->inbox_efd, 1);
 	errno = -ret;
 	return ret;
 }
 
-static void pushed(struct wg_watch *w, const struct inbox_item *it)
+void watch_pushed(struct wg_watch *w, struct watch_dev *d, const struct wg_event *e,
+		  const struct wg_timespec64 *time)
 {
 	static const uint32_t kinds[] = {
 		[WG_EVENT_HANDSHAKE_COMPLETE] = WG_WATCH_HANDSHAKE,
@@ -121,21 +122,19 @@ static void pushed(struct wg_watch *w, const struct inbox_item *it)
 		[WG_EVENT_ENDPOINT_CHANGED] = WG_WATCH_ENDPOINT,
 		[WG_EVENT_PEER_UNREACHABLE] = WG_WATCH_PEER_UNREACHABLE,
 	};
-	struct watch_dev *d = watch_find(w, it->device);
 	struct wg_watch_event ev;
 	ssize_t i;
 
-	if (!d || it->ev.type >= ARRAY_SIZE(kinds) || !kinds[it->ev.type])
+	if (!d || e->type >= ARRAY_SIZE(kinds) || !kinds[e->type])
 		return;
-	i = watch_peer_index(d, it->ev.public_key);
-	watch_event_init(&ev, d, kinds[it->ev.type], it->ev.public_key);
+	i = watch_peer_index(d, e->public_key);
+	watch_event_init(&ev, d, kinds[e->type], e->public_key);
 	ev.flags |= WG_WATCH_EVENT_PUSHED;
-	ev.time = it->time;
-	switch (it->ev.type) {
+	switch (e->type) {
 	case WG_EVENT_HANDSHAKE_COMPLETE:
 		/* From now on handshakes come from here, not from re-reading. */
 		d->pushed = true;
-		ev.after.time = it->time;
+		ev.after.time = *time;
 		watch_emit(w, &ev);
 		if (i >= 0)
 			watch_peer_active(w, d, (size_t)i);
@@ -146,13 +145,13 @@ static void pushed(struct wg_watch *w, const struct inbox_item *it)
 
 			for (ssize_t k = 0; k < i; k++)
 				p = p->next_peer;
-			if (wg_endpoint_equal(&p->endpoint, &it->ev.endpoint))
+			if (wg_endpoint_equal(&p->endpoint, &e->endpoint))
 				return;
 			wg_endpoint_copy(&ev.before.endpoint, &p->endpoint);
 			/* So that the next reading does not report it again. */
-			wg_endpoint_copy(&p->endpoint, &it->ev.endpoint);
+			wg_endpoint_copy(&p->endpoint, &e->endpoint);
 		}
-		wg_endpoint_copy(&ev.after.endpoint, &it->ev.endpoint);
+		wg_endpoint_copy(&ev.after.endpoint, &e->endpoint);
 		watch_emit(w, &ev);
 		return;
 	default:
@@ -168,16 +167,20 @@ void watch_inbox_dispatch(struct wg_watch *w)
 	eventfd_t v;
 
 	eventfd_read(w->inbox_efd, &v);
-	pthread_mutex_lock(&w->inbox_lock);
+	wg_mutex_lock(&w->inbox_lock);
 	items = w->inbox;
 	n = w->inbox_len;
 	overflow = w->inbox_overflow;
 	w->inbox = NULL;
 	w->inbox_len = w->inbox_cap = 0;
 	w->inbox_overflow = false;
-	pthread_mutex_unlock(&w->inbox_lock);
-	for (size_t i = 0; i < n; i++)
-		pushed(w, &items[i]);
+	wg_mutex_unlock(&w->inbox_lock);
+	for (size_t i = 0; i < n; i++) {
+		struct watch_dev *d = watch_find(w, items[i].device);
+
+		if (d && (d->type == DEV_ENGINE || d->type == DEV_TUNNEL))
+			watch_pushed(w, d, &items[i].ev, &items[i].time);
+	}
 	free(items);
 	if (overflow) {
 		/* Which device lost events is unknown: every in-process one. */

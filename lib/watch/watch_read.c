@@ -118,8 +118,21 @@ void watch_uapi_dispatch(struct wg_watch *w, struct watch_dev *d)
 	d->answered = true;
 	watch_dev_error(w, d, 0);
 	watch_update(w, d, dev);
+	watch_sub_start(w, d);
+	if (d->read_again) {
+		d->read_again = false;
+		uapi_start(w, d);
+	}
 out:
 	wg_memzero(chunk, sizeof(chunk));	/* replies hold the private key */
+}
+
+void watch_read_soon(struct wg_watch *w, struct watch_dev *d)
+{
+	if (d->fd >= 0)
+		d->read_again = true;
+	else
+		watch_read_device(w, d);
 }
 
 void watch_read_device(struct wg_watch *w, struct watch_dev *d)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """uapi-clients.py SOCKET PID: clients that try to stall a UAPI server.
 
 While an idle client, a slowloris, a client that pipelines requests and never

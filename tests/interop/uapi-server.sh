@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # wg-engine's UAPI server under hostile or careless clients (issue #15):
 # no client can stall another (uapi-clients.py), errors reach wg(8) as
 # wireguard-go sends them (errno=-N), a failed get logs its own cause, a

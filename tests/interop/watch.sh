@@ -13,6 +13,9 @@ setup_underlay
 E=wie$$ G=wig$$
 "$WG_MONITOR" --interval 0.2 $E $G >"$TMP/monitor.out" 2>"$TMP/monitor.err" &
 PIDS="$PIDS $!"
+# At the default 1 s, in JSON: how late handshakes arrive, pushed or re-read.
+"$WG_MONITOR" --json $E $G >"$TMP/monitor.json" 2>&1 &
+PIDS="$PIDS $!"
 sleep 0.3
 
 # saw SECONDS LINE: the monitor printed LINE (keys hold '+' and '/': no regex).
@@ -49,6 +52,24 @@ check "ping through the tunnel" ping_ok "$A" 10.200.0.2
 check "handshake on wg-engine" saw_start 2 "$E handshake $(cat "$TMP/b.pub") "
 check "handshake on wireguard-go" saw_start 2 "$G handshake $(cat "$TMP/a.pub") "
 check "wireguard-go learned the endpoint (roaming)" saw 2 "$G endpoint $(cat "$TMP/a.pub") (none) -> 192.168.241.1:51820"
+# latency IFACE: ms from a handshake to the watch seeing it (JSON monitor); "pushed" if it was.
+latency() {
+	wait_for 3 grep -q "\"device\":\"$1\",.*\"kind\":\"handshake\"" "$TMP/monitor.json" || return 1
+	"$PYTHON" - "$1" "$TMP/monitor.json" <<'PY'
+import json, sys
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    if e["device"] == sys.argv[1] and e["kind"] == "handshake":
+        print("%.1f %s" % ((e["time"] - float(e["after"])) * 1000, "pushed" if e.get("pushed") else "re-read"))
+        break
+PY
+}
+lat_e=$(latency $E) lat_g=$(latency $G)
+echo "handshake to event (ms, how): wg-engine $lat_e, wireguard-go $lat_g (interval 1 s)"
+check "wg-engine's handshake was pushed, within 50 ms" \
+	sh -c "echo '$lat_e' | awk '{ exit !(\$2 == \"pushed\" && \$1 < 50) }'"
+check "wireguard-go's was found by re-reading, within the interval" \
+	sh -c "echo '$lat_g' | awk '{ exit !(\$2 == \"re-read\" && \$1 < 1100) }'"
 check "mesh-routes routed the peer's allowed IPs on wg-engine" \
 	wait_for 3 sh -c "ip -n $A route show dev $E | grep -q '^10.201.0.0/24'"
 inA wg set $E peer "$(cat "$TMP/b.pub")" allowed-ips 10.200.0.2/32

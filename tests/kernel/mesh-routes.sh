@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # examples/mesh-routes on the Linux driver (inside the VM): a route to the
 # peer's allowed IPs appears when a handshake completes, goes when the peer
 # falls silent, comes back with traffic, and goes when someone else removes
