@@ -401,6 +401,22 @@ int wg_add_device(const char *device_name);
 int wg_del_device(const char *device_name);
 
 /**
+ * \brief Bound how long the calling thread waits for userspace daemons.
+ *
+ * wg_get_device() and wg_set_device() on a userspace device (a UAPI socket:
+ * wireguard-go, boringtun, wg-engine) give up with -ETIMEDOUT when its daemon
+ * does not accept, read or answer within this time (each wait, not the
+ * whole call), so a hung daemon cannot hang the caller.  The setting
+ * belongs to the calling thread: one caller's choice changes no other's.
+ * A thread starts with the default, 10000 ms.
+ *
+ * \param timeout_ms  milliseconds, or 0 for the default.
+ * \return the thread's previous setting (0: the default); -EINVAL if
+ *         timeout_ms is negative (nothing changes).
+ */
+int wg_set_uapi_timeout(int timeout_ms);
+
+/**
  * \brief Names of all WireGuard devices, kernel and userspace.
  *
  * \return "first\0second\0last\0\0" (free with free()), or NULL with errno.

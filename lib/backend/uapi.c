@@ -25,6 +25,23 @@
 #include "util.h"
 
 int uapi_timeout_ms = 10000;
+/* wg_set_uapi_timeout(): this thread's choice, 0 for uapi_timeout_ms. */
+static _Thread_local int thread_timeout_ms;
+
+static int timeout_ms(void)
+{
+	return thread_timeout_ms ? thread_timeout_ms : uapi_timeout_ms;
+}
+
+WG_EXPORT int wg_set_uapi_timeout(int ms)
+{
+	int old = thread_timeout_ms;
+
+	if (ms < 0)
+		return wg_error(EINVAL, "a UAPI timeout of %d ms", ms);
+	thread_timeout_ms = ms;
+	return old;
+}
 const char *uapi_socket_dir = WG_UAPI_SOCKET_DIR;
 
 /* Replies larger than this are refused (130k allowed IPs take ~4 MiB). */
@@ -75,11 +92,15 @@ bool uapi_has_device(const char *name)
 /* Wait until fd is ready for events, or time out with a message. */
 static int wait_fd(int fd, short events, const char *name, const char *what)
 {
-	int ret = wg_sock_wait(fd, events, wg_sock_deadline(uapi_timeout_ms), -1);
+	int ret = wg_sock_wait(fd, events, wg_sock_deadline(timeout_ms()), -1);
 
-	if (ret == -ETIMEDOUT)
-		return wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
-				name, what, uapi_timeout_ms);
+	if (ret == -ETIMEDOUT) {
+		ret = wg_error(ETIMEDOUT, "%s: the userspace daemon did not %s within %d ms",
+			       name, what, timeout_ms());
+		/* Logged too: a listing that skips this daemon says why. */
+		wg_log(WG_LOG_INFO, "%s", wg_last_error());
+		return ret;
+	}
 	if (ret)
 		return wg_error(-ret, "%s: poll: %s", name, strerror(-ret));
 	return 0;
@@ -126,11 +147,14 @@ int uapi_connect(const char *name, bool wait)
 
 static int send_all(int fd, const char *buf, size_t len, const char *name)
 {
-	int ret = wg_sock_send_all(fd, buf, len, wg_sock_deadline(uapi_timeout_ms), -1);
+	int ret = wg_sock_send_all(fd, buf, len, wg_sock_deadline(timeout_ms()), -1);
 
-	if (ret == -ETIMEDOUT)
-		return wg_error(ETIMEDOUT, "%s: the userspace daemon did not read the request within %d ms",
-				name, uapi_timeout_ms);
+	if (ret == -ETIMEDOUT) {
+		ret = wg_error(ETIMEDOUT, "%s: the userspace daemon did not read the request within %d ms",
+			       name, timeout_ms());
+		wg_log(WG_LOG_INFO, "%s", wg_last_error());
+		return ret;
+	}
 	if (ret)
 		return wg_error(-ret, "%s: send: %s", name, strerror(-ret));
 	return 0;

@@ -26,6 +26,8 @@
 
 #include <wireguard.h>
 
+#include "siphash.h"
+
 /* As in the Linux driver (drivers/net/wireguard/messages.h). */
 #define WG_MAX_PEERS_PER_DEVICE (1U << 20)
 
@@ -113,11 +115,16 @@ void wg_set_plan_free(struct wg_set_plan *plan);
 int wg_set_plan_validate(const wg_device *set, bool as_state);
 
 /*
- * For the open-addressing tables of the planner and its consumers, whose
- * keys (public keys, prefixes) are public and whose tables are private and
- * sized once: a plain FNV-1a hash, and a power-of-two size at least 2n.
+ * For the open-addressing tables of the planner and its consumers, sized
+ * once to a power of two at least 2n.  Their keys (public keys, prefixes)
+ * may come from someone else's configuration, so they are hashed as the
+ * engine's tables are: SipHash under a random key per table.
  */
-uint64_t wg_plan_hash(const void *data, size_t n);
+struct wg_plan_hash_key {
+	uint8_t k[WG_SIPHASH_KEY_SIZE];
+};
+void wg_plan_hash_key_init(struct wg_plan_hash_key *key);
+uint64_t wg_plan_hash(const struct wg_plan_hash_key *key, const void *data, size_t n);
 size_t wg_plan_table_size(size_t n);
 
 /* Mask an allowed IP into a prefix (the address family must be valid). */

@@ -183,3 +183,38 @@ def test_userspace_set_through_uapi(fake_uapi):
                  "persistent_keepalive_interval=5"]:
         assert want in lines, (want, lines)
     assert lines.index("public_key=" + peer.to_hex()) < lines.index("allowed_ip=10.2.0.0/24")
+
+
+def test_hung_daemon_raises_timeout_error():
+    """A daemon that accepts but never answers: TimeoutError (ETIMEDOUT) after
+    this thread's set_uapi_timeout, not the default 10 s (issue #15)."""
+    import time
+    if os.geteuid() != 0:
+        pytest.skip("needs root to create /var/run/wireguard/*.sock")
+    name = "wgpyhung%d" % (os.getpid() % 100000)
+    path = "/var/run/wireguard/%s.sock" % name
+    os.makedirs("/var/run/wireguard", exist_ok=True)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(8)		# never accepted: connects succeed, nothing answers
+    with pytest.raises(ValueError):
+        wg.set_uapi_timeout(-1)
+    prev = wg.set_uapi_timeout(0.2)
+    try:
+        assert wg.set_uapi_timeout(0.2) == 0.2
+        t0 = time.monotonic()
+        with pytest.raises(TimeoutError) as e:
+            wg.get_device(name)
+        assert e.value.errno == errno.ETIMEDOUT
+        assert isinstance(e.value, wg.WireGuardTimeoutError)
+        assert 0.15 < time.monotonic() - t0 < 3
+        # Another thread keeps its own (default) setting.
+        seen = []
+        th = threading.Thread(target=lambda: seen.append(wg.set_uapi_timeout(None)))
+        th.start()
+        th.join()
+        assert seen == [None]
+    finally:
+        wg.set_uapi_timeout(prev)
+        s.close()
+        os.unlink(path)

@@ -582,16 +582,29 @@ static void test_client(void)
 	wg_free_device(want);
 }
 
+static void *other_thread_timeout(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)wg_set_uapi_timeout(0);
+}
+
 static void test_hung_daemon(void)
 {
 	struct daemon d = { .hang = true, .lock = PTHREAD_MUTEX_INITIALIZER };
 	wg_device *got = (wg_device *)0x1, *set = wg_device_new("hung0");
-	pthread_t th;
+	pthread_t th, other;
+	void *other_ret;
 	double t0, t1;
 
 	d.listen_fd = listen_on("hung0");
 	pthread_create(&th, NULL, daemon_main, &d);
-	uapi_timeout_ms = 300;
+	/* The public setting, for this thread only (issue #15). */
+	CHECK(wg_set_uapi_timeout(-1) == -EINVAL);
+	CHECK(wg_set_uapi_timeout(300) == 0);
+	CHECK(wg_set_uapi_timeout(300) == 300);
+	pthread_create(&other, NULL, other_thread_timeout, NULL);
+	pthread_join(other, &other_ret);
+	CHECK(other_ret == NULL);	/* another thread still has the default */
 	t0 = now();
 	CHECK(wg_get_device(&got, "hung0") == -ETIMEDOUT && got == (wg_device *)0x1);
 	t1 = now();
@@ -599,7 +612,7 @@ static void test_hung_daemon(void)
 	CHECK(strstr(wg_last_error(), "hung0") != NULL);
 	set->flags = WGDEVICE_HAS_LISTEN_PORT;
 	CHECK(wg_set_device(set) == -ETIMEDOUT);
-	uapi_timeout_ms = 10000;
+	CHECK(wg_set_uapi_timeout(0) == 300);
 	shutdown(d.listen_fd, SHUT_RDWR);
 	close(d.listen_fd);
 	pthread_join(th, NULL);

@@ -46,7 +46,9 @@ func (c *Client) check() error {
 }
 
 // Devices returns every WireGuard device. A device that disappears while
-// the list is read is left out.
+// the list is read is left out, and so is a userspace device whose daemon
+// does not answer in time (the library logs it, see SetLogger): one hung
+// daemon does not fail the whole listing.
 func (c *Client) Devices() ([]*Device, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -60,7 +62,7 @@ func (c *Client) Devices() ([]*Device, error) {
 	devs := make([]*Device, 0, len(names))
 	for _, name := range names {
 		d, err := getDevice(name)
-		if errors.Is(err, os.ErrNotExist) {
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ETIMEDOUT) {
 			continue
 		}
 		if err != nil {

@@ -12,11 +12,13 @@ module is available as pywireguard.ffi / pywireguard.lib.
 from ._wireguard import ffi, lib
 from .canon import apply, canon_available, canonical, config_equal, diff, sync_device
 from .configfile import QuickConfig, format_config, load_config, parse_config, save_config
-from .device import create_device, delete_device, get_device, list_devices, set_device
+from .device import (create_device, delete_device, get_device, list_devices, set_device,
+                     set_uapi_timeout)
 from .engine import (HEADROOM, TAILROOM, DropReason, Engine, Event, EventType, PacketResult,
                      PacketStatus)
 from .errors import (InvalidArgumentError, NoSuchDeviceError, WireGuardError,
-                     WireGuardFileNotFoundError, WireGuardPermissionError, check)
+                     WireGuardFileNotFoundError, WireGuardPermissionError, WireGuardTimeoutError,
+                     check)
 from .key import Key, PublicKey
 from .tunnel import Tunnel, tunnel_available
 from .watch import Watch, WatchEvent
@@ -28,12 +30,12 @@ __version__ = ffi.string(lib.wg_version()).decode()
 
 __all__ = [
     "ffi", "lib", "check", "WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
-    "WireGuardPermissionError", "InvalidArgumentError",
+    "WireGuardPermissionError", "WireGuardTimeoutError", "InvalidArgumentError",
     "Key", "PublicKey", "Endpoint", "AllowedIP", "Peer", "Device",
     "canonical", "apply", "config_equal", "diff", "sync_device", "canon_available",
     "QuickConfig", "parse_config", "load_config", "format_config", "save_config",
     "Netlink", "get_device_by_index",
-    "get_device", "set_device", "list_devices", "create_device", "delete_device",
+    "get_device", "set_device", "list_devices", "create_device", "delete_device", "set_uapi_timeout",
     "Engine", "Tunnel", "tunnel_available", "Event", "EventType", "PacketResult", "PacketStatus", "DropReason",
     "HEADROOM", "TAILROOM", "set_log_callback", "log_to_logging", "Watch", "WatchEvent",
 ]

@@ -10,7 +10,28 @@ from ._wireguard import ffi, lib
 from .errors import check, check_ptr
 from .model import Device
 
-__all__ = ["get_device", "set_device", "list_devices", "create_device", "delete_device"]
+__all__ = ["get_device", "set_device", "list_devices", "create_device", "delete_device",
+           "set_uapi_timeout"]
+
+
+def set_uapi_timeout(seconds: float | None) -> float | None:
+    """Bound how long this thread waits for a userspace daemon (wg_set_uapi_timeout).
+
+    get_device() and set_device() on a userspace device raise
+    WireGuardTimeoutError (a TimeoutError, errno ETIMEDOUT) when its daemon
+    does not accept, read or answer within ``seconds`` (each wait).  None
+    restores the default (10 s).  The setting is per thread; returns the
+    previous one (None for the default).
+    """
+    if seconds is None:
+        ms = 0
+    elif seconds <= 0:
+        from .errors import invalid
+        raise invalid(f"a UAPI timeout must be positive, not {seconds!r}")
+    else:
+        ms = max(1, min(int(round(seconds * 1000)), 2**31 - 1))
+    prev = check(lib.wg_set_uapi_timeout(ms))
+    return prev / 1000 if prev else None
 
 
 def get_device(name: str) -> Device:

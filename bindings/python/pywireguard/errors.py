@@ -6,7 +6,7 @@ import os
 from ._wireguard import ffi, lib
 
 __all__ = ["WireGuardError", "NoSuchDeviceError", "WireGuardFileNotFoundError",
-           "WireGuardPermissionError", "InvalidArgumentError", "check",
+           "WireGuardPermissionError", "WireGuardTimeoutError", "InvalidArgumentError", "check",
            "check_ptr", "error_from_errno"]
 
 
@@ -31,6 +31,11 @@ class WireGuardPermissionError(WireGuardError, PermissionError):
     """EPERM/EACCES: the call needs privileges (CAP_NET_ADMIN, root)."""
 
 
+class WireGuardTimeoutError(WireGuardError, TimeoutError):
+    """ETIMEDOUT: a userspace daemon did not answer in time (set_uapi_timeout);
+    also catchable as TimeoutError."""
+
+
 class InvalidArgumentError(WireGuardError, ValueError):
     """EINVAL: a malformed key, address, port or configuration (also a
     ValueError, as Python code expects of bad values)."""
@@ -42,6 +47,7 @@ _CLASSES = {
     _errno.ENOENT: WireGuardFileNotFoundError,
     _errno.EPERM: WireGuardPermissionError,
     _errno.EACCES: WireGuardPermissionError,
+    _errno.ETIMEDOUT: WireGuardTimeoutError,
 }
 
 
