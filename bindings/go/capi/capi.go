@@ -264,6 +264,7 @@ extern swig_intgo _wrap_wg_get_device_capi_cdbfd78b117f07fd(swig_type_37 arg1, s
 extern swig_intgo _wrap_wg_set_device_capi_cdbfd78b117f07fd(uintptr_t arg1);
 extern swig_intgo _wrap_wg_add_device_capi_cdbfd78b117f07fd(swig_type_39 arg1);
 extern swig_intgo _wrap_wg_del_device_capi_cdbfd78b117f07fd(swig_type_40 arg1);
+extern swig_intgo _wrap_wg_set_uapi_timeout_capi_cdbfd78b117f07fd(swig_intgo arg1);
 extern swig_intgo _wrap_wg_netlink_open_capi_cdbfd78b117f07fd(swig_type_41 arg1, swig_intgo arg2);
 extern void _wrap_wg_netlink_close_capi_cdbfd78b117f07fd(uintptr_t arg1);
 extern swig_intgo _wrap_wg_netlink_get_device_capi_cdbfd78b117f07fd(uintptr_t arg1, swig_type_42 arg2, swig_type_43 arg3);
@@ -1576,6 +1577,13 @@ func Wg_del_device(arg1 string) (_swig_ret int) {
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
+	return swig_r
+}
+
+func Wg_set_uapi_timeout(arg1 int) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := arg1
+	swig_r = (int)(C._wrap_wg_set_uapi_timeout_capi_cdbfd78b117f07fd(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 

@@ -2021,6 +2021,19 @@ intgo _wrap_wg_del_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
 }
 
 
+intgo _wrap_wg_set_uapi_timeout_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
+  int arg1 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (int)wg_set_uapi_timeout(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_wg_netlink_open_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_netlink **arg1 = (wg_netlink **) 0 ;
   int arg2 ;
