@@ -119,8 +119,8 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, con
 		memcpy(buf, msg, len);
 		peer->tx_bytes += len;
 	}
-	if (!peer->handshake.spare.ready)
-		__atomic_store_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED);
+	if (!peer->handshake.spare.ready && !__atomic_exchange_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED))
+		wg_engine_wake(ob->engine);
 }
 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer)
@@ -566,12 +566,29 @@ out:
 	return 0;
 }
 
-WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
+/* Set while this thread runs a tick: its own arms need no wake-up. */
+static _Thread_local bool ticking;
+
+void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx)
+{
+	engine->wake_ctx = ctx;
+	engine->wake = wake;
+}
+
+void wg_engine_wake(struct wg_engine *engine)
+{
+	if (engine->wake && !ticking)
+		engine->wake(engine->wake_ctx);
+}
+
+/* Fire what is due; returns the earliest deadline left (UINT64_MAX: none). */
+static uint64_t tick(wg_engine *engine, uint64_t *now_out)
 {
 	struct wg_outbox ob;
 	struct engine_peer *peer;
 	uint64_t now, next, due;
 
+	ticking = true;
 	wg_outbox_init(&ob, engine);
 	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
@@ -603,10 +620,28 @@ out:
 		for (peer = engine->first_peer; peer; peer = peer->next)
 			make_spare(peer);
 	wg_engine_read_unlock(engine);
+	ticking = false;
+	*now_out = now;
+	return next;
+}
+
+WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
+{
+	uint64_t now, next = tick(engine, &now);
+
 	/* Never more than a second, as documented. */
 	if (next <= now)
 		return 0;
 	return next - now < NS_PER_S ? next - now : NS_PER_S;
+}
+
+uint64_t wg_engine_tick_until_due(wg_engine *engine)
+{
+	uint64_t now, next = tick(engine, &now);
+
+	if (next == UINT64_MAX)
+		return UINT64_MAX;
+	return next <= now ? 0 : next - now;
 }
 
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)
