@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The nonce counter is 64 bits wide on every target (boringtun 0.7.1 fixed
  * one that was not on 32-bit ones).  Checked once per machine model
