@@ -75,6 +75,7 @@ struct model {
 	size_t nips;
 	uint32_t *peer_slots, *ip_slots;	/* index + 1 of the latest entry for a key; 0 empty */
 	size_t peer_mask, ip_mask;
+	struct wg_plan_hash_key hash_key;
 	size_t alive_peers;
 	bool has_identity;
 	wg_key public_key;
@@ -82,7 +83,7 @@ struct model {
 
 static uint32_t *peer_slot(struct model *m, const uint8_t key[32])
 {
-	for (size_t i = wg_plan_hash(key, 32) & m->peer_mask;; i = (i + 1) & m->peer_mask) {
+	for (size_t i = wg_plan_hash(&m->hash_key, key, 32) & m->peer_mask;; i = (i + 1) & m->peer_mask) {
 		uint32_t *s = &m->peer_slots[i];
 
 		if (!*s || !memcmp(m->peers[*s - 1].v.public_key, key, 32))
@@ -92,7 +93,7 @@ static uint32_t *peer_slot(struct model *m, const uint8_t key[32])
 
 static uint32_t *ip_slot(struct model *m, const struct wg_plan_prefix *p)
 {
-	for (size_t i = wg_plan_hash(p, sizeof(*p)) & m->ip_mask;; i = (i + 1) & m->ip_mask) {
+	for (size_t i = wg_plan_hash(&m->hash_key, p, sizeof(*p)) & m->ip_mask;; i = (i + 1) & m->ip_mask) {
 		uint32_t *s = &m->ip_slots[i];
 
 		if (!*s || !memcmp(&m->ips[*s - 1].p, p, sizeof(*p)))
@@ -203,6 +204,7 @@ static int model_load(struct model *m, const wg_device *state, const wg_device *
 	}
 	m->peers = malloc((np ? np : 1) * sizeof(*m->peers));
 	m->ips = malloc((ni ? ni : 1) * sizeof(*m->ips));
+	wg_plan_hash_key_init(&m->hash_key);
 	m->peer_mask = wg_plan_table_size(np) - 1;
 	m->ip_mask = wg_plan_table_size(ni) - 1;
 	m->peer_slots = calloc(m->peer_mask + 1, sizeof(*m->peer_slots));

@@ -110,6 +110,7 @@ struct planner {
 	size_t peer_mask;
 	struct ip_entry *ips;
 	size_t ip_mask;
+	struct wg_plan_hash_key hash_key;
 	uint8_t *adding;	/* per plan peer: receives a prefix */
 	size_t npeers_now;
 	bool all_gone;		/* REPLACE_PEERS: no peer of the state is left */
@@ -118,14 +119,14 @@ struct planner {
 	uint32_t seq;
 };
 
-uint64_t wg_plan_hash(const void *data, size_t n)
+void wg_plan_hash_key_init(struct wg_plan_hash_key *key)
 {
-	const uint8_t *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	wg_random_bytes(key->k, sizeof(key->k));
+}
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
+uint64_t wg_plan_hash(const struct wg_plan_hash_key *key, const void *data, size_t n)
+{
+	return wg_siphash(key->k, data, n);
 }
 
 size_t wg_plan_table_size(size_t n)
@@ -140,7 +141,7 @@ size_t wg_plan_table_size(size_t n)
 static uint32_t peer_index(struct planner *pl, const uint8_t key[32])
 {
 	struct wg_set_plan *plan = pl->plan;
-	size_t i = wg_plan_hash(key, 32) & pl->peer_mask;
+	size_t i = wg_plan_hash(&pl->hash_key, key, 32) & pl->peer_mask;
 
 	for (;; i = (i + 1) & pl->peer_mask) {
 		uint32_t s = pl->peer_slots[i];
@@ -168,7 +169,7 @@ static bool peer_exists(struct planner *pl, uint32_t idx)
 
 static struct ip_entry *ip_slot(struct planner *pl, const struct wg_plan_prefix *p)
 {
-	for (size_t i = wg_plan_hash(p, sizeof(*p)) & pl->ip_mask;; i = (i + 1) & pl->ip_mask) {
+	for (size_t i = wg_plan_hash(&pl->hash_key, p, sizeof(*p)) & pl->ip_mask;; i = (i + 1) & pl->ip_mask) {
 		struct ip_entry *e = &pl->ips[i];
 
 		if (!e->seq || !memcmp(&e->p, p, sizeof(*p)))
@@ -327,13 +328,10 @@ int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const stru
 	const wg_peer *sp;
 	const wg_allowedip *aip;
 	uint32_t f = set->flags;
-	int ret;
+	int ret = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->set = set;
-	ret = wg_set_plan_validate(set, as_state);
-	if (ret)
-		return ret;
 	if (as_state) {
 		if (!wg_key_is_zero(set->private_key))
 			f |= WGDEVICE_HAS_PRIVATE_KEY;
@@ -354,6 +352,7 @@ int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const stru
 	plan->ops = malloc(nops * sizeof(*plan->ops));
 	plan->peers = malloc(npeers * sizeof(*plan->peers));
 	pl.adding = calloc(npeers, 1);
+	wg_plan_hash_key_init(&pl.hash_key);
 	pl.peer_mask = wg_plan_table_size(npeers) - 1;
 	pl.peer_slots = calloc(pl.peer_mask + 1, sizeof(*pl.peer_slots));
 	pl.ip_mask = wg_plan_table_size(nips) - 1;

@@ -26,6 +26,8 @@
 
 #include <wireguard.h>
 
+#include "siphash.h"
+
 /* As in the Linux driver (drivers/net/wireguard/messages.h). */
 #define WG_MAX_PEERS_PER_DEVICE (1U << 20)
 
@@ -99,11 +101,12 @@ struct wg_set_plan {
 };
 
 /*
- * Validate set and plan it against state.  With as_state, set is read as a
- * state (wg_device_canonicalize()): peers need no HAS_PUBLIC_KEY, unknown
- * flags are ignored, and a nonzero value counts as given without its flag.
- * 0; -EINVAL (bad input, with a message); -ENOMEM (out of memory, or more
- * than WG_MAX_PEERS_PER_DEVICE peers, as the driver answers); -ENOSPC (more
+ * Plan set against state; set must have passed wg_set_plan_validate() with
+ * the same as_state (callers validate first, before taking any lock).  With
+ * as_state, set is read as a state (wg_device_canonicalize()): peers need no
+ * HAS_PUBLIC_KEY, unknown flags are ignored, and a nonzero value counts as
+ * given without its flag.  0, -ENOMEM (out of memory, or more than
+ * WG_MAX_PEERS_PER_DEVICE peers, as the driver answers), or -ENOSPC (more
  * than state->max_peers).  The plan
  * points into set, which must outlive it.  Free with wg_set_plan_free().
  */
@@ -111,15 +114,23 @@ int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const stru
 		      bool as_state);
 void wg_set_plan_free(struct wg_set_plan *plan);
 
-/* The input checks alone (see wg_set_plan_build()): 0 or -EINVAL. */
+/*
+ * The input checks, before any plan: 0, or -EINVAL with a message (unknown
+ * flags and peers without WGPEER_HAS_PUBLIC_KEY only when !as_state).
+ */
 int wg_set_plan_validate(const wg_device *set, bool as_state);
 
 /*
- * For the open-addressing tables of the planner and its consumers, whose
- * keys (public keys, prefixes) are public and whose tables are private and
- * sized once: a plain FNV-1a hash, and a power-of-two size at least 2n.
+ * For the open-addressing tables of the planner and its consumers, sized
+ * once to a power of two at least 2n.  Their keys (public keys, prefixes)
+ * may come from someone else's configuration, so they are hashed as the
+ * engine's tables are: SipHash under a random key per table.
  */
-uint64_t wg_plan_hash(const void *data, size_t n);
+struct wg_plan_hash_key {
+	uint8_t k[WG_SIPHASH_KEY_SIZE];
+};
+void wg_plan_hash_key_init(struct wg_plan_hash_key *key);
+uint64_t wg_plan_hash(const struct wg_plan_hash_key *key, const void *data, size_t n);
 size_t wg_plan_table_size(size_t n);
 
 /* Mask an allowed IP into a prefix (the address family must be valid). */

@@ -117,8 +117,8 @@ void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, con
 		memcpy(buf, msg, len);
 		peer->tx_bytes += len;
 	}
-	if (!peer->handshake.spare.ready)
-		__atomic_store_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED);
+	if (!peer->handshake.spare.ready && !__atomic_exchange_n(&ob->engine->spares_wanted, true, __ATOMIC_RELAXED))
+		wg_engine_wake(ob->engine);
 }
 
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer)
@@ -302,6 +302,8 @@ struct prepared {
 	struct engine_peer **fresh;	/* one per WG_PLAN_CREATE_PEER, in order */
 	size_t nfresh, used;
 	uint8_t *keepalive_on;		/* per operation: turned a keepalive on */
+	struct engine_peer **live;	/* per plan peer: its engine peer once looked up */
+	uint8_t *known;			/* per plan peer: live[] is current */
 };
 
 static void unprepare(struct prepared *pr)
@@ -310,6 +312,8 @@ static void unprepare(struct prepared *pr)
 		engine_peer_discard(pr->fresh[i]);
 	free(pr->fresh);
 	free(pr->keepalive_on);
+	free(pr->live);
+	free(pr->known);
 }
 
 static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, struct prepared *pr)
@@ -317,7 +321,9 @@ static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, str
 	memset(pr, 0, sizeof(*pr));
 	pr->fresh = calloc(plan->creates ? plan->creates : 1, sizeof(*pr->fresh));
 	pr->keepalive_on = calloc(plan->nops ? plan->nops : 1, 1);
-	if (!pr->fresh || !pr->keepalive_on)
+	pr->live = calloc(plan->npeers ? plan->npeers : 1, sizeof(*pr->live));
+	pr->known = calloc(plan->npeers ? plan->npeers : 1, 1);
+	if (!pr->fresh || !pr->keepalive_on || !pr->live || !pr->known)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct wg_plan_op *op = &plan->ops[i];
@@ -363,12 +369,19 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 		const struct wg_plan_op *op = &plan->ops[i];
 		struct engine_peer *peer = NULL;
 
-		if (op->peer != UINT32_MAX && op->kind != WG_PLAN_CREATE_PEER)
-			peer = engine_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
+		/* One key lookup per peer of the plan, not one per operation. */
+		if (op->peer != UINT32_MAX && op->kind != WG_PLAN_CREATE_PEER) {
+			if (!pr->known[op->peer]) {
+				pr->live[op->peer] = engine_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
+				pr->known[op->peer] = 1;
+			}
+			peer = pr->live[op->peer];
+		}
 		switch (op->kind) {
 		case WG_PLAN_REMOVE_ALL_PEERS:
 			while (engine->first_peer)
 				engine_peer_remove(engine->first_peer);
+			memset(pr->known, 0, plan->npeers);
 			break;
 		case WG_PLAN_PRIVATE_KEY:
 			set_private_key(engine, plan->private_key);
@@ -381,9 +394,12 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 			break;
 		case WG_PLAN_REMOVE_PEER:
 			engine_peer_remove(peer);
+			pr->known[op->peer] = 0;
 			break;
 		case WG_PLAN_CREATE_PEER:
-			engine_peer_link(pr->fresh[pr->used++]);
+			engine_peer_link(pr->fresh[pr->used]);
+			pr->live[op->peer] = pr->fresh[pr->used++];
+			pr->known[op->peer] = 1;
 			break;
 		case WG_PLAN_UPDATE_PEER:
 			update_peer(peer, op, &pr->keepalive_on[i]);
@@ -572,12 +588,29 @@ out:
 	return 0;
 }
 
-WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
+/* Set while this thread runs a tick: its own arms need no wake-up. */
+static _Thread_local bool ticking;
+
+void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx)
+{
+	engine->wake_ctx = ctx;
+	engine->wake = wake;
+}
+
+void wg_engine_wake(struct wg_engine *engine)
+{
+	if (engine->wake && !ticking)
+		engine->wake(engine->wake_ctx);
+}
+
+/* Fire what is due; returns the earliest deadline left (UINT64_MAX: none). */
+static uint64_t tick(wg_engine *engine, uint64_t *now_out)
 {
 	struct wg_outbox ob;
 	struct engine_peer *peer;
 	uint64_t now, next, due;
 
+	ticking = true;
 	wg_outbox_init(&ob, engine);
 	wg_engine_read_lock(engine);
 	now = wg_engine_now(engine);
@@ -609,10 +642,28 @@ out:
 		for (peer = engine->first_peer; peer; peer = peer->next)
 			make_spare(peer);
 	wg_engine_read_unlock(engine);
+	ticking = false;
+	*now_out = now;
+	return next;
+}
+
+WG_EXPORT uint64_t wg_engine_tick(wg_engine *engine)
+{
+	uint64_t now, next = tick(engine, &now);
+
 	/* Never more than a second, as documented. */
 	if (next <= now)
 		return 0;
 	return next - now < NS_PER_S ? next - now : NS_PER_S;
+}
+
+uint64_t wg_engine_tick_until_due(wg_engine *engine)
+{
+	uint64_t now, next = tick(engine, &now);
+
+	if (next == UINT64_MAX)
+		return UINT64_MAX;
+	return next <= now ? 0 : next - now;
 }
 
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key)

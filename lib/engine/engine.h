@@ -67,6 +67,14 @@ struct wg_engine {
 
 	/* Earliest timer deadline of any peer, or later (atomic; timers.c). */
 	uint64_t next_due;
+	/*
+	 * The driver's alarm (wg_engine_set_wake()): called when next_due is
+	 * lowered (a packet armed a timer earlier than any) or spares are
+	 * wanted, outside a tick, so a driver can sleep until the deadline
+	 * instead of polling.  Must not block or take engine locks.
+	 */
+	void (*wake)(void *ctx);
+	void *wake_ctx;
 
 	/*
 	 * A handshake took some peer's spare ephemeral (atomic): the next tick
@@ -145,6 +153,14 @@ void wg_packet_send_staged(struct engine_peer *peer) WG_EXCLUDES(peer->lock);
  * ephemeral private key for golden handshakes (NULL: random again), and the
  * next sending counter of a peer's current session (-ENOENT without one).
  */
+/* Set the wake callback (see struct wg_engine) before any traffic. */
+void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx);
+/* Tell the driver, unless the calling thread is ticking (it reads next_due
+ * after its walk anyway). */
+void wg_engine_wake(struct wg_engine *engine);
+/* wg_engine_tick() without its one-second cap: ns until the next deadline,
+ * UINT64_MAX when no timer is armed (sleep until woken). */
+uint64_t wg_engine_tick_until_due(wg_engine *engine);
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key);
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter);
 /* Act as if under load (cookie replies for handshakes without a valid mac2). */

@@ -19,6 +19,8 @@ static void arm(struct engine_peer *peer, uint64_t *deadline, uint64_t at)
 	*deadline = at;
 	while (at < cur && !__atomic_compare_exchange_n(next_due, &cur, at, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		;
+	if (at < cur)	/* lowered: a sleeping driver must wake sooner */
+		wg_engine_wake(peer->engine);
 }
 
 static uint64_t jitter(void)

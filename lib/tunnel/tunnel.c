@@ -4,6 +4,7 @@
  * sockets, the workers, the timer thread and the UAPI server, and applies
  * the parts of a configuration the engine cannot (listen port, fwmark).
  */
+#include <limits.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "backend.h"
 #include "crypto.h"
+#include "engine.h"
 #include "error.h"
 #include "set_plan.h"
 #include "tunnel.h"
@@ -22,9 +24,6 @@
 #include "uapi_server.h"
 #include "util.h"
 
-/* wg_engine_tick() says when it is next due, but a packet sent meanwhile
- * (a first handshake) may need a timer sooner: never sleep longer than this. */
-#define TICK_MAX_MS 100
 #define DEFAULT_MTU 1420
 
 static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
@@ -71,18 +70,36 @@ static void engine_event(const struct wg_event *event, void *ctx)
 		t->event(event, t->ctx);
 }
 
+/* The engine armed a timer earlier than any (a packet to send, a handshake
+ * to retry) or wants spare ephemerals: the timer thread recomputes its sleep. */
+static void engine_wake(void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	eventfd_write(t->wake_efd, 1);
+}
+
+/* Sleeps until the engine's next deadline, or until woken: an idle tunnel
+ * does not wake at all while no timer is armed. */
 static void *timer_main(void *arg)
 {
 	struct wg_tunnel *t = arg;
-	struct pollfd pfd = { .fd = t->stop_efd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = t->stop_efd, .events = POLLIN },
+		{ .fd = t->wake_efd, .events = POLLIN },
+	};
 
 	for (;;) {
-		uint64_t ns = wg_engine_tick(t->engine);
-		int ms = ns >= (uint64_t)TICK_MAX_MS * 1000000 ? TICK_MAX_MS :
-			 (int)((ns + 999999) / 1000000);
+		uint64_t ns = wg_engine_tick_until_due(t->engine);
+		int ms = ns == UINT64_MAX ? -1 :
+			 ns >= (uint64_t)INT_MAX * 1000000 ? INT_MAX : (int)((ns + 999999) / 1000000);
+		eventfd_t v;
 
-		if (poll(&pfd, 1, ms) > 0)
-			return NULL;
+		if (poll(pfd, 2, ms) > 0) {
+			if (pfd[0].revents)
+				return NULL;
+			eventfd_read(t->wake_efd, &v);
+		}
 	}
 }
 
@@ -331,7 +348,8 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stop_efd = eventfd(0, EFD_CLOEXEC);
 	t->stopped_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->workers_stop_efd < 0 || t->stop_efd < 0 || t->stopped_efd < 0) {
+	t->wake_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->workers_stop_efd < 0 || t->stop_efd < 0 || t->stopped_efd < 0 || t->wake_efd < 0) {
 		ret = wg_error(errno, "eventfd: %s", strerror(errno));
 		goto err;
 	}
@@ -354,6 +372,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	}
 	if (ret < 0)
 		goto err;
+	wg_engine_set_wake(t->engine, engine_wake, t);
 	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,
 			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
@@ -440,6 +459,8 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		close(t->stop_efd);
 	if (t->stopped_efd >= 0)
 		close(t->stopped_efd);
+	if (t->wake_efd >= 0)
+		close(t->wake_efd);
 	wg_rwlock_destroy(&t->udp_lock);
 	wg_mutex_destroy(&t->config_lock);
 	wg_mutex_destroy(&t->sub_lock);

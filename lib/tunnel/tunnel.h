@@ -122,6 +122,7 @@ struct wg_tunnel {
 	int workers_stop_efd;	/* readable: workers return */
 	int stop_efd;		/* readable: timer thread returns */
 	int stopped_efd;	/* readable: the tunnel died by itself */
+	int wake_efd;		/* readable: the engine lowered its next deadline */
 	bool dead;
 	pthread_t timer_thread;
 	bool timer_running;
