@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <wireguard.h>
 
@@ -179,6 +180,21 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The watch reports changes from now on: peers already talking get
+	 * their routes from the device's current state. */
+	{
+		wg_device *dev;
+		wg_peer *peer;
+		time_t now = time(NULL);
+
+		if (wg_get_device(&dev, device) == 0) {
+			wg_for_each_peer(dev, peer)
+				if (peer->last_handshake_time.tv_sec &&
+				    (now - peer->last_handshake_time.tv_sec) * 1000 < (int64_t)o.silent_after_ms)
+					install(peer->public_key);
+			wg_free_device(dev);
+		}
+	}
 	while (!stop) {
 		struct pollfd pfd = { .fd = wg_watch_fd(w), .events = POLLIN };
 		struct wg_watch_event ev[32];

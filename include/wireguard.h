@@ -70,6 +70,17 @@
 #include <sys/socket.h>
 #include <time.h>
 
+/* Without _DEFAULT_SOURCE (e.g. -std=c11 alone) glibc's <net/if.h> has only
+ * POSIX's IF_NAMESIZE, and C99's <time.h> no struct timespec.  (SWIG, which
+ * reads no system header, sees the header as before.) */
+#if !defined(IFNAMSIZ) && !defined(SWIG)
+/** Size of an interface name with its NUL: <net/if.h>'s, or POSIX's IF_NAMESIZE. */
+#define IFNAMSIZ IF_NAMESIZE
+#endif
+#ifndef SWIG
+struct timespec;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -32,21 +32,38 @@ static int qcmp_prefix(const void *a, const void *b)
 	return wg_prefix_cmp(*(const wg_allowedip *const *)a, *(const wg_allowedip *const *)b);
 }
 
-static int qcmp_peer(const void *a, const void *b)
-{
-	return memcmp((*(const wg_peer *const *)a)->public_key,
-		      (*(const wg_peer *const *)b)->public_key, 32);
-}
+/* Peers have few prefixes: an insertion sort of the list needs no memory. */
+#define SMALL_LIST 16
 
 static int sort_peer(wg_peer *peer)
 {
-	wg_allowedip *aip, **v;
+	wg_allowedip *aip, **v, *sorted = NULL, *next;
 	size_t n = 0, i = 0;
+	bool in_order = true;
 
-	wg_for_each_allowedip(peer, aip)
+	wg_for_each_allowedip(peer, aip) {
+		if (aip->next_allowedip && wg_prefix_cmp(aip, aip->next_allowedip) > 0)
+			in_order = false;
 		n++;
-	if (n < 2)
+	}
+	if (in_order)
 		return 0;
+	if (n <= SMALL_LIST) {
+		for (aip = peer->first_allowedip; aip; aip = next) {
+			wg_allowedip **at = &sorted;
+
+			next = aip->next_allowedip;
+			while (*at && wg_prefix_cmp(*at, aip) <= 0)
+				at = &(*at)->next_allowedip;
+			aip->next_allowedip = *at;
+			*at = aip;
+		}
+		peer->first_allowedip = sorted;
+		for (aip = sorted; aip->next_allowedip; aip = aip->next_allowedip)
+			;
+		peer->last_allowedip = aip;
+		return 0;
+	}
 	v = malloc(n * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -62,29 +79,60 @@ static int sort_peer(wg_peer *peer)
 	return 0;
 }
 
+/* A peer with the first 8 bytes of its key as a number, so that most
+ * comparisons of a sort are one integer comparison, not a memcmp call. */
+struct keyed_peer {
+	uint64_t prefix;
+	wg_peer *peer;
+};
+
+static int qcmp_keyed(const void *a, const void *b)
+{
+	const struct keyed_peer *x = a, *y = b;
+
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	return memcmp(x->peer->public_key, y->peer->public_key, 32);
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 int wg_config_sort(wg_device *dev)
 {
-	wg_peer *peer, **v;
+	struct keyed_peer *v;
+	wg_peer *peer;
 	size_t n = 0, i = 0;
+	bool in_order = true;
 
 	wg_for_each_peer(dev, peer) {
 		if (sort_peer(peer))
 			return -ENOMEM;
+		if (peer->next_peer && memcmp(peer->public_key, peer->next_peer->public_key, 32) > 0)
+			in_order = false;
 		n++;
 	}
-	if (n < 2)
+	if (in_order)
 		return 0;
 	v = malloc(n * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	wg_for_each_peer(dev, peer)
-		v[i++] = peer;
-	qsort(v, n, sizeof(*v), qcmp_peer);
+	wg_for_each_peer(dev, peer) {
+		v[i].prefix = be64(peer->public_key);
+		v[i++].peer = peer;
+	}
+	qsort(v, n, sizeof(*v), qcmp_keyed);
 	for (i = 0; i + 1 < n; i++)
-		v[i]->next_peer = v[i + 1];
-	v[n - 1]->next_peer = NULL;
-	dev->first_peer = v[0];
-	dev->last_peer = v[n - 1];
+		v[i].peer->next_peer = v[i + 1].peer;
+	v[n - 1].peer->next_peer = NULL;
+	dev->first_peer = v[0].peer;
+	dev->last_peer = v[n - 1].peer;
 	free(v);
 	return 0;
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # An idle wg-engine wakes only when its timers require it (issue #15): with
 # 1,000 peers and no traffic no timer is armed, so over 3 s its threads
 # should not switch in voluntarily more than a handful of times (the timer

@@ -43,11 +43,16 @@ tunnel_addresses "$B" $G 2
 ip netns exec "$A" "$MESH_ROUTES" --interval 0.2 --silent-after 60 $E >"$TMP/mesh.log" 2>&1 &
 PIDS="$PIDS $!"
 inA wg set $E peer "$(cat "$TMP/b.pub")" endpoint 192.168.241.2:51821 allowed-ips 10.200.0.2/32,10.201.0.0/24
-inB wg set $G peer "$(cat "$TMP/a.pub")" allowed-ips 10.200.0.1/32
+inB wg set $G peer "$(cat "$TMP/a.pub")" allowed-ips 10.200.0.1/32,10.202.0.0/24
+# The Python version of the example routes wireguard-go's peer (found by re-reading).
+if [ -n "${PYWG_PATH:-}" ]; then
+	ip netns exec "$B" env PYTHONPATH="$PYWG_PATH" "$PYTHON" "$MESH_ROUTES_PY" $G 60 >"$TMP/mesh-py.log" 2>&1 &
+	PIDS="$PIDS $!"
+fi
 check "peer added on wg-engine" saw 2 "$E peer-added $(cat "$TMP/b.pub")"
 check "its endpoint" saw 2 "$E endpoint $(cat "$TMP/b.pub") (none) -> 192.168.241.2:51821"
 check "its allowed IP" saw 2 "$E allowed-ip-added $(cat "$TMP/b.pub") 10.201.0.0/24"
-check "peer added on wireguard-go" saw 2 "$G allowed-ip-added $(cat "$TMP/a.pub") 10.200.0.1/32"
+check "peer added on wireguard-go" saw 2 "$G allowed-ip-added $(cat "$TMP/a.pub") 10.202.0.0/24"
 check "ping through the tunnel" ping_ok "$A" 10.200.0.2
 check "handshake on wg-engine" saw_start 2 "$E handshake $(cat "$TMP/b.pub") "
 check "handshake on wireguard-go" saw_start 2 "$G handshake $(cat "$TMP/a.pub") "
@@ -72,6 +77,14 @@ check "wireguard-go's was found by re-reading, within the interval" \
 	sh -c "echo '$lat_g' | awk '{ exit !(\$2 == \"re-read\" && \$1 < 1100) }'"
 check "mesh-routes routed the peer's allowed IPs on wg-engine" \
 	wait_for 3 sh -c "ip -n $A route show dev $E | grep -q '^10.201.0.0/24'"
+if [ -n "${PYWG_PATH:-}" ]; then
+	check "mesh_routes.py routed wireguard-go's peer after its handshake" \
+		wait_for 3 sh -c "ip -n $B route show dev $G | grep -q '^10.202.0.0/24'"
+	cat "$TMP/mesh-py.log"
+	inB wg set $G peer "$(cat "$TMP/a.pub")" remove
+	check "mesh_routes.py withdrew the routes of the removed peer" \
+		wait_for 4 sh -c "! ip -n $B route show dev $G | grep -q '^10.202.0.0/24'" || cat "$TMP/mesh-py.log"
+fi
 inA wg set $E peer "$(cat "$TMP/b.pub")" allowed-ips 10.200.0.2/32
 check "allowed IP removed" saw 2 "$E allowed-ip-removed $(cat "$TMP/b.pub") 10.201.0.0/24"
 check "mesh-routes withdrew its route" \

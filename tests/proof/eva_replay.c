@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Eva harness for lib/engine/replay.c: a fresh window, then up to five calls with any counter and any limit. */
 #include "__fc_builtin.h"
 #include "replay.h"

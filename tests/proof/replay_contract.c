@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ACSL contract of lib/engine/replay.c, proved with WP (see docs/PROOFS.md).  Kept
  * outside the source: Frama-C merges this declaration with the definition

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <wireguard.h>
 %}
 
@@ -301,6 +303,8 @@ enum { WGGO_DATAGRAM = 1, WGGO_EVENT = 2, WGGO_LOG = 3 };
 
 /* A queue filled by the callbacks and drained from Go, plus a settable clock. */
 struct wggo_sink {
+	int efd;			/* readable while items wait or once closed:
+					 * Go waits on it through its runtime poller */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct wggo_item *head, *tail;
@@ -316,6 +320,11 @@ static struct wggo_sink *wggo_sink_new(void)
 
 	if (!sink)
 		return NULL;
+	sink->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sink->efd < 0) {
+		free(sink);
+		return NULL;
+	}
 	pthread_mutex_init(&sink->lock, NULL);
 	pthread_cond_init(&sink->cond, NULL);
 	return sink;
@@ -334,6 +343,7 @@ static void push(struct wggo_sink *sink, struct wggo_item *item)
 	else
 		sink->head = item;
 	sink->tail = item;
+	eventfd_write(sink->efd, 1);
 	pthread_cond_signal(&sink->cond);
 	pthread_mutex_unlock(&sink->lock);
 }
@@ -368,8 +378,19 @@ static struct wggo_item *wggo_sink_pop(struct wggo_sink *sink, int timeout_ms)
 			sink->tail = NULL;
 		item->next = NULL;
 	}
+	if (!sink->head && !sink->closed) {
+		eventfd_t v;
+
+		eventfd_read(sink->efd, &v);	/* drained: not readable until the next push */
+	}
 	pthread_mutex_unlock(&sink->lock);
 	return item;
+}
+
+/* The fd that is readable while items wait (or once closed); owned by the sink. */
+static int wggo_sink_fd(struct wggo_sink *sink)
+{
+	return sink->efd;
 }
 
 /* Wake every waiter; pops return what is left, then NULL at once. */
@@ -377,6 +398,7 @@ static void wggo_sink_close(struct wggo_sink *sink)
 {
 	pthread_mutex_lock(&sink->lock);
 	sink->closed = 1;
+	eventfd_write(sink->efd, 1);
 	pthread_cond_broadcast(&sink->cond);
 	pthread_mutex_unlock(&sink->lock);
 }
@@ -393,6 +415,7 @@ static void wggo_sink_free(struct wggo_sink *sink)
 	}
 	pthread_cond_destroy(&sink->cond);
 	pthread_mutex_destroy(&sink->lock);
+	close(sink->efd);
 	free(sink);
 }
 
@@ -593,5 +616,55 @@ static long wggo_packet_layout(void)
 	       (long)offsetof(struct wg_packet, endpoint) << 16 |
 	       (long)offsetof(struct wg_packet, status) << 8 |
 	       (long)offsetof(struct wg_packet, len);
+}
+
+/* The watch (wg_watch_*): options without sizeof, a batch buffer, and each
+ * event as wg-monitor's JSON line, which Go decodes. */
+static wg_watch *wggo_watch_open(const char *devices, int netns_fd, uint32_t flags, uint32_t interval_ms,
+				 uint32_t silent_after_ms, uint32_t queue_max, long *err)
+{
+	struct wg_watch_options o = {
+		.size = sizeof(o), .netns_fd = netns_fd, .flags = flags, .interval_ms = interval_ms,
+		.silent_after_ms = silent_after_ms, .queue_max = queue_max,
+	};
+	const char *names[64];
+	char copy[64 * IFNAMSIZ], *save = NULL, *tok;
+	size_t n = 0;
+	wg_watch *w = NULL;
+
+	/* devices: names separated by spaces; NULL or "" for every device ("-": none given). */
+	if (devices && devices[0]) {
+		snprintf(copy, sizeof(copy), "%s", devices);
+		for (tok = strtok_r(copy, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save))
+			names[n++] = tok;
+		names[n] = NULL;
+		o.devices = names;
+	}
+	*err = wg_watch_open(&w, &o);
+	return w;
+}
+
+static struct wg_watch_event *wggo_watch_events_new(size_t n)
+{
+	return calloc(n, sizeof(struct wg_watch_event));
+}
+
+static void wggo_watch_events_free(struct wg_watch_event *ev)
+{
+	free(ev);
+}
+
+static int wggo_watch_read(wg_watch *w, struct wg_watch_event *ev, size_t n)
+{
+	return wg_watch_read(w, ev, n, sizeof(*ev));
+}
+
+/* Event i as JSON (a static buffer per thread: copy before the next call). */
+static const char *wggo_watch_event_json(const struct wg_watch_event *ev, size_t i)
+{
+	static _Thread_local char buf[1024];
+
+	wg_watch_format(buf, sizeof(buf), &ev[i], WG_WATCH_FORMAT_JSON);
+	return buf;
 }
 %}

@@ -16,9 +16,9 @@ extern
 #ifdef __cplusplus
   "C"
 #endif
-  void cgo_panic__capi_6ca4b43299540389(const char*);
+  void cgo_panic__capi_cdbfd78b117f07fd(const char*);
 static void _swig_gopanic(const char *p) {
-  cgo_panic__capi_6ca4b43299540389(p);
+  cgo_panic__capi_cdbfd78b117f07fd(p);
 }
 
 
@@ -206,6 +206,8 @@ static void* Swig_malloc(int c) {
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <wireguard.h>
 
 
@@ -362,6 +364,8 @@ enum { WGGO_DATAGRAM = 1, WGGO_EVENT = 2, WGGO_LOG = 3 };
 
 /* A queue filled by the callbacks and drained from Go, plus a settable clock. */
 struct wggo_sink {
+	int efd;			/* readable while items wait or once closed:
+					 * Go waits on it through its runtime poller */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct wggo_item *head, *tail;
@@ -377,6 +381,11 @@ static struct wggo_sink *wggo_sink_new(void)
 
 	if (!sink)
 		return NULL;
+	sink->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sink->efd < 0) {
+		free(sink);
+		return NULL;
+	}
 	pthread_mutex_init(&sink->lock, NULL);
 	pthread_cond_init(&sink->cond, NULL);
 	return sink;
@@ -395,6 +404,7 @@ static void push(struct wggo_sink *sink, struct wggo_item *item)
 	else
 		sink->head = item;
 	sink->tail = item;
+	eventfd_write(sink->efd, 1);
 	pthread_cond_signal(&sink->cond);
 	pthread_mutex_unlock(&sink->lock);
 }
@@ -429,8 +439,19 @@ static struct wggo_item *wggo_sink_pop(struct wggo_sink *sink, int timeout_ms)
 			sink->tail = NULL;
 		item->next = NULL;
 	}
+	if (!sink->head && !sink->closed) {
+		eventfd_t v;
+
+		eventfd_read(sink->efd, &v);	/* drained: not readable until the next push */
+	}
 	pthread_mutex_unlock(&sink->lock);
 	return item;
+}
+
+/* The fd that is readable while items wait (or once closed); owned by the sink. */
+static int wggo_sink_fd(struct wggo_sink *sink)
+{
+	return sink->efd;
 }
 
 /* Wake every waiter; pops return what is left, then NULL at once. */
@@ -438,6 +459,7 @@ static void wggo_sink_close(struct wggo_sink *sink)
 {
 	pthread_mutex_lock(&sink->lock);
 	sink->closed = 1;
+	eventfd_write(sink->efd, 1);
 	pthread_cond_broadcast(&sink->cond);
 	pthread_mutex_unlock(&sink->lock);
 }
@@ -454,6 +476,7 @@ static void wggo_sink_free(struct wggo_sink *sink)
 	}
 	pthread_cond_destroy(&sink->cond);
 	pthread_mutex_destroy(&sink->lock);
+	close(sink->efd);
 	free(sink);
 }
 
@@ -656,11 +679,61 @@ static long wggo_packet_layout(void)
 	       (long)offsetof(struct wg_packet, len);
 }
 
+/* The watch (wg_watch_*): options without sizeof, a batch buffer, and each
+ * event as wg-monitor's JSON line, which Go decodes. */
+static wg_watch *wggo_watch_open(const char *devices, int netns_fd, uint32_t flags, uint32_t interval_ms,
+				 uint32_t silent_after_ms, uint32_t queue_max, long *err)
+{
+	struct wg_watch_options o = {
+		.size = sizeof(o), .netns_fd = netns_fd, .flags = flags, .interval_ms = interval_ms,
+		.silent_after_ms = silent_after_ms, .queue_max = queue_max,
+	};
+	const char *names[64];
+	char copy[64 * IFNAMSIZ], *save = NULL, *tok;
+	size_t n = 0;
+	wg_watch *w = NULL;
+
+	/* devices: names separated by spaces; NULL or "" for every device ("-": none given). */
+	if (devices && devices[0]) {
+		snprintf(copy, sizeof(copy), "%s", devices);
+		for (tok = strtok_r(copy, " ", &save); tok && n < 63; tok = strtok_r(NULL, " ", &save))
+			names[n++] = tok;
+		names[n] = NULL;
+		o.devices = names;
+	}
+	*err = wg_watch_open(&w, &o);
+	return w;
+}
+
+static struct wg_watch_event *wggo_watch_events_new(size_t n)
+{
+	return calloc(n, sizeof(struct wg_watch_event));
+}
+
+static void wggo_watch_events_free(struct wg_watch_event *ev)
+{
+	free(ev);
+}
+
+static int wggo_watch_read(wg_watch *w, struct wg_watch_event *ev, size_t n)
+{
+	return wg_watch_read(w, ev, n, sizeof(*ev));
+}
+
+/* Event i as JSON (a static buffer per thread: copy before the next call). */
+static const char *wggo_watch_event_json(const struct wg_watch_event *ev, size_t i)
+{
+	static _Thread_local char buf[1024];
+
+	wg_watch_format(buf, sizeof(buf), &ev[i], WG_WATCH_FORMAT_JSON);
+	return buf;
+}
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_capi_6ca4b43299540389(void *_swig_go_0) {
+void _wrap_Swig_free_capi_cdbfd78b117f07fd(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -670,7 +743,7 @@ void _wrap_Swig_free_capi_6ca4b43299540389(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_capi_6ca4b43299540389(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -683,7 +756,7 @@ void *_wrap_Swig_malloc_capi_6ca4b43299540389(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_wg_version_capi_6ca4b43299540389() {
+_gostring_ _wrap_wg_version_capi_cdbfd78b117f07fd() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -694,7 +767,7 @@ _gostring_ _wrap_wg_version_capi_6ca4b43299540389() {
 }
 
 
-_gostring_ _wrap_wg_last_error_capi_6ca4b43299540389() {
+_gostring_ _wrap_wg_last_error_capi_cdbfd78b117f07fd() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -705,7 +778,7 @@ _gostring_ _wrap_wg_last_error_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_LOG_ERROR_capi_6ca4b43299540389() {
+intgo _wrap_WG_LOG_ERROR_capi_cdbfd78b117f07fd() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -717,7 +790,7 @@ intgo _wrap_WG_LOG_ERROR_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_LOG_INFO_capi_6ca4b43299540389() {
+intgo _wrap_WG_LOG_INFO_capi_cdbfd78b117f07fd() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -729,7 +802,7 @@ intgo _wrap_WG_LOG_INFO_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_LOG_DEBUG_capi_6ca4b43299540389() {
+intgo _wrap_WG_LOG_DEBUG_capi_cdbfd78b117f07fd() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -741,7 +814,7 @@ intgo _wrap_WG_LOG_DEBUG_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_generate_private_key_capi_6ca4b43299540389(_goslice_ _swig_go_0) {
+void _wrap_wg_generate_private_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   
   arg1 = (unsigned char *)_swig_go_0.array; 
@@ -751,7 +824,7 @@ void _wrap_wg_generate_private_key_capi_6ca4b43299540389(_goslice_ _swig_go_0) {
 }
 
 
-void _wrap_wg_generate_preshared_key_capi_6ca4b43299540389(_goslice_ _swig_go_0) {
+void _wrap_wg_generate_preshared_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   
   arg1 = (unsigned char *)_swig_go_0.array; 
@@ -761,7 +834,7 @@ void _wrap_wg_generate_preshared_key_capi_6ca4b43299540389(_goslice_ _swig_go_0)
 }
 
 
-void _wrap_wg_generate_public_key_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_generate_public_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 ;
   
@@ -773,7 +846,7 @@ void _wrap_wg_generate_public_key_capi_6ca4b43299540389(_goslice_ _swig_go_0, _g
 }
 
 
-void _wrap_wg_key_to_base64_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_key_to_base64_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   char *arg1 ;
   uint8_t *arg2 ;
   
@@ -786,7 +859,7 @@ void _wrap_wg_key_to_base64_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice
 }
 
 
-intgo _wrap_wg_key_from_base64_capi_6ca4b43299540389(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_key_from_base64_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   uint8_t *arg1 ;
   char *arg2 ;
   wg_key_b64_string temp2 ;
@@ -808,7 +881,7 @@ intgo _wrap_wg_key_from_base64_capi_6ca4b43299540389(_goslice_ _swig_go_0, _gost
 }
 
 
-void _wrap_wg_key_to_hex_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_key_to_hex_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   char *arg1 ;
   uint8_t *arg2 ;
   
@@ -821,7 +894,7 @@ void _wrap_wg_key_to_hex_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _
 }
 
 
-intgo _wrap_wg_key_from_hex_capi_6ca4b43299540389(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_key_from_hex_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   uint8_t *arg1 ;
   char *arg2 = (char *) 0 ;
   wg_key_hex_string temp2 ;
@@ -843,7 +916,7 @@ intgo _wrap_wg_key_from_hex_capi_6ca4b43299540389(_goslice_ _swig_go_0, _gostrin
 }
 
 
-bool _wrap_wg_key_is_zero_capi_6ca4b43299540389(_goslice_ _swig_go_0) {
+bool _wrap_wg_key_is_zero_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   bool result;
   bool _swig_go_result;
@@ -856,7 +929,7 @@ bool _wrap_wg_key_is_zero_capi_6ca4b43299540389(_goslice_ _swig_go_0) {
 }
 
 
-bool _wrap_wg_key_equal_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+bool _wrap_wg_key_equal_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 ;
   bool result;
@@ -871,7 +944,7 @@ bool _wrap_wg_key_equal_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _s
 }
 
 
-void _wrap_wg_timespec64_tv_sec_set_capi_6ca4b43299540389(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_timespec64_tv_sec_set_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t arg2 ;
   
@@ -883,7 +956,7 @@ void _wrap_wg_timespec64_tv_sec_set_capi_6ca4b43299540389(struct wg_timespec64 *
 }
 
 
-long long _wrap_wg_timespec64_tv_sec_get_capi_6ca4b43299540389(struct wg_timespec64 *_swig_go_0) {
+long long _wrap_wg_timespec64_tv_sec_get_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -896,7 +969,7 @@ long long _wrap_wg_timespec64_tv_sec_get_capi_6ca4b43299540389(struct wg_timespe
 }
 
 
-void _wrap_wg_timespec64_tv_nsec_set_capi_6ca4b43299540389(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_timespec64_tv_nsec_set_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t arg2 ;
   
@@ -908,7 +981,7 @@ void _wrap_wg_timespec64_tv_nsec_set_capi_6ca4b43299540389(struct wg_timespec64 
 }
 
 
-long long _wrap_wg_timespec64_tv_nsec_get_capi_6ca4b43299540389(struct wg_timespec64 *_swig_go_0) {
+long long _wrap_wg_timespec64_tv_nsec_get_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -921,7 +994,7 @@ long long _wrap_wg_timespec64_tv_nsec_get_capi_6ca4b43299540389(struct wg_timesp
 }
 
 
-struct wg_timespec64 *_wrap_new_wg_timespec64_capi_6ca4b43299540389() {
+struct wg_timespec64 *_wrap_new_wg_timespec64_capi_cdbfd78b117f07fd() {
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
   
@@ -932,7 +1005,7 @@ struct wg_timespec64 *_wrap_new_wg_timespec64_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_timespec64_capi_6ca4b43299540389(struct wg_timespec64 *_swig_go_0) {
+void _wrap_delete_wg_timespec64_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   
   arg1 = *(struct wg_timespec64 **)&_swig_go_0; 
@@ -942,7 +1015,7 @@ void _wrap_delete_wg_timespec64_capi_6ca4b43299540389(struct wg_timespec64 *_swi
 }
 
 
-intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_6ca4b43299540389() {
+intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_cdbfd78b117f07fd() {
   enum wg_allowedip_flags result;
   intgo _swig_go_result;
   
@@ -954,7 +1027,7 @@ intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_allowedip_family_set_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_allowedip_family_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, short _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint16_t arg2 ;
   
@@ -966,7 +1039,7 @@ void _wrap_wg_allowedip_family_set_capi_6ca4b43299540389(struct wg_allowedip *_s
 }
 
 
-short _wrap_wg_allowedip_family_get_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0) {
+short _wrap_wg_allowedip_family_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -979,7 +1052,7 @@ short _wrap_wg_allowedip_family_get_capi_6ca4b43299540389(struct wg_allowedip *_
 }
 
 
-void _wrap_wg_allowedip_cidr_set_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_allowedip_cidr_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, char _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint8_t arg2 ;
   
@@ -991,7 +1064,7 @@ void _wrap_wg_allowedip_cidr_set_capi_6ca4b43299540389(struct wg_allowedip *_swi
 }
 
 
-char _wrap_wg_allowedip_cidr_get_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0) {
+char _wrap_wg_allowedip_cidr_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -1004,7 +1077,7 @@ char _wrap_wg_allowedip_cidr_get_capi_6ca4b43299540389(struct wg_allowedip *_swi
 }
 
 
-void _wrap_wg_allowedip_next_allowedip_set_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_allowedip_next_allowedip_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1016,7 +1089,7 @@ void _wrap_wg_allowedip_next_allowedip_set_capi_6ca4b43299540389(struct wg_allow
 }
 
 
-struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1029,7 +1102,7 @@ struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_6ca4b43299540389
 }
 
 
-void _wrap_wg_allowedip_flags_set_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_allowedip_flags_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, intgo _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint32_t arg2 ;
   
@@ -1041,7 +1114,7 @@ void _wrap_wg_allowedip_flags_set_capi_6ca4b43299540389(struct wg_allowedip *_sw
 }
 
 
-intgo _wrap_wg_allowedip_flags_get_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0) {
+intgo _wrap_wg_allowedip_flags_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1054,7 +1127,7 @@ intgo _wrap_wg_allowedip_flags_get_capi_6ca4b43299540389(struct wg_allowedip *_s
 }
 
 
-struct wg_allowedip *_wrap_new_wg_allowedip_capi_6ca4b43299540389() {
+struct wg_allowedip *_wrap_new_wg_allowedip_capi_cdbfd78b117f07fd() {
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
   
@@ -1065,7 +1138,7 @@ struct wg_allowedip *_wrap_new_wg_allowedip_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_allowedip_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0) {
+void _wrap_delete_wg_allowedip_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   
   arg1 = *(struct wg_allowedip **)&_swig_go_0; 
@@ -1075,7 +1148,7 @@ void _wrap_delete_wg_allowedip_capi_6ca4b43299540389(struct wg_allowedip *_swig_
 }
 
 
-intgo _wrap_WGPEER_REMOVE_ME_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_REMOVE_ME_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1087,7 +1160,7 @@ intgo _wrap_WGPEER_REMOVE_ME_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1099,7 +1172,7 @@ intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1111,7 +1184,7 @@ intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1123,7 +1196,7 @@ intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1135,7 +1208,7 @@ intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGPEER_UPDATE_ONLY_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_UPDATE_ONLY_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1147,7 +1220,7 @@ intgo _wrap_WGPEER_UPDATE_ONLY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_6ca4b43299540389() {
+intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_cdbfd78b117f07fd() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1159,7 +1232,7 @@ intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_6ca4b43299540389() {
 }
 
 
-union wg_endpoint *_wrap_new_wg_endpoint_capi_6ca4b43299540389() {
+union wg_endpoint *_wrap_new_wg_endpoint_capi_cdbfd78b117f07fd() {
   union wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
   
@@ -1170,7 +1243,7 @@ union wg_endpoint *_wrap_new_wg_endpoint_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_endpoint_capi_6ca4b43299540389(union wg_endpoint *_swig_go_0) {
+void _wrap_delete_wg_endpoint_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_0) {
   union wg_endpoint *arg1 = (union wg_endpoint *) 0 ;
   
   arg1 = *(union wg_endpoint **)&_swig_go_0; 
@@ -1180,7 +1253,7 @@ void _wrap_delete_wg_endpoint_capi_6ca4b43299540389(union wg_endpoint *_swig_go_
 }
 
 
-void _wrap_wg_peer_flags_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_peer_flags_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t arg2 ;
   
@@ -1192,7 +1265,7 @@ void _wrap_wg_peer_flags_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, i
 }
 
 
-intgo _wrap_wg_peer_flags_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+intgo _wrap_wg_peer_flags_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1205,7 +1278,7 @@ intgo _wrap_wg_peer_flags_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) 
 }
 
 
-void _wrap_wg_peer_public_key_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_peer_public_key_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *arg2 ;
   
@@ -1217,7 +1290,7 @@ void _wrap_wg_peer_public_key_set_capi_6ca4b43299540389(struct wg_peer *_swig_go
 }
 
 
-_goslice_ _wrap_wg_peer_public_key_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+_goslice_ _wrap_wg_peer_public_key_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1230,7 +1303,7 @@ _goslice_ _wrap_wg_peer_public_key_get_capi_6ca4b43299540389(struct wg_peer *_sw
 }
 
 
-void _wrap_wg_peer_preshared_key_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_peer_preshared_key_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *arg2 ;
   
@@ -1242,7 +1315,7 @@ void _wrap_wg_peer_preshared_key_set_capi_6ca4b43299540389(struct wg_peer *_swig
 }
 
 
-_goslice_ _wrap_wg_peer_preshared_key_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+_goslice_ _wrap_wg_peer_preshared_key_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1255,7 +1328,7 @@ _goslice_ _wrap_wg_peer_preshared_key_get_capi_6ca4b43299540389(struct wg_peer *
 }
 
 
-void _wrap_wg_peer_endpoint_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_peer_endpoint_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -1267,7 +1340,7 @@ void _wrap_wg_peer_endpoint_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0
 }
 
 
-union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -1280,7 +1353,7 @@ union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_6ca4b43299540389(struct wg_pe
 }
 
 
-void _wrap_wg_peer_last_handshake_time_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_peer_last_handshake_time_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -1292,7 +1365,7 @@ void _wrap_wg_peer_last_handshake_time_set_capi_6ca4b43299540389(struct wg_peer 
 }
 
 
-struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -1305,7 +1378,7 @@ struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_6ca4b4329954038
 }
 
 
-void _wrap_wg_peer_rx_bytes_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_peer_rx_bytes_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, long long _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t arg2 ;
   
@@ -1317,7 +1390,7 @@ void _wrap_wg_peer_rx_bytes_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0
 }
 
 
-long long _wrap_wg_peer_rx_bytes_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+long long _wrap_wg_peer_rx_bytes_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1330,7 +1403,7 @@ long long _wrap_wg_peer_rx_bytes_get_capi_6ca4b43299540389(struct wg_peer *_swig
 }
 
 
-void _wrap_wg_peer_tx_bytes_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_peer_tx_bytes_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, long long _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t arg2 ;
   
@@ -1342,7 +1415,7 @@ void _wrap_wg_peer_tx_bytes_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0
 }
 
 
-long long _wrap_wg_peer_tx_bytes_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+long long _wrap_wg_peer_tx_bytes_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1355,7 +1428,7 @@ long long _wrap_wg_peer_tx_bytes_get_capi_6ca4b43299540389(struct wg_peer *_swig
 }
 
 
-void _wrap_wg_peer_persistent_keepalive_interval_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_peer_persistent_keepalive_interval_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, short _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint16_t arg2 ;
   
@@ -1367,7 +1440,7 @@ void _wrap_wg_peer_persistent_keepalive_interval_set_capi_6ca4b43299540389(struc
 }
 
 
-short _wrap_wg_peer_persistent_keepalive_interval_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+short _wrap_wg_peer_persistent_keepalive_interval_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1380,7 +1453,7 @@ short _wrap_wg_peer_persistent_keepalive_interval_get_capi_6ca4b43299540389(stru
 }
 
 
-void _wrap_wg_peer_first_allowedip_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_peer_first_allowedip_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1392,7 +1465,7 @@ void _wrap_wg_peer_first_allowedip_set_capi_6ca4b43299540389(struct wg_peer *_sw
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1405,7 +1478,7 @@ struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_6ca4b43299540389(str
 }
 
 
-void _wrap_wg_peer_last_allowedip_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_peer_last_allowedip_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1417,7 +1490,7 @@ void _wrap_wg_peer_last_allowedip_set_capi_6ca4b43299540389(struct wg_peer *_swi
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1430,7 +1503,7 @@ struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_6ca4b43299540389(stru
 }
 
 
-void _wrap_wg_peer_next_peer_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_peer_next_peer_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1442,7 +1515,7 @@ void _wrap_wg_peer_next_peer_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_
 }
 
 
-struct wg_peer *_wrap_wg_peer_next_peer_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+struct wg_peer *_wrap_wg_peer_next_peer_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1455,7 +1528,7 @@ struct wg_peer *_wrap_wg_peer_next_peer_get_capi_6ca4b43299540389(struct wg_peer
 }
 
 
-void _wrap_wg_peer_protocol_version_set_capi_6ca4b43299540389(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_peer_protocol_version_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t arg2 ;
   
@@ -1467,7 +1540,7 @@ void _wrap_wg_peer_protocol_version_set_capi_6ca4b43299540389(struct wg_peer *_s
 }
 
 
-intgo _wrap_wg_peer_protocol_version_get_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+intgo _wrap_wg_peer_protocol_version_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1480,7 +1553,7 @@ intgo _wrap_wg_peer_protocol_version_get_capi_6ca4b43299540389(struct wg_peer *_
 }
 
 
-struct wg_peer *_wrap_new_wg_peer_capi_6ca4b43299540389() {
+struct wg_peer *_wrap_new_wg_peer_capi_cdbfd78b117f07fd() {
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
   
@@ -1491,7 +1564,7 @@ struct wg_peer *_wrap_new_wg_peer_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_peer_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+void _wrap_delete_wg_peer_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   
   arg1 = *(struct wg_peer **)&_swig_go_0; 
@@ -1501,7 +1574,7 @@ void _wrap_delete_wg_peer_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
 }
 
 
-intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_6ca4b43299540389() {
+intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_cdbfd78b117f07fd() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1513,7 +1586,7 @@ intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_cdbfd78b117f07fd() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1525,7 +1598,7 @@ intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_cdbfd78b117f07fd() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1537,7 +1610,7 @@ intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_6ca4b43299540389() {
+intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_cdbfd78b117f07fd() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1549,7 +1622,7 @@ intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_FWMARK_capi_6ca4b43299540389() {
+intgo _wrap_WGDEVICE_HAS_FWMARK_capi_cdbfd78b117f07fd() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1561,7 +1634,7 @@ intgo _wrap_WGDEVICE_HAS_FWMARK_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_device_name_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_device_name_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   char *arg2 ;
   
@@ -1585,7 +1658,7 @@ void _wrap_wg_device_name_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0
 }
 
 
-_gostring_ _wrap_wg_device_name_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+_gostring_ _wrap_wg_device_name_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1598,7 +1671,7 @@ _gostring_ _wrap_wg_device_name_get_capi_6ca4b43299540389(struct wg_device *_swi
 }
 
 
-void _wrap_wg_device_ifindex_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_ifindex_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1610,7 +1683,7 @@ void _wrap_wg_device_ifindex_set_capi_6ca4b43299540389(struct wg_device *_swig_g
 }
 
 
-intgo _wrap_wg_device_ifindex_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_ifindex_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1623,7 +1696,7 @@ intgo _wrap_wg_device_ifindex_get_capi_6ca4b43299540389(struct wg_device *_swig_
 }
 
 
-void _wrap_wg_device_flags_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_flags_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1635,7 +1708,7 @@ void _wrap_wg_device_flags_set_capi_6ca4b43299540389(struct wg_device *_swig_go_
 }
 
 
-intgo _wrap_wg_device_flags_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_flags_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1648,7 +1721,7 @@ intgo _wrap_wg_device_flags_get_capi_6ca4b43299540389(struct wg_device *_swig_go
 }
 
 
-void _wrap_wg_device_public_key_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_device_public_key_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *arg2 ;
   
@@ -1660,7 +1733,7 @@ void _wrap_wg_device_public_key_set_capi_6ca4b43299540389(struct wg_device *_swi
 }
 
 
-_goslice_ _wrap_wg_device_public_key_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+_goslice_ _wrap_wg_device_public_key_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1673,7 +1746,7 @@ _goslice_ _wrap_wg_device_public_key_get_capi_6ca4b43299540389(struct wg_device 
 }
 
 
-void _wrap_wg_device_private_key_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_device_private_key_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *arg2 ;
   
@@ -1685,7 +1758,7 @@ void _wrap_wg_device_private_key_set_capi_6ca4b43299540389(struct wg_device *_sw
 }
 
 
-_goslice_ _wrap_wg_device_private_key_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+_goslice_ _wrap_wg_device_private_key_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1698,7 +1771,7 @@ _goslice_ _wrap_wg_device_private_key_get_capi_6ca4b43299540389(struct wg_device
 }
 
 
-void _wrap_wg_device_fwmark_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_fwmark_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1710,7 +1783,7 @@ void _wrap_wg_device_fwmark_set_capi_6ca4b43299540389(struct wg_device *_swig_go
 }
 
 
-intgo _wrap_wg_device_fwmark_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_fwmark_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1723,7 +1796,7 @@ intgo _wrap_wg_device_fwmark_get_capi_6ca4b43299540389(struct wg_device *_swig_g
 }
 
 
-void _wrap_wg_device_listen_port_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_device_listen_port_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, short _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint16_t arg2 ;
   
@@ -1735,7 +1808,7 @@ void _wrap_wg_device_listen_port_set_capi_6ca4b43299540389(struct wg_device *_sw
 }
 
 
-short _wrap_wg_device_listen_port_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+short _wrap_wg_device_listen_port_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1748,7 +1821,7 @@ short _wrap_wg_device_listen_port_get_capi_6ca4b43299540389(struct wg_device *_s
 }
 
 
-void _wrap_wg_device_first_peer_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_device_first_peer_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1760,7 +1833,7 @@ void _wrap_wg_device_first_peer_set_capi_6ca4b43299540389(struct wg_device *_swi
 }
 
 
-struct wg_peer *_wrap_wg_device_first_peer_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_first_peer_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1773,7 +1846,7 @@ struct wg_peer *_wrap_wg_device_first_peer_get_capi_6ca4b43299540389(struct wg_d
 }
 
 
-void _wrap_wg_device_last_peer_set_capi_6ca4b43299540389(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_device_last_peer_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1785,7 +1858,7 @@ void _wrap_wg_device_last_peer_set_capi_6ca4b43299540389(struct wg_device *_swig
 }
 
 
-struct wg_peer *_wrap_wg_device_last_peer_get_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_last_peer_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1798,7 +1871,7 @@ struct wg_peer *_wrap_wg_device_last_peer_get_capi_6ca4b43299540389(struct wg_de
 }
 
 
-struct wg_device *_wrap_new_wg_device_capi_6ca4b43299540389() {
+struct wg_device *_wrap_new_wg_device_capi_cdbfd78b117f07fd() {
   struct wg_device *result = 0 ;
   struct wg_device *_swig_go_result;
   
@@ -1809,7 +1882,7 @@ struct wg_device *_wrap_new_wg_device_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_device_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+void _wrap_delete_wg_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   
   arg1 = *(struct wg_device **)&_swig_go_0; 
@@ -1819,7 +1892,7 @@ void _wrap_delete_wg_device_capi_6ca4b43299540389(struct wg_device *_swig_go_0) 
 }
 
 
-struct wg_device *_wrap_wg_device_new_capi_6ca4b43299540389(_gostring_ _swig_go_0) {
+struct wg_device *_wrap_wg_device_new_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   wg_device *result = 0 ;
   struct wg_device *_swig_go_result;
@@ -1837,7 +1910,7 @@ struct wg_device *_wrap_wg_device_new_capi_6ca4b43299540389(_gostring_ _swig_go_
 }
 
 
-struct wg_peer *_wrap_wg_device_add_peer_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_add_peer_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1850,7 +1923,7 @@ struct wg_peer *_wrap_wg_device_add_peer_capi_6ca4b43299540389(struct wg_device 
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_6ca4b43299540389(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
   wg_peer *arg1 = (wg_peer *) 0 ;
   wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1863,7 +1936,7 @@ struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_6ca4b43299540389(struct wg
 }
 
 
-void _wrap_wg_free_device_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+void _wrap_wg_free_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   
   arg1 = *(wg_device **)&_swig_go_0; 
@@ -1873,7 +1946,7 @@ void _wrap_wg_free_device_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_get_device_capi_6ca4b43299540389(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_get_device_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   char *arg2 = (char *) 0 ;
   wg_device *temp1 = NULL ;
@@ -1899,7 +1972,7 @@ intgo _wrap_wg_get_device_capi_6ca4b43299540389(_goslice_ _swig_go_0, _gostring_
 }
 
 
-intgo _wrap_wg_set_device_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_set_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1912,7 +1985,7 @@ intgo _wrap_wg_set_device_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_add_device_capi_6ca4b43299540389(_gostring_ _swig_go_0) {
+intgo _wrap_wg_add_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1930,7 +2003,7 @@ intgo _wrap_wg_add_device_capi_6ca4b43299540389(_gostring_ _swig_go_0) {
 }
 
 
-intgo _wrap_wg_del_device_capi_6ca4b43299540389(_gostring_ _swig_go_0) {
+intgo _wrap_wg_del_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1948,7 +2021,20 @@ intgo _wrap_wg_del_device_capi_6ca4b43299540389(_gostring_ _swig_go_0) {
 }
 
 
-intgo _wrap_wg_netlink_open_capi_6ca4b43299540389(_goslice_ _swig_go_0, intgo _swig_go_1) {
+intgo _wrap_wg_set_uapi_timeout_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
+  int arg1 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (int)wg_set_uapi_timeout(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_netlink_open_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_netlink **arg1 = (wg_netlink **) 0 ;
   int arg2 ;
   wg_netlink *temp1 = NULL ;
@@ -1969,7 +2055,7 @@ intgo _wrap_wg_netlink_open_capi_6ca4b43299540389(_goslice_ _swig_go_0, intgo _s
 }
 
 
-void _wrap_wg_netlink_close_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0) {
+void _wrap_wg_netlink_close_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   
   arg1 = *(wg_netlink **)&_swig_go_0; 
@@ -1979,7 +2065,7 @@ void _wrap_wg_netlink_close_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0)
 }
 
 
-intgo _wrap_wg_netlink_get_device_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_wg_netlink_get_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2007,7 +2093,7 @@ intgo _wrap_wg_netlink_get_device_capi_6ca4b43299540389(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_get_device_by_index_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_netlink_get_device_by_index_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   uint32_t arg3 ;
@@ -2030,7 +2116,7 @@ intgo _wrap_wg_netlink_get_device_by_index_capi_6ca4b43299540389(struct wg_netli
 }
 
 
-intgo _wrap_wg_get_device_by_index_capi_6ca4b43299540389(_goslice_ _swig_go_0, intgo _swig_go_1) {
+intgo _wrap_wg_get_device_by_index_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   uint32_t arg2 ;
   wg_device *temp1 = NULL ;
@@ -2051,7 +2137,7 @@ intgo _wrap_wg_get_device_by_index_capi_6ca4b43299540389(_goslice_ _swig_go_0, i
 }
 
 
-intgo _wrap_wg_netlink_set_device_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_netlink_set_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -2066,7 +2152,7 @@ intgo _wrap_wg_netlink_set_device_capi_6ca4b43299540389(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_add_device_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_netlink_add_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2086,7 +2172,7 @@ intgo _wrap_wg_netlink_add_device_capi_6ca4b43299540389(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_del_device_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_netlink_del_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2106,7 +2192,7 @@ intgo _wrap_wg_netlink_del_device_capi_6ca4b43299540389(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_link_set_up_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, bool _swig_go_2) {
+intgo _wrap_wg_link_set_up_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, bool _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   bool arg3 ;
@@ -2128,7 +2214,7 @@ intgo _wrap_wg_link_set_up_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_link_set_mtu_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_link_set_mtu_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -2150,7 +2236,7 @@ intgo _wrap_wg_link_set_mtu_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0,
 }
 
 
-intgo _wrap_wg_link_set_netns_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_link_set_netns_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2172,7 +2258,7 @@ intgo _wrap_wg_link_set_netns_capi_6ca4b43299540389(struct wg_netlink *_swig_go_
 }
 
 
-intgo _wrap_wg_addr_add_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
+intgo _wrap_wg_addr_add_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2198,7 +2284,7 @@ intgo _wrap_wg_addr_add_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _go
 }
 
 
-intgo _wrap_wg_addr_del_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
+intgo _wrap_wg_addr_del_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2224,7 +2310,7 @@ intgo _wrap_wg_addr_del_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _go
 }
 
 
-intgo _wrap_wg_route_add_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_wg_route_add_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2252,7 +2338,7 @@ intgo _wrap_wg_route_add_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _g
 }
 
 
-intgo _wrap_wg_route_del_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_wg_route_del_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2280,7 +2366,7 @@ intgo _wrap_wg_route_del_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _g
 }
 
 
-intgo _wrap_WG_QUICK_ADDRESS_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_ADDRESS_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2292,7 +2378,7 @@ intgo _wrap_WG_QUICK_ADDRESS_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_DNS_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_DNS_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2304,7 +2390,7 @@ intgo _wrap_WG_QUICK_DNS_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_MTU_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_MTU_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2316,7 +2402,7 @@ intgo _wrap_WG_QUICK_MTU_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_TABLE_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_TABLE_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2328,7 +2414,7 @@ intgo _wrap_WG_QUICK_TABLE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_PRE_UP_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_PRE_UP_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2340,7 +2426,7 @@ intgo _wrap_WG_QUICK_PRE_UP_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_POST_UP_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_POST_UP_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2352,7 +2438,7 @@ intgo _wrap_WG_QUICK_POST_UP_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_PRE_DOWN_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_PRE_DOWN_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2364,7 +2450,7 @@ intgo _wrap_WG_QUICK_PRE_DOWN_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_POST_DOWN_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_POST_DOWN_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2376,7 +2462,7 @@ intgo _wrap_WG_QUICK_POST_DOWN_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_6ca4b43299540389() {
+intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_cdbfd78b117f07fd() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2388,7 +2474,7 @@ intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_CONFIG_APPEND_capi_6ca4b43299540389() {
+intgo _wrap_WG_CONFIG_APPEND_capi_cdbfd78b117f07fd() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2400,7 +2486,7 @@ intgo _wrap_WG_CONFIG_APPEND_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_CONFIG_STRICT_capi_6ca4b43299540389() {
+intgo _wrap_WG_CONFIG_STRICT_capi_cdbfd78b117f07fd() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2412,7 +2498,7 @@ intgo _wrap_WG_CONFIG_STRICT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_CONFIG_NUMERIC_capi_6ca4b43299540389() {
+intgo _wrap_WG_CONFIG_NUMERIC_capi_cdbfd78b117f07fd() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2424,7 +2510,7 @@ intgo _wrap_WG_CONFIG_NUMERIC_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_wg_config_parse_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _gostring_ _swig_go_3, intgo _swig_go_4) {
+intgo _wrap_wg_config_parse_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _gostring_ _swig_go_3, intgo _swig_go_4) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_quick_config **arg2 = (wg_quick_config **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2466,7 +2552,7 @@ intgo _wrap_wg_config_parse_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice
 }
 
 
-intgo _wrap_wg_config_parse_file_capi_6ca4b43299540389(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_config_parse_file_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_quick_config **arg2 = (wg_quick_config **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2502,7 +2588,7 @@ intgo _wrap_wg_config_parse_file_capi_6ca4b43299540389(_goslice_ _swig_go_0, _go
 }
 
 
-long long _wrap_wg_quick_config_count_capi_6ca4b43299540389(struct wg_quick_config *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_wg_quick_config_count_capi_cdbfd78b117f07fd(struct wg_quick_config *_swig_go_0, intgo _swig_go_1) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   enum wg_quick_key arg2 ;
   size_t result;
@@ -2517,7 +2603,7 @@ long long _wrap_wg_quick_config_count_capi_6ca4b43299540389(struct wg_quick_conf
 }
 
 
-_gostring_ _wrap_wg_quick_config_get_capi_6ca4b43299540389(struct wg_quick_config *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_wg_quick_config_get_capi_cdbfd78b117f07fd(struct wg_quick_config *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   enum wg_quick_key arg2 ;
   size_t arg3 ;
@@ -2534,7 +2620,7 @@ _gostring_ _wrap_wg_quick_config_get_capi_6ca4b43299540389(struct wg_quick_confi
 }
 
 
-void _wrap_wg_quick_config_free_capi_6ca4b43299540389(struct wg_quick_config *_swig_go_0) {
+void _wrap_wg_quick_config_free_capi_cdbfd78b117f07fd(struct wg_quick_config *_swig_go_0) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   
   arg1 = *(wg_quick_config **)&_swig_go_0; 
@@ -2544,7 +2630,7 @@ void _wrap_wg_quick_config_free_capi_6ca4b43299540389(struct wg_quick_config *_s
 }
 
 
-intgo _wrap_wg_device_copy_capi_6ca4b43299540389(_goslice_ _swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_device_copy_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, struct wg_device *_swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   wg_device *temp1 = NULL ;
@@ -2565,7 +2651,7 @@ intgo _wrap_wg_device_copy_capi_6ca4b43299540389(_goslice_ _swig_go_0, struct wg
 }
 
 
-intgo _wrap_wg_device_apply_capi_6ca4b43299540389(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_device_apply_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -2580,7 +2666,7 @@ intgo _wrap_wg_device_apply_capi_6ca4b43299540389(struct wg_device *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_device_canonicalize_capi_6ca4b43299540389(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_canonicalize_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2593,7 +2679,7 @@ intgo _wrap_wg_device_canonicalize_capi_6ca4b43299540389(struct wg_device *_swig
 }
 
 
-bool _wrap_wg_device_equal_capi_6ca4b43299540389(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
+bool _wrap_wg_device_equal_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   bool result;
@@ -2608,7 +2694,7 @@ bool _wrap_wg_device_equal_capi_6ca4b43299540389(struct wg_device *_swig_go_0, s
 }
 
 
-intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_6ca4b43299540389() {
+intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_cdbfd78b117f07fd() {
   enum wg_diff_flags result;
   intgo _swig_go_result;
   
@@ -2620,7 +2706,7 @@ intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_wg_device_diff_capi_6ca4b43299540389(_goslice_ _swig_go_0, struct wg_device *_swig_go_1, struct wg_device *_swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_device_diff_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, struct wg_device *_swig_go_1, struct wg_device *_swig_go_2, intgo _swig_go_3) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   wg_device *arg3 = (wg_device *) 0 ;
@@ -2645,7 +2731,7 @@ intgo _wrap_wg_device_diff_capi_6ca4b43299540389(_goslice_ _swig_go_0, struct wg
 }
 
 
-intgo _wrap_WG_PACKET_DROP_capi_6ca4b43299540389() {
+intgo _wrap_WG_PACKET_DROP_capi_cdbfd78b117f07fd() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2657,7 +2743,7 @@ intgo _wrap_WG_PACKET_DROP_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_PACKET_SEND_capi_6ca4b43299540389() {
+intgo _wrap_WG_PACKET_SEND_capi_cdbfd78b117f07fd() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2669,7 +2755,7 @@ intgo _wrap_WG_PACKET_SEND_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_PACKET_DELIVER_capi_6ca4b43299540389() {
+intgo _wrap_WG_PACKET_DELIVER_capi_cdbfd78b117f07fd() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2681,7 +2767,7 @@ intgo _wrap_WG_PACKET_DELIVER_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_PACKET_CONSUMED_capi_6ca4b43299540389() {
+intgo _wrap_WG_PACKET_CONSUMED_capi_cdbfd78b117f07fd() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2693,7 +2779,7 @@ intgo _wrap_WG_PACKET_CONSUMED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_NONE_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_NONE_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2705,7 +2791,7 @@ intgo _wrap_WG_DROP_NONE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_NO_PEER_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_NO_PEER_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2717,7 +2803,7 @@ intgo _wrap_WG_DROP_NO_PEER_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_NO_ROOM_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_NO_ROOM_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2729,7 +2815,7 @@ intgo _wrap_WG_DROP_NO_ROOM_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_MALFORMED_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_MALFORMED_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2741,7 +2827,7 @@ intgo _wrap_WG_DROP_MALFORMED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2753,7 +2839,7 @@ intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_AUTH_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_AUTH_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2765,7 +2851,7 @@ intgo _wrap_WG_DROP_AUTH_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_REPLAY_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_REPLAY_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2777,7 +2863,7 @@ intgo _wrap_WG_DROP_REPLAY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_SOURCE_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_SOURCE_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2789,7 +2875,7 @@ intgo _wrap_WG_DROP_SOURCE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_EXPIRED_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_EXPIRED_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2801,7 +2887,7 @@ intgo _wrap_WG_DROP_EXPIRED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_RATELIMIT_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_RATELIMIT_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2813,7 +2899,7 @@ intgo _wrap_WG_DROP_RATELIMIT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_QUEUE_FULL_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_QUEUE_FULL_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2825,7 +2911,7 @@ intgo _wrap_WG_DROP_QUEUE_FULL_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_NO_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_NO_KEY_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2837,7 +2923,7 @@ intgo _wrap_WG_DROP_NO_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_DROP_NO_ENDPOINT_capi_6ca4b43299540389() {
+intgo _wrap_WG_DROP_NO_ENDPOINT_capi_cdbfd78b117f07fd() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2849,7 +2935,7 @@ intgo _wrap_WG_DROP_NO_ENDPOINT_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_packet_buf_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, char *_swig_go_1) {
+void _wrap_wg_packet_buf_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, char *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   
@@ -2861,7 +2947,7 @@ void _wrap_wg_packet_buf_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0,
 }
 
 
-char *_wrap_wg_packet_buf_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+char *_wrap_wg_packet_buf_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -2874,7 +2960,7 @@ char *_wrap_wg_packet_buf_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0
 }
 
 
-void _wrap_wg_packet_size_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_size_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -2886,7 +2972,7 @@ void _wrap_wg_packet_size_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0
 }
 
 
-intgo _wrap_wg_packet_size_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_size_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2899,7 +2985,7 @@ intgo _wrap_wg_packet_size_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_
 }
 
 
-void _wrap_wg_packet_offset_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_offset_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -2911,7 +2997,7 @@ void _wrap_wg_packet_offset_set_capi_6ca4b43299540389(struct wg_packet *_swig_go
 }
 
 
-intgo _wrap_wg_packet_offset_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_offset_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2924,7 +3010,7 @@ intgo _wrap_wg_packet_offset_get_capi_6ca4b43299540389(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_len_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_len_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -2936,7 +3022,7 @@ void _wrap_wg_packet_len_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0,
 }
 
 
-intgo _wrap_wg_packet_len_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_len_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2949,7 +3035,7 @@ intgo _wrap_wg_packet_len_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0
 }
 
 
-void _wrap_wg_packet_status_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_packet_status_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, short _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   int16_t arg2 ;
   
@@ -2961,7 +3047,7 @@ void _wrap_wg_packet_status_set_capi_6ca4b43299540389(struct wg_packet *_swig_go
 }
 
 
-short _wrap_wg_packet_status_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+short _wrap_wg_packet_status_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   int16_t result;
   short _swig_go_result;
@@ -2974,7 +3060,7 @@ short _wrap_wg_packet_status_get_capi_6ca4b43299540389(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_reason_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_packet_reason_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, short _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint16_t arg2 ;
   
@@ -2986,7 +3072,7 @@ void _wrap_wg_packet_reason_set_capi_6ca4b43299540389(struct wg_packet *_swig_go
 }
 
 
-short _wrap_wg_packet_reason_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+short _wrap_wg_packet_reason_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -2999,7 +3085,7 @@ short _wrap_wg_packet_reason_get_capi_6ca4b43299540389(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_endpoint_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_packet_endpoint_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3011,7 +3097,7 @@ void _wrap_wg_packet_endpoint_set_capi_6ca4b43299540389(struct wg_packet *_swig_
 }
 
 
-union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3024,7 +3110,7 @@ union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_6ca4b43299540389(struct wg_
 }
 
 
-void _wrap_wg_packet_reserved_set_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, long long *_swig_go_1) {
+void _wrap_wg_packet_reserved_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, long long *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint64_t *arg2 ;
   
@@ -3040,7 +3126,7 @@ void _wrap_wg_packet_reserved_set_capi_6ca4b43299540389(struct wg_packet *_swig_
 }
 
 
-long long *_wrap_wg_packet_reserved_get_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+long long *_wrap_wg_packet_reserved_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint64_t *result = 0 ;
   long long *_swig_go_result;
@@ -3053,7 +3139,7 @@ long long *_wrap_wg_packet_reserved_get_capi_6ca4b43299540389(struct wg_packet *
 }
 
 
-struct wg_packet *_wrap_new_wg_packet_capi_6ca4b43299540389() {
+struct wg_packet *_wrap_new_wg_packet_capi_cdbfd78b117f07fd() {
   struct wg_packet *result = 0 ;
   struct wg_packet *_swig_go_result;
   
@@ -3064,7 +3150,7 @@ struct wg_packet *_wrap_new_wg_packet_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_packet_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+void _wrap_delete_wg_packet_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   
   arg1 = *(struct wg_packet **)&_swig_go_0; 
@@ -3074,7 +3160,7 @@ void _wrap_delete_wg_packet_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) 
 }
 
 
-intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_6ca4b43299540389() {
+intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_cdbfd78b117f07fd() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3086,7 +3172,7 @@ intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_6ca4b43299540389() {
+intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_cdbfd78b117f07fd() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3098,7 +3184,7 @@ intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_6ca4b43299540389() {
+intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_cdbfd78b117f07fd() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3110,7 +3196,7 @@ intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_6ca4b43299540389() {
+intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_cdbfd78b117f07fd() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3122,7 +3208,7 @@ intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_event_Type_set_capi_6ca4b43299540389(struct wg_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_event_Type_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint32_t arg2 ;
   
@@ -3134,7 +3220,7 @@ void _wrap_wg_event_Type_set_capi_6ca4b43299540389(struct wg_event *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_event_Type_get_capi_6ca4b43299540389(struct wg_event *_swig_go_0) {
+intgo _wrap_wg_event_Type_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3147,7 +3233,7 @@ intgo _wrap_wg_event_Type_get_capi_6ca4b43299540389(struct wg_event *_swig_go_0)
 }
 
 
-void _wrap_wg_event_public_key_set_capi_6ca4b43299540389(struct wg_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_event_public_key_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -3159,7 +3245,7 @@ void _wrap_wg_event_public_key_set_capi_6ca4b43299540389(struct wg_event *_swig_
 }
 
 
-_goslice_ _wrap_wg_event_public_key_get_capi_6ca4b43299540389(struct wg_event *_swig_go_0) {
+_goslice_ _wrap_wg_event_public_key_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3172,7 +3258,7 @@ _goslice_ _wrap_wg_event_public_key_get_capi_6ca4b43299540389(struct wg_event *_
 }
 
 
-void _wrap_wg_event_endpoint_set_capi_6ca4b43299540389(struct wg_event *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_event_endpoint_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3184,7 +3270,7 @@ void _wrap_wg_event_endpoint_set_capi_6ca4b43299540389(struct wg_event *_swig_go
 }
 
 
-union wg_endpoint *_wrap_wg_event_endpoint_get_capi_6ca4b43299540389(struct wg_event *_swig_go_0) {
+union wg_endpoint *_wrap_wg_event_endpoint_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3197,7 +3283,7 @@ union wg_endpoint *_wrap_wg_event_endpoint_get_capi_6ca4b43299540389(struct wg_e
 }
 
 
-struct wg_event *_wrap_new_wg_event_capi_6ca4b43299540389() {
+struct wg_event *_wrap_new_wg_event_capi_cdbfd78b117f07fd() {
   struct wg_event *result = 0 ;
   struct wg_event *_swig_go_result;
   
@@ -3208,7 +3294,7 @@ struct wg_event *_wrap_new_wg_event_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_event_capi_6ca4b43299540389(struct wg_event *_swig_go_0) {
+void _wrap_delete_wg_event_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   
   arg1 = *(struct wg_event **)&_swig_go_0; 
@@ -3218,7 +3304,7 @@ void _wrap_delete_wg_event_capi_6ca4b43299540389(struct wg_event *_swig_go_0) {
 }
 
 
-void _wrap_wg_engine_free_capi_6ca4b43299540389(struct wg_engine *_swig_go_0) {
+void _wrap_wg_engine_free_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   
   arg1 = *(wg_engine **)&_swig_go_0; 
@@ -3228,7 +3314,7 @@ void _wrap_wg_engine_free_capi_6ca4b43299540389(struct wg_engine *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_engine_set_device_capi_6ca4b43299540389(struct wg_engine *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_engine_set_device_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -3243,7 +3329,7 @@ intgo _wrap_wg_engine_set_device_capi_6ca4b43299540389(struct wg_engine *_swig_g
 }
 
 
-intgo _wrap_wg_engine_get_device_capi_6ca4b43299540389(struct wg_engine *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wg_engine_get_device_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, _goslice_ _swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   wg_device *temp2 = NULL ;
@@ -3264,7 +3350,7 @@ intgo _wrap_wg_engine_get_device_capi_6ca4b43299540389(struct wg_engine *_swig_g
 }
 
 
-void _wrap_wg_engine_encrypt_capi_6ca4b43299540389(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
+void _wrap_wg_engine_encrypt_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
   size_t arg3 ;
@@ -3278,7 +3364,7 @@ void _wrap_wg_engine_encrypt_capi_6ca4b43299540389(struct wg_engine *_swig_go_0,
 }
 
 
-void _wrap_wg_engine_decrypt_capi_6ca4b43299540389(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
+void _wrap_wg_engine_decrypt_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
   size_t arg3 ;
@@ -3292,7 +3378,7 @@ void _wrap_wg_engine_decrypt_capi_6ca4b43299540389(struct wg_engine *_swig_go_0,
 }
 
 
-long long _wrap_wg_engine_tick_capi_6ca4b43299540389(struct wg_engine *_swig_go_0) {
+long long _wrap_wg_engine_tick_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3305,7 +3391,7 @@ long long _wrap_wg_engine_tick_capi_6ca4b43299540389(struct wg_engine *_swig_go_
 }
 
 
-intgo _wrap_WG_TUNNEL_UAPI_capi_6ca4b43299540389() {
+intgo _wrap_WG_TUNNEL_UAPI_capi_cdbfd78b117f07fd() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
   
@@ -3317,7 +3403,7 @@ intgo _wrap_WG_TUNNEL_UAPI_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_6ca4b43299540389() {
+intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_cdbfd78b117f07fd() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
   
@@ -3329,7 +3415,7 @@ intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_tunnel_free_capi_6ca4b43299540389(struct wg_tunnel *_swig_go_0) {
+void _wrap_wg_tunnel_free_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   
   arg1 = *(wg_tunnel **)&_swig_go_0; 
@@ -3339,7 +3425,7 @@ void _wrap_wg_tunnel_free_capi_6ca4b43299540389(struct wg_tunnel *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_tunnel_set_device_capi_6ca4b43299540389(struct wg_tunnel *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_tunnel_set_device_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -3354,7 +3440,7 @@ intgo _wrap_wg_tunnel_set_device_capi_6ca4b43299540389(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_wg_tunnel_get_device_capi_6ca4b43299540389(struct wg_tunnel *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wg_tunnel_get_device_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0, _goslice_ _swig_go_1) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   wg_device *temp2 = NULL ;
@@ -3375,7 +3461,7 @@ intgo _wrap_wg_tunnel_get_device_capi_6ca4b43299540389(struct wg_tunnel *_swig_g
 }
 
 
-_gostring_ _wrap_wg_tunnel_name_capi_6ca4b43299540389(struct wg_tunnel *_swig_go_0) {
+_gostring_ _wrap_wg_tunnel_name_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3388,7 +3474,7 @@ _gostring_ _wrap_wg_tunnel_name_capi_6ca4b43299540389(struct wg_tunnel *_swig_go
 }
 
 
-intgo _wrap_wg_tunnel_stopped_fd_capi_6ca4b43299540389(struct wg_tunnel *_swig_go_0) {
+intgo _wrap_wg_tunnel_stopped_fd_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3401,7 +3487,7 @@ intgo _wrap_wg_tunnel_stopped_fd_capi_6ca4b43299540389(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3413,7 +3499,7 @@ intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3425,7 +3511,7 @@ intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_UP_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_UP_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3437,7 +3523,7 @@ intgo _wrap_WG_WATCH_DEVICE_UP_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3449,7 +3535,7 @@ intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3461,7 +3547,7 @@ intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_MTU_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3473,7 +3559,7 @@ intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3485,7 +3571,7 @@ intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_LISTEN_PORT_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3497,7 +3583,7 @@ intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_FWMARK_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_FWMARK_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3509,7 +3595,7 @@ intgo _wrap_WG_WATCH_FWMARK_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_ADDED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PEER_ADDED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3521,7 +3607,7 @@ intgo _wrap_WG_WATCH_PEER_ADDED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PEER_REMOVED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3533,7 +3619,7 @@ intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_ENDPOINT_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_ENDPOINT_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3545,7 +3631,7 @@ intgo _wrap_WG_WATCH_ENDPOINT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3557,7 +3643,7 @@ intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3569,7 +3655,7 @@ intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3581,7 +3667,7 @@ intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_KEEPALIVE_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_KEEPALIVE_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3593,7 +3679,7 @@ intgo _wrap_WG_WATCH_KEEPALIVE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_HANDSHAKE_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_HANDSHAKE_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3605,7 +3691,7 @@ intgo _wrap_WG_WATCH_HANDSHAKE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_SILENT_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PEER_SILENT_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3617,7 +3703,7 @@ intgo _wrap_WG_WATCH_PEER_SILENT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3629,7 +3715,7 @@ intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_OVERFLOW_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_OVERFLOW_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3641,7 +3727,7 @@ intgo _wrap_WG_WATCH_OVERFLOW_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3653,7 +3739,7 @@ intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3665,7 +3751,7 @@ intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_cdbfd78b117f07fd() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3677,7 +3763,7 @@ intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_watch_prefix_family_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_watch_prefix_family_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint16_t arg2 ;
   
@@ -3689,7 +3775,7 @@ void _wrap_wg_watch_prefix_family_set_capi_6ca4b43299540389(struct wg_watch_pref
 }
 
 
-short _wrap_wg_watch_prefix_family_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+short _wrap_wg_watch_prefix_family_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -3702,7 +3788,7 @@ short _wrap_wg_watch_prefix_family_get_capi_6ca4b43299540389(struct wg_watch_pre
 }
 
 
-void _wrap_wg_watch_prefix_cidr_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_watch_prefix_cidr_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t arg2 ;
   
@@ -3714,7 +3800,7 @@ void _wrap_wg_watch_prefix_cidr_set_capi_6ca4b43299540389(struct wg_watch_prefix
 }
 
 
-char _wrap_wg_watch_prefix_cidr_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+char _wrap_wg_watch_prefix_cidr_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -3727,7 +3813,7 @@ char _wrap_wg_watch_prefix_cidr_get_capi_6ca4b43299540389(struct wg_watch_prefix
 }
 
 
-void _wrap_wg_watch_prefix_reserved_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_watch_prefix_reserved_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t arg2 ;
   
@@ -3739,7 +3825,7 @@ void _wrap_wg_watch_prefix_reserved_set_capi_6ca4b43299540389(struct wg_watch_pr
 }
 
 
-char _wrap_wg_watch_prefix_reserved_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+char _wrap_wg_watch_prefix_reserved_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -3752,7 +3838,7 @@ char _wrap_wg_watch_prefix_reserved_get_capi_6ca4b43299540389(struct wg_watch_pr
 }
 
 
-void _wrap_wg_watch_prefix_ip4_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
+void _wrap_wg_watch_prefix_ip4_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in_addr arg2 ;
   struct in_addr *argp2 ;
@@ -3771,7 +3857,7 @@ void _wrap_wg_watch_prefix_ip4_set_capi_6ca4b43299540389(struct wg_watch_prefix 
 }
 
 
-struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in_addr result;
   struct in_addr *_swig_go_result;
@@ -3788,7 +3874,7 @@ struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_6ca4b43299540389(struct wg_wa
 }
 
 
-void _wrap_wg_watch_prefix_ip6_set_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
+void _wrap_wg_watch_prefix_ip6_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in6_addr arg2 ;
   struct in6_addr *argp2 ;
@@ -3807,7 +3893,7 @@ void _wrap_wg_watch_prefix_ip6_set_capi_6ca4b43299540389(struct wg_watch_prefix 
 }
 
 
-struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in6_addr result;
   struct in6_addr *_swig_go_result;
@@ -3824,7 +3910,7 @@ struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_6ca4b43299540389(struct wg_w
 }
 
 
-struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_6ca4b43299540389() {
+struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_cdbfd78b117f07fd() {
   struct wg_watch_prefix *result = 0 ;
   struct wg_watch_prefix *_swig_go_result;
   
@@ -3835,7 +3921,7 @@ struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_watch_prefix_capi_6ca4b43299540389(struct wg_watch_prefix *_swig_go_0) {
+void _wrap_delete_wg_watch_prefix_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   
   arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
@@ -3845,7 +3931,7 @@ void _wrap_delete_wg_watch_prefix_capi_6ca4b43299540389(struct wg_watch_prefix *
 }
 
 
-void _wrap_wg_watch_value_number_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_watch_value_number_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint64_t arg2 ;
   
@@ -3857,7 +3943,7 @@ void _wrap_wg_watch_value_number_set_capi_6ca4b43299540389(struct wg_watch_value
 }
 
 
-long long _wrap_wg_watch_value_number_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+long long _wrap_wg_watch_value_number_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3870,7 +3956,7 @@ long long _wrap_wg_watch_value_number_get_capi_6ca4b43299540389(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_value_name_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_watch_value_name_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   char *arg2 ;
   
@@ -3894,7 +3980,7 @@ void _wrap_wg_watch_value_name_set_capi_6ca4b43299540389(struct wg_watch_value *
 }
 
 
-_gostring_ _wrap_wg_watch_value_name_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+_gostring_ _wrap_wg_watch_value_name_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3907,7 +3993,7 @@ _gostring_ _wrap_wg_watch_value_name_get_capi_6ca4b43299540389(struct wg_watch_v
 }
 
 
-void _wrap_wg_watch_value_key_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_watch_value_key_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint8_t *arg2 ;
   
@@ -3919,7 +4005,7 @@ void _wrap_wg_watch_value_key_set_capi_6ca4b43299540389(struct wg_watch_value *_
 }
 
 
-_goslice_ _wrap_wg_watch_value_key_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+_goslice_ _wrap_wg_watch_value_key_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3932,7 +4018,7 @@ _goslice_ _wrap_wg_watch_value_key_get_capi_6ca4b43299540389(struct wg_watch_val
 }
 
 
-void _wrap_wg_watch_value_endpoint_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_watch_value_endpoint_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3944,7 +4030,7 @@ void _wrap_wg_watch_value_endpoint_set_capi_6ca4b43299540389(struct wg_watch_val
 }
 
 
-union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3957,7 +4043,7 @@ union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_6ca4b43299540389(struc
 }
 
 
-void _wrap_wg_watch_value_prefix_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
+void _wrap_wg_watch_value_prefix_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_watch_prefix *arg2 = (struct wg_watch_prefix *) 0 ;
   
@@ -3969,7 +4055,7 @@ void _wrap_wg_watch_value_prefix_set_capi_6ca4b43299540389(struct wg_watch_value
 }
 
 
-struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_watch_prefix *result = 0 ;
   struct wg_watch_prefix *_swig_go_result;
@@ -3982,7 +4068,7 @@ struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_6ca4b43299540389(st
 }
 
 
-void _wrap_wg_watch_value_time_set_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_watch_value_time_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -3994,7 +4080,7 @@ void _wrap_wg_watch_value_time_set_capi_6ca4b43299540389(struct wg_watch_value *
 }
 
 
-struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -4007,7 +4093,7 @@ struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_6ca4b43299540389(struct
 }
 
 
-struct wg_watch_value *_wrap_new_wg_watch_value_capi_6ca4b43299540389() {
+struct wg_watch_value *_wrap_new_wg_watch_value_capi_cdbfd78b117f07fd() {
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
   
@@ -4018,7 +4104,7 @@ struct wg_watch_value *_wrap_new_wg_watch_value_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_watch_value_capi_6ca4b43299540389(struct wg_watch_value *_swig_go_0) {
+void _wrap_delete_wg_watch_value_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   
   arg1 = *(struct wg_watch_value **)&_swig_go_0; 
@@ -4028,7 +4114,7 @@ void _wrap_delete_wg_watch_value_capi_6ca4b43299540389(struct wg_watch_value *_s
 }
 
 
-intgo _wrap_WG_WATCH_EVENT_PEER_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_EVENT_PEER_capi_cdbfd78b117f07fd() {
   enum wg_watch_event_flags result;
   intgo _swig_go_result;
   
@@ -4040,7 +4126,7 @@ intgo _wrap_WG_WATCH_EVENT_PEER_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_cdbfd78b117f07fd() {
   enum wg_watch_event_flags result;
   intgo _swig_go_result;
   
@@ -4052,7 +4138,7 @@ intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_watch_event_size_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_size_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4064,7 +4150,7 @@ void _wrap_wg_watch_event_size_set_capi_6ca4b43299540389(struct wg_watch_event *
 }
 
 
-intgo _wrap_wg_watch_event_size_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_size_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4077,7 +4163,7 @@ intgo _wrap_wg_watch_event_size_get_capi_6ca4b43299540389(struct wg_watch_event 
 }
 
 
-void _wrap_wg_watch_event_kind_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_kind_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4089,7 +4175,7 @@ void _wrap_wg_watch_event_kind_set_capi_6ca4b43299540389(struct wg_watch_event *
 }
 
 
-intgo _wrap_wg_watch_event_kind_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_kind_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4102,7 +4188,7 @@ intgo _wrap_wg_watch_event_kind_get_capi_6ca4b43299540389(struct wg_watch_event 
 }
 
 
-void _wrap_wg_watch_event_flags_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_flags_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4114,7 +4200,7 @@ void _wrap_wg_watch_event_flags_set_capi_6ca4b43299540389(struct wg_watch_event 
 }
 
 
-intgo _wrap_wg_watch_event_flags_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_flags_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4127,7 +4213,7 @@ intgo _wrap_wg_watch_event_flags_get_capi_6ca4b43299540389(struct wg_watch_event
 }
 
 
-void _wrap_wg_watch_event_ifindex_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_ifindex_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4139,7 +4225,7 @@ void _wrap_wg_watch_event_ifindex_set_capi_6ca4b43299540389(struct wg_watch_even
 }
 
 
-intgo _wrap_wg_watch_event_ifindex_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_ifindex_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4152,7 +4238,7 @@ intgo _wrap_wg_watch_event_ifindex_get_capi_6ca4b43299540389(struct wg_watch_eve
 }
 
 
-void _wrap_wg_watch_event_device_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_watch_event_device_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   char *arg2 ;
   
@@ -4176,7 +4262,7 @@ void _wrap_wg_watch_event_device_set_capi_6ca4b43299540389(struct wg_watch_event
 }
 
 
-_gostring_ _wrap_wg_watch_event_device_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+_gostring_ _wrap_wg_watch_event_device_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4189,7 +4275,7 @@ _gostring_ _wrap_wg_watch_event_device_get_capi_6ca4b43299540389(struct wg_watch
 }
 
 
-void _wrap_wg_watch_event_public_key_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_watch_event_public_key_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -4201,7 +4287,7 @@ void _wrap_wg_watch_event_public_key_set_capi_6ca4b43299540389(struct wg_watch_e
 }
 
 
-_goslice_ _wrap_wg_watch_event_public_key_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+_goslice_ _wrap_wg_watch_event_public_key_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -4214,7 +4300,7 @@ _goslice_ _wrap_wg_watch_event_public_key_get_capi_6ca4b43299540389(struct wg_wa
 }
 
 
-void _wrap_wg_watch_event_time_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_watch_event_time_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -4226,7 +4312,7 @@ void _wrap_wg_watch_event_time_set_capi_6ca4b43299540389(struct wg_watch_event *
 }
 
 
-struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -4239,7 +4325,7 @@ struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_6ca4b43299540389(struct
 }
 
 
-void _wrap_wg_watch_event_error_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_error_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   int32_t arg2 ;
   
@@ -4251,7 +4337,7 @@ void _wrap_wg_watch_event_error_set_capi_6ca4b43299540389(struct wg_watch_event 
 }
 
 
-intgo _wrap_wg_watch_event_error_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_error_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   int32_t result;
   intgo _swig_go_result;
@@ -4264,7 +4350,7 @@ intgo _wrap_wg_watch_event_error_get_capi_6ca4b43299540389(struct wg_watch_event
 }
 
 
-void _wrap_wg_watch_event_reserved_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_reserved_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4276,7 +4362,7 @@ void _wrap_wg_watch_event_reserved_set_capi_6ca4b43299540389(struct wg_watch_eve
 }
 
 
-intgo _wrap_wg_watch_event_reserved_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_reserved_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4289,7 +4375,7 @@ intgo _wrap_wg_watch_event_reserved_get_capi_6ca4b43299540389(struct wg_watch_ev
 }
 
 
-void _wrap_wg_watch_event_before_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+void _wrap_wg_watch_event_before_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
   
@@ -4301,7 +4387,7 @@ void _wrap_wg_watch_event_before_set_capi_6ca4b43299540389(struct wg_watch_event
 }
 
 
-struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
@@ -4314,7 +4400,7 @@ struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_6ca4b43299540389(str
 }
 
 
-void _wrap_wg_watch_event_after_set_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+void _wrap_wg_watch_event_after_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
   
@@ -4326,7 +4412,7 @@ void _wrap_wg_watch_event_after_set_capi_6ca4b43299540389(struct wg_watch_event 
 }
 
 
-struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
@@ -4339,7 +4425,7 @@ struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_6ca4b43299540389(stru
 }
 
 
-struct wg_watch_event *_wrap_new_wg_watch_event_capi_6ca4b43299540389() {
+struct wg_watch_event *_wrap_new_wg_watch_event_capi_cdbfd78b117f07fd() {
   struct wg_watch_event *result = 0 ;
   struct wg_watch_event *_swig_go_result;
   
@@ -4350,7 +4436,7 @@ struct wg_watch_event *_wrap_new_wg_watch_event_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_watch_event_capi_6ca4b43299540389(struct wg_watch_event *_swig_go_0) {
+void _wrap_delete_wg_watch_event_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   
   arg1 = *(struct wg_watch_event **)&_swig_go_0; 
@@ -4360,7 +4446,7 @@ void _wrap_delete_wg_watch_event_capi_6ca4b43299540389(struct wg_watch_event *_s
 }
 
 
-intgo _wrap_WG_WATCH_NO_KERNEL_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_NO_KERNEL_capi_cdbfd78b117f07fd() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4372,7 +4458,7 @@ intgo _wrap_WG_WATCH_NO_KERNEL_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_NO_UAPI_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_NO_UAPI_capi_cdbfd78b117f07fd() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4384,7 +4470,7 @@ intgo _wrap_WG_WATCH_NO_UAPI_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WG_WATCH_NO_PUSH_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_NO_PUSH_capi_cdbfd78b117f07fd() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4396,7 +4482,7 @@ intgo _wrap_WG_WATCH_NO_PUSH_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wg_watch_options_size_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_watch_options_size_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   size_t arg2 ;
   
@@ -4408,7 +4494,7 @@ void _wrap_wg_watch_options_size_set_capi_6ca4b43299540389(struct wg_watch_optio
 }
 
 
-long long _wrap_wg_watch_options_size_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+long long _wrap_wg_watch_options_size_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4421,7 +4507,7 @@ long long _wrap_wg_watch_options_size_get_capi_6ca4b43299540389(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_options_devices_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
+void _wrap_wg_watch_options_devices_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   char **arg2 = (char **) 0 ;
   
@@ -4433,7 +4519,7 @@ void _wrap_wg_watch_options_devices_set_capi_6ca4b43299540389(struct wg_watch_op
 }
 
 
-_gostring_* _wrap_wg_watch_options_devices_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+_gostring_* _wrap_wg_watch_options_devices_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   char **result = 0 ;
   _gostring_* _swig_go_result;
@@ -4446,7 +4532,7 @@ _gostring_* _wrap_wg_watch_options_devices_get_capi_6ca4b43299540389(struct wg_w
 }
 
 
-void _wrap_wg_watch_options_netns_fd_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_netns_fd_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   int arg2 ;
   
@@ -4458,7 +4544,7 @@ void _wrap_wg_watch_options_netns_fd_set_capi_6ca4b43299540389(struct wg_watch_o
 }
 
 
-intgo _wrap_wg_watch_options_netns_fd_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_netns_fd_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4471,7 +4557,7 @@ intgo _wrap_wg_watch_options_netns_fd_get_capi_6ca4b43299540389(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_options_flags_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_flags_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4483,7 +4569,7 @@ void _wrap_wg_watch_options_flags_set_capi_6ca4b43299540389(struct wg_watch_opti
 }
 
 
-intgo _wrap_wg_watch_options_flags_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_flags_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4496,7 +4582,7 @@ intgo _wrap_wg_watch_options_flags_get_capi_6ca4b43299540389(struct wg_watch_opt
 }
 
 
-void _wrap_wg_watch_options_interval_ms_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_interval_ms_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4508,7 +4594,7 @@ void _wrap_wg_watch_options_interval_ms_set_capi_6ca4b43299540389(struct wg_watc
 }
 
 
-intgo _wrap_wg_watch_options_interval_ms_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_interval_ms_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4521,7 +4607,7 @@ intgo _wrap_wg_watch_options_interval_ms_get_capi_6ca4b43299540389(struct wg_wat
 }
 
 
-void _wrap_wg_watch_options_silent_after_ms_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_silent_after_ms_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4533,7 +4619,7 @@ void _wrap_wg_watch_options_silent_after_ms_set_capi_6ca4b43299540389(struct wg_
 }
 
 
-intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_silent_after_ms_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4546,7 +4632,7 @@ intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6ca4b43299540389(struct wg
 }
 
 
-void _wrap_wg_watch_options_queue_max_set_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_queue_max_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4558,7 +4644,7 @@ void _wrap_wg_watch_options_queue_max_set_capi_6ca4b43299540389(struct wg_watch_
 }
 
 
-intgo _wrap_wg_watch_options_queue_max_get_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_queue_max_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4571,7 +4657,7 @@ intgo _wrap_wg_watch_options_queue_max_get_capi_6ca4b43299540389(struct wg_watch
 }
 
 
-struct wg_watch_options *_wrap_new_wg_watch_options_capi_6ca4b43299540389() {
+struct wg_watch_options *_wrap_new_wg_watch_options_capi_cdbfd78b117f07fd() {
   struct wg_watch_options *result = 0 ;
   struct wg_watch_options *_swig_go_result;
   
@@ -4582,7 +4668,7 @@ struct wg_watch_options *_wrap_new_wg_watch_options_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wg_watch_options_capi_6ca4b43299540389(struct wg_watch_options *_swig_go_0) {
+void _wrap_delete_wg_watch_options_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   
   arg1 = *(struct wg_watch_options **)&_swig_go_0; 
@@ -4592,7 +4678,7 @@ void _wrap_delete_wg_watch_options_capi_6ca4b43299540389(struct wg_watch_options
 }
 
 
-intgo _wrap_wg_watch_open_capi_6ca4b43299540389(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
+intgo _wrap_wg_watch_open_capi_cdbfd78b117f07fd(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
   wg_watch **arg1 = (wg_watch **) 0 ;
   struct wg_watch_options *arg2 = (struct wg_watch_options *) 0 ;
   int result;
@@ -4607,7 +4693,7 @@ intgo _wrap_wg_watch_open_capi_6ca4b43299540389(struct wg_watch **_swig_go_0, st
 }
 
 
-void _wrap_wg_watch_close_capi_6ca4b43299540389(struct wg_watch *_swig_go_0) {
+void _wrap_wg_watch_close_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   
   arg1 = *(wg_watch **)&_swig_go_0; 
@@ -4617,7 +4703,7 @@ void _wrap_wg_watch_close_capi_6ca4b43299540389(struct wg_watch *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_watch_fd_capi_6ca4b43299540389(struct wg_watch *_swig_go_0) {
+intgo _wrap_wg_watch_fd_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4630,7 +4716,7 @@ intgo _wrap_wg_watch_fd_capi_6ca4b43299540389(struct wg_watch *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_watch_read_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
+intgo _wrap_wg_watch_read_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   void *arg2 = (void *) 0 ;
   size_t arg3 ;
@@ -4649,7 +4735,7 @@ intgo _wrap_wg_watch_read_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, voi
 }
 
 
-intgo _wrap_wg_watch_add_engine_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
+intgo _wrap_wg_watch_add_engine_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   wg_engine *arg3 = (wg_engine *) 0 ;
@@ -4671,7 +4757,7 @@ intgo _wrap_wg_watch_add_engine_capi_6ca4b43299540389(struct wg_watch *_swig_go_
 }
 
 
-intgo _wrap_wg_watch_add_tunnel_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
+intgo _wrap_wg_watch_add_tunnel_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   wg_tunnel *arg2 = (wg_tunnel *) 0 ;
   int result;
@@ -4686,7 +4772,7 @@ intgo _wrap_wg_watch_add_tunnel_capi_6ca4b43299540389(struct wg_watch *_swig_go_
 }
 
 
-intgo _wrap_wg_watch_remove_device_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_watch_remove_device_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -4706,7 +4792,7 @@ intgo _wrap_wg_watch_remove_device_capi_6ca4b43299540389(struct wg_watch *_swig_
 }
 
 
-intgo _wrap_wg_watch_feed_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
+intgo _wrap_wg_watch_feed_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   struct wg_event *arg3 = (struct wg_event *) 0 ;
@@ -4728,7 +4814,7 @@ intgo _wrap_wg_watch_feed_capi_6ca4b43299540389(struct wg_watch *_swig_go_0, _go
 }
 
 
-_gostring_ _wrap_wg_watch_kind_name_capi_6ca4b43299540389(intgo _swig_go_0) {
+_gostring_ _wrap_wg_watch_kind_name_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
   uint32_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4741,7 +4827,7 @@ _gostring_ _wrap_wg_watch_kind_name_capi_6ca4b43299540389(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6ca4b43299540389() {
+intgo _wrap_WG_WATCH_FORMAT_JSON_capi_cdbfd78b117f07fd() {
   enum wg_watch_format_flags result;
   intgo _swig_go_result;
   
@@ -4753,7 +4839,7 @@ intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_wg_watch_format_capi_6ca4b43299540389(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_watch_format_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
   char *arg1 = (char *) 0 ;
   size_t arg2 ;
   struct wg_watch_event *arg3 = (struct wg_watch_event *) 0 ;
@@ -4777,7 +4863,7 @@ intgo _wrap_wg_watch_format_capi_6ca4b43299540389(_gostring_ _swig_go_0, long lo
 }
 
 
-_gostring_ _wrap_wggo_error_message_capi_6ca4b43299540389() {
+_gostring_ _wrap_wggo_error_message_capi_cdbfd78b117f07fd() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -4788,7 +4874,7 @@ _gostring_ _wrap_wggo_error_message_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_wggo_endpoint_get_capi_6ca4b43299540389(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_endpoint_get_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1) {
   wg_endpoint *arg1 = (wg_endpoint *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4807,7 +4893,7 @@ intgo _wrap_wggo_endpoint_get_capi_6ca4b43299540389(union wg_endpoint *_swig_go_
 }
 
 
-intgo _wrap_wggo_endpoint_set_capi_6ca4b43299540389(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1, short _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wggo_endpoint_set_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1, short _swig_go_2, intgo _swig_go_3) {
   wg_endpoint *arg1 = (wg_endpoint *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4830,7 +4916,7 @@ intgo _wrap_wggo_endpoint_set_capi_6ca4b43299540389(union wg_endpoint *_swig_go_
 }
 
 
-intgo _wrap_wggo_allowedip_get_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_allowedip_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
   wg_allowedip *arg1 = (wg_allowedip *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4849,7 +4935,7 @@ intgo _wrap_wggo_allowedip_get_capi_6ca4b43299540389(struct wg_allowedip *_swig_
 }
 
 
-intgo _wrap_wggo_allowedip_set_capi_6ca4b43299540389(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_allowedip_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
   wg_allowedip *arg1 = (wg_allowedip *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4868,7 +4954,7 @@ intgo _wrap_wggo_allowedip_set_capi_6ca4b43299540389(struct wg_allowedip *_swig_
 }
 
 
-_gostring_ _wrap_wggo_list_device_names_capi_6ca4b43299540389(_goslice_ _swig_go_0) {
+_gostring_ _wrap_wggo_list_device_names_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
   long *arg1 = (long *) 0 ;
   long temp1 ;
   char *result = 0 ;
@@ -4893,7 +4979,7 @@ _gostring_ _wrap_wggo_list_device_names_capi_6ca4b43299540389(_goslice_ _swig_go
 }
 
 
-_gostring_ _wrap_wggo_netlink_list_device_names_capi_6ca4b43299540389(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1) {
+_gostring_ _wrap_wggo_netlink_list_device_names_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   long *arg2 = (long *) 0 ;
   long temp2 ;
@@ -4920,7 +5006,7 @@ _gostring_ _wrap_wggo_netlink_list_device_names_capi_6ca4b43299540389(struct wg_
 }
 
 
-long long _wrap_wggo_config_format_capi_6ca4b43299540389(struct wg_device *_swig_go_0, struct wg_quick_config *_swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_wggo_config_format_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_quick_config *_swig_go_1, _goslice_ _swig_go_2) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_quick_config *arg2 = (wg_quick_config *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -4941,7 +5027,7 @@ long long _wrap_wggo_config_format_capi_6ca4b43299540389(struct wg_device *_swig
 }
 
 
-void _wrap_wggo_item_next_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_item_next_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -4953,7 +5039,7 @@ void _wrap_wggo_item_next_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_item_next_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+struct wggo_item *_wrap_wggo_item_next_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -4966,7 +5052,7 @@ struct wggo_item *_wrap_wggo_item_next_get_capi_6ca4b43299540389(struct wggo_ite
 }
 
 
-void _wrap_wggo_item_kind_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_kind_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int arg2 ;
   
@@ -4978,7 +5064,7 @@ void _wrap_wggo_item_kind_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0
 }
 
 
-intgo _wrap_wggo_item_kind_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_kind_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4991,7 +5077,7 @@ intgo _wrap_wggo_item_kind_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_
 }
 
 
-void _wrap_wggo_item_level_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_level_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int arg2 ;
   
@@ -5003,7 +5089,7 @@ void _wrap_wggo_item_level_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_
 }
 
 
-intgo _wrap_wggo_item_level_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_level_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5016,7 +5102,7 @@ intgo _wrap_wggo_item_level_get_capi_6ca4b43299540389(struct wggo_item *_swig_go
 }
 
 
-void _wrap_wggo_item_endpoint_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wggo_item_endpoint_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -5028,7 +5114,7 @@ void _wrap_wggo_item_endpoint_set_capi_6ca4b43299540389(struct wggo_item *_swig_
 }
 
 
-union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -5041,7 +5127,7 @@ union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_6ca4b43299540389(struct wgg
 }
 
 
-void _wrap_wggo_item_event_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, struct wg_event *_swig_go_1) {
+void _wrap_wggo_item_event_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, struct wg_event *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wg_event *arg2 = (struct wg_event *) 0 ;
   
@@ -5053,7 +5139,7 @@ void _wrap_wggo_item_event_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_
 }
 
 
-struct wg_event *_wrap_wggo_item_event_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+struct wg_event *_wrap_wggo_item_event_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wg_event *result = 0 ;
   struct wg_event *_swig_go_result;
@@ -5066,7 +5152,7 @@ struct wg_event *_wrap_wggo_item_event_get_capi_6ca4b43299540389(struct wggo_ite
 }
 
 
-void _wrap_wggo_item_len_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_len_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint32_t arg2 ;
   
@@ -5078,7 +5164,7 @@ void _wrap_wggo_item_len_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0,
 }
 
 
-intgo _wrap_wggo_item_len_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_len_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5091,7 +5177,7 @@ intgo _wrap_wggo_item_len_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0
 }
 
 
-void _wrap_wggo_item_data_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0, char *_swig_go_1) {
+void _wrap_wggo_item_data_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, char *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   
@@ -5103,7 +5189,7 @@ void _wrap_wggo_item_data_set_capi_6ca4b43299540389(struct wggo_item *_swig_go_0
 }
 
 
-char *_wrap_wggo_item_data_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+char *_wrap_wggo_item_data_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -5116,7 +5202,7 @@ char *_wrap_wggo_item_data_get_capi_6ca4b43299540389(struct wggo_item *_swig_go_
 }
 
 
-struct wggo_item *_wrap_new_wggo_item_capi_6ca4b43299540389() {
+struct wggo_item *_wrap_new_wggo_item_capi_cdbfd78b117f07fd() {
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
   
@@ -5127,7 +5213,7 @@ struct wggo_item *_wrap_new_wggo_item_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wggo_item_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+void _wrap_delete_wggo_item_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   
   arg1 = *(struct wggo_item **)&_swig_go_0; 
@@ -5137,7 +5223,7 @@ void _wrap_delete_wggo_item_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) 
 }
 
 
-intgo _wrap_WGGO_DATAGRAM_capi_6ca4b43299540389() {
+intgo _wrap_WGGO_DATAGRAM_capi_cdbfd78b117f07fd() {
   int result;
   intgo _swig_go_result;
   
@@ -5149,7 +5235,7 @@ intgo _wrap_WGGO_DATAGRAM_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGGO_EVENT_capi_6ca4b43299540389() {
+intgo _wrap_WGGO_EVENT_capi_cdbfd78b117f07fd() {
   int result;
   intgo _swig_go_result;
   
@@ -5161,7 +5247,7 @@ intgo _wrap_WGGO_EVENT_capi_6ca4b43299540389() {
 }
 
 
-intgo _wrap_WGGO_LOG_capi_6ca4b43299540389() {
+intgo _wrap_WGGO_LOG_capi_cdbfd78b117f07fd() {
   int result;
   intgo _swig_go_result;
   
@@ -5173,7 +5259,32 @@ intgo _wrap_WGGO_LOG_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wggo_sink_head_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_sink_efd_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  int arg2 ;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  
+  if (arg1) (arg1)->efd = arg2;
+  
+}
+
+
+intgo _wrap_wggo_sink_efd_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->efd);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_sink_head_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5185,7 +5296,7 @@ void _wrap_wggo_sink_head_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_sink_head_get_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+struct wggo_item *_wrap_wggo_sink_head_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5198,7 +5309,7 @@ struct wggo_item *_wrap_wggo_sink_head_get_capi_6ca4b43299540389(struct wggo_sin
 }
 
 
-void _wrap_wggo_sink_tail_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_sink_tail_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5210,7 +5321,7 @@ void _wrap_wggo_sink_tail_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_sink_tail_get_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+struct wggo_item *_wrap_wggo_sink_tail_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5223,7 +5334,7 @@ struct wggo_item *_wrap_wggo_sink_tail_get_capi_6ca4b43299540389(struct wggo_sin
 }
 
 
-void _wrap_wggo_sink_closed_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_closed_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5235,7 +5346,7 @@ void _wrap_wggo_sink_closed_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go
 }
 
 
-intgo _wrap_wggo_sink_closed_get_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_closed_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5248,7 +5359,7 @@ intgo _wrap_wggo_sink_closed_get_capi_6ca4b43299540389(struct wggo_sink *_swig_g
 }
 
 
-void _wrap_wggo_sink_fake_clock_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_fake_clock_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5260,7 +5371,7 @@ void _wrap_wggo_sink_fake_clock_set_capi_6ca4b43299540389(struct wggo_sink *_swi
 }
 
 
-intgo _wrap_wggo_sink_fake_clock_get_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_fake_clock_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5273,7 +5384,7 @@ intgo _wrap_wggo_sink_fake_clock_get_capi_6ca4b43299540389(struct wggo_sink *_sw
 }
 
 
-void _wrap_wggo_sink_mono_ns_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_sink_mono_ns_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t arg2 ;
   
@@ -5285,7 +5396,7 @@ void _wrap_wggo_sink_mono_ns_set_capi_6ca4b43299540389(struct wggo_sink *_swig_g
 }
 
 
-long long _wrap_wggo_sink_mono_ns_get_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+long long _wrap_wggo_sink_mono_ns_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5298,7 +5409,7 @@ long long _wrap_wggo_sink_mono_ns_get_capi_6ca4b43299540389(struct wggo_sink *_s
 }
 
 
-void _wrap_wggo_sink_real_ns_set_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_sink_real_ns_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int64_t arg2 ;
   
@@ -5310,7 +5421,7 @@ void _wrap_wggo_sink_real_ns_set_capi_6ca4b43299540389(struct wggo_sink *_swig_g
 }
 
 
-long long _wrap_wggo_sink_real_ns_get_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+long long _wrap_wggo_sink_real_ns_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5323,7 +5434,7 @@ long long _wrap_wggo_sink_real_ns_get_capi_6ca4b43299540389(struct wggo_sink *_s
 }
 
 
-struct wggo_sink *_wrap_new_wggo_sink_capi_6ca4b43299540389() {
+struct wggo_sink *_wrap_new_wggo_sink_capi_cdbfd78b117f07fd() {
   struct wggo_sink *result = 0 ;
   struct wggo_sink *_swig_go_result;
   
@@ -5334,7 +5445,7 @@ struct wggo_sink *_wrap_new_wggo_sink_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_delete_wggo_sink_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+void _wrap_delete_wggo_sink_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5344,7 +5455,7 @@ void _wrap_delete_wggo_sink_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) 
 }
 
 
-struct wggo_sink *_wrap_wggo_sink_new_capi_6ca4b43299540389() {
+struct wggo_sink *_wrap_wggo_sink_new_capi_cdbfd78b117f07fd() {
   struct wggo_sink *result = 0 ;
   struct wggo_sink *_swig_go_result;
   
@@ -5355,7 +5466,7 @@ struct wggo_sink *_wrap_wggo_sink_new_capi_6ca4b43299540389() {
 }
 
 
-void _wrap_wggo_item_free_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
+void _wrap_wggo_item_free_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   
   arg1 = *(struct wggo_item **)&_swig_go_0; 
@@ -5365,7 +5476,7 @@ void _wrap_wggo_item_free_capi_6ca4b43299540389(struct wggo_item *_swig_go_0) {
 }
 
 
-struct wggo_item *_wrap_wggo_sink_pop_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+struct wggo_item *_wrap_wggo_sink_pop_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   struct wggo_item *result = 0 ;
@@ -5380,7 +5491,20 @@ struct wggo_item *_wrap_wggo_sink_pop_capi_6ca4b43299540389(struct wggo_sink *_s
 }
 
 
-void _wrap_wggo_sink_close_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_fd_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  
+  result = (int)wggo_sink_fd(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_sink_close_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5390,7 +5514,7 @@ void _wrap_wggo_sink_close_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_free_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
+void _wrap_wggo_sink_free_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5400,7 +5524,7 @@ void _wrap_wggo_sink_free_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_set_clock_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_wggo_sink_set_clock_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t arg2 ;
   int64_t arg3 ;
@@ -5414,7 +5538,7 @@ void _wrap_wggo_sink_set_clock_capi_6ca4b43299540389(struct wggo_sink *_swig_go_
 }
 
 
-void _wrap_wggo_set_log_sink_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_set_log_sink_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5426,13 +5550,13 @@ void _wrap_wggo_set_log_sink_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0,
 }
 
 
-void _wrap_wggo_clear_log_sink_capi_6ca4b43299540389() {
+void _wrap_wggo_clear_log_sink_capi_cdbfd78b117f07fd() {
   wggo_clear_log_sink();
   
 }
 
 
-struct wg_engine *_wrap_wggo_engine_new_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+struct wg_engine *_wrap_wggo_engine_new_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint32_t arg2 ;
   long *arg3 = (long *) 0 ;
@@ -5460,7 +5584,7 @@ struct wg_engine *_wrap_wggo_engine_new_capi_6ca4b43299540389(struct wggo_sink *
 }
 
 
-struct wg_tunnel *_wrap_wggo_tunnel_new_capi_6ca4b43299540389(struct wggo_sink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, short _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, _goslice_ _swig_go_8) {
+struct wg_tunnel *_wrap_wggo_tunnel_new_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, short _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, _goslice_ _swig_go_8) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5505,7 +5629,7 @@ struct wg_tunnel *_wrap_wggo_tunnel_new_capi_6ca4b43299540389(struct wggo_sink *
 }
 
 
-intgo _wrap_wggo_fd_ready_capi_6ca4b43299540389(intgo _swig_go_0) {
+intgo _wrap_wggo_fd_ready_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -5518,7 +5642,7 @@ intgo _wrap_wggo_fd_ready_capi_6ca4b43299540389(intgo _swig_go_0) {
 }
 
 
-struct wg_packet *_wrap_wggo_packets_new_capi_6ca4b43299540389(long long _swig_go_0, intgo _swig_go_1) {
+struct wg_packet *_wrap_wggo_packets_new_capi_cdbfd78b117f07fd(long long _swig_go_0, intgo _swig_go_1) {
   size_t arg1 ;
   uint32_t arg2 ;
   struct wg_packet *result = 0 ;
@@ -5533,7 +5657,7 @@ struct wg_packet *_wrap_wggo_packets_new_capi_6ca4b43299540389(long long _swig_g
 }
 
 
-void _wrap_wggo_packets_free_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_packets_free_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, long long _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   size_t arg2 ;
   
@@ -5545,7 +5669,7 @@ void _wrap_wggo_packets_free_capi_6ca4b43299540389(struct wg_packet *_swig_go_0,
 }
 
 
-struct wg_packet *_wrap_wggo_packet_at_capi_6ca4b43299540389(struct wg_packet *_swig_go_0, long long _swig_go_1) {
+struct wg_packet *_wrap_wggo_packet_at_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, long long _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   size_t arg2 ;
   struct wg_packet *result = 0 ;
@@ -5560,7 +5684,7 @@ struct wg_packet *_wrap_wggo_packet_at_capi_6ca4b43299540389(struct wg_packet *_
 }
 
 
-char *_wrap_wggo_packets_base_capi_6ca4b43299540389(struct wg_packet *_swig_go_0) {
+char *_wrap_wggo_packets_base_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -5573,13 +5697,109 @@ char *_wrap_wggo_packets_base_capi_6ca4b43299540389(struct wg_packet *_swig_go_0
 }
 
 
-long long _wrap_wggo_packet_layout_capi_6ca4b43299540389() {
+long long _wrap_wggo_packet_layout_capi_cdbfd78b117f07fd() {
   long result;
   long long _swig_go_result;
   
   
   result = (long)wggo_packet_layout();
   _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct wg_watch *_wrap_wggo_watch_open_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0, intgo _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, intgo _swig_go_5, _goslice_ _swig_go_6) {
+  char *arg1 = (char *) 0 ;
+  int arg2 ;
+  uint32_t arg3 ;
+  uint32_t arg4 ;
+  uint32_t arg5 ;
+  uint32_t arg6 ;
+  long *arg7 = (long *) 0 ;
+  long temp7 ;
+  wg_watch *result = 0 ;
+  struct wg_watch *_swig_go_result;
+  
+  
+  arg1 = (char *)malloc(_swig_go_0.n + 1);
+  memcpy(arg1, _swig_go_0.p, _swig_go_0.n);
+  arg1[_swig_go_0.n] = '\0';
+  
+  arg2 = (int)_swig_go_1; 
+  arg3 = (uint32_t)_swig_go_2; 
+  arg4 = (uint32_t)_swig_go_3; 
+  arg5 = (uint32_t)_swig_go_4; 
+  arg6 = (uint32_t)_swig_go_5; 
+  {
+    if (_swig_go_6.len == 0) {
+      _swig_gopanic("array must contain at least 1 element");
+    }
+    arg7 = &temp7;
+  }
+  
+  result = (wg_watch *)wggo_watch_open((char const *)arg1,arg2,arg3,arg4,arg5,arg6,arg7);
+  *(wg_watch **)&_swig_go_result = (wg_watch *)result; 
+  {
+    long* a = (long *) _swig_go_6.array;
+    a[0] = temp7;
+  }
+  free(arg1); 
+  
+  return _swig_go_result;
+}
+
+
+struct wg_watch_event *_wrap_wggo_watch_events_new_capi_cdbfd78b117f07fd(long long _swig_go_0) {
+  size_t arg1 ;
+  struct wg_watch_event *result = 0 ;
+  struct wg_watch_event *_swig_go_result;
+  
+  arg1 = (size_t)_swig_go_0; 
+  
+  result = (struct wg_watch_event *)wggo_watch_events_new(arg1);
+  *(struct wg_watch_event **)&_swig_go_result = (struct wg_watch_event *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_watch_events_free_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  
+  wggo_watch_events_free(arg1);
+  
+}
+
+
+intgo _wrap_wggo_watch_read_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, struct wg_watch_event *_swig_go_1, long long _swig_go_2) {
+  wg_watch *arg1 = (wg_watch *) 0 ;
+  struct wg_watch_event *arg2 = (struct wg_watch_event *) 0 ;
+  size_t arg3 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_watch **)&_swig_go_0; 
+  arg2 = *(struct wg_watch_event **)&_swig_go_1; 
+  arg3 = (size_t)_swig_go_2; 
+  
+  result = (int)wggo_watch_read(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_wggo_watch_event_json_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, long long _swig_go_1) {
+  struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
+  size_t arg2 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(struct wg_watch_event **)&_swig_go_0; 
+  arg2 = (size_t)_swig_go_1; 
+  
+  result = (char *)wggo_watch_event_json((struct wg_watch_event const *)arg1,arg2);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
   return _swig_go_result;
 }
 

@@ -44,6 +44,8 @@ type Tunnel struct {
 	closing atomic.Bool
 	pump    sync.WaitGroup
 	dropped atomic.Uint64
+	// The queue's and the stopped fd's waits in the runtime poller.
+	sinkPoll, stoppedPoll *pollFD
 }
 
 // NewTunnel creates the interface (or attaches to it), binds the UDP
@@ -98,17 +100,50 @@ func NewTunnel(opts TunnelOptions) (*Tunnel, error) {
 	}
 	t.name = capi.Wg_tunnel_name(t.tunnel)
 	stoppedFD := capi.Wg_tunnel_stopped_fd(t.tunnel)
+	sink, err := newPollFD(capi.Wggo_sink_fd(t.sink), "wg-tunnel-events")
+	if err == nil {
+		if t.stoppedPoll, err = newPollFD(stoppedFD, "wg-tunnel-stopped"); err != nil {
+			sink.close()
+		}
+	}
+	if err != nil {
+		capi.Wg_tunnel_free(t.tunnel)
+		capi.Wggo_sink_free(t.sink)
+		return nil, &Error{Op: op, Errno: err.(syscall.Errno), Message: err.Error()}
+	}
+	t.sinkPoll = sink
 	t.pump.Add(1)
-	go t.run(stoppedFD)
+	go t.run(sink, t.stoppedPoll, stoppedFD)
 	return t, nil
 }
 
 // run moves events from the C queue to the channel and watches for the
-// tunnel stopping by itself.
-func (t *Tunnel) run(stoppedFD int) {
+// tunnel stopping by itself. Both wait in Go's runtime poller on
+// descriptors (the queue's eventfd, the tunnel's stopped fd): no goroutine
+// sleeps in C or polls on a timer, and an event is on the channel as soon
+// as the engine emits it.
+func (t *Tunnel) run(sink, stopped *pollFD, stoppedFD int) {
 	defer t.pump.Done()
-	for !t.closing.Load() {
-		if item := capi.Wggo_sink_pop(t.sink, 100); !isNil(item) {
+	t.pump.Add(1)
+	go func() {
+		defer t.pump.Done()
+		stopped.wait(func() bool {
+			if t.closing.Load() {
+				return true
+			}
+			if capi.Wggo_fd_ready(stoppedFD) != 0 {
+				t.stopped.Do(func() { close(t.done) })
+				return true
+			}
+			return false
+		})
+	}()
+	sink.wait(func() bool {
+		for {
+			item := capi.Wggo_sink_pop(t.sink, 0)
+			if isNil(item) {
+				return t.closing.Load()
+			}
 			if item.GetKind() == int(capi.WGGO_EVENT) {
 				ev := item.GetEvent()
 				out := Event{Type: EventType(ev.GetType())}
@@ -122,10 +157,7 @@ func (t *Tunnel) run(stoppedFD int) {
 			}
 			capi.Wggo_item_free(item)
 		}
-		if !t.closing.Load() && capi.Wggo_fd_ready(stoppedFD) != 0 {
-			t.stopped.Do(func() { close(t.done) })
-		}
-	}
+	})
 }
 
 // Name is the interface's name (the kernel's choice for a template).
@@ -196,8 +228,11 @@ func (t *Tunnel) Close() error {
 		return nil
 	}
 	t.closing.Store(true)
-	capi.Wggo_sink_close(t.sink)
+	capi.Wggo_sink_close(t.sink) // wakes the event loop
+	t.stoppedPoll.interrupt()
 	t.pump.Wait()
+	t.sinkPoll.close()
+	t.stoppedPoll.close()
 	capi.Wg_tunnel_free(t.tunnel) // its threads may still queue events: the sink outlives them
 	capi.Wggo_sink_free(t.sink)
 	t.sink = nil

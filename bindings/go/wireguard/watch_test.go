@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+package wireguard
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// next waits for an event of the given kind (others are skipped).
+func nextKind(t *testing.T, ch <-chan WatchEvent, kind string) WatchEvent {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				t.Fatalf("channel closed waiting for %q", kind)
+			}
+			if ev.Kind == kind {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("no %q event within 5 s", kind)
+		}
+	}
+}
+
+func TestWatchBadOptions(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Watch(ctx, WatchOptions{Devices: []string{"a b"}}); err == nil {
+		t.Fatal("a name with a space was accepted")
+	}
+	if _, err := Watch(ctx, WatchOptions{Interval: time.Millisecond}); err == nil {
+		t.Fatal("a 1 ms interval was accepted")
+	} else if !isErrno(err, syscall.EINVAL) {
+		t.Fatalf("want EINVAL, got %v", err)
+	}
+}
+
+func isErrno(err error, e syscall.Errno) bool {
+	we, ok := err.(*Error)
+	return ok && we.Errno == e
+}
+
+// The watch on wg-engine: it appears, a change made with wg(8) arrives,
+// and cancelling the context closes the channel.
+func TestWatchDaemon(t *testing.T) {
+	daemon := os.Getenv("WG_ENGINE")
+	if os.Geteuid() != 0 || daemon == "" {
+		t.Skip("needs root and WG_ENGINE")
+	}
+	if _, err := exec.LookPath("wg"); err != nil {
+		t.Skip("wg not installed")
+	}
+	ifname := fmt.Sprintf("wgw%d", os.Getpid()%1000000)
+	ctx, cancel := context.WithCancel(context.Background())
+	ch, err := Watch(ctx, WatchOptions{Devices: []string{ifname}, NoKernel: true, Interval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, "ip", "netns", "add", ifname)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", ifname).Run() })
+	cmd := exec.Command("ip", "netns", "exec", ifname, daemon, "-f", ifname)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		os.Remove("/var/run/wireguard/" + ifname + ".sock")
+	})
+	nextKind(t, ch, "device-added")
+	run(t, "wg", "set", ifname, "listen-port", "4242")
+	// The first reading reports the port the daemon chose; then ours.
+	ev := nextKind(t, ch, "listen-port")
+	if ev.After != "4242" {
+		ev = nextKind(t, ch, "listen-port")
+	}
+	if ev.Device != ifname || ev.After != "4242" {
+		t.Fatalf("unexpected event %+v", ev)
+	}
+	cancel()
+	for range ch {
+	}
+}
