@@ -326,13 +326,10 @@ int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const stru
 	const wg_peer *sp;
 	const wg_allowedip *aip;
 	uint32_t f = set->flags;
-	int ret;
+	int ret = 0;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->set = set;
-	ret = wg_set_plan_validate(set, as_state);
-	if (ret)
-		return ret;
 	if (as_state) {
 		if (!wg_key_is_zero(set->private_key))
 			f |= WGDEVICE_HAS_PRIVATE_KEY;

@@ -100,18 +100,22 @@ struct wg_set_plan {
 };
 
 /*
- * Validate set and plan it against state.  With as_state, set is read as a
- * state (wg_device_canonicalize()): peers need no HAS_PUBLIC_KEY, unknown
- * flags are ignored, and a nonzero value counts as given without its flag.
- * 0; -EINVAL (bad input, with a message); -ENOMEM (out of memory, or more
- * than WG_MAX_PEERS_PER_DEVICE peers, as the driver answers).  The plan
+ * Plan set against state; set must have passed wg_set_plan_validate() with
+ * the same as_state (callers validate first, before taking any lock).  With
+ * as_state, set is read as a state (wg_device_canonicalize()): peers need no
+ * HAS_PUBLIC_KEY, unknown flags are ignored, and a nonzero value counts as
+ * given without its flag.  0, or -ENOMEM (out of memory, or more than
+ * WG_MAX_PEERS_PER_DEVICE peers, as the driver answers).  The plan
  * points into set, which must outlive it.  Free with wg_set_plan_free().
  */
 int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const struct wg_plan_state *state,
 		      bool as_state);
 void wg_set_plan_free(struct wg_set_plan *plan);
 
-/* The input checks alone (see wg_set_plan_build()): 0 or -EINVAL. */
+/*
+ * The input checks, before any plan: 0, or -EINVAL with a message (unknown
+ * flags and peers without WGPEER_HAS_PUBLIC_KEY only when !as_state).
+ */
 int wg_set_plan_validate(const wg_device *set, bool as_state);
 
 /*

@@ -297,6 +297,8 @@ struct prepared {
 	struct engine_peer **fresh;	/* one per WG_PLAN_CREATE_PEER, in order */
 	size_t nfresh, used;
 	uint8_t *keepalive_on;		/* per operation: turned a keepalive on */
+	struct engine_peer **live;	/* per plan peer: its engine peer once looked up */
+	uint8_t *known;			/* per plan peer: live[] is current */
 };
 
 static void unprepare(struct prepared *pr)
@@ -305,6 +307,8 @@ static void unprepare(struct prepared *pr)
 		engine_peer_discard(pr->fresh[i]);
 	free(pr->fresh);
 	free(pr->keepalive_on);
+	free(pr->live);
+	free(pr->known);
 }
 
 static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, struct prepared *pr)
@@ -312,7 +316,9 @@ static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, str
 	memset(pr, 0, sizeof(*pr));
 	pr->fresh = calloc(plan->creates ? plan->creates : 1, sizeof(*pr->fresh));
 	pr->keepalive_on = calloc(plan->nops ? plan->nops : 1, 1);
-	if (!pr->fresh || !pr->keepalive_on)
+	pr->live = calloc(plan->npeers ? plan->npeers : 1, sizeof(*pr->live));
+	pr->known = calloc(plan->npeers ? plan->npeers : 1, 1);
+	if (!pr->fresh || !pr->keepalive_on || !pr->live || !pr->known)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct wg_plan_op *op = &plan->ops[i];
@@ -358,12 +364,19 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 		const struct wg_plan_op *op = &plan->ops[i];
 		struct engine_peer *peer = NULL;
 
-		if (op->peer != UINT32_MAX && op->kind != WG_PLAN_CREATE_PEER)
-			peer = engine_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
+		/* One key lookup per peer of the plan, not one per operation. */
+		if (op->peer != UINT32_MAX && op->kind != WG_PLAN_CREATE_PEER) {
+			if (!pr->known[op->peer]) {
+				pr->live[op->peer] = engine_peer_lookup_by_key(engine, plan->peers[op->peer].public_key);
+				pr->known[op->peer] = 1;
+			}
+			peer = pr->live[op->peer];
+		}
 		switch (op->kind) {
 		case WG_PLAN_REMOVE_ALL_PEERS:
 			while (engine->first_peer)
 				engine_peer_remove(engine->first_peer);
+			memset(pr->known, 0, plan->npeers);
 			break;
 		case WG_PLAN_PRIVATE_KEY:
 			set_private_key(engine, plan->private_key);
@@ -376,9 +389,12 @@ static void commit(struct wg_engine *engine, const struct wg_set_plan *plan, str
 			break;
 		case WG_PLAN_REMOVE_PEER:
 			engine_peer_remove(peer);
+			pr->known[op->peer] = 0;
 			break;
 		case WG_PLAN_CREATE_PEER:
-			engine_peer_link(pr->fresh[pr->used++]);
+			engine_peer_link(pr->fresh[pr->used]);
+			pr->live[op->peer] = pr->fresh[pr->used++];
+			pr->known[op->peer] = 1;
 			break;
 		case WG_PLAN_UPDATE_PEER:
 			update_peer(peer, op, &pr->keepalive_on[i]);
