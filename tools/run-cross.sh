@@ -31,7 +31,8 @@ for t in $targets; do
 	dir=build-cross/$t
 	ini=tools/cross/$t.ini
 	start=$(date +%s)
-	if [ ! -d "$dir" ]; then
+	if [ ! -e "$dir/build.ninja" ]; then	# never configured, or interrupted
+		rm -rf "$dir"
 		if ! meson setup "$dir" --cross-file "$ini" -Dwerror=true >"$dir.setup.log" 2>&1; then
 			# Without the toolchain (tools/install-cross.sh not run): skipped.
 			echo "cross $t: cannot configure (see $dir.setup.log): skipped"
