@@ -39,8 +39,8 @@ meson compile -C build-tsa wg-engine-core wg-tunnel || exit 1
 meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 ||
 	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1
 meson compile -C build-asan || exit 1
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-	meson test -C build-asan --print-errorlogs --suite unit --suite engine --suite kernel || status=1
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 VM_TIMEOUT_MULTIPLIER=3 \
+	meson test -C build-asan --print-errorlogs --timeout-multiplier 3 --suite unit --suite engine --suite kernel || status=1
 set -- $(summary build-asan/meson-logs/testlog.json)
 passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 
