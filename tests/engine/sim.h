@@ -248,18 +248,27 @@ static inline void sim_deliver(struct sim *s, const struct sim_datagram *d)
 static inline void sim_run(struct sim *s)
 {
 	static struct sim_datagram d;
+	unsigned int head = 0;	/* FIFO: wire[head..wire_n) are in flight */
 
-	while (s->wire_n) {
-		unsigned int i = s->reorder ? sim_rand(s) % s->wire_n : 0;
+	while (head < s->wire_n) {
+		if (s->reorder) {	/* any order: take one at random, the last fills its place */
+			unsigned int i = head + sim_rand(s) % (s->wire_n - head);
 
-		d = s->wire[i];
-		/* FIFO without reordering; otherwise any order. */
-		if (s->reorder)
+			d = s->wire[i];
 			s->wire[i] = s->wire[--s->wire_n];
-		else
-			memmove(&s->wire[0], &s->wire[1], --s->wire_n * sizeof(*s->wire));
+		} else {
+			d = s->wire[head++];
+		}
 		sim_deliver(s, &d);
+		/* Moving what is left down once per pass, not once per datagram,
+		 * keeps a long queue linear. */
+		if (head == s->wire_n || (head && s->wire_n > SIM_WIRE_MAX / 2)) {
+			memmove(&s->wire[0], &s->wire[head], (s->wire_n - head) * sizeof(*s->wire));
+			s->wire_n -= head;
+			head = 0;
+		}
 	}
+	s->wire_n = 0;
 }
 
 static inline void sim_tick_all(struct sim *s)
