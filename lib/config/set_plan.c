@@ -282,6 +282,8 @@ static int plan_peer(struct planner *pl, const wg_peer *sp, bool as_state)
 			return 0;
 		if (pl->npeers_now >= WG_MAX_PEERS_PER_DEVICE)
 			return wg_error(ENOMEM, "more than %u peers", WG_MAX_PEERS_PER_DEVICE);
+		if (pl->state->max_peers && pl->npeers_now >= pl->state->max_peers)
+			return wg_error(ENOSPC, "more than the %zu peers allowed", pl->state->max_peers);
 		emit(pl, WG_PLAN_CREATE_PEER, idx);
 		peer->exists = 1;
 		peer->cleared = pl->seq;

@@ -42,6 +42,7 @@ struct wg_plan_prefix {
 struct wg_plan_state {
 	void *ctx;
 	size_t npeers;		/* peers now (for the limit) */
+	size_t max_peers;	/* the owner's own limit, below the driver's; 0: none */
 	bool has_identity;	/* a private key is set: public_key is its own */
 	wg_key public_key;
 	/* The peer with this public key (a handle of the backend's), or NULL. */
@@ -105,8 +106,9 @@ struct wg_set_plan {
  * the same as_state (callers validate first, before taking any lock).  With
  * as_state, set is read as a state (wg_device_canonicalize()): peers need no
  * HAS_PUBLIC_KEY, unknown flags are ignored, and a nonzero value counts as
- * given without its flag.  0, or -ENOMEM (out of memory, or more than
- * WG_MAX_PEERS_PER_DEVICE peers, as the driver answers).  The plan
+ * given without its flag.  0, -ENOMEM (out of memory, or more than
+ * WG_MAX_PEERS_PER_DEVICE peers, as the driver answers), or -ENOSPC (more
+ * than state->max_peers).  The plan
  * points into set, which must outlive it.  Free with wg_set_plan_free().
  */
 int wg_set_plan_build(struct wg_set_plan *plan, const wg_device *set, const struct wg_plan_state *state,
