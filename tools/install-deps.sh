@@ -58,3 +58,6 @@ if ! ls "$kcache"/linux-image-6.*-amd64_*.deb >/dev/null 2>&1; then
 	mkdir -p "$kcache"
 	(cd "$kcache" && apt-get download -q -o APT::Sandbox::User=root "$kpkg")
 fi
+# Cross toolchains, qemu-user, wine, zig and the target libraries for the
+# cross suite (tools/run-cross.sh).
+"$(dirname "$0")/install-cross.sh"
