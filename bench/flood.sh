@@ -52,6 +52,8 @@ SPUB=$(wg pubkey <$TMP/s) CPUB=$(wg pubkey <$TMP/c)
 
 cpu_ticks() { cut -d' ' -f14,15 /proc/$1/stat | awk '{ print $1 + $2 }'; }
 rx_packets() { ip netns exec $S cat /sys/class/net/sf$$/statistics/rx_packets; }
+# UDP datagrams the server's kernel dropped for a full socket receive buffer.
+rcvbuf_errors() { ip netns exec $S awk '/^Udp:/ { if (n++) print $6 }' /proc/net/snmp; }
 
 # A fresh handshake (peers removed and re-added on both sides), then the
 # first ping's reply: ms from sending it, handshake included.
@@ -82,18 +84,18 @@ server() {
 	ip netns exec $F "$FLOOD_GEN" 192.168.244.1 51820 "$SPUB" "$PPS" $dur >$TMP/sent &
 	fpid=$!
 	sleep 2
-	t0=$(cpu_ticks $ps) r0=$(rx_packets) w0=$(date +%s.%N)
+	t0=$(cpu_ticks $ps) r0=$(rx_packets) w0=$(date +%s.%N) e0=$(rcvbuf_errors)
 	flood=$(for _ in $(seq "$SAMPLES"); do handshake_ms $is $ic; sleep 1; done | median)
-	t1=$(cpu_ticks $ps) r1=$(rx_packets) w1=$(date +%s.%N)
+	t1=$(cpu_ticks $ps) r1=$(rx_packets) w1=$(date +%s.%N) e1=$(rcvbuf_errors)
 	wait $fpid
 	kill $ps $pc 2>/dev/null; wait $ps $pc 2>/dev/null
 	[ -n "${FLOOD_DEBUG:-}" ] && { echo "== $name"; grep -v "^$" $TMP/server.log | sort | uniq -c | sort -rn | head -20; }
-	python3 - "$name" "$t0" "$t1" "$r0" "$r1" "$w0" "$w1" "$(getconf CLK_TCK)" "$idle" "$flood" >>$TMP/rows <<'PY'
+	python3 - "$name" "$t0" "$t1" "$r0" "$r1" "$w0" "$w1" "$(getconf CLK_TCK)" "$idle" "$flood" "$e0" "$e1" >>$TMP/rows <<'PY'
 import sys
-name, t0, t1, r0, r1, w0, w1, hz, idle, flood = sys.argv[1:]
+name, t0, t1, r0, r1, w0, w1, hz, idle, flood, e0, e1 = sys.argv[1:]
 pkts = int(r1) - int(r0)
 cpu = (int(t1) - int(t0)) / int(hz)
-print(f"{name}\t{pkts / (float(w1) - float(w0)):.0f}\t{cpu / max(pkts, 1) * 1e6:.2f}\t{cpu / (float(w1) - float(w0)):.2f}\t{float(idle):.1f}\t{float(flood):.1f}")
+print(f"{name}\t{pkts / (float(w1) - float(w0)):.0f}\t{cpu / max(pkts, 1) * 1e6:.2f}\t{cpu / (float(w1) - float(w0)):.2f}\t{float(idle):.1f}\t{float(flood):.1f}\t{(int(e1) - int(e0)) / max(pkts, 1) * 100:.1f}")
 PY
 }
 
@@ -108,11 +110,12 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 print(f"handshake flood at {sys.argv[2]} datagrams/s offered (bogus initiations, valid mac1, spoofed sources);")
 print(f"legitimate client: wireguard-go, {sys.argv[3]} fresh handshakes idle and during the flood (medians)")
 base = rows[0]
-hdr = ("server", "rx pkt/s", "CPU us/pkt", "cores", "hs idle ms", "hs flood ms", "CPU x", "hs flood x")
-print("%-28s %9s %10s %6s %10s %11s %7s %10s" % hdr)
+hdr = ("server", "rx pkt/s", "CPU us/pkt", "cores", "hs idle ms", "hs flood ms", "rcvbuf drop%", "CPU x", "hs flood x")
+print("%-28s %9s %10s %6s %10s %11s %12s %7s %10s" % hdr)
 for r in rows:
     cx = float(r[2]) / float(base[2]) if float(base[2]) else 0
     hx = float(r[5]) / float(base[5]) if float(base[5]) else 0
-    print("%-28s %9s %10s %6s %10s %11s %7.2f %10.2f" % (r[0], r[1], r[2], r[3], r[4], r[5], cx, hx))
+    print("%-28s %9s %10s %6s %10s %11s %12s %7.2f %10.2f" % (r[0], r[1], r[2], r[3], r[4], r[5], r[6], cx, hx))
+print("rcvbuf drop%: datagrams the kernel dropped at the server's full socket buffer, per datagram received")
 print("CPU x, hs flood x: ratio to the first row (lower is better)")
 PY

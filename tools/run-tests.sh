@@ -5,7 +5,8 @@
 # again under valgrind memcheck; every suite whose code is C we build again
 # under AddressSanitizer and UndefinedBehaviorSanitizer (SANITIZED_SUITES);
 # then every parser's fuzzer for FUZZ_SECONDS (30) in a clang build
-# (tools/run-fuzz.sh).  Prints one closing line "all suites: N passed,
+# (tools/run-fuzz.sh); then the cross suite on other CPUs and systems
+# (tools/run-cross.sh).  Prints one closing line "all suites: N passed,
 # N failed, N skipped" over all runs.
 set -u
 cd "$(dirname "$0")/.."
@@ -67,6 +68,14 @@ unset UBSAN_OPTIONS
 # Fuzzing: each parser for 30 s in a clang ASan+UBSan build (the fuzz suite).
 tools/run-fuzz.sh build-fuzz || status=1
 set -- $(summary build-fuzz/meson-logs/testlog-fuzz.json)
+passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
+
+# Other CPUs and systems: armhf, arm64, s390x under qemu-user, Windows under
+# wine, macOS compile-and-link (tools/run-cross.sh; a few minutes when warm).
+mkdir -p build-cross
+tools/run-cross.sh >build-cross/summary.log 2>&1 || status=1
+cat build-cross/summary.log
+set -- $(tail -n 1 build-cross/summary.log | sed 's/[^0-9 ]//g')
 passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 
 echo "all suites: $passed passed, $failed failed, $skipped skipped"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Inside the kernel VM (vm.sh): wg-engine against the Linux driver (issue #15).
 # Namespace k has a kernel WireGuard device, namespace e wg-engine; a veth
 # pair joins them.  Handshakes started from either side, pings both ways

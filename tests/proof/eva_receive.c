@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Eva harness for lib/engine/receive.c's dispatcher decrypt_one(): any
  * datagram of up to 1500 bytes at any offset up to 64 in a 2048-byte
