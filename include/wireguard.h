@@ -65,10 +65,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
+/* struct sockaddr_in{,6}, AF_INET{,6}, IFNAMSIZ: from winsock on Windows. */
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#ifndef IFNAMSIZ
+#define IFNAMSIZ 16
+#endif
+#else
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <time.h>
+#endif
 
 /* Without _DEFAULT_SOURCE (e.g. -std=c11 alone) glibc's <net/if.h> has only
  * POSIX's IF_NAMESIZE, and C99's <time.h> no struct timespec.  (SWIG, which
@@ -990,7 +999,14 @@ struct wg_event {
 typedef void wg_engine_send_fn(const struct wg_packet *datagrams, size_t n, void *ctx);
 /** Receives each event; runs on the thread of the call that caused it. */
 typedef void wg_engine_event_fn(const struct wg_event *event, void *ctx);
-/** Monotonic nanoseconds, for tests that simulate time. */
+/**
+ * Monotonic nanoseconds, for tests that simulate time.  The clock must keep
+ * counting while the machine is suspended: a phone that slept through
+ * REJECT_AFTER_TIME (180 s) must find its sessions expired on waking, not use
+ * them again.  The default does (CLOCK_BOOTTIME on Linux and Android,
+ * CLOCK_MONOTONIC on macOS and iOS, GetTickCount64() on Windows);
+ * CLOCK_MONOTONIC on Linux would not.
+ */
 typedef uint64_t wg_engine_clock_fn(void *ctx);
 /** Wall-clock time, for tests that simulate time. */
 typedef void wg_engine_realtime_fn(struct timespec *now, void *ctx);
@@ -1003,17 +1019,39 @@ struct wg_engine_options {
 	wg_engine_event_fn *event;	/**< may be NULL */
 	wg_log_fn *log;			/**< every level, filter in it; NULL: the
 					 * process-wide callback (wg_set_log_callback) */
-	wg_engine_clock_fn *clock;	/**< may be NULL: CLOCK_MONOTONIC */
+	wg_engine_clock_fn *clock;	/**< may be NULL: counts suspended time (above) */
 	wg_engine_realtime_fn *realtime; /**< may be NULL: CLOCK_REALTIME */
 	uint32_t mtu;			/**< padding limit; 0 = 1420 */
+	/* Since 1.1 (a 1.0 caller's smaller size reads them as 0): */
+	uint32_t max_peers;		/**< refuse sets beyond this many peers; 0 = no limit */
+	uint32_t max_staged;		/**< packets waiting for handshakes, all peers together;
+					 * 0 = 4096 (the most) */
 };
+
+/*
+ * The engine on phones and embedded devices (what the apps embedding it
+ * need; README "Platforms" says what runs where):
+ *  - Portable: the engine, keys, crypto, configuration model, files and UAPI
+ *    text build for Linux, Android, macOS, iOS and Windows, 32- and 64-bit,
+ *    either byte order; the engine does no I/O and starts no thread (the
+ *    caller's threads may call it concurrently; it locks for them).
+ *  - Suspend: the default clock counts suspended time (wg_engine_clock_fn),
+ *    so sessions older than 180 s are dead on waking.  Run wg_engine_tick()
+ *    on wake-up; it needs no other call.
+ *  - Memory: an empty engine takes about 50 KB of heap, each peer about
+ *    5.3 KB (bench/memory.c prints both; the README has the table), and
+ *    packets waiting for handshakes at most max_staged slots of
+ *    headroom + MTU + tailroom (about 1.5 KB each; 6 MB at the default 4096).
+ *    max_peers and max_staged bound both.
+ */
 
 /**
  * \brief Create an engine with no keys and no peers.
  *
  * \param engine   output; free with wg_engine_free().
- * \param options  copied; size must be at least sizeof(struct
- *                 wg_engine_options), send is required, mtu 0 or 68..65535.
+ * \param options  copied; size is sizeof(struct wg_engine_options) (or 1.0's,
+ *                 without max_peers and max_staged), send is required, mtu 0
+ *                 or 68..65535, max_staged 0..4096.
  * \return 0, -EINVAL for bad options, or -ENOMEM.
  */
 int wg_engine_new(wg_engine **engine, const struct wg_engine_options *options);
@@ -1048,9 +1086,10 @@ void wg_engine_free(wg_engine *engine);
  * \return 0; -EINVAL for invalid input, as wg_device_apply() (unknown flags,
  *         a peer without WGPEER_HAS_PUBLIC_KEY, an endpoint family other than
  *         AF_INET/AF_INET6, a prefix longer than its family, an unknown
- *         protocol version); -ENOMEM when out of memory or when the set would
- *         leave more than 2^20 peers (the Linux driver's limit).  On error
- *         nothing is changed.
+ *         protocol version); -ENOSPC when the set would leave more than
+ *         options->max_peers peers; -ENOMEM when out of memory or when the
+ *         set would leave more than 2^20 peers (the Linux driver's limit).
+ *         On error nothing is changed.
  */
 int wg_engine_set_device(wg_engine *engine, const wg_device *dev);
 

@@ -8,13 +8,13 @@
 #ifndef WG_TEST_RANDOM_CONFIG_H
 #define WG_TEST_RANDOM_CONFIG_H
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "os_net.h"
 #include "wireguard.h"
 
 #define RC_KEYS 5

@@ -100,27 +100,3 @@ void strbuf_wipe(struct strbuf *sb)
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
 }
-
-static ssize_t cookie_write(void *cookie, const char *buf, size_t n)
-{
-	struct strbuf *sb = cookie;
-
-	strbuf_add(sb, buf, n);
-	if (sb->err) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return (ssize_t)n;
-}
-
-FILE *strbuf_fopen(struct strbuf *sb)
-{
-	FILE *f = fopencookie(sb, "w", (cookie_io_functions_t){ .write = cookie_write });
-
-	if (!f) {
-		wg_error(ENOMEM, "out of memory");
-		return NULL;
-	}
-	setvbuf(f, sb->iobuf, _IOFBF, sizeof(sb->iobuf));
-	return f;
-}

@@ -15,15 +15,10 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * A wipe the compiler cannot drop as a dead store.  (NULL, 0) is allowed, as
- * for an empty buffer never allocated: explicit_bzero's pointer is declared
- * nonnull, so passing NULL to it would be undefined even with n == 0.
+ * A wipe the compiler cannot drop as a dead store (os_*.c: each system has
+ * its own).  (NULL, 0) is allowed, as for an empty buffer never allocated.
  */
-static inline void wg_memzero(void *p, size_t n)
-{
-	if (n)
-		explicit_bzero(p, n);
-}
+void wg_memzero(void *p, size_t n);
 
 /* Constant-time comparison: the time depends on n only. */
 static inline bool wg_ct_equal(const void *a, const void *b, size_t n)
@@ -74,7 +69,7 @@ static inline void wg_put_be64(uint8_t *p, uint64_t v)
 	wg_put_be32(p + 4, (uint32_t)v);
 }
 
-/* Fill buf from getrandom(2); aborts if the kernel cannot supply randomness. */
+/* Fill buf from the system's CSPRNG (os_*.c); aborts if it cannot supply randomness. */
 void wg_random_bytes(void *buf, size_t len);
 
 #endif

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Endpoints and allowed-IP prefixes as text (see addr.h). */
-#include <arpa/inet.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "addr.h"
 #include "error.h"
+#include "os_net.h"
 #include "util.h"
 
 static int parse_port(const char *s, uint16_t *port)

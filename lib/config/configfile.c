@@ -5,7 +5,6 @@
  * Errors name the source and line; a failed parse returns nothing.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "addr.h"
 #include "config.h"
 #include "error.h"
+#include "os.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -104,9 +104,11 @@ static int quick_add(wg_quick_config *q, enum wg_quick_key key, const char *s, s
 	if (single)
 		while (q->key[key].n)
 			free(q->key[key].v[--q->key[key].n]);
-	copy = strndup(s, n);
+	copy = malloc(n + 1);	/* strndup() is not in C11 nor Windows */
 	if (!copy)
 		return wg_error(ENOMEM, "out of memory");
+	memcpy(copy, s, n);
+	copy[n] = '\0';
 	v = realloc(q->key[key].v, (q->key[key].n + 1) * sizeof(*v));
 	if (!v) {
 		free(copy);
@@ -517,9 +519,9 @@ WG_EXPORT int wg_config_parse_file(wg_device **dev, wg_quick_config **quick, con
 	char *buf = NULL;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = wg_os_open_read(path);
 	if (fd < 0)
-		return wg_error(errno, "%s: %s", path, strerror(errno));
+		return wg_error(-fd, "%s: %s", path, strerror(-fd));
 	if (fstat(fd, &st) < 0) {
 		ret = wg_error(errno, "%s: %s", path, strerror(errno));
 		goto out;

@@ -5,11 +5,11 @@
  * forms, so that the tool, the bindings and a daemon streaming events all
  * print the same thing.
  */
-#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "addr.h"
+#include "os_net.h"
 #include "util.h"
 
 static const char *const kind_names[] = {

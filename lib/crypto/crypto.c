@@ -5,6 +5,7 @@
 
 #include "crypto.h"
 #include "error.h"
+#include "os.h"
 #include "util.h"
 
 /* Fastest first; the last entry of each list is always available. */
@@ -33,7 +34,7 @@ static pthread_once_t env_once = PTHREAD_ONCE_INIT;
  */
 static void select_from_env(void)
 {
-	const char *name = secure_getenv("WG_CRYPTO");
+	const char *name = wg_os_secure_getenv("WG_CRYPTO");
 
 	if (name && *name && !wg_crypto_select(name))
 		wg_log(WG_LOG_ERROR, "WG_CRYPTO=%s: no implementation of that name here, using the defaults", name);

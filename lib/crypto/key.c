@@ -5,28 +5,10 @@
  * pass through it.
  */
 #include <stdlib.h>
-#include <sys/random.h>
 
 #include "crypto.h"
 #include "error.h"
 #include "util.h"
-
-void wg_random_bytes(void *buf, size_t len)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t r = getrandom(p, len, 0);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			abort();
-		}
-		p += r;
-		len -= (size_t)r;
-	}
-}
 
 WG_EXPORT void wg_generate_preshared_key(wg_key preshared_key)
 {

@@ -15,9 +15,10 @@
  * hash map keyed by the peer pointer: removing a peer visits only its nodes.
  */
 #include <stdlib.h>
-#include <sys/socket.h>
 
 #include "allowedips.h"
+#include "os.h"
+#include "os_net.h"
 #include "util.h"
 
 /* Nodes on the free list are poisoned so that AddressSanitizer still
@@ -260,7 +261,7 @@ static void release_slabs(struct wg_allowedips *t)
 {
 	for (size_t i = 0; i < t->nslabs; i++) {
 		UNPOISON(t->slabs[i], slab_nodes(i) * NODE_ALIGN);
-		free(t->slabs[i]);
+		wg_os_aligned_free(t->slabs[i]);
 	}
 	free(t->slabs);
 	t->slabs = NULL;
@@ -293,7 +294,7 @@ static int add_slab(struct wg_allowedips *t)
 		t->slabs_cap = cap;
 	}
 	count = slab_nodes(t->nslabs);
-	slab = aligned_alloc(NODE_ALIGN, count * NODE_ALIGN);
+	slab = wg_os_aligned_alloc(NODE_ALIGN, count * NODE_ALIGN);
 	if (!slab)
 		return -ENOMEM;
 	t->slabs[t->nslabs++] = slab;

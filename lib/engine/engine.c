@@ -12,6 +12,7 @@
 #include "config_apply.h"
 #include "engine.h"
 #include "error.h"
+#include "os.h"
 #include "set_plan.h"
 #include "util.h"
 
@@ -52,13 +53,10 @@ void wg_engine_write_unlock(struct wg_engine *engine)
 
 uint64_t wg_engine_now(const struct wg_engine *engine)
 {
-	struct timespec ts;
-
 	/* Offset by a second so that 0 can mean "never" even for a clock starting at 0. */
 	if (engine->opts.clock)
 		return engine->opts.clock(engine->opts.ctx) + NS_PER_S;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec + NS_PER_S;
+	return wg_os_clock_ns() + NS_PER_S;
 }
 
 void wg_engine_realtime(const struct wg_engine *engine, struct timespec *ts)
@@ -173,14 +171,20 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 	struct wg_engine *engine;
 	int ret;
 
-	if (!enginep || !options || options->size < sizeof(struct wg_engine_options) || !options->send)
+	struct wg_engine_options opts = { 0 };
+
+	/* A caller built against 1.0 passes the struct without the limits. */
+	if (!enginep || !options || options->size < offsetof(struct wg_engine_options, max_peers) || !options->send)
 		return wg_error(EINVAL, "engine options: size must be sizeof(struct wg_engine_options) and send is required");
-	if (options->mtu && (options->mtu < MIN_MTU || options->mtu > MAX_MTU))
-		return wg_error(EINVAL, "engine MTU %u is outside %d..%d", options->mtu, MIN_MTU, MAX_MTU);
+	memcpy(&opts, options, options->size < sizeof(opts) ? options->size : sizeof(opts));
+	if (opts.mtu && (opts.mtu < MIN_MTU || opts.mtu > MAX_MTU))
+		return wg_error(EINVAL, "engine MTU %u is outside %d..%d", opts.mtu, MIN_MTU, MAX_MTU);
+	if (opts.max_staged > STAGE_POOL_SLOTS)
+		return wg_error(EINVAL, "engine max_staged %u is above %d", opts.max_staged, STAGE_POOL_SLOTS);
 	engine = calloc(1, sizeof(*engine));
 	if (!engine)
 		return wg_error(ENOMEM, "out of memory for an engine");
-	engine->opts = *options;
+	engine->opts = opts;
 	engine->opts.size = sizeof(engine->opts);
 	if (!engine->opts.mtu)
 		engine->opts.mtu = DEFAULT_MTU;
@@ -206,7 +210,8 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		goto err_index;
 	if (wg_key_table_init(&engine->pubkey_table))
 		goto err_pubkey;
-	if (wg_stage_pool_init(&engine->stage_pool, engine->opts.mtu))
+	if (wg_stage_pool_init(&engine->stage_pool, engine->opts.mtu,
+			       engine->opts.max_staged ? engine->opts.max_staged : STAGE_POOL_SLOTS))
 		goto err_stage;
 	wg_allowedips_init(&engine->allowedips);
 	*enginep = engine;
@@ -277,9 +282,9 @@ out:
 }
 
 /* What the set planner reads of the engine (under its write lock). */
-static bool engine_has_peer(void *ctx, const uint8_t key[32])
+static void *engine_find_peer(void *ctx, const uint8_t key[32])
 {
-	return engine_peer_lookup_by_key(ctx, key) != NULL;
+	return engine_peer_lookup_by_key(ctx, key);
 }
 
 static bool engine_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
@@ -320,6 +325,11 @@ static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, str
 	pr->known = calloc(plan->npeers ? plan->npeers : 1, 1);
 	if (!pr->fresh || !pr->keepalive_on || !pr->live || !pr->known)
 		return -ENOMEM;
+	/* The planner looked them up in the state the commit starts from. */
+	for (size_t i = 0; i < plan->npeers; i++) {
+		pr->live[i] = plan->peers[i].ref;
+		pr->known[i] = plan->peers[i].ref != NULL;
+	}
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct wg_plan_op *op = &plan->ops[i];
 
@@ -437,7 +447,7 @@ static void make_spare(struct engine_peer *peer)
 
 WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 {
-	struct wg_plan_state view = { .ctx = engine, .has_peer = engine_has_peer,
+	struct wg_plan_state view = { .ctx = engine, .find_peer = engine_find_peer,
 				      .prefix_owner = engine_prefix_owner };
 	struct wg_set_plan plan;
 	struct prepared pr = { 0 };
@@ -452,6 +462,7 @@ WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 	wg_outbox_init(&ob, engine);
 	wg_engine_write_lock(engine);
 	view.npeers = engine->num_peers;
+	view.max_peers = engine->opts.max_peers;
 	view.has_identity = engine->identity.has_identity;
 	memcpy(view.public_key, engine->identity.static_public, sizeof(view.public_key));
 	ret = wg_set_plan_build(&plan, dev, &view, false);

@@ -155,17 +155,20 @@ struct engine_peer *engine_peer_lookup_by_key(struct wg_engine *engine, const ui
 	return wg_key_table_lookup(&engine->pubkey_table, public_key);
 }
 
-int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu)
+int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu, uint32_t limit)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->slot_size = (WG_PACKET_HEADROOM + mtu + WG_PACKET_TAILROOM + 15) & ~15U;
+	pool->limit = limit;
 	return -wg_mutex_init(&pool->lock);
 }
 
 void wg_stage_pool_free(struct stage_pool *pool)
 {
 	for (uint32_t i = 0; i < pool->nchunks; i++) {
-		wg_memzero(pool->chunk[i], (size_t)STAGE_CHUNK_SLOTS * pool->slot_size);
+		uint32_t n = pool->carved - i * STAGE_CHUNK_SLOTS;
+
+		wg_memzero(pool->chunk[i], (size_t)(n < STAGE_CHUNK_SLOTS ? n : STAGE_CHUNK_SLOTS) * pool->slot_size);
 		free(pool->chunk[i]);
 	}
 	wg_mutex_destroy(&pool->lock);
@@ -177,14 +180,17 @@ static bool stage_slot_get(struct stage_pool *pool, uint32_t *slot)
 	bool ok = true;
 
 	wg_mutex_lock(&pool->lock);
-	if (!pool->nfree && pool->nchunks < STAGE_CHUNKS) {
-		uint8_t *chunk = malloc((size_t)STAGE_CHUNK_SLOTS * pool->slot_size);
+	if (!pool->nfree && pool->carved < pool->limit) {
+		/* The last chunk holds only what the limit leaves: max_staged bounds memory. */
+		uint32_t n = pool->limit - pool->carved < STAGE_CHUNK_SLOTS ? pool->limit - pool->carved : STAGE_CHUNK_SLOTS;
+		uint8_t *chunk = malloc((size_t)n * pool->slot_size);
 
 		if (chunk) {
 			uint32_t base = pool->nchunks * STAGE_CHUNK_SLOTS;
 
 			pool->chunk[pool->nchunks++] = chunk;
-			for (uint32_t i = STAGE_CHUNK_SLOTS; i > 0; i--)
+			pool->carved += n;
+			for (uint32_t i = n; i > 0; i--)
 				pool->free[pool->nfree++] = base + i - 1;
 		}
 	}

@@ -38,13 +38,16 @@ enum {
 struct stage_pool {
 	wg_mutex lock;
 	uint32_t slot_size;		/* headroom + MTU + tailroom, rounded */
+	uint32_t limit;			/* slots that may ever be carved (max_staged) */
+	uint32_t carved;		/* slots carved so far */
 	uint8_t *chunk[STAGE_CHUNKS];
 	uint32_t nchunks;
 	uint32_t free[STAGE_POOL_SLOTS];	/* a stack of free slot numbers */
 	uint32_t nfree;
 };
 
-int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu);
+/* limit: at most this many packets staged at once (1..STAGE_POOL_SLOTS). */
+int wg_stage_pool_init(struct stage_pool *pool, uint32_t mtu, uint32_t limit);
 void wg_stage_pool_free(struct stage_pool *pool);
 static inline uint8_t *wg_stage_slot(const struct stage_pool *pool, uint32_t slot)
 {

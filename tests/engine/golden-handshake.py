@@ -6,6 +6,8 @@ the `cryptography` package, and compare every byte with what the engine sent
 import hashlib
 import hmac
 import json
+import os
+import shlex
 import struct
 import subprocess
 import sys
@@ -78,7 +80,9 @@ def fill(start):
 a_priv, b_priv, a_eph, b_eph, psk = fill(0x10), fill(0x40), fill(0x70), fill(0xa0), fill(0xd0)
 a_pub, b_pub = pub(a_priv), pub(b_priv)
 
-out = subprocess.run([sys.argv[1]], check=True, capture_output=True, text=True).stdout
+# Cross builds: through qemu-user or wine (tests/meson.build).
+wrapper = shlex.split(os.environ.get("WG_EXE_WRAPPER", ""))
+out = subprocess.run(wrapper + [sys.argv[1]], check=True, capture_output=True, text=True).stdout
 got = {k: bytes.fromhex(v) for k, v in json.loads(out).items()}
 init, resp, data = got["initiation"], got["response"], got["data"]
 # Indices are random: take them from the messages, everything else is fixed.

@@ -7,13 +7,13 @@
 #ifndef WG_TEST_SIM_H
 #define WG_TEST_SIM_H
 
-#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <wireguard.h>
 
+#include "os_net.h"
 #include "test.h"
 
 enum { SIM_MAX_NODES = 256, SIM_WIRE_MAX = 1 << 16, SIM_PKT_MAX = 1600, SIM_INBOX = 4096 };
@@ -53,6 +53,7 @@ struct sim {
 	bool reorder;
 	uint64_t rng;
 	uint32_t mtu;			/* of nodes added from now on; 0 = the engine's default */
+	uint32_t max_peers, max_staged;	/* limits of nodes added from now on; 0 = none, default */
 	/* Optional hook: sees every engine event after the node counted it. */
 	void (*event_hook)(struct sim_node *node, const struct wg_event *ev);
 	/* Optional tap: sees every datagram put on the wire. */
@@ -166,6 +167,7 @@ static inline struct sim_node *sim_add_node(struct sim *s, const char *ip, uint1
 	struct wg_engine_options o = {
 		.size = sizeof(o), .ctx = node, .send = sim_send, .event = sim_event,
 		.clock = sim_clock, .realtime = sim_realtime, .mtu = s->mtu,
+		.max_peers = s->max_peers, .max_staged = s->max_staged,
 	};
 	wg_device *dev = wg_device_new(NULL);
 
@@ -248,18 +250,27 @@ static inline void sim_deliver(struct sim *s, const struct sim_datagram *d)
 static inline void sim_run(struct sim *s)
 {
 	static struct sim_datagram d;
+	unsigned int head = 0;	/* FIFO: wire[head..wire_n) are in flight */
 
-	while (s->wire_n) {
-		unsigned int i = s->reorder ? sim_rand(s) % s->wire_n : 0;
+	while (head < s->wire_n) {
+		if (s->reorder) {	/* any order: take one at random, the last fills its place */
+			unsigned int i = head + sim_rand(s) % (s->wire_n - head);
 
-		d = s->wire[i];
-		/* FIFO without reordering; otherwise any order. */
-		if (s->reorder)
+			d = s->wire[i];
 			s->wire[i] = s->wire[--s->wire_n];
-		else
-			memmove(&s->wire[0], &s->wire[1], --s->wire_n * sizeof(*s->wire));
+		} else {
+			d = s->wire[head++];
+		}
 		sim_deliver(s, &d);
+		/* Moving what is left down once per pass, not once per datagram,
+		 * keeps a long queue linear. */
+		if (head == s->wire_n || (head && s->wire_n > SIM_WIRE_MAX / 2)) {
+			memmove(&s->wire[0], &s->wire[head], (s->wire_n - head) * sizeof(*s->wire));
+			s->wire_n -= head;
+			head = 0;
+		}
 	}
+	s->wire_n = 0;
 }
 
 static inline void sim_tick_all(struct sim *s)

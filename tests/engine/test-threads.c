@@ -98,7 +98,7 @@ static void configure(struct node *node, const char *peer_ip)
 static void *worker(void *arg)
 {
 	static _Alignas(16) uint8_t bufs[WORKERS][BATCH][WG_PACKET_HEADROOM + SIM_PKT_MAX + WG_PACKET_TAILROOM];
-	long id = (long)arg;
+	intptr_t id = (intptr_t)arg;	/* intptr_t: long is 32-bit on Windows */
 	struct wg_packet pkts[BATCH];
 	unsigned long sent = 0, delivered = 0;
 
@@ -186,7 +186,7 @@ static void run_phase(void)
 	pthread_t workers[WORKERS], conf, tick;
 
 	stop = 0;
-	for (long i = 0; i < WORKERS; i++)
+	for (intptr_t i = 0; i < WORKERS; i++)
 		pthread_create(&workers[i], NULL, worker, (void *)i);
 	pthread_create(&conf, NULL, reconfigure, NULL);
 	pthread_create(&tick, NULL, ticker, NULL);

@@ -11,6 +11,7 @@ import hmac
 import os
 import random
 import shutil
+import shlex
 import subprocess
 import sys
 
@@ -39,7 +40,8 @@ def rand(n):
 
 
 def ask(queries):
-    cmd = [sys.argv[1]] + sys.argv[2:3]
+    # Cross builds: through qemu-user or wine (tests/meson.build).
+    cmd = shlex.split(os.environ.get("WG_EXE_WRAPPER", "")) + [sys.argv[1]] + sys.argv[2:3]
     out = subprocess.run(cmd, input="".join(q + "\n" for q in queries), capture_output=True, text=True)
     if out.returncode == 77:
         print("provider unavailable; skipping")

@@ -6,12 +6,11 @@
  * timings at the scale of a large deployment (printed, not asserted).
  *   WG_TEST_SEED=n picks the random seed of the reference test.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "allowedips.h"
+#include "os_net.h"
 #include "test.h"
 #include "util.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Canonical form, in-memory apply (driver semantics) and diff. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <time.h>
 
+#include "os_net.h"
 #include "random-config.h"
 #include "test.h"
 #include "wireguard.h"
@@ -469,7 +469,7 @@ static void test_scale(void)
 		memcpy(p->public_key, &i, sizeof(i));
 		p->public_key[31] = 1;
 		add_ip(p, "10.0.0.0", 32)->ip4.s_addr = htonl(0x0a000000 + (uint32_t)i);
-		add_ip(p, "fd00::", 128)->ip6.s6_addr32[3] = htonl((uint32_t)i);
+		memcpy(&add_ip(p, "fd00::", 128)->ip6.s6_addr[12], &(uint32_t){ htonl((uint32_t)i) }, 4);
 	}
 	wg_device_copy(&b, a);
 	i = 0;

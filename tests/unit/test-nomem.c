@@ -8,7 +8,6 @@
  * with AddressSanitizer (which owns the allocator).
  */
 #include <stdlib.h>
-#include <sys/socket.h>
 
 #include "allowedips.h"
 #include "index_table.h"

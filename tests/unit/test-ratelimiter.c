@@ -4,10 +4,10 @@
  * rate, per-/64 grouping, independence of sources, a full table, and a
  * burst shared by threads that is never exceeded.
  */
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <time.h>
 
+#include "os_net.h"
 #include "ratelimiter.h"
 #include "test.h"
 #include "util.h"
