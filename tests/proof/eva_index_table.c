@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Eva harness for lib/engine/index_table.c: the receiver-index table every
  * response and data packet is looked up in.  A table grown by inserts with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Eva harness for lib/crypto/key.c's decoders (keys arrive in configuration
  * files and on the UAPI socket): any 45 bytes as a base64 key and any 65
