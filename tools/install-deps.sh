@@ -10,13 +10,14 @@ packages="
 	python3-setuptools python3-wheel python3-pip python3-venv
 	wireguard-tools wireguard-go iproute2 iputils-ping iperf3
 	qemu-system-x86 busybox-static kmod cpio xz-utils
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev valgrind
 	swig golang-go
 	doxygen
 	dpkg-dev debhelper dh-python fakeroot lintian pkgconf python3-all-dev systemd
 	frama-c-base why3 z3 cvc5
 "
-# clang + libclang-rt-14-dev: the engine's libFuzzer harnesses (tests/fuzz/).
+# clang + libclang-rt-14-dev: the libFuzzer harnesses (tests/fuzz/, tools/run-fuzz.sh);
+# valgrind: the engine suite under memcheck (meson test --setup valgrind).
 # dpkg-dev ... systemd: debian/control's build-dependencies (tools/build-debs.sh),
 # lintian, and systemd-analyze for wg-engine@.service.
 # frama-c-base why3 z3 cvc5: the proof suite (tests/proof/, docs/PROOFS.md).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The cross suite: build the library and its tests for other CPUs and
 # systems and run them there (tools/install-cross.sh installs everything):
 #   armhf, arm64, s390x   the `cross` suite (tests/meson.build) under qemu-user

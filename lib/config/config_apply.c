@@ -155,9 +155,9 @@ static void add_ip(struct model *m, uint32_t idx, const struct wg_plan_prefix *p
 	p->last = n;
 }
 
-static bool model_has_peer(void *ctx, const uint8_t key[32])
+static void *model_find_peer(void *ctx, const uint8_t key[32])
 {
-	return find_peer(ctx, key) != NULL;
+	return find_peer(ctx, key);
 }
 
 static bool model_prefix_owner(void *ctx, const struct wg_plan_prefix *pfx, uint8_t owner[32])
@@ -352,7 +352,7 @@ int wg_config_apply(wg_device *state, const wg_device *set, bool as_state)
 {
 	struct model m = { 0 };
 	struct wg_set_plan plan = { 0 };
-	struct wg_plan_state view = { .ctx = &m, .has_peer = model_has_peer, .prefix_owner = model_prefix_owner };
+	struct wg_plan_state view = { .ctx = &m, .find_peer = model_find_peer, .prefix_owner = model_prefix_owner };
 	wg_device *out;
 	int ret;
 

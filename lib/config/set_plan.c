@@ -8,6 +8,7 @@
  * this set and when.  A prefix the set has not touched belongs to whoever
  * the state says, unless that peer has been cleared since.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -119,9 +120,23 @@ struct planner {
 	uint32_t seq;
 };
 
+/*
+ * One random key per process, drawn once: as secret from whoever writes a
+ * configuration as a key per table, without a getrandom(2) per set (a
+ * one-peer update costs well under a microsecond otherwise).
+ */
+static pthread_once_t process_key_once = PTHREAD_ONCE_INIT;
+static uint8_t process_key[WG_SIPHASH_KEY_SIZE];
+
+static void make_process_key(void)
+{
+	wg_random_bytes(process_key, sizeof(process_key));
+}
+
 void wg_plan_hash_key_init(struct wg_plan_hash_key *key)
 {
-	wg_random_bytes(key->k, sizeof(key->k));
+	pthread_once(&process_key_once, make_process_key);
+	memcpy(key->k, process_key, sizeof(key->k));
 }
 
 uint64_t wg_plan_hash(const struct wg_plan_hash_key *key, const void *data, size_t n)
@@ -161,7 +176,8 @@ static bool peer_exists(struct planner *pl, uint32_t idx)
 	struct wg_plan_peer *p = &pl->plan->peers[idx];
 
 	if (p->exists < 0) {
-		p->exists = !pl->all_gone && pl->state->has_peer(pl->state->ctx, p->public_key);
+		p->ref = pl->all_gone ? NULL : pl->state->find_peer(pl->state->ctx, p->public_key);
+		p->exists = p->ref != NULL;
 		p->from_state = p->exists;
 	}
 	return p->exists;

@@ -45,8 +45,8 @@ struct wg_plan_state {
 	size_t max_peers;	/* the owner's own limit, below the driver's; 0: none */
 	bool has_identity;	/* a private key is set: public_key is its own */
 	wg_key public_key;
-	/* Whether a peer with this public key exists. */
-	bool (*has_peer)(void *ctx, const uint8_t key[32]);
+	/* The peer with this public key (a handle of the backend's), or NULL. */
+	void *(*find_peer)(void *ctx, const uint8_t key[32]);
 	/* Whether some peer owns exactly this prefix; if so its key in owner. */
 	bool (*prefix_owner)(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32]);
 };
@@ -82,6 +82,7 @@ struct wg_plan_op {
 struct wg_plan_peer {
 	const uint8_t *public_key;	/* points into the set */
 	/* Planner's bookkeeping: */
+	void *ref;		/* find_peer()'s answer, when it was asked (state unchanged) */
 	int8_t exists;		/* -1 not asked yet, 0, 1 */
 	bool from_state;	/* existed before the set and was never removed since */
 	uint32_t cleared;	/* sequence number of its last removal, creation or clear */

@@ -190,7 +190,7 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		engine->opts.mtu = DEFAULT_MTU;
 
 	/* Explicitly reader-preferring: callbacks may take a read lock again. */
-	ret = wg_rwlock_init(&engine->lock, 1);
+	ret = wg_rwlock_init(&engine->lock, WG_RWLOCK_PREFER_READERS);
 	/* Initialisation fails only for want of memory (or of lock resources:
 	 * reported as -ENOMEM, the one error wg_engine_new documents). */
 	if (ret)
@@ -282,9 +282,9 @@ out:
 }
 
 /* What the set planner reads of the engine (under its write lock). */
-static bool engine_has_peer(void *ctx, const uint8_t key[32])
+static void *engine_find_peer(void *ctx, const uint8_t key[32])
 {
-	return engine_peer_lookup_by_key(ctx, key) != NULL;
+	return engine_peer_lookup_by_key(ctx, key);
 }
 
 static bool engine_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
@@ -325,6 +325,11 @@ static int prepare(struct wg_engine *engine, const struct wg_set_plan *plan, str
 	pr->known = calloc(plan->npeers ? plan->npeers : 1, 1);
 	if (!pr->fresh || !pr->keepalive_on || !pr->live || !pr->known)
 		return -ENOMEM;
+	/* The planner looked them up in the state the commit starts from. */
+	for (size_t i = 0; i < plan->npeers; i++) {
+		pr->live[i] = plan->peers[i].ref;
+		pr->known[i] = plan->peers[i].ref != NULL;
+	}
 	for (size_t i = 0; i < plan->nops; i++) {
 		const struct wg_plan_op *op = &plan->ops[i];
 
@@ -442,7 +447,7 @@ static void make_spare(struct engine_peer *peer)
 
 WG_EXPORT int wg_engine_set_device(wg_engine *engine, const wg_device *dev)
 {
-	struct wg_plan_state view = { .ctx = engine, .has_peer = engine_has_peer,
+	struct wg_plan_state view = { .ctx = engine, .find_peer = engine_find_peer,
 				      .prefix_owner = engine_prefix_owner };
 	struct wg_set_plan plan;
 	struct prepared pr = { 0 };

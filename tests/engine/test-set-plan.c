@@ -184,9 +184,9 @@ static void test_listed_twice(void)
 	wg_free_device(emulated);
 }
 
-static bool fake_has_peer(void *ctx, const uint8_t key[32])
+static void *fake_find_peer(void *ctx, const uint8_t key[32])
 {
-	return !memcmp(ctx, key, 32);
+	return !memcmp(ctx, key, 32) ? ctx : NULL;
 }
 
 static bool fake_prefix_owner(void *ctx, const struct wg_plan_prefix *p, uint8_t owner[32])
@@ -202,7 +202,7 @@ static void test_peer_limit(void)
 {
 	wg_key existing, fresh;
 	struct wg_plan_state full = { .ctx = existing, .npeers = WG_MAX_PEERS_PER_DEVICE,
-				      .has_peer = fake_has_peer, .prefix_owner = fake_prefix_owner };
+				      .find_peer = fake_find_peer, .prefix_owner = fake_prefix_owner };
 	struct wg_set_plan plan;
 	wg_device *set = wg_device_new(NULL);
 
