@@ -9,12 +9,13 @@ when it goes silent or is removed (also by someone else with `wg set`).
 import asyncio
 import datetime
 import sys
+from typing import Dict, Optional, Set
 
 import pywireguard as wg
 
 
 async def main(device: str, silent_after: float) -> None:
-    routed: dict = {}   # peer -> set of prefixes we installed
+    routed: Dict[wg.PublicKey, Set[str]] = {}   # peer -> the prefixes we installed
     with wg.Netlink() as nl, wg.Watch([device], silent_after=silent_after) as watch:
         def route(prefix: str, add: bool) -> None:
             try:
@@ -23,11 +24,11 @@ async def main(device: str, silent_after: float) -> None:
             except (FileExistsError, ProcessLookupError, wg.WireGuardError) as e:
                 print("mesh_routes:", e, file=sys.stderr)
 
-        def withdraw(peer) -> None:
-            for prefix in routed.pop(peer, ()):
+        def withdraw(peer: Optional[wg.PublicKey]) -> None:
+            for prefix in routed.pop(peer, set()) if peer is not None else ():
                 route(prefix, False)
 
-        def install(peer) -> None:
+        def install(peer: wg.Peer) -> None:
             routed[peer.public_key] = {str(a) for a in peer.allowed_ips}
             for prefix in routed[peer.public_key]:
                 route(prefix, True)
@@ -42,20 +43,20 @@ async def main(device: str, silent_after: float) -> None:
 
         async for ev in watch:        # the watch's fd in asyncio's loop: no thread
             if ev.kind in ("handshake", "active") and ev.peer not in routed:
-                peer = next((p for p in wg.get_device(device).peers if p.public_key == ev.peer), None)
-                if peer is not None:
-                    install(peer)
+                found = next((p for p in wg.get_device(device).peers if p.public_key == ev.peer), None)
+                if found is not None:
+                    install(found)
             elif ev.kind in ("silent", "peer-removed"):
                 withdraw(ev.peer)
-            elif ev.kind == "allowed-ip-added" and ev.peer in routed:
+            elif ev.kind == "allowed-ip-added" and ev.peer is not None and ev.peer in routed:
                 routed[ev.peer].add(ev.after)
                 route(ev.after, True)
-            elif ev.kind == "allowed-ip-removed" and ev.peer in routed:
+            elif ev.kind == "allowed-ip-removed" and ev.peer is not None and ev.peer in routed:
                 routed[ev.peer].discard(ev.before)
                 route(ev.before, False)
             elif ev.kind in ("overflow", "device-removed"):
-                for peer in list(routed):
-                    withdraw(peer)
+                for key in list(routed):
+                    withdraw(key)
 
 
 if __name__ == "__main__":
