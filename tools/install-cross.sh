@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install what the cross suite (tools/run-cross.sh) builds and runs with:
 #   armhf, arm64  Debian's cross compilers and the target's -dev packages
 #                 through multiarch (dpkg --add-architecture), run by qemu-user;

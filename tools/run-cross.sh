@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The cross suite: build the library and its tests for other CPUs and
 # systems and run them there (tools/install-cross.sh installs everything):
 #   armhf, arm64, s390x   the `cross` suite (tests/meson.build) under qemu-user
@@ -31,7 +32,8 @@ for t in $targets; do
 	dir=build-cross/$t
 	ini=tools/cross/$t.ini
 	start=$(date +%s)
-	if [ ! -d "$dir" ]; then
+	if [ ! -e "$dir/build.ninja" ]; then	# never configured, or interrupted
+		rm -rf "$dir"
 		if ! meson setup "$dir" --cross-file "$ini" -Dwerror=true >"$dir.setup.log" 2>&1; then
 			# Without the toolchain (tools/install-cross.sh not run): skipped.
 			echo "cross $t: cannot configure (see $dir.setup.log): skipped"

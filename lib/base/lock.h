@@ -72,20 +72,26 @@ static inline void wg_mutex_assert_held(wg_mutex *m)
 	(void)m;
 }
 
-/*
- * 0 or a positive errno.  prefer_readers: a thread holding a read lock may
- * take it again while a writer waits (glibc's default kind, made explicit).
- */
-static inline int wg_rwlock_init(wg_rwlock *l, int prefer_readers)
+enum wg_rwlock_kind {
+	WG_RWLOCK_DEFAULT,
+	/* A thread holding a read lock may take it again while a writer waits. */
+	WG_RWLOCK_PREFER_READERS,
+	/* A waiting writer goes before new readers (no recursive read locks). */
+	WG_RWLOCK_PREFER_WRITERS,
+};
+
+/* 0 or a positive errno.  The kinds are glibc's; elsewhere the default. */
+static inline int wg_rwlock_init(wg_rwlock *l, enum wg_rwlock_kind kind)
 {
 	pthread_rwlockattr_t attr;
 	int ret;
 
-	if (!prefer_readers)
+	if (kind == WG_RWLOCK_DEFAULT)
 		return pthread_rwlock_init(&l->l, NULL);
 	pthread_rwlockattr_init(&attr);
 #ifdef PTHREAD_RWLOCK_PREFER_READER_NP
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_READER_NP);
+	pthread_rwlockattr_setkind_np(&attr, kind == WG_RWLOCK_PREFER_READERS ? PTHREAD_RWLOCK_PREFER_READER_NP :
+					     PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 #endif
 	ret = pthread_rwlock_init(&l->l, &attr);
 	pthread_rwlockattr_destroy(&attr);

@@ -190,7 +190,7 @@ WG_EXPORT int wg_engine_new(wg_engine **enginep, const struct wg_engine_options 
 		engine->opts.mtu = DEFAULT_MTU;
 
 	/* Explicitly reader-preferring: callbacks may take a read lock again. */
-	ret = wg_rwlock_init(&engine->lock, 1);
+	ret = wg_rwlock_init(&engine->lock, WG_RWLOCK_PREFER_READERS);
 	/* Initialisation fails only for want of memory (or of lock resources:
 	 * reported as -ENOMEM, the one error wg_engine_new documents). */
 	if (ret)

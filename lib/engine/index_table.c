@@ -135,6 +135,7 @@ int wg_key_table_init(struct wg_key_table *t)
 	t->slots = NULL;
 	t->mask = 0;
 	t->count = 0;
+	t->held = false;
 	wg_random_bytes(t->hash_key, sizeof(t->hash_key));
 	return 0;
 }

@@ -342,7 +342,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	t->event = o.event;
 	t->ctx = o.ctx;
 	t->nworkers = o.threads ? o.threads : default_lanes();
-	wg_rwlock_init(&t->udp_lock, 0);
+	wg_rwlock_init(&t->udp_lock, WG_RWLOCK_DEFAULT);
 	wg_mutex_init(&t->config_lock);
 	wg_mutex_init(&t->sub_lock);
 	t->workers_stop_efd = eventfd(0, EFD_CLOEXEC);

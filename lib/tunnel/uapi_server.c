@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "lock.h"
 #include "sockio.h"
 #include "uapi_server.h"
 #include "uapi_text.h"
@@ -61,8 +62,8 @@ struct wg_uapi_server {
 	int epfd;			/* the listen socket, stop_efd, waiting connections */
 	char stop_mark;			/* its address: stop_efd's epoll data */
 	pthread_t thread;		/* accepts */
-	pthread_rwlock_t config_lock;	/* sets exclusive, gets shared */
-	pthread_mutex_t lock;		/* protects nconn */
+	wg_rwlock config_lock;	/* sets exclusive, gets shared */
+	wg_mutex lock;		/* protects nconn */
 	pthread_cond_t idle;		/* nconn dropped to 0 */
 	unsigned nconn;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -104,9 +105,9 @@ static int do_get(struct wg_uapi_server *s, int fd, const char *body, size_t len
 	(void)body;
 	if (len)	/* as wireguard-go: nothing may follow get=1 */
 		return reply(s, fd, NULL, 0, wg_error(EINVAL, "trailing lines in a UAPI get"));
-	pthread_rwlock_rdlock(&s->config_lock);
+	wg_rwlock_read_lock(&s->config_lock);
 	ret = s->ops->get(s->ctx, &dev);
-	pthread_rwlock_unlock(&s->config_lock);
+	wg_rwlock_read_unlock(&s->config_lock);
 	if (ret < 0) {
 		wg_log(WG_LOG_ERROR, "%s: UAPI get: %s", s->name, wg_last_error());
 		return reply(s, fd, NULL, 0, ret);
@@ -138,9 +139,9 @@ static int do_set(struct wg_uapi_server *s, int fd, const char *body, size_t len
 
 	ret = uapi_text_parse_set(body, len, &dev);
 	if (ret == 0) {
-		pthread_rwlock_wrlock(&s->config_lock);
+		wg_rwlock_write_lock(&s->config_lock);
 		ret = s->ops->set(s->ctx, dev);
-		pthread_rwlock_unlock(&s->config_lock);
+		wg_rwlock_write_unlock(&s->config_lock);
 	}
 	wg_free_device(dev);
 	if (ret < 0)
@@ -289,10 +290,10 @@ static void serve(struct wg_uapi_server *s, int fd)
 
 static void connection_done(struct wg_uapi_server *s)
 {
-	pthread_mutex_lock(&s->lock);
+	wg_mutex_lock(&s->lock);
 	if (--s->nconn == 0)
 		pthread_cond_broadcast(&s->idle);
-	pthread_mutex_unlock(&s->lock);
+	wg_mutex_unlock(&s->lock);
 }
 
 static void connection_close(struct wg_uapi_server *s, struct connection *c)
@@ -340,12 +341,12 @@ static void add_connection(struct wg_uapi_server *s, int fd, struct connection *
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
 	struct connection *c = NULL;
 
-	pthread_mutex_lock(&s->lock);
+	wg_mutex_lock(&s->lock);
 	if (s->nconn < MAX_CONNECTIONS) {
 		c = calloc(1, sizeof(*c));
 		s->nconn += !!c;
 	}
-	pthread_mutex_unlock(&s->lock);
+	wg_mutex_unlock(&s->lock);
 	if (!c) {
 		wg_log(WG_LOG_DEBUG, "%s: UAPI: %d connections open, refusing one", s->name,
 		       MAX_CONNECTIONS);
@@ -507,8 +508,8 @@ static void server_free(struct wg_uapi_server *s)
 		close(s->listen_fd);
 	if (s->stop_efd >= 0)
 		close(s->stop_efd);
-	pthread_rwlock_destroy(&s->config_lock);
-	pthread_mutex_destroy(&s->lock);
+	wg_rwlock_destroy(&s->config_lock);
+	wg_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);
 	free(s);
 }
@@ -517,7 +518,6 @@ int wg_uapi_server_start(struct wg_uapi_server **server, const struct wg_uapi_op
 			 const char *dir, const char *name)
 {
 	struct wg_uapi_server *s = calloc(1, sizeof(*s));
-	pthread_rwlockattr_t attr;
 	int ret;
 
 	if (!s)
@@ -527,11 +527,8 @@ int wg_uapi_server_start(struct wg_uapi_server **server, const struct wg_uapi_op
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->listen_fd = s->epfd = -1;
 	/* Writers first: a stream of gets must not starve a set. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&s->config_lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
-	pthread_mutex_init(&s->lock, NULL);
+	wg_rwlock_init(&s->config_lock, WG_RWLOCK_PREFER_WRITERS);
+	wg_mutex_init(&s->lock);
 	pthread_cond_init(&s->idle, NULL);
 	s->stop_efd = eventfd(0, EFD_CLOEXEC);
 	if (s->stop_efd < 0) {
@@ -563,10 +560,10 @@ void wg_uapi_server_stop(struct wg_uapi_server *s)
 
 	eventfd_write(s->stop_efd, 1);
 	pthread_join(s->thread, NULL);
-	pthread_mutex_lock(&s->lock);
+	wg_mutex_lock(&s->lock);
 	while (s->nconn)
-		pthread_cond_wait(&s->idle, &s->lock);
-	pthread_mutex_unlock(&s->lock);
+		pthread_cond_wait(&s->idle, &s->lock.m);
+	wg_mutex_unlock(&s->lock);
 	/* Remove the socket only if it is still ours, not a successor's. */
 	if (stat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
 		unlink(s->path);

@@ -29,6 +29,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$cache" ] && [ $# -gt 0 ] || { echo "usage: vm.sh --cache DIR [--copy FILE]... -- COMMAND" >&2; exit 2; }
+# Sanitizer builds run several times slower: meson's --timeout-multiplier reaches us here.
+timeout=$((timeout * ${VM_TIMEOUT_MULTIPLIER:-1}))
 
 skip() { echo "SKIP: $*"; exit 77; }
 for tool in qemu-system-x86_64 busybox dash ip wg cpio depmod modprobe flock xz; do

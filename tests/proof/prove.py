@@ -3,7 +3,11 @@
 """Run one Frama-C analysis of the proof suite and fail unless it proves
 everything it was asked to (see docs/PROOFS.md).
 
-    prove.py wp|eva SOURCE_ROOT LOG [--assume F,G...] -- FRAMA_C_ARGS...
+    prove.py wp|eva SOURCE_ROOT LOG [--assume F,G...] [--mutant FILE OLD NEW] -- FRAMA_C_ARGS...
+
+--mutant: a negative control.  FILE (as named in FRAMA_C_ARGS) is analysed
+as a copy in which the text OLD is replaced by NEW, and the test passes
+only if the proof then FAILS: it shows the suite notices a regression.
 
 Set-up, every run (nothing cached that could go stale): a private Why3
 configuration in a temporary directory, made by `why3 config detect` (which
@@ -91,9 +95,16 @@ def main():
     kind, root, log = sys.argv[1:4]
     rest = sys.argv[4:]
     assumed = set()
-    if rest[0] == "--assume":
-        assumed = set(rest[1].split(","))
-        rest = rest[2:]
+    mutant = None
+    while rest[0] != "--":
+        if rest[0] == "--assume":
+            assumed = set(rest[1].split(","))
+            rest = rest[2:]
+        elif rest[0] == "--mutant":
+            mutant = rest[1:4]
+            rest = rest[4:]
+        else:
+            raise SystemExit("unknown option " + rest[0])
     assert rest[0] == "--"
     args = rest[1:]
     if not shutil.which("frama-c") or not shutil.which("why3"):
@@ -102,6 +113,18 @@ def main():
     with tempfile.TemporaryDirectory(prefix="proof-") as tmp:
         env = why3_config(tmp)
         env["PWD"] = root	# Frama-C resolves relative paths against $PWD
+        if mutant:
+            path, old, new = mutant
+            text = open(os.path.join(root, path)).read()
+            if old not in text:
+                print("FAIL: mutant: %r not found in %s" % (old, path))
+                return 1
+            # Same directory name, so that its includes resolve alike.
+            copy = os.path.join(tmp, path)
+            os.makedirs(os.path.dirname(copy), exist_ok=True)
+            with open(copy, "w") as f:
+                f.write(text.replace(old, new, 1))
+            args = [copy if a == path else a for a in args]
         p = subprocess.run(["frama-c"] + args, cwd=root, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = p.stdout
@@ -116,6 +139,12 @@ def main():
         err = check_wp(out) if kind == "wp" else check_eva(out, assumed)
     summary = re.search(r"\[wp\] Proved goals:.*|\d+ alarms? generated.*", out)
     print(summary.group(0) if summary else out[-2000:])
+    if mutant:
+        if err and summary:
+            print("mutant refuted as expected: %s" % err)
+            return 0
+        print("FAIL: the mutant %s (%r -> %r) was not refuted (full log: %s)" % tuple(mutant + [log]))
+        return 1
     if err:
         print("FAIL: %s (full log: %s)" % (err, log))
         return 1

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Cross-build BearSSL's static library from its source tree (Debian's source
 # package, tools/install-cross.sh fetches it) with any C compiler:
 #   CC="x86_64-w64-mingw32-gcc" AR="x86_64-w64-mingw32-ar" build-bearssl.sh SRC OUT
