@@ -83,8 +83,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ssize_t r;
 
 		/* A server that hangs is libFuzzer's -timeout to catch (with the input). */
-		if (poll(&p, 1, -1) < 0)
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)	/* libFuzzer's timer signal */
+				continue;
 			abort();
+		}
 		if (p.revents & POLLOUT) {
 			r = send(fd, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (r > 0 && (sent += (size_t)r) == size)
