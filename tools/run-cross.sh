@@ -15,17 +15,7 @@ passed=0 failed=0 skipped=0
 mkdir -p build-cross
 export WINEDEBUG=-all
 count() {	# add a meson test log's results
-	set -- $(python3 - "$1" <<'PY'
-import json, sys
-p = f = s = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"): p += 1
-    elif r == "SKIP": s += 1
-    else: f += 1
-print(p, f, s)
-PY
-)
+	set -- $(python3 tools/count-tests.py "$1")
 	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 }
 for t in $targets; do

@@ -12,16 +12,7 @@ set -u
 cd "$(dirname "$0")/.."
 status=0
 summary() {	# count results in a meson test log
-	python3 - "$1" <<'PY'
-import json, sys
-p = f = s = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"): p += 1
-    elif r == "SKIP": s += 1
-    else: f += 1
-print(p, f, s)
-PY
+	python3 tools/count-tests.py "$1"
 }
 
 meson setup build-ci -Dwerror=true -Ddocs=true --wipe >/dev/null 2>&1 || meson setup build-ci -Dwerror=true -Ddocs=true || exit 1

@@ -47,20 +47,3 @@ const char *wg_os_secure_getenv(const char *name)
 {
 	return secure_getenv(name);
 }
-
-int wg_os_open_read(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-void *wg_os_aligned_alloc(size_t align, size_t size)
-{
-	return aligned_alloc(align, size);
-}
-
-void wg_os_aligned_free(void *p)
-{
-	free(p);
-}
