@@ -46,7 +46,9 @@ inA wg set $E peer "$(cat "$TMP/b.pub")" endpoint 192.168.241.2:51821 allowed-ip
 inB wg set $G peer "$(cat "$TMP/a.pub")" allowed-ips 10.200.0.1/32,10.202.0.0/24
 # The Python version of the example routes wireguard-go's peer (found by re-reading).
 if [ -n "${PYWG_PATH:-}" ]; then
-	ip netns exec "$B" env PYTHONPATH="$PYWG_PATH" "$PYTHON" "$MESH_ROUTES_PY" $G 60 >"$TMP/mesh-py.log" 2>&1 &
+	# (in a sanitized build, with the sanitizer runtimes preloaded into python)
+	ip netns exec "$B" env PYTHONPATH="$PYWG_PATH" LD_PRELOAD="${PYTHON_PRELOAD:-}" \
+		ASAN_OPTIONS="${PYTHON_PRELOAD:+detect_leaks=0}" "$PYTHON" "$MESH_ROUTES_PY" $G 60 >"$TMP/mesh-py.log" 2>&1 &
 	PIDS="$PIDS $!"
 fi
 check "peer added on wg-engine" saw 2 "$E peer-added $(cat "$TMP/b.pub")"
