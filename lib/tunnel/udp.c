@@ -35,8 +35,20 @@ static int set_mark(int fd, uint32_t fwmark)
 	return 0;
 }
 
+/* The owner's hook (wg_tunnel_socket_fn), e.g. Android's protect(), sees the
+ * socket before it is bound; 0 or a negative errno. */
+static int run_hook(const struct wg_udp *udp, int fd, int family)
+{
+	int ret;
+
+	if (!udp->hook)
+		return 0;
+	ret = udp->hook(fd, family, udp->hook_ctx);
+	return ret > 0 ? -ret : ret;
+}
+
 /* One socket of `family` bound to *port (0: any, then *port is the choice). */
-static int bind_one(int family, uint16_t *port, bool reuse, uint32_t fwmark)
+static int bind_one(const struct wg_udp *udp, int family, uint16_t *port, bool reuse)
 {
 	union {
 		struct sockaddr_in in4;
@@ -61,11 +73,22 @@ static int bind_one(int family, uint16_t *port, bool reuse, uint32_t fwmark)
 	}
 	if (reuse)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	/* A rebind binds beside the old set, which allows it for that moment;
+	 * cleared once bound, so that nobody else can join the port later. */
+	if (udp->share)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	set_buffers(fd);
-	if (fwmark && set_mark(fd, fwmark) < 0)
+	if (udp->fwmark && set_mark(fd, udp->fwmark) < 0)
 		goto err;
+	err = run_hook(udp, fd, family);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
 	if (bind(fd, (struct sockaddr *)&sa, len) < 0)
 		goto err;
+	if (udp->share)
+		wg_udp_share(fd, false);
 	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
 		goto err;
 	*port = ntohs(family == AF_INET6 ? sa.in6.sin6_port : sa.in4.sin_port);
@@ -102,7 +125,7 @@ static int open_set(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwma
 	udp->gso = false;
 	udp->gro = udp->offload;
 	/* IPv6 first: if its random port is free for IPv4 too, both share it. */
-	fd = bind_one(AF_INET6, &p, reuse, fwmark);
+	fd = bind_one(udp, AF_INET6, &p, reuse);
 	if (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL) {
 		v6 = false;	/* no IPv6 in this kernel or namespace */
 	} else if (fd < 0) {
@@ -110,19 +133,19 @@ static int open_set(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwma
 	} else {
 		udp->fd6[0] = fd;
 	}
-	fd = bind_one(AF_INET, &p, reuse, fwmark);
+	fd = bind_one(udp, AF_INET, &p, reuse);
 	if (fd < 0)
 		return fd;
 	udp->fd4[0] = fd;
 	udp->port = p;
 	for (unsigned i = 1; i < n; i++) {
-		fd = bind_one(AF_INET, &p, reuse, fwmark);
+		fd = bind_one(udp, AF_INET, &p, reuse);
 		if (fd < 0)
 			return fd;
 		udp->fd4[i] = fd;
 		if (!v6)
 			continue;
-		fd = bind_one(AF_INET6, &p, reuse, fwmark);
+		fd = bind_one(udp, AF_INET6, &p, reuse);
 		if (fd < 0)
 			return fd;
 		udp->fd6[i] = fd;
@@ -156,6 +179,14 @@ int wg_udp_open(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwmark, 
 	if (ret == -EPERM || ret == -EACCES)
 		return wg_error(-ret, "UDP port %u: permission denied", port);
 	return wg_error(-ret, "UDP port %u: %s", port, strerror(-ret));
+}
+
+void wg_udp_share(int fd, bool on)
+{
+	int v = on;
+
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
 }
 
 void wg_udp_close(struct wg_udp *udp)
