@@ -1135,6 +1135,70 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
  */
 uint64_t wg_engine_tick(wg_engine *engine);
 
+/*
+ * Handshakes apart from data (since 1.1).  A handshake message costs the
+ * engine up to four X25519s; data costs one AEAD.  A driver that decrypts
+ * every datagram as it comes lets a flood of initiations hold up the data
+ * behind them.  The Linux driver and wireguard-go instead put handshake
+ * messages into a bounded queue of their own, decrypted by other threads,
+ * and are "under load" (handshakes without a cookie from us get a cookie
+ * reply instead of X25519s) while that queue is an eighth full and for one
+ * second after.  wg_engine_classify() sorts datagrams for such a queue, and
+ * wg_engine_set_handshake_queue() tells the engine its depth.  Without a
+ * queue (the default) the engine is under load while more than 512 handshake
+ * messages with a valid mac1 arrive a second, and for one second after; a
+ * rate cannot tell a burst that a fast machine absorbs (a server's peers
+ * all reconnecting) from a backlog that a slow one cannot.
+ */
+
+/** What wg_engine_classify() says a received datagram is. */
+enum wg_datagram_class {
+	WG_DATAGRAM_OTHER = 0,		/**< data, a keepalive, a cookie reply, or
+					 * malformed: cheap, decrypt it at once */
+	WG_DATAGRAM_HANDSHAKE = 1,	/**< an initiation or a response whose mac1
+					 * is for our public key: costs X25519s,
+					 * decrypt it from the handshake queue */
+	WG_DATAGRAM_JUNK = 2,		/**< a handshake message of the wrong size,
+					 * failing mac1, or arriving while we have
+					 * no private key: wg_engine_decrypt()
+					 * would drop it; drop it */
+};
+
+/**
+ * \brief Sort a received datagram before decrypting it (see above).
+ *
+ * Costs one BLAKE2s over a handshake message (its mac1) and nothing for
+ * other datagrams; changes nothing.  Thread-safe like wg_engine_decrypt().
+ *
+ * \param engine  the engine.
+ * \param pkt     a datagram as wg_engine_decrypt() takes it (buf, size,
+ *                offset, len); only read.
+ * \return an enum wg_datagram_class.
+ */
+int wg_engine_classify(wg_engine *engine, const struct wg_packet *pkt);
+
+/**
+ * \brief Decide "under load" by the depth of the caller's handshake queue,
+ *        as the Linux driver does, instead of by rate.
+ *
+ * Call it before each wg_engine_decrypt() of messages taken from the queue
+ * (any thread).  A handshake message that wg_engine_decrypt() processes
+ * then finds the engine under load when the last depth given was at least
+ * capacity / 8, or was so within the last second (by the engine's clock).
+ * With MAX_QUEUED_INCOMING_HANDSHAKES, the Linux driver's capacity, that is
+ * 512 messages.
+ *
+ * \param engine    the engine.
+ * \param depth     messages in the queue, counting those about to be
+ *                  decrypted.
+ * \param capacity  how many the queue holds at most (it drops beyond), 8 or
+ *                  more; 0 returns to the default (rate) and ignores depth
+ *                  (give 0).
+ * \return 0, or -EINVAL when capacity is 1..7 or depth exceeds capacity
+ *         (nothing changed).
+ */
+int wg_engine_set_handshake_queue(wg_engine *engine, uint32_t depth, uint32_t capacity);
+
 /* ------------------------------------------------------------------------ */
 /* Managed engine (Linux): a TUN interface, UDP sockets and threads          */
 /* ------------------------------------------------------------------------ */
@@ -1148,8 +1212,8 @@ uint64_t wg_engine_tick(wg_engine *engine);
  * name.  The tunnel owns its engine.  It stops by itself when its interface
  * is deleted (e.g. `ip link del`): wg_tunnel_stopped_fd() then turns readable.
  *
- * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_name()
- * and wg_tunnel_stopped_fd() may be called from several threads at once;
+ * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_rebind(),
+ * wg_tunnel_name() and wg_tunnel_stopped_fd() may be called from several threads at once;
  * wg_tunnel_free() by one thread when no other call on the tunnel runs.
  * The event callback runs on the tunnel's threads.
  */
@@ -1164,6 +1228,25 @@ enum wg_tunnel_flags {
 	/** Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
 	WG_TUNNEL_NO_OFFLOAD = 1U << 1,
 };
+
+/**
+ * Called with each UDP socket the tunnel creates, after socket() and the
+ * tunnel's own socket options and before bind(): at wg_tunnel_new(), at a
+ * listen-port change in wg_tunnel_set_device(), and at wg_tunnel_rebind().
+ * This is where an Android app calls VpnService.protect(fd), so that the
+ * tunnel's own datagrams bypass the VPN, or where a socket is bound to one
+ * network (SO_BINDTODEVICE, Android's Network.bindSocket()).
+ * Runs on the thread of the call that creates the socket, with the tunnel's
+ * configuration lock held: it must not call back into the tunnel.  It must
+ * not close fd, and owns nothing of it after returning.
+ *
+ * \param fd      the new socket (SOCK_DGRAM, not yet bound).
+ * \param family  AF_INET or AF_INET6 (an AF_INET6 socket is IPV6_V6ONLY).
+ * \param ctx     wg_tunnel_options.socket_ctx.
+ * \return 0 to go on, or a negative errno: the socket is closed, and the call
+ *         that was creating it fails with that errno, having changed nothing.
+ */
+typedef int wg_tunnel_socket_fn(int fd, int family, void *ctx);
 
 /** Options of wg_tunnel_new(); a versioned struct: set size = sizeof(struct wg_tunnel_options). */
 struct wg_tunnel_options {
@@ -1186,6 +1269,9 @@ struct wg_tunnel_options {
 	uint32_t mtu;			/**< of a created interface; 0 = 1420 */
 	wg_engine_event_fn *event;	/**< may be NULL */
 	void *ctx;			/**< passed to event */
+	/* Since 1.1 (a 1.0 caller's smaller size reads them as 0): */
+	wg_tunnel_socket_fn *socket;	/**< may be NULL; see wg_tunnel_socket_fn */
+	void *socket_ctx;		/**< passed to socket */
 };
 
 /**
@@ -1200,7 +1286,8 @@ struct wg_tunnel_options {
  * \return 0; -EINVAL for bad options; -EPERM without CAP_NET_ADMIN;
  *         -EBUSY if ifname exists and is not a TUN interface we may attach
  *         to; -EADDRINUSE if the listen port or the UAPI socket is taken;
- *         -ENOMEM; another -errno from the system.
+ *         the socket hook's errno (wg_tunnel_socket_fn); -ENOMEM; another
+ *         -errno from the system.
  */
 int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options);
 
@@ -1217,7 +1304,8 @@ void wg_tunnel_free(wg_tunnel *tunnel);
  * pausing the workers); a new fwmark is applied to them.
  *
  * \return 0; -EINVAL for invalid input, with nothing changed; -EADDRINUSE
- *         if the new port is taken (nothing changed); -ENOMEM.
+ *         if the new port is taken (nothing changed); the socket hook's
+ *         errno if it refused a new port's socket (nothing changed); -ENOMEM.
  */
 int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
 
@@ -1230,6 +1318,26 @@ int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
  * \return 0 or -ENOMEM.
  */
 int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
+
+/**
+ * \brief Close the UDP sockets and open new ones on the same port, after a
+ *        network change (what wireguard-apple's wgBumpSockets does).
+ *
+ * A phone that moved from Wi-Fi to cellular may keep sockets tied to the
+ * network that went away (by wg_tunnel_socket_fn, or by the system).  The
+ * new sockets go through wg_tunnel_socket_fn again and get the same fwmark;
+ * peers, sessions and endpoints are kept, so traffic goes on without a new
+ * handshake.  The new set is bound beside the old one before the old one is
+ * closed (the old sockets allow it with SO_REUSEADDR for that moment), so a
+ * failure leaves the tunnel on its old sockets.  Datagrams that arrive on an
+ * old socket between the two are lost, as on a network change.
+ *
+ * \param tunnel  the tunnel.
+ * \return 0; the socket hook's errno (nothing changed); -EADDRINUSE if the
+ *         port was taken meanwhile by another socket allowing reuse (nothing
+ *         changed); -ENOMEM; another -errno from the system.
+ */
+int wg_tunnel_rebind(wg_tunnel *tunnel);
 
 /**
  * \brief The interface's name (the kernel's choice for a template).

@@ -54,10 +54,16 @@ struct wg_udp {
 	uint32_t fwmark;
 	bool offload;		/* try UDP_SEGMENT (GSO) and UDP_GRO */
 	bool gso, gro;		/* what the kernel accepted */
+	/* Set by the caller before wg_udp_open(), which keeps them: */
+	wg_tunnel_socket_fn *hook;	/* sees each socket before bind; may be NULL */
+	void *hook_ctx;
+	bool share;		/* bind beside a set that allows it (a rebind) */
 };
 int wg_udp_open(struct wg_udp *udp, const struct wg_udp_ops *ops, void *ctx, unsigned n, uint16_t port,
 		uint32_t fwmark, bool offload);
 void wg_udp_close(struct wg_udp *udp);
+/* SO_REUSEADDR on or off: a set being replaced lets the new one bind its port. */
+void wg_udp_share(struct wg_udp *udp, bool on);
 int wg_udp_set_fwmark(struct wg_udp *udp, uint32_t fwmark);
 /* Send datagrams through socket set i: all of them, or (only_ready) those
  * whose status is WG_PACKET_SEND. */
@@ -107,6 +113,8 @@ int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
 void wg_worker_free(struct wg_worker *w);
 
+struct wg_handshake_queue;
+
 /* uapi_server.h: /var/run/wireguard/NAME.sock, served through tunnel.c's operations. */
 struct wg_uapi_server;
 
@@ -140,6 +148,8 @@ struct wg_tunnel {
 	pthread_t timer_thread;
 	bool timer_running;
 	struct wg_uapi_server *uapi;
+	/* Handshake messages, decrypted apart from data (handshake_queue.h). */
+	struct wg_handshake_queue *handshakes;
 
 	wg_engine_event_fn *event;
 	void *ctx;

@@ -110,6 +110,18 @@ static int set_mark(const struct wg_udp *udp, int fd, uint32_t fwmark)
 	return 0;
 }
 
+/* The owner's hook (wg_tunnel_socket_fn), e.g. Android's protect(), sees the
+ * socket before it is bound; 0 or a negative errno. */
+static int run_hook(const struct wg_udp *udp, int fd, int family)
+{
+	int ret;
+
+	if (!udp->hook)
+		return 0;
+	ret = udp->hook(fd, family, udp->hook_ctx);
+	return ret > 0 ? -ret : ret;
+}
+
 /* One socket of `family` bound to *port (0: any, then *port is the choice). */
 static int bind_one(const struct wg_udp *udp, int family, uint16_t *port, bool reuse, uint32_t fwmark)
 {
@@ -136,10 +148,18 @@ static int bind_one(const struct wg_udp *udp, int family, uint16_t *port, bool r
 	}
 	if (reuse)
 		opt(udp, fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	/* A rebind binds beside the old set, which allows it for that moment;
+	 * cleared once bound, so that nobody else can join the port later. */
+	if (udp->share)
+		opt(udp, fd, SOL_SOCKET, SO_REUSEADDR, 1);
 	set_buffers(udp, fd);
 	ret = fwmark ? set_mark(udp, fd, fwmark) : 0;
 	if (ret == 0)
+		ret = run_hook(udp, fd, family);
+	if (ret == 0)
 		ret = udp->ops->bind(udp->ctx, fd, (struct sockaddr *)&sa, len);
+	if (ret == 0 && udp->share)
+		opt(udp, fd, SOL_SOCKET, SO_REUSEADDR, 0);
 	if (ret == 0)
 		ret = udp->ops->getsockname(udp->ctx, fd, (struct sockaddr *)&sa, &len);
 	if (ret < 0) {
@@ -231,6 +251,16 @@ int wg_udp_open(struct wg_udp *udp, const struct wg_udp_ops *ops, void *ctx, uns
 	if (ret == -EPERM || ret == -EACCES)
 		return wg_error(-ret, "UDP port %u: permission denied", port);
 	return wg_error(-ret, "UDP port %u: %s", port, strerror(-ret));
+}
+
+void wg_udp_share(struct wg_udp *udp, bool on)
+{
+	for (unsigned i = 0; i < udp->n; i++) {
+		if (udp->fd4[i] >= 0)
+			opt(udp, udp->fd4[i], SOL_SOCKET, SO_REUSEADDR, on);
+		if (udp->fd6[i] >= 0)
+			opt(udp, udp->fd6[i], SOL_SOCKET, SO_REUSEADDR, on);
+	}
 }
 
 void wg_udp_close(struct wg_udp *udp)
