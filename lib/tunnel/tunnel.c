@@ -26,6 +26,23 @@
 
 #define DEFAULT_MTU 1420
 
+/* udp.c could not send from a local address a peer wrote to (it is gone). */
+static void forget_local(const uint64_t local[2], void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	wg_engine_forget_local(t->engine, local);
+}
+
+static int udp_open(struct wg_tunnel *t, struct wg_udp *udp, uint16_t port, uint32_t fwmark, bool offload)
+{
+	int ret = wg_udp_open(udp, t->nworkers, port, fwmark, offload);
+
+	udp->forget_local = forget_local;
+	udp->forget_ctx = t;
+	return ret;
+}
+
 static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 {
 	struct wg_tunnel *t = ctx;
@@ -179,7 +196,7 @@ WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 	new_port = (dev->flags & WGDEVICE_HAS_LISTEN_PORT) && dev->listen_port != t->udp.port;
 	new_mark = mark != old_mark;
 	if (new_port)
-		ret = wg_udp_open(&fresh, t->nworkers, dev->listen_port, mark, t->udp.offload);
+		ret = udp_open(t, &fresh, dev->listen_port, mark, t->udp.offload);
 	else if (new_mark)
 		ret = set_fwmark(t, mark);
 	if (ret < 0)
@@ -373,8 +390,7 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	if (ret < 0)
 		goto err;
 	wg_engine_set_wake(t->engine, engine_wake, t);
-	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,
-			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
+	ret = udp_open(t, &t->udp, o.listen_port, o.fwmark, !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
 		goto err;
 

@@ -48,6 +48,10 @@ struct wg_udp {
 	uint32_t fwmark;
 	bool offload;		/* try UDP_SEGMENT (GSO) and UDP_GRO */
 	bool gso, gro;		/* what the kernel accepted */
+	/* Told when a local address to send from (wg_packet.reserved) is
+	 * gone; set after wg_udp_open (udp.c: sticky source addresses). */
+	void (*forget_local)(const uint64_t local[2], void *ctx);
+	void *forget_ctx;
 };
 int wg_udp_open(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwmark, bool offload);
 void wg_udp_close(struct wg_udp *udp);
@@ -58,7 +62,8 @@ void wg_udp_send(struct wg_udp *udp, unsigned i, const struct wg_packet *pkts, s
 		 bool only_ready);
 /* Receive into up to nbufs buffers of bufsize bytes; with UDP GRO one buffer
  * may hold several datagrams.  Each datagram becomes one of at most maxpkts
- * packets.  Returns how many, 0 when none is waiting, or -errno. */
+ * packets, with the local address it arrived at in .reserved.  Returns how
+ * many, 0 when none is waiting, or -errno. */
 int wg_udp_recv(const struct wg_udp *udp, int fd, uint8_t *const *bufs, size_t nbufs, size_t bufsize,
 		struct wg_packet *pkts, size_t maxpkts);
 
