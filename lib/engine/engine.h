@@ -83,9 +83,12 @@ struct wg_engine {
 	 */
 	bool spares_wanted;
 
-	/* Handshake load: messages seen in the current one-second window. */
+	/* Handshake load (handshake_load.c): messages seen in the current
+	 * one-second window, or the driver's queue (atomic: capacity << 32 |
+	 * depth; 0 without a queue). */
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;
+	uint64_t handshake_queue;
 
 	/* Test hooks (see wg_engine_test_*): fixed ephemeral keys, forced load. */
 	bool test_under_load;
@@ -167,6 +170,9 @@ void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2]);
 uint64_t wg_engine_tick_until_due(wg_engine *engine);
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key);
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter);
+/* handshake_load.c: whether a handshake message with a valid mac1 arriving
+ * now finds the engine under load (then it must bring a cookie). */
+bool wg_engine_under_load(struct wg_engine *engine, uint64_t now);
 /* Act as if under load (cookie replies for handshakes without a valid mac2). */
 void wg_engine_test_set_under_load(wg_engine *engine, bool under_load);
 

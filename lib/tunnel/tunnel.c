@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "engine.h"
 #include "error.h"
+#include "handshake_queue.h"
 #include "set_plan.h"
 #include "tunnel.h"
 #include "tunnel_io.h"
@@ -127,6 +128,8 @@ static void pause_workers(struct wg_tunnel *t)
 	eventfd_write(t->workers_stop_efd, 1);
 	for (unsigned i = 0; i < t->nthreads; i++)
 		wg_worker_join(&t->workers[i]);
+	if (t->handshakes)
+		wg_handshake_queue_join(t->handshakes);
 	eventfd_read(t->workers_stop_efd, &v);
 }
 
@@ -135,6 +138,8 @@ static void resume_workers(struct wg_tunnel *t)
 	for (unsigned i = 0; i < t->nthreads; i++)
 		if (wg_worker_start(&t->workers[i]) < 0)
 			wg_tunnel_fail(t, wg_last_error(), errno);
+	if (wg_handshake_queue_start(t->handshakes) < 0)
+		wg_tunnel_fail(t, wg_last_error(), errno);
 }
 
 static int set_fwmark(struct wg_tunnel *t, uint32_t mark)
@@ -454,6 +459,20 @@ int wg_tunnel_new_io(wg_tunnel **tunnel, const struct wg_tunnel_options *options
 		w->tun_rfd = w->tun_side && lane < t->ntun ? t->tun_fds[lane] : -1;
 		w->epfd = -1;
 	}
+	t->handshakes = malloc(sizeof(*t->handshakes));
+	if (!t->handshakes) {
+		ret = wg_error(ENOMEM, "out of memory");
+		goto err;
+	}
+	ret = wg_handshake_queue_init(t->handshakes, t->engine, t->workers_stop_efd);
+	if (ret < 0) {
+		free(t->handshakes);
+		t->handshakes = NULL;
+		goto err;
+	}
+	ret = wg_handshake_queue_start(t->handshakes);
+	if (ret < 0)
+		goto err;
 	for (unsigned i = 0; i < t->nthreads; i++) {
 		ret = wg_worker_start(&t->workers[i]);
 		if (ret < 0)
@@ -501,6 +520,11 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		for (unsigned i = 0; i < t->nthreads; i++)
 			wg_worker_free(&t->workers[i]);
 		free(t->workers);
+	}
+	if (t->handshakes) {
+		/* Paused with the workers above. */
+		wg_handshake_queue_free(t->handshakes);
+		free(t->handshakes);
 	}
 	if (t->timer_running) {
 		eventfd_write(t->stop_efd, 1);

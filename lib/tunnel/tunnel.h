@@ -118,6 +118,8 @@ int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
 void wg_worker_free(struct wg_worker *w);
 
+struct wg_handshake_queue;
+
 /* uapi_server.h: /var/run/wireguard/NAME.sock, served through tunnel.c's operations. */
 struct wg_uapi_server;
 
@@ -151,6 +153,8 @@ struct wg_tunnel {
 	pthread_t timer_thread;
 	bool timer_running;
 	struct wg_uapi_server *uapi;
+	/* Handshake messages, decrypted apart from data (handshake_queue.h). */
+	struct wg_handshake_queue *handshakes;
 
 	wg_engine_event_fn *event;
 	void *ctx;
