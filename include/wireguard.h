@@ -972,7 +972,15 @@ struct wg_packet {
 	int16_t status;		/**< enum wg_packet_status, set by the engine */
 	uint16_t reason;	/**< enum wg_drop_reason, set by the engine */
 	wg_endpoint endpoint;	/**< datagrams: the remote UDP address */
-	uint64_t reserved[2];	/**< zero */
+	/**
+	 * Datagrams: the local address, opaque to the engine.  Given to
+	 * wg_engine_decrypt(), where a datagram arrived (zeros: unknown); the
+	 * engine keeps it per peer with the endpoint and puts it on what it
+	 * sends that peer, so a driver can send from the address the peer wrote
+	 * to (the managed tunnel does).  Zeros when never given.  Leave it
+	 * zero if you do not use it.
+	 */
+	uint64_t reserved[2];
 };
 
 /** The kinds of wg_event. */

@@ -127,7 +127,7 @@ struct wg_outbox {
 
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine);
 /* Room for a datagram of len bytes to dst; NULL (dropped) when full or dst is unset. */
-uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len);
+uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, const uint64_t local[2], uint32_t len);
 /* Queue a copy of a handshake message to the peer's endpoint, counting its bytes. */
 void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, const void *msg, uint32_t len);
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer);
@@ -161,6 +161,10 @@ void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx);
 /* Tell the driver, unless the calling thread is ticking (it reads next_due
  * after its walk anyway). */
 void wg_engine_wake(struct wg_engine *engine);
+/* The driver could not send from this local address (wg_packet.reserved of
+ * a datagram; it is gone): every peer that remembers it forgets it, so that
+ * routing picks our address for them until they write to us again. */
+void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2]);
 /* wg_engine_tick() without its one-second cap: ns until the next deadline,
  * UINT64_MAX when no timer is armed (sleep until woken). */
 uint64_t wg_engine_tick_until_due(wg_engine *engine);

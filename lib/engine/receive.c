@@ -38,7 +38,8 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 			   VALID_MAC_BUT_NO_COOKIE;
 	if (load && mac_state == VALID_MAC_BUT_NO_COOKIE) {
 		/* Prove you own your address first: here is a cookie for it. */
-		uint8_t *reply = wg_outbox_add(ob, &pkt->endpoint, sizeof(struct message_handshake_cookie));
+		uint8_t *reply = wg_outbox_add(ob, &pkt->endpoint, pkt->reserved,
+					       sizeof(struct message_handshake_cookie));
 
 		if (reply)
 			wg_cookie_message_create((struct message_handshake_cookie *)reply, msg, pkt->len,
@@ -65,7 +66,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 		}
 		wg_mutex_assert_held(&peer->lock);
 		peer->rx_bytes += pkt->len;
-		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
+		engine_peer_set_endpoint(ob, peer, pkt);
 		wg_timers_any_authenticated_packet_received(peer);
 		wg_timers_any_authenticated_packet_traversal(peer, now);
 		if (wg_noise_handshake_create_response(&resp, peer)) {
@@ -88,7 +89,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 		}
 		wg_mutex_assert_held(&peer->lock);
 		peer->rx_bytes += pkt->len;
-		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
+		engine_peer_set_endpoint(ob, peer, pkt);
 		wg_timers_any_authenticated_packet_received(peer);
 		wg_timers_any_authenticated_packet_traversal(peer, now);
 		if (wg_noise_handshake_begin_session(peer)) {
@@ -197,7 +198,7 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	keep_key_fresh(ob, peer, now);
 	wg_timers_any_authenticated_packet_received(peer);
 	wg_timers_any_authenticated_packet_traversal(peer, now);
-	engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
+	engine_peer_set_endpoint(ob, peer, pkt);
 	peer->rx_bytes += pkt->len;
 
 	if (!plain_len) {

@@ -28,6 +28,14 @@
 
 #define DEFAULT_MTU 1420
 
+/* udp.c could not send from a local address a peer wrote to (it is gone). */
+static void forget_local(const uint64_t local[2], void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	wg_engine_forget_local(t->engine, local);
+}
+
 static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 {
 	struct wg_tunnel *t = ctx;
@@ -168,10 +176,11 @@ static void swap_sockets(struct wg_tunnel *t, struct wg_udp *fresh)
  * swap closes the new sockets (or puts the old mark back): the port, the
  * sockets and the peers are as they were.
  */
-/* A socket set to open beside the current one: same hook. */
+/* A socket set to open beside the current one: same hooks. */
 static struct wg_udp fresh_set(const struct wg_tunnel *t, bool share)
 {
-	return (struct wg_udp){ .hook = t->udp.hook, .hook_ctx = t->udp.hook_ctx, .share = share };
+	return (struct wg_udp){ .hook = t->udp.hook, .hook_ctx = t->udp.hook_ctx, .share = share,
+				.forget_local = t->udp.forget_local, .forget_ctx = t->udp.forget_ctx };
 }
 
 /*
@@ -425,6 +434,8 @@ int wg_tunnel_new_io(wg_tunnel **tunnel, const struct wg_tunnel_options *options
 	wg_engine_set_wake(t->engine, engine_wake, t);
 	t->udp.hook = o.socket;
 	t->udp.hook_ctx = o.socket_ctx;
+	t->udp.forget_local = forget_local;
+	t->udp.forget_ctx = t;
 	ret = wg_udp_open(&t->udp, t->udp.ops, t->udp.ctx, t->nworkers, o.listen_port, o.fwmark,
 			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
