@@ -19,7 +19,7 @@
 enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
 
 /* How many engine read locks this thread holds (callbacks re-enter). */
-static _Thread_local unsigned int read_depth;
+static WG_THREAD_LOCAL unsigned int read_depth;
 
 void wg_engine_read_lock(struct wg_engine *engine)
 {
@@ -594,7 +594,7 @@ out:
 }
 
 /* Set while this thread runs a tick: its own arms need no wake-up. */
-static _Thread_local bool ticking;
+static WG_THREAD_LOCAL bool ticking;
 
 void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx)
 {
