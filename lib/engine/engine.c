@@ -602,12 +602,12 @@ void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2])
 {
 	struct engine_peer *peer;
 
-	if (!local[0] && !local[1])
+	if (local && !local[0] && !local[1])
 		return;
 	wg_engine_read_lock(engine);
 	for (peer = engine->first_peer; peer; peer = peer->next) {
 		wg_mutex_lock(&peer->lock);
-		if (peer->local[0] == local[0] && peer->local[1] == local[1])
+		if (!local || (peer->local[0] == local[0] && peer->local[1] == local[1]))
 			peer->local[0] = peer->local[1] = 0;
 		wg_mutex_unlock(&peer->lock);
 	}
