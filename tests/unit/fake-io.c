@@ -99,7 +99,7 @@ struct fsock {
 	bool used;
 	int fd, family;
 	uint16_t port;		/* 0: unbound */
-	bool reuse, gro;
+	bool reuse, reuseaddr, gro;
 	uint32_t mark;
 	struct queue q;
 };
@@ -169,12 +169,14 @@ static struct fsock *sock_of(struct fake_net *net, int fd)
 	abort();
 }
 
-static bool port_taken(struct fake_net *net, int family, uint16_t port, bool reuse)
+/* Sharing a port takes SO_REUSEPORT, or SO_REUSEADDR, on both sockets. */
+static bool port_taken(struct fake_net *net, const struct fsock *me, uint16_t port)
 {
 	for (unsigned i = 0; i < MAX_SOCKETS; i++) {
 		struct fsock *s = &net->socks[i];
 
-		if (s->used && s->family == family && s->port == port && !(reuse && s->reuse))
+		if (s->used && s != me && s->family == me->family && s->port == port &&
+		    !(me->reuse && s->reuse) && !(me->reuseaddr && s->reuseaddr))
 			return true;
 	}
 	return false;
@@ -221,6 +223,8 @@ static int f_setsockopt(void *ctx, int fd, int level, int name, const void *val,
 	s = sock_of(net, fd);
 	if (level == SOL_SOCKET && name == SO_REUSEPORT)
 		s->reuse = v;
+	else if (level == SOL_SOCKET && name == SO_REUSEADDR)
+		s->reuseaddr = v;
 	else if (level == SOL_SOCKET && (name == SO_RCVBUFFORCE || name == SO_SNDBUFFORCE))
 		ret = -EPERM;	/* as without CAP_NET_ADMIN */
 	else if (level == SOL_SOCKET && name == SO_MARK)
@@ -252,7 +256,7 @@ static int f_bind(void *ctx, int fd, const struct sockaddr *sa, socklen_t len)
 	if (s->port || sa->sa_family != s->family) {
 		ret = -EINVAL;
 	} else if (port) {
-		if (port_taken(net, s->family, port, s->reuse))
+		if (port_taken(net, s, port))
 			ret = -EADDRINUSE;
 		else
 			s->port = port;
@@ -263,7 +267,9 @@ static int f_bind(void *ctx, int fd, const struct sockaddr *sa, socklen_t len)
 
 			if (net->next_port >= 60000)
 				net->next_port = EPHEMERAL_FIRST;
-			if (!port_taken(net, s->family, p, false))
+			struct fsock alone = { .family = s->family };
+
+			if (!port_taken(net, &alone, p))
 				s->port = p;
 		}
 		if (!s->port)

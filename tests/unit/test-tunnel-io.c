@@ -4,9 +4,13 @@
  * in-memory I/O (fake-io.c), without root, so that it runs under ASan and
  * UBSan too (issue #15, fault 7): two tunnels joined by a fake wire
  * handshake and pass packets both ways through the real worker threads,
- * batching and the UDP and TUN offloads round-trip byte for byte,
- * reconfiguration happens under traffic, and shutdown and a stuck UAPI
- * client cannot hold the data path.
+ * batching and the UDP and TUN offloads round-trip byte for byte, lost
+ * datagrams lose only their packets, port changes and rebinds happen under
+ * traffic (and a failed one changes nothing), shutdown is prompt whatever
+ * the workers are doing, and a stuck UAPI client cannot hold the data path.
+ *
+ * Timing bounds are loose on purpose (CI machines are loaded, ASan is
+ * slow): what they catch is a wait for a deadline (seconds), not jitter.
  */
 #include <errno.h>
 #include <linux/virtio_net.h>
@@ -143,7 +147,22 @@ struct pair {
 	wg_tunnel *t[2];
 	wg_key priv[2], pub[2];
 	bool vnet;
+	/* Each tunnel's socket hook (wg_tunnel_socket_fn): calls, and the
+	 * errno it fails sockets with (0: none).  Atomic. */
+	struct hook {
+		unsigned calls;
+		int err;
+	} hook[2];
 };
+
+static int socket_hook(int fd, int family, void *ctx)
+{
+	struct hook *h = ctx;
+
+	(void)fd, (void)family;
+	__atomic_fetch_add(&h->calls, 1, __ATOMIC_RELAXED);
+	return -__atomic_load_n(&h->err, __ATOMIC_RELAXED);
+}
 
 static uint16_t port_of(wg_tunnel *t)
 {
@@ -196,7 +215,8 @@ static int configure(struct pair *p, int i, uint16_t port)
 static int tunnel_new(struct pair *p, int i, uint32_t flags, unsigned threads, const char *uapi_dir)
 {
 	struct wg_tunnel_options o = { .size = sizeof(o), .ifname = i ? "fakeb%d" : "fakea%d",
-				       .flags = flags, .threads = threads };
+				       .flags = flags, .threads = threads,
+				       .socket = socket_hook, .socket_ctx = &p->hook[i] };
 	struct wg_tunnel_io io = { .tun = &fake_tun_ops, .tun_ctx = p->tun[i],
 				   .udp = &fake_udp_ops, .udp_ctx = p->net, .uapi_dir = uapi_dir };
 
@@ -598,6 +618,48 @@ static void test_reconfigure_under_traffic(void)
 	pair_free(&p);
 }
 
+static void set_hook_errno(struct pair *p, int i, int err)
+{
+	__atomic_store_n(&p->hook[i].err, err, __ATOMIC_RELAXED);
+}
+
+/* wg_tunnel_rebind() under traffic: new sockets on the same port, bound
+ * beside the old ones; one the socket hook refuses changes nothing. */
+static void test_rebind_under_traffic(void)
+{
+	struct traffic tr = { 0 };
+	struct pair p;
+	pthread_t th;
+	unsigned sockets, calls;
+	uint16_t port;
+
+	CHECK(pair_new(&p, 0, 2, NULL));
+	CHECK(ping(&p, 0, 200, 0, WAIT_MS));
+	port = port_of(p.t[0]);
+	tr.p = &p;
+	pthread_create(&th, NULL, traffic_main, &tr);
+	CHECK(flowing(&p));
+	sockets = fake_net_stats(p.net).sockets;
+	for (int i = 0; i < 3; i++) {
+		calls = __atomic_load_n(&p.hook[0].calls, __ATOMIC_RELAXED);
+		CHECK(wg_tunnel_rebind(p.t[0]) == 0);
+		CHECK(__atomic_load_n(&p.hook[0].calls, __ATOMIC_RELAXED) == calls + 4);
+		CHECK(port_of(p.t[0]) == port);
+		CHECK(fake_net_stats(p.net).sockets == sockets);
+		CHECK(flowing(&p));
+	}
+	set_hook_errno(&p, 0, EPERM);
+	CHECK(wg_tunnel_rebind(p.t[0]) == -EPERM);
+	CHECK(set_dev(p.t[0], 52000, 0) == -EPERM);
+	CHECK(device_is(p.t[0], port, 0));
+	CHECK(fake_net_stats(p.net).sockets == sockets);
+	CHECK(flowing(&p));
+	set_hook_errno(&p, 0, 0);
+	__atomic_store_n(&tr.stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	pair_free(&p);
+}
+
 struct release {
 	struct fake_tun *tun;
 	int after_ms;
@@ -665,6 +727,13 @@ static void test_shutdown(void)
 	pair_free(&p);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* A UAPI client that pipelines requests and never reads the replies holds
  * its connection's thread, never the data path, and does not delay the
  * tunnel's shutdown. */
@@ -673,7 +742,7 @@ static void test_stuck_uapi_client(void)
 	char dir[] = "/tmp/wg-test-tunnel-io.XXXXXX";
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	static const char req[] = "get=1\n\n";
-	double worst = 0, t0, ms;
+	double ms[50], t0;
 	struct pair p;
 	size_t queued = 0;
 	int fd;
@@ -696,17 +765,20 @@ static void test_stuck_uapi_client(void)
 		queued++;
 	}
 	CHECK(queued > 10);
-	for (uint32_t i = 1; i <= 50; i++) {
+	for (int i = 0; i < 50; i++)
+		ms[i] = 1e9;	/* lost */
+	for (uint32_t i = 0; i < 50; i++) {
 		t0 = now_ms();
-		if (!ping(&p, (int)(i & 1), 200, i, WAIT_MS)) {
+		if (!ping(&p, (int)(i & 1), 200, i + 1, WAIT_MS)) {
 			CHECK(!"ping through the tunnel");
 			break;
 		}
-		ms = now_ms() - t0;
-		if (ms > worst)
-			worst = ms;
+		ms[i] = now_ms() - t0;
 	}
-	CHECK(worst < 100);
+	qsort(ms, 50, sizeof(ms[0]), cmp_double);
+	/* Typically well under 1 ms each. */
+	CHECK(ms[25] < 20);
+	CHECK(ms[49] < 250);
 	t0 = now_ms();
 	wg_tunnel_free(p.t[0]);
 	p.t[0] = NULL;
@@ -723,6 +795,7 @@ int main(void)
 	test_offload_round_trip();
 	test_drops();
 	test_reconfigure_under_traffic();
+	test_rebind_under_traffic();
 	test_shutdown();
 	test_stuck_uapi_client();
 	return test_done();
