@@ -19,6 +19,7 @@
 
 struct wg_handshake_entry {
 	wg_endpoint src;
+	uint64_t local[2];	/* the address it came to (udp.c: sticky sources) */
 	uint32_t len;
 	uint8_t msg[HANDSHAKE_MAX_LEN];
 };
@@ -81,6 +82,7 @@ static void sort_chunk(struct wg_handshake_queue *q, struct wg_packet *pkts, siz
 			}
 			e = &q->ring[(q->head + q->count++) % WG_HANDSHAKE_QUEUE_CAPACITY];
 			e->src = pkts[i].endpoint;
+			memcpy(e->local, pkts[i].reserved, sizeof(e->local));
 			e->len = pkts[i].len;
 			memcpy(e->msg, pkts[i].buf + pkts[i].offset, pkts[i].len);
 		}
@@ -150,6 +152,8 @@ static void *handshake_main(void *arg)
 					.size = sizeof(batch[i].msg),
 					.len = batch[i].len,
 					.endpoint = batch[i].src,
+					/* so that the answer leaves from it */
+					.reserved = { batch[i].local[0], batch[i].local[1] },
 				};
 			wg_engine_set_handshake_queue(q->engine, depth, WG_HANDSHAKE_QUEUE_CAPACITY);
 			wg_engine_decrypt(q->engine, pkts, n);

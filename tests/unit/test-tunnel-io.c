@@ -191,8 +191,8 @@ static void add_ip(wg_peer *peer, int family, uint8_t last)
 	}
 }
 
-/* Tunnel i knows the other one as its only peer, at 127.0.0.1:port. */
-static int configure(struct pair *p, int i, uint16_t port)
+/* Tunnel i knows the other one as its only peer, at addr:port. */
+static int configure_at(struct pair *p, int i, in_addr_t addr, uint16_t port)
 {
 	wg_device *dev = wg_device_new(NULL);
 	wg_peer *peer = wg_device_add_peer(dev);
@@ -203,13 +203,32 @@ static int configure(struct pair *p, int i, uint16_t port)
 	peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_REPLACE_ALLOWEDIPS;
 	memcpy(peer->public_key, p->pub[!i], sizeof(wg_key));
 	peer->endpoint.addr4.sin_family = AF_INET;
-	peer->endpoint.addr4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	peer->endpoint.addr4.sin_addr.s_addr = addr;
 	peer->endpoint.addr4.sin_port = htons(port);
 	add_ip(peer, AF_INET, (uint8_t)(2 - i));
 	add_ip(peer, AF_INET6, (uint8_t)(2 - i));
 	ret = wg_tunnel_set_device(p->t[i], dev);
 	wg_free_device(dev);
 	return ret;
+}
+
+static int configure(struct pair *p, int i, uint16_t port)
+{
+	return configure_at(p, i, htonl(INADDR_LOOPBACK), port);
+}
+
+/* The IPv4 address tunnel i has for its peer's endpoint (network order). */
+static in_addr_t endpoint_addr(struct pair *p, int i)
+{
+	in_addr_t a = 0;
+	wg_device *dev;
+
+	if (wg_tunnel_get_device(p->t[i], &dev) == 0) {
+		if (dev->first_peer && dev->first_peer->endpoint.addr.sa_family == AF_INET)
+			a = dev->first_peer->endpoint.addr4.sin_addr.s_addr;
+		wg_free_device(dev);
+	}
+	return a;
 }
 
 static int tunnel_new(struct pair *p, int i, uint32_t flags, unsigned threads, const char *uapi_dir)
@@ -660,6 +679,34 @@ static void test_rebind_under_traffic(void)
 	pair_free(&p);
 }
 
+/* Sticky source addresses (issue #15 fault 5) on the fake wire: a host
+ * with many addresses (127.0.0.0/8) answers from the one its peer wrote to,
+ * so the peer keeps that endpoint; when that address goes away, from the
+ * one routing picks. */
+static void test_sticky_source(void)
+{
+	in_addr_t second = htonl(0x7f000002), first = htonl(INADDR_LOOPBACK);
+	struct pair p;
+	bool ok = true;
+
+	CHECK(pair_new(&p, WG_TUNNEL_NO_OFFLOAD, 1, NULL));
+	CHECK(configure_at(&p, 0, second, port_of(p.t[1])) == 0);
+	/* A writes to 127.0.0.2 (handshake and data); B's answers, and its
+	 * own packets after, must leave from there. */
+	CHECK(ping(&p, 0, 100, 1, WAIT_MS));
+	for (uint32_t i = 0; i < 20 && ok; i++)
+		ok &= ping(&p, 1, 100, 2 + i, WAIT_MS);
+	CHECK(ok);
+	CHECK(endpoint_addr(&p, 0) == second);
+	/* 127.0.0.2 goes away: B's sends from it fail (EINVAL), B lets
+	 * routing choose (127.0.0.1), and A follows the peer there. */
+	fake_net_set(p.net, &(struct fake_net_knobs){ .gone4 = second });
+	CHECK(ping(&p, 1, 100, 30, WAIT_MS));
+	CHECK(ping(&p, 0, 100, 31, WAIT_MS));
+	CHECK(endpoint_addr(&p, 0) == first);
+	pair_free(&p);
+}
+
 struct release {
 	struct fake_tun *tun;
 	int after_ms;
@@ -796,6 +843,7 @@ int main(void)
 	test_drops();
 	test_reconfigure_under_traffic();
 	test_rebind_under_traffic();
+	test_sticky_source();
 	test_shutdown();
 	test_stuck_uapi_client();
 	return test_done();
