@@ -1170,13 +1170,20 @@ enum wg_datagram_class {
 					 * failing mac1, or arriving while we have
 					 * no private key: wg_engine_decrypt()
 					 * would drop it; drop it */
+	WG_DATAGRAM_HANDSHAKE_COOKIE = 3, /**< a HANDSHAKE whose mac2 is a cookie we
+					 * gave its source address: its sender
+					 * answered our cookie reply, so it can
+					 * receive there; decrypt it before the
+					 * others (it gets through under load) */
 };
 
 /**
  * \brief Sort a received datagram before decrypting it (see above).
  *
- * Costs one BLAKE2s over a handshake message (its mac1) and nothing for
- * other datagrams; changes nothing.  Thread-safe like wg_engine_decrypt().
+ * Costs one BLAKE2s over a handshake message (its mac1), a second one when
+ * mac1 is valid and mac2 is not zero, and nothing for other datagrams;
+ * changes nothing (the rate limiter is left to wg_engine_decrypt()).
+ * Thread-safe like wg_engine_decrypt().
  *
  * \param engine  the engine.
  * \param pkt     a datagram as wg_engine_decrypt() takes it (buf, size,
@@ -1335,10 +1342,13 @@ int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
  * network that went away (by wg_tunnel_socket_fn, or by the system).  The
  * new sockets go through wg_tunnel_socket_fn again and get the same fwmark;
  * peers, sessions and endpoints are kept, so traffic goes on without a new
- * handshake.  The new set is bound beside the old one before the old one is
- * closed (the old sockets allow it with SO_REUSEADDR for that moment), so a
- * failure leaves the tunnel on its old sockets.  Datagrams that arrive on an
- * old socket between the two are lost, as on a network change.
+ * handshake; the local address each peer last wrote to is forgotten (routing
+ * picks the source until the peer writes again).  Like every socket the tunnel creates, the new ones belong to
+ * the network namespace of the calling thread.  The new set is bound beside
+ * the old one before the old one is closed (the old sockets allow it with
+ * SO_REUSEADDR for that moment), so a failure leaves the tunnel on its old
+ * sockets.  Datagrams that arrive on an old socket between the two are lost,
+ * as on a network change.
  *
  * \param tunnel  the tunnel.
  * \return 0; the socket hook's errno (nothing changed); -EADDRINUSE if the
