@@ -107,6 +107,7 @@ class _Callbacks:
         self.events: collections.deque = collections.deque(maxlen=max_events)
         self.eventfd = -1
         self.error: Optional[BaseException] = None
+        self.on_socket: Optional[Callable[[int, int], None]] = None   # Tunnel's socket hook
 
     def fail(self, e: BaseException, where: str) -> None:
         """Log e (a callback raised it, under C) and keep the first one for
