@@ -19,7 +19,7 @@
 
 struct wg_handshake_entry {
 	wg_endpoint src;
-	uint64_t local[2];	/* the address it came to (udp.c: sticky sources) */
+	uint64_t local[2];	/* wg_packet.reserved: where it arrived (udp.c) */
 	uint32_t len;
 	uint8_t msg[HANDSHAKE_MAX_LEN];
 };
@@ -40,7 +40,8 @@ static bool ring_put(struct wg_handshake_ring *r, const struct wg_packet *p)
 		return false;
 	e = &r->entries[(r->head + r->count++) % r->capacity];
 	e->src = p->endpoint;
-	memcpy(e->local, p->reserved, sizeof(e->local));
+	e->local[0] = p->reserved[0];
+	e->local[1] = p->reserved[1];
 	e->len = p->len;
 	memcpy(e->msg, p->buf + p->offset, p->len);
 	return true;
@@ -182,7 +183,6 @@ static void *handshake_main(void *arg)
 					.size = sizeof(batch[i].msg),
 					.len = batch[i].len,
 					.endpoint = batch[i].src,
-					/* so that the answer leaves from it */
 					.reserved = { batch[i].local[0], batch[i].local[1] },
 				};
 			wg_engine_set_handshake_queue(q->engine, depth, WG_HANDSHAKE_QUEUE_CAPACITY);
