@@ -1493,7 +1493,7 @@ int wg_watch_remove_device(wg_watch *watch, const char *name);
  * \param event   the engine's event, as its callback received it.
  * \return 0; -ENOENT if the watch has no such in-process device (the
  *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
- *         event will say so).
+ *         event for this device, and only this one, will say so).
  */
 int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *event);
 

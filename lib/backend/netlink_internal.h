@@ -15,6 +15,16 @@ extern size_t wg_netlink_set_msg_size;
  */
 int kernel_parse_device(const struct nlmsghdr *nlh, void *data);
 
+/*
+ * One WG_CMD_GET_DEVICE dump of a device (by name, or by ifindex when name
+ * is NULL or ""), every data message given to cb.  restart(data) runs
+ * before each attempt: a dump interrupted by a change, or sent to a
+ * family that went away (module reload), starts again from the beginning.
+ * 0, or -errno with a message naming the device.
+ */
+int kernel_dump(struct wg_netlink *nl, const char *name, uint32_t ifindex, nl_msg_fn *cb,
+		int (*restart)(void *data), void *data);
+
 /* Read a device by name, or by ifindex when name is NULL or "". */
 int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
 

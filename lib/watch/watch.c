@@ -107,6 +107,7 @@ static void dev_free(struct watch_dev *d)
 {
 	wg_free_device(d->state);
 	free(d->act);
+	watch_kdump_free(d->kdump);
 	free(d);
 }
 

@@ -25,6 +25,7 @@ enum watch_src_type {
 };
 
 struct watch_dev;
+struct watch_kdump;
 
 /* What an epoll event points at. */
 struct watch_src {
@@ -56,6 +57,8 @@ struct watch_dev {
 	bool pushed;		/* handshakes arrive pushed: re-readings skip them */
 	int error;		/* the error last reported (DEVICE_ERROR), 0: fine */
 	bool dead;		/* removed; freed once no epoll batch points at it */
+	/* Kernel: the last dump's summary, to skip unchanged configurations. */
+	struct watch_kdump *kdump;
 	/* In-process devices. */
 	void *obj;		/* wg_engine * or wg_tunnel * */
 	/* UAPI: when the socket appeared, whether the daemon ever answered, and
@@ -74,6 +77,13 @@ struct watch_dev {
 	struct strbuf sub_buf;
 	bool sub_ok;		/* the daemon answered errno=0 */
 	bool no_push;		/* it refused: re-read only */
+};
+
+/* A name wg_watch_feed() takes, and whether events of it were dropped
+ * because the inbox was full (an OVERFLOW for that device is owed). */
+struct fed_dev {
+	char name[IFNAMSIZ];
+	bool lost;
 };
 
 /* An event pushed by wg_watch_feed(), waiting for the reading thread. */
@@ -112,8 +122,7 @@ struct wg_watch {
 	wg_mutex inbox_lock;
 	struct inbox_item *inbox;
 	size_t inbox_len, inbox_cap;
-	bool inbox_overflow;
-	char (*fed)[IFNAMSIZ];
+	struct fed_dev *fed;
 	size_t nfed;
 };
 
@@ -135,8 +144,13 @@ void watch_emit(struct wg_watch *w, const struct wg_watch_event *ev);
 /* Report (err != 0) or clear (err == 0) a device's failure, once per change. */
 void watch_dev_error(struct wg_watch *w, struct watch_dev *d, int err);
 
-/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed). */
-void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed).
+ * 0, or -ENOMEM when the old reading was kept. */
+int watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* A peer's new handshake time and received bytes against its last reading
+ * a: HANDSHAKE (unless pushed), PEER_SILENT, PEER_ACTIVE. */
+void watch_peer_progress(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+			 const struct wg_timespec64 *hs, uint64_t rx, struct peer_act *act, uint64_t now);
 /* The index of a peer in d->state, or -1. */
 ssize_t watch_peer_index(const struct watch_dev *d, const uint8_t *key);
 /* A peer of d was active now (a pushed handshake): PEER_ACTIVE if it was silent. */
@@ -150,6 +164,10 @@ void watch_link_dispatch(struct wg_watch *w);
 /* The link of a userspace device, if it has one by now. */
 void watch_link_lookup(struct wg_watch *w, struct watch_dev *d);
 void watch_genl_dispatch(struct wg_watch *w);
+
+/* watch_kernel.c: re-read a kernel device (the full diff only on change). */
+void watch_read_kernel(struct wg_watch *w, struct watch_dev *d);
+void watch_kdump_free(struct watch_kdump *k);
 
 /* watch_read.c */
 void watch_read_device(struct wg_watch *w, struct watch_dev *d);

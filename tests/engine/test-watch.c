@@ -186,6 +186,39 @@ static void test_overflow(void)
 	sim_free(&s3);
 }
 
+/* The inbox of pushed events overflows with x's events: only x is owed an
+ * OVERFLOW, not y, which lost nothing. */
+static void test_inbox_overflow(void)
+{
+	struct sim s4;
+	struct sim_node *x, *y;
+	struct lines got = { 0 };
+	wg_watch *w = open_watch(8, 0);
+	struct wg_event ev = { .type = WG_EVENT_SESSION_EXPIRED };
+	int lost = 0;
+
+	sim_init(&s4, 11);
+	x = sim_add_node(&s4, "192.0.2.30", 1000);
+	y = sim_add_node(&s4, "192.0.2.31", 1001);
+	CHECK(wg_watch_add_engine(w, "x", x->engine) == 0);
+	CHECK(wg_watch_add_engine(w, "y", y->engine) == 0);
+	wg_generate_private_key(ev.public_key);
+	for (int i = 0; i < 10; i++)
+		lost += wg_watch_feed(w, "x", &ev) == -ENOBUFS;
+	CHECK(lost == 2);
+	watch_collect(w, SETTLE_MS, &got, NULL, NULL);
+	CHECK(has_line(&got, "x overflow"));
+	CHECK(!has_line(&got, "y overflow"));
+	lines_free(&got);
+	/* y's events still flow; x's too, once its OVERFLOW was read. */
+	CHECK(wg_watch_feed(w, "y", &ev) == 0 && wg_watch_feed(w, "x", &ev) == 0);
+	watch_collect(w, SETTLE_MS, &got, NULL, NULL);
+	CHECK(got.n == 2 && has_line(&got, "y session-expired") && has_line(&got, "x session-expired"));
+	lines_free(&got);
+	wg_watch_close(w);
+	sim_free(&s4);
+}
+
 /* Random small changes in rounds; each round's events must be the predicted diff. */
 static void test_random(struct sim_node *a)
 {
@@ -297,6 +330,7 @@ int main(void)
 	wg_watch_close(watch);
 	test_silence();
 	test_overflow();
+	test_inbox_overflow();
 	sim_free(&sim);
 	return test_done();
 }
