@@ -28,6 +28,19 @@ int kernel_dump(struct wg_netlink *nl, const char *name, uint32_t ifindex, nl_ms
 /* Read a device by name, or by ifindex when name is NULL or "". */
 int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
 
+/* What an RTM_NEWLINK or RTM_DELLINK message says of a link. */
+struct link_info {
+	uint32_t ifindex;
+	char name[IFNAMSIZ];	/* "" if the message had none */
+	bool is_wireguard;	/* of kind "wireguard" */
+	bool up;		/* IFF_UP */
+	uint32_t mtu;		/* 0 if the message had none */
+	bool removed;		/* RTM_DELLINK */
+};
+
+/* Parse a link message (the backend's lookups, the watch's monitor): 0 or -EPROTO. */
+int kernel_parse_link(const struct nlmsghdr *nlh, struct link_info *info);
+
 /* 0 if the link exists (by name, or by ifindex when name is NULL or ""), else -errno. */
 int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex);
 

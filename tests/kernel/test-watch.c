@@ -131,84 +131,22 @@ static void check_config_events(wg_watch *w)
 	CHECK(worst < INTERVAL_MS + 100);
 }
 
-static void add_prefix(wg_peer *p, uint32_t r)
+static int kernel_get(void *ctx, wg_device **dev)
 {
-	wg_allowedip *aip = wg_peer_add_allowedip(p);
+	return wg_get_device(dev, ctx);
+}
 
-	aip->family = AF_INET;
-	aip->ip4.s_addr = htonl(0x0a000000 | ((r >> 16) % 24) << 8);
-	aip->cidr = 24;
+static int kernel_set(void *ctx, wg_device *dev)
+{
+	(void)ctx;
+	return wg_set_device(dev);
 }
 
 static void check_random(wg_watch *w)
 {
-	uint64_t rng = 0x1234567;
-	wg_key keys[12];
-	unsigned changes = 0, rounds = 0, events = 0;
-	bool ok = true;
-
 	CHECK(sh("ip link add wgr type wireguard") == 0);
 	CHECK(wait_for(w, "wgr device-added", 1000, NULL) >= 0);
-	for (size_t i = 0; i < 12; i++)
-		wg_generate_private_key(keys[i]);
-	while (changes < 1000) {
-		struct lines got = { 0 }, want = { 0 };
-		wg_device *before, *after;
-
-		CHECK(wg_get_device(&before, "wgr") == 0);
-		for (int k = 0; k < 10; k++, changes++) {
-			wg_device *dev = wg_device_new("wgr");
-			wg_peer *p = wg_device_add_peer(dev);
-			uint32_t r;
-
-			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-			r = (uint32_t)(rng >> 33);
-			p->flags = WGPEER_HAS_PUBLIC_KEY;
-			memcpy(p->public_key, keys[r % 12], 32);
-			switch ((r >> 8) % 7) {
-			case 0:
-				p->flags |= WGPEER_REMOVE_ME;
-				break;
-			case 1:
-				p->endpoint.addr4.sin_family = AF_INET;
-				p->endpoint.addr4.sin_port = htons((uint16_t)(1 + (r >> 16) % 50));
-				p->endpoint.addr4.sin_addr.s_addr = htonl(0xc6336401);
-				break;
-			case 2:
-				p->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
-				p->persistent_keepalive_interval = (uint16_t)((r >> 16) % 3);
-				break;
-			case 3:
-				p->flags |= WGPEER_REPLACE_ALLOWEDIPS;
-				add_prefix(p, r);
-				break;
-			case 6:
-				dev->flags |= WGDEVICE_HAS_LISTEN_PORT;
-				dev->listen_port = (uint16_t)(2000 + (r >> 16) % 3);
-				break;
-			default:
-				add_prefix(p, r);
-			}
-			CHECK(wg_set_device(dev) == 0);
-			wg_free_device(dev);
-		}
-		CHECK(wg_get_device(&after, "wgr") == 0);
-		predict(&want, "wgr", before, after);
-		watch_collect(w, INTERVAL_MS * 2 + 50, &got, NULL, NULL);
-		events += (unsigned)got.n;
-		if (!lines_same(&got, &want)) {
-			ok = false;
-			fprintf(stderr, "round %u differs\n", rounds);
-		}
-		rounds++;
-		lines_free(&got);
-		lines_free(&want);
-		wg_free_device(before);
-		wg_free_device(after);
-	}
-	CHECK(ok);
-	printf("random: %u changes in %u rounds, %u events, all as predicted: %s\n", changes, rounds,
-	       events, ok ? "yes" : "no");
+	CHECK(predict_random_rounds(w, "wgr", INTERVAL_MS * 2 + 50, kernel_get, kernel_set, "wgr"));
 	CHECK(sh("ip link del wgr") == 0);
 }
 
