@@ -1148,8 +1148,8 @@ uint64_t wg_engine_tick(wg_engine *engine);
  * name.  The tunnel owns its engine.  It stops by itself when its interface
  * is deleted (e.g. `ip link del`): wg_tunnel_stopped_fd() then turns readable.
  *
- * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_name()
- * and wg_tunnel_stopped_fd() may be called from several threads at once;
+ * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_rebind(),
+ * wg_tunnel_name() and wg_tunnel_stopped_fd() may be called from several threads at once;
  * wg_tunnel_free() by one thread when no other call on the tunnel runs.
  * The event callback runs on the tunnel's threads.
  */
@@ -1164,6 +1164,25 @@ enum wg_tunnel_flags {
 	/** Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
 	WG_TUNNEL_NO_OFFLOAD = 1U << 1,
 };
+
+/**
+ * Called with each UDP socket the tunnel creates, after socket() and the
+ * tunnel's own socket options and before bind(): at wg_tunnel_new(), at a
+ * listen-port change in wg_tunnel_set_device(), and at wg_tunnel_rebind().
+ * This is where an Android app calls VpnService.protect(fd), so that the
+ * tunnel's own datagrams bypass the VPN, or where a socket is bound to one
+ * network (SO_BINDTODEVICE, Android's Network.bindSocket()).
+ * Runs on the thread of the call that creates the socket, with the tunnel's
+ * configuration lock held: it must not call back into the tunnel.  It must
+ * not close fd, and owns nothing of it after returning.
+ *
+ * \param fd      the new socket (SOCK_DGRAM, not yet bound).
+ * \param family  AF_INET or AF_INET6 (an AF_INET6 socket is IPV6_V6ONLY).
+ * \param ctx     wg_tunnel_options.socket_ctx.
+ * \return 0 to go on, or a negative errno: the socket is closed, and the call
+ *         that was creating it fails with that errno, having changed nothing.
+ */
+typedef int wg_tunnel_socket_fn(int fd, int family, void *ctx);
 
 /** Options of wg_tunnel_new(); a versioned struct: set size = sizeof(struct wg_tunnel_options). */
 struct wg_tunnel_options {
@@ -1186,6 +1205,9 @@ struct wg_tunnel_options {
 	uint32_t mtu;			/**< of a created interface; 0 = 1420 */
 	wg_engine_event_fn *event;	/**< may be NULL */
 	void *ctx;			/**< passed to event */
+	/* Since 1.1 (a 1.0 caller's smaller size reads them as 0): */
+	wg_tunnel_socket_fn *socket;	/**< may be NULL; see wg_tunnel_socket_fn */
+	void *socket_ctx;		/**< passed to socket */
 };
 
 /**
@@ -1200,7 +1222,8 @@ struct wg_tunnel_options {
  * \return 0; -EINVAL for bad options; -EPERM without CAP_NET_ADMIN;
  *         -EBUSY if ifname exists and is not a TUN interface we may attach
  *         to; -EADDRINUSE if the listen port or the UAPI socket is taken;
- *         -ENOMEM; another -errno from the system.
+ *         the socket hook's errno (wg_tunnel_socket_fn); -ENOMEM; another
+ *         -errno from the system.
  */
 int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options);
 
@@ -1217,7 +1240,8 @@ void wg_tunnel_free(wg_tunnel *tunnel);
  * pausing the workers); a new fwmark is applied to them.
  *
  * \return 0; -EINVAL for invalid input, with nothing changed; -EADDRINUSE
- *         if the new port is taken (nothing changed); -ENOMEM.
+ *         if the new port is taken (nothing changed); the socket hook's
+ *         errno if it refused a new port's socket (nothing changed); -ENOMEM.
  */
 int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
 
@@ -1230,6 +1254,26 @@ int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
  * \return 0 or -ENOMEM.
  */
 int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
+
+/**
+ * \brief Close the UDP sockets and open new ones on the same port, after a
+ *        network change (what wireguard-apple's wgBumpSockets does).
+ *
+ * A phone that moved from Wi-Fi to cellular may keep sockets tied to the
+ * network that went away (by wg_tunnel_socket_fn, or by the system).  The
+ * new sockets go through wg_tunnel_socket_fn again and get the same fwmark;
+ * peers, sessions and endpoints are kept, so traffic goes on without a new
+ * handshake.  The new set is bound beside the old one before the old one is
+ * closed (the old sockets allow it with SO_REUSEADDR for that moment), so a
+ * failure leaves the tunnel on its old sockets.  Datagrams that arrive on an
+ * old socket between the two are lost, as on a network change.
+ *
+ * \param tunnel  the tunnel.
+ * \return 0; the socket hook's errno (nothing changed); -EADDRINUSE if the
+ *         port was taken meanwhile by another socket allowing reuse (nothing
+ *         changed); -ENOMEM; another -errno from the system.
+ */
+int wg_tunnel_rebind(wg_tunnel *tunnel);
 
 /**
  * \brief The interface's name (the kernel's choice for a template).

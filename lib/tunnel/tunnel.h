@@ -19,11 +19,15 @@
 
 #include <wireguard.h>
 
+#include "tunnel_io.h"
+
 #define WG_TUNNEL_MAX_THREADS 64
 /* Packets per batch: one recvmmsg/sendmmsg, one engine call. */
 #define WG_BATCH 128
 /* Datagrams per receive batch: with UDP GRO each buffer holds up to 64. */
 #define WG_RX_PACKETS 1024
+/* TUN packets per write operation (tunnel_io.h). */
+#define WG_TUN_WRITES 64
 
 /* tun.c: open `queues` queues of the TUN interface `name` (creating it if
  * missing; a "%d" template is allowed).  The kernel's chosen name goes to
@@ -42,15 +46,24 @@ int wg_tun_get_mtu(const char *name, uint32_t *mtu);
  * (SO_REUSEPORT when there are several, so the kernel keeps each peer's
  * datagrams on one socket and thus in order). fd6 is -1 without IPv6. */
 struct wg_udp {
+	const struct wg_udp_ops *ops;
+	void *ctx;
 	int fd4[WG_TUNNEL_MAX_THREADS], fd6[WG_TUNNEL_MAX_THREADS];
 	unsigned n;
 	uint16_t port;
 	uint32_t fwmark;
 	bool offload;		/* try UDP_SEGMENT (GSO) and UDP_GRO */
 	bool gso, gro;		/* what the kernel accepted */
+	/* Set by the caller before wg_udp_open(), which keeps them: */
+	wg_tunnel_socket_fn *hook;	/* sees each socket before bind; may be NULL */
+	void *hook_ctx;
+	bool share;		/* bind beside a set that allows it (a rebind) */
 };
-int wg_udp_open(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwmark, bool offload);
+int wg_udp_open(struct wg_udp *udp, const struct wg_udp_ops *ops, void *ctx, unsigned n, uint16_t port,
+		uint32_t fwmark, bool offload);
 void wg_udp_close(struct wg_udp *udp);
+/* SO_REUSEADDR on or off: a set being replaced lets the new one bind its port. */
+void wg_udp_share(struct wg_udp *udp, bool on);
 int wg_udp_set_fwmark(struct wg_udp *udp, uint32_t fwmark);
 /* Send datagrams through socket set i: all of them, or (only_ready) those
  * whose status is WG_PACKET_SEND. */
@@ -91,6 +104,10 @@ struct wg_worker {
 	uint8_t *arena;		/* WG_BATCH packet buffers */
 	uint8_t *gso_buf;	/* a TUN super-packet before segmentation */
 	struct wg_packet pkts[WG_RX_PACKETS];
+	/* One batch of TUN writes (socket side). */
+	struct wg_tun_msg out[WG_TUN_WRITES];
+	struct iovec out_iov[WG_TUN_WRITES];
+	struct wg_gro gro[WG_TUN_WRITES];
 };
 int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
@@ -102,6 +119,8 @@ struct wg_uapi_server;
 /* tunnel.c */
 struct wg_tunnel {
 	wg_engine *engine;
+	const struct wg_tun_ops *tun_ops;	/* the TUN's I/O (tunnel_io.h) */
+	void *tun_ctx;
 	char name[IFNAMSIZ];
 	uint32_t flags;
 	uint32_t mtu;

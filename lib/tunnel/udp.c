@@ -17,40 +17,127 @@
 #define MAX_SEGMENTS 64
 #define MAX_GSO_BYTES 65000
 
-static void set_buffers(int fd)
+static int sys_socket(void *ctx, int family)
 {
-	int size = SOCKET_BUFFER;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	/* The FORCE variants pass rmem_max/wmem_max, which needs CAP_NET_ADMIN. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	(void)ctx;
+	return fd < 0 ? -errno : fd;
 }
 
-static int set_mark(int fd, uint32_t fwmark)
+static int sys_setsockopt(void *ctx, int fd, int level, int name, const void *val, socklen_t len)
 {
-	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark)) < 0)
-		return wg_error(errno, "SO_MARK: %s", strerror(errno));
+	(void)ctx;
+	return setsockopt(fd, level, name, val, len) < 0 ? -errno : 0;
+}
+
+static int sys_bind(void *ctx, int fd, const struct sockaddr *sa, socklen_t len)
+{
+	(void)ctx;
+	return bind(fd, sa, len) < 0 ? -errno : 0;
+}
+
+static int sys_getsockname(void *ctx, int fd, struct sockaddr *sa, socklen_t *len)
+{
+	(void)ctx;
+	return getsockname(fd, sa, len) < 0 ? -errno : 0;
+}
+
+static int sys_sendmmsg(void *ctx, int fd, struct mmsghdr *msgs, unsigned n)
+{
+	int ret = sendmmsg(fd, msgs, n, 0);
+
+	(void)ctx;
+	return ret < 0 ? -errno : ret;
+}
+
+static int sys_sendmsg(void *ctx, int fd, const struct msghdr *msg)
+{
+	ssize_t ret = sendmsg(fd, msg, 0);
+
+	(void)ctx;
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static int sys_recvmmsg(void *ctx, int fd, struct mmsghdr *msgs, unsigned n)
+{
+	int ret = recvmmsg(fd, msgs, n, MSG_DONTWAIT, NULL);
+
+	(void)ctx;
+	return ret < 0 ? -errno : ret;
+}
+
+static void sys_close(void *ctx, int fd)
+{
+	(void)ctx;
+	close(fd);
+}
+
+const struct wg_udp_ops wg_udp_sys_ops = {
+	.socket = sys_socket,
+	.setsockopt = sys_setsockopt,
+	.bind = sys_bind,
+	.getsockname = sys_getsockname,
+	.sendmmsg = sys_sendmmsg,
+	.sendmsg = sys_sendmsg,
+	.recvmmsg = sys_recvmmsg,
+	.close = sys_close,
+};
+
+static int opt(const struct wg_udp *udp, int fd, int level, int name, int val)
+{
+	return udp->ops->setsockopt(udp->ctx, fd, level, name, &val, sizeof(val));
+}
+
+static void set_buffers(const struct wg_udp *udp, int fd)
+{
+	/* The FORCE variants pass rmem_max/wmem_max, which needs CAP_NET_ADMIN. */
+	if (opt(udp, fd, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER) < 0)
+		opt(udp, fd, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER);
+	if (opt(udp, fd, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER) < 0)
+		opt(udp, fd, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER);
+}
+
+static int set_mark(const struct wg_udp *udp, int fd, uint32_t fwmark)
+{
+	int ret;
+
+	if (fd < 0)
+		return 0;
+	ret = udp->ops->setsockopt(udp->ctx, fd, SOL_SOCKET, SO_MARK, &fwmark, sizeof(fwmark));
+	if (ret < 0)
+		return wg_error(-ret, "SO_MARK: %s", strerror(-ret));
 	return 0;
 }
 
+/* The owner's hook (wg_tunnel_socket_fn), e.g. Android's protect(), sees the
+ * socket before it is bound; 0 or a negative errno. */
+static int run_hook(const struct wg_udp *udp, int fd, int family)
+{
+	int ret;
+
+	if (!udp->hook)
+		return 0;
+	ret = udp->hook(fd, family, udp->hook_ctx);
+	return ret > 0 ? -ret : ret;
+}
+
 /* One socket of `family` bound to *port (0: any, then *port is the choice). */
-static int bind_one(int family, uint16_t *port, bool reuse, uint32_t fwmark)
+static int bind_one(const struct wg_udp *udp, int family, uint16_t *port, bool reuse, uint32_t fwmark)
 {
 	union {
 		struct sockaddr_in in4;
 		struct sockaddr_in6 in6;
 	} sa = { 0 };
 	socklen_t len;
-	int fd, on = 1, err;
+	int fd, ret;
 
-	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = udp->ops->socket(udp->ctx, family);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (family == AF_INET6) {
 		/* Separate IPv4 socket: IPv4-mapped addresses would complicate endpoints. */
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		opt(udp, fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
 		sa.in6.sin6_family = AF_INET6;
 		sa.in6.sin6_port = htons(*port);
 		len = sizeof(sa.in6);
@@ -60,32 +147,37 @@ static int bind_one(int family, uint16_t *port, bool reuse, uint32_t fwmark)
 		len = sizeof(sa.in4);
 	}
 	if (reuse)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
-	set_buffers(fd);
-	if (fwmark && set_mark(fd, fwmark) < 0)
-		goto err;
-	if (bind(fd, (struct sockaddr *)&sa, len) < 0)
-		goto err;
-	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		goto err;
+		opt(udp, fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	/* A rebind binds beside the old set, which allows it for that moment;
+	 * cleared once bound, so that nobody else can join the port later. */
+	if (udp->share)
+		opt(udp, fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_buffers(udp, fd);
+	ret = fwmark ? set_mark(udp, fd, fwmark) : 0;
+	if (ret == 0)
+		ret = run_hook(udp, fd, family);
+	if (ret == 0)
+		ret = udp->ops->bind(udp->ctx, fd, (struct sockaddr *)&sa, len);
+	if (ret == 0 && udp->share)
+		opt(udp, fd, SOL_SOCKET, SO_REUSEADDR, 0);
+	if (ret == 0)
+		ret = udp->ops->getsockname(udp->ctx, fd, (struct sockaddr *)&sa, &len);
+	if (ret < 0) {
+		udp->ops->close(udp->ctx, fd);
+		return ret;
+	}
 	*port = ntohs(family == AF_INET6 ? sa.in6.sin6_port : sa.in4.sin_port);
 	return fd;
-err:
-	err = errno;
-	close(fd);
-	return -err;
 }
 
 /* UDP GSO/GRO (Linux 4.18/5.0): one syscall and one trip through the stack
  * per 64 KiB instead of per datagram.  Probed, never required. */
 static void enable_offload(struct wg_udp *udp, int fd)
 {
-	int on = 1, zero = 0;
-
 	if (!udp->offload)
 		return;
-	udp->gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
-	if (setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) < 0)
+	udp->gso = opt(udp, fd, SOL_UDP, UDP_SEGMENT, 0) == 0;
+	if (opt(udp, fd, SOL_UDP, UDP_GRO, 1) < 0)
 		udp->gro = false;
 }
 
@@ -102,7 +194,7 @@ static int open_set(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwma
 	udp->gso = false;
 	udp->gro = udp->offload;
 	/* IPv6 first: if its random port is free for IPv4 too, both share it. */
-	fd = bind_one(AF_INET6, &p, reuse, fwmark);
+	fd = bind_one(udp, AF_INET6, &p, reuse, fwmark);
 	if (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL) {
 		v6 = false;	/* no IPv6 in this kernel or namespace */
 	} else if (fd < 0) {
@@ -110,19 +202,19 @@ static int open_set(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwma
 	} else {
 		udp->fd6[0] = fd;
 	}
-	fd = bind_one(AF_INET, &p, reuse, fwmark);
+	fd = bind_one(udp, AF_INET, &p, reuse, fwmark);
 	if (fd < 0)
 		return fd;
 	udp->fd4[0] = fd;
 	udp->port = p;
 	for (unsigned i = 1; i < n; i++) {
-		fd = bind_one(AF_INET, &p, reuse, fwmark);
+		fd = bind_one(udp, AF_INET, &p, reuse, fwmark);
 		if (fd < 0)
 			return fd;
 		udp->fd4[i] = fd;
 		if (!v6)
 			continue;
-		fd = bind_one(AF_INET6, &p, reuse, fwmark);
+		fd = bind_one(udp, AF_INET6, &p, reuse, fwmark);
 		if (fd < 0)
 			return fd;
 		udp->fd6[i] = fd;
@@ -135,10 +227,13 @@ static int open_set(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwma
 	return 0;
 }
 
-int wg_udp_open(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwmark, bool offload)
+int wg_udp_open(struct wg_udp *udp, const struct wg_udp_ops *ops, void *ctx, unsigned n, uint16_t port,
+		uint32_t fwmark, bool offload)
 {
 	int ret;
 
+	udp->ops = ops;
+	udp->ctx = ctx;
 	udp->offload = offload;
 	if (!n || n > WG_TUNNEL_MAX_THREADS)
 		return wg_error(EINVAL, "invalid number of sockets %u", n);
@@ -158,13 +253,23 @@ int wg_udp_open(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwmark, 
 	return wg_error(-ret, "UDP port %u: %s", port, strerror(-ret));
 }
 
+void wg_udp_share(struct wg_udp *udp, bool on)
+{
+	for (unsigned i = 0; i < udp->n; i++) {
+		if (udp->fd4[i] >= 0)
+			opt(udp, udp->fd4[i], SOL_SOCKET, SO_REUSEADDR, on);
+		if (udp->fd6[i] >= 0)
+			opt(udp, udp->fd6[i], SOL_SOCKET, SO_REUSEADDR, on);
+	}
+}
+
 void wg_udp_close(struct wg_udp *udp)
 {
 	for (unsigned i = 0; i < WG_TUNNEL_MAX_THREADS; i++) {
 		if (udp->fd4[i] >= 0)
-			close(udp->fd4[i]);
+			udp->ops->close(udp->ctx, udp->fd4[i]);
 		if (udp->fd6[i] >= 0)
-			close(udp->fd6[i]);
+			udp->ops->close(udp->ctx, udp->fd6[i]);
 		udp->fd4[i] = udp->fd6[i] = -1;
 	}
 }
@@ -174,14 +279,14 @@ int wg_udp_set_fwmark(struct wg_udp *udp, uint32_t fwmark)
 	int ret;
 
 	for (unsigned i = 0; i < udp->n; i++) {
-		ret = set_mark(udp->fd4[i], fwmark);
+		ret = set_mark(udp, udp->fd4[i], fwmark);
 		if (ret == 0)
-			ret = set_mark(udp->fd6[i], fwmark);
+			ret = set_mark(udp, udp->fd6[i], fwmark);
 		if (ret < 0) {
 			/* Put the old mark back on the ones already changed. */
 			for (unsigned j = 0; j <= i; j++) {
-				set_mark(udp->fd4[j], udp->fwmark);
-				set_mark(udp->fd6[j], udp->fwmark);
+				set_mark(udp, udp->fd4[j], udp->fwmark);
+				set_mark(udp, udp->fd6[j], udp->fwmark);
 			}
 			return ret;
 		}
@@ -192,10 +297,10 @@ int wg_udp_set_fwmark(struct wg_udp *udp, uint32_t fwmark)
 
 /* The kernel refused a GSO send (a device without checksum offload on the
  * route): send its datagrams one by one, and stop using GSO. */
-static void send_split(struct wg_udp *udp, int fd, struct msghdr *h)
+static void send_split(struct wg_udp *udp, int fd, struct msghdr *h, int err)
 {
 	__atomic_store_n(&udp->gso, false, __ATOMIC_RELAXED);
-	wg_log(WG_LOG_INFO, "UDP GSO refused (%s): disabled", strerror(errno));
+	wg_log(WG_LOG_INFO, "UDP GSO refused (%s): disabled", strerror(err));
 	for (size_t j = 0; j < h->msg_iovlen; j++) {
 		struct msghdr one = {
 			.msg_name = h->msg_name,
@@ -204,7 +309,7 @@ static void send_split(struct wg_udp *udp, int fd, struct msghdr *h)
 			.msg_iovlen = 1,
 		};
 
-		sendmsg(fd, &one, 0);
+		udp->ops->sendmsg(udp->ctx, fd, &one);
 	}
 }
 
@@ -214,16 +319,16 @@ static void flush(struct wg_udp *udp, int fd, struct mmsghdr *msgs, unsigned n)
 	int ret;
 
 	while (done < n) {
-		ret = sendmmsg(fd, msgs + done, n - done, 0);
+		ret = udp->ops->sendmmsg(udp->ctx, fd, msgs + done, n - done);
 		if (ret < 0) {
-			if (errno == EINTR)
+			if (ret == -EINTR)
 				continue;
-			if (msgs[done].msg_hdr.msg_controllen && (errno == EIO || errno == EINVAL))
-				send_split(udp, fd, &msgs[done].msg_hdr);
+			if (msgs[done].msg_hdr.msg_controllen && (ret == -EIO || ret == -EINVAL))
+				send_split(udp, fd, &msgs[done].msg_hdr, -ret);
 			else
 				/* EAGAIN (full buffer) and unreachable endpoints lose
 				 * the datagram, as a congested wire would; go on. */
-				wg_log(WG_LOG_DEBUG, "sendmmsg: %s", strerror(errno));
+				wg_log(WG_LOG_DEBUG, "sendmmsg: %s", strerror(-ret));
 			ret = 1;
 		}
 		done += (unsigned)ret;
@@ -355,10 +460,10 @@ int wg_udp_recv(const struct wg_udp *udp, int fd, uint8_t *const *bufs, size_t n
 		memset(&src[i], 0, sizeof(src[i]));
 	}
 	do
-		ret = recvmmsg(fd, msgs, (unsigned)nm, MSG_DONTWAIT, NULL);
-	while (ret < 0 && errno == EINTR);
+		ret = udp->ops->recvmmsg(udp->ctx, fd, msgs, (unsigned)nm);
+	while (ret == -EINTR);
 	if (ret < 0)
-		return errno == EAGAIN ? 0 : -errno;
+		return ret == -EAGAIN ? 0 : ret;
 	for (int i = 0; i < ret; i++) {
 		struct msghdr *h = &msgs[i].msg_hdr;
 		size_t len = msgs[i].msg_len, seg = len;
