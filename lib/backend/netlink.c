@@ -200,7 +200,7 @@ static int parse_peer_attr(const struct nlattr *attr, wg_peer *peer)
  * A peer whose allowed IPs did not fit in one message continues in the next
  * with its public key repeated: merge it into the one before.
  */
-static int parse_peer(const struct nlattr *nest, wg_device *dev)
+int kernel_parse_peer(const struct nlattr *nest, wg_device *dev)
 {
 	wg_peer *peer = calloc(1, sizeof(*peer)), *last = dev->last_peer;
 	const struct nlattr *attr;
@@ -287,7 +287,7 @@ int kernel_parse_device(const struct nlmsghdr *nlh, void *data)
 			break;
 		case WGDEVICE_A_PEERS:
 			mnl_attr_for_each_nested(nest, attr) {
-				ret = parse_peer(nest, dev);
+				ret = kernel_parse_peer(nest, dev);
 				if (ret < 0)
 					return ret;
 			}

@@ -16,6 +16,12 @@ extern size_t wg_netlink_set_msg_size;
 int kernel_parse_device(const struct nlmsghdr *nlh, void *data);
 
 /*
+ * Add one peer (a WGDEVICE_A_PEERS element) of such a dump to dev, merged
+ * into the last peer when it continues it.  0, -EPROTO or -ENOMEM.
+ */
+int kernel_parse_peer(const struct nlattr *nest, wg_device *dev);
+
+/*
  * One WG_CMD_GET_DEVICE dump of a device (by name, or by ifindex when name
  * is NULL or ""), every data message given to cb.  restart(data) runs
  * before each attempt: a dump interrupted by a change, or sent to a

@@ -147,6 +147,10 @@ void watch_dev_error(struct wg_watch *w, struct watch_dev *d, int err);
 /* watch_diff.c: a new reading of d (taken over: sorted, kept or freed).
  * 0, or -ENOMEM when the old reading was kept. */
 int watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* A peer in both readings (a before, b now): its changes, then whether it
+ * went silent or active. */
+void watch_diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+		     const wg_peer *b, struct peer_act *act, uint64_t now);
 /* A peer's new handshake time and received bytes against its last reading
  * a: HANDSHAKE (unless pushed), PEER_SILENT, PEER_ACTIVE. */
 void watch_peer_progress(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,

@@ -173,9 +173,8 @@ void watch_peer_progress(struct wg_watch *w, const struct watch_dev *d, const wg
 	}
 }
 
-/* A peer in both readings: its changes and whether it went silent or active. */
-static void diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
-		      const wg_peer *b, struct peer_act *act, uint64_t now)
+void watch_diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+		     const wg_peer *b, struct peer_act *act, uint64_t now)
 {
 	if (!wg_endpoint_equal(&a->endpoint, &b->endpoint))
 		endpoint_event(w, d, b->public_key, &a->endpoint, &b->endpoint, 0);
@@ -261,7 +260,7 @@ int watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *b)
 			j++;
 		} else {
 			act[j] = d->act[i];
-			diff_peer(w, d, p, q, &act[j], now);
+			watch_diff_peer(w, d, p, q, &act[j], now);
 			p = p->next_peer;
 			q = q->next_peer;
 			i++;
