@@ -1368,6 +1368,14 @@ enum wg_watch_kind {
 	/* Only from in-process engines and daemons that push events. */
 	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
 	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
+	/* A watch on a network namespace (netns_fd). */
+	WG_WATCH_NAMESPACE_GONE,	/**< device "": nothing holds the namespace
+					 * any more (no process in it, no bind
+					 * mount of it such as /run/netns/NAME);
+					 * its kernel devices were reported
+					 * removed just before, and the watch let
+					 * go of it (its other devices are still
+					 * watched) */
 };
 
 /** An allowed-IP prefix. */

@@ -14,6 +14,7 @@
 #define WG_WATCH_H
 
 #include <libmnl/libmnl.h>
+#include <sys/types.h>
 
 #include <wireguard.h>
 
@@ -22,6 +23,7 @@
 
 enum watch_src_type {
 	SRC_TIMER, SRC_RTNL, SRC_GENL, SRC_INOTIFY, SRC_INBOX, SRC_READY, SRC_UAPI, SRC_SUB,
+	SRC_MOUNTS,
 };
 
 struct watch_dev;
@@ -103,8 +105,17 @@ struct wg_watch {
 	wg_netlink *nl;
 	struct mnl_socket *rtnl, *genl;
 	uint8_t *buf;			/* netlink receive buffer */
-	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready;
+	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready, src_mounts;
 	bool kernel_wg;			/* the kernel has the WireGuard family */
+
+	/* A watched namespace (netns_fd): what holds it, and whether it went
+	 * away (watch_netns.c). */
+	dev_t ns_dev;
+	ino_t ns_ino;
+	int mounts_fd;			/* /proc/self/mountinfo, polled for changes */
+	pid_t ns_witness;		/* a process in it, or 0 */
+	bool ns_mounted;		/* an nsfs mount of it exists */
+	bool ns_gone;
 
 	struct watch_dev *devs;
 	struct watch_dev *graveyard;	/* removed, to free after the epoll batch */
@@ -172,6 +183,14 @@ void watch_genl_dispatch(struct wg_watch *w);
 /* watch_kernel.c: re-read a kernel device (the full diff only on change). */
 void watch_read_kernel(struct wg_watch *w, struct watch_dev *d);
 void watch_kdump_free(struct watch_kdump *k);
+
+/* watch_link.c: close the netlink sockets (the namespace went away). */
+void watch_link_close(struct wg_watch *w);
+
+/* watch_netns.c */
+int watch_netns_open(struct wg_watch *w);
+void watch_netns_tick(struct wg_watch *w);
+void watch_netns_mounts_changed(struct wg_watch *w);
 
 /* watch_read.c */
 void watch_read_device(struct wg_watch *w, struct watch_dev *d);

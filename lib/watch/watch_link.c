@@ -10,6 +10,7 @@
  * kernel offers it, re-read a device as soon as it announces a change.
  */
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <linux/genetlink.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -224,8 +225,25 @@ static bool drain(struct wg_watch *w, struct mnl_socket *sock,
 	}
 }
 
+void watch_link_close(struct wg_watch *w)
+{
+	struct mnl_socket **socks[] = { &w->rtnl, &w->genl };
+
+	for (size_t i = 0; i < ARRAY_SIZE(socks); i++) {
+		if (!*socks[i])
+			continue;
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, mnl_socket_get_fd(*socks[i]), NULL);
+		mnl_socket_close(*socks[i]);
+		*socks[i] = NULL;
+	}
+	wg_netlink_close(w->nl);
+	w->nl = NULL;
+}
+
 void watch_link_dispatch(struct wg_watch *w)
 {
+	if (!w->rtnl)
+		return;	/* closed earlier in this epoll batch */
 	/* Overflowed: what we missed is whatever differs from a new dump. */
 	if (!drain(w, w->rtnl, link_msg_cb))
 		watch_link_sync(w, false);
@@ -274,7 +292,7 @@ static void genl_msg_cb(struct wg_watch *w, const struct nlmsghdr *nlh)
 
 void watch_genl_dispatch(struct wg_watch *w)
 {
-	if (!drain(w, w->genl, genl_msg_cb))
+	if (w->genl && !drain(w, w->genl, genl_msg_cb))
 		for (struct watch_dev *d = w->devs; d; d = d->next)
 			if (d->type == DEV_KERNEL)
 				watch_read_device(w, d);

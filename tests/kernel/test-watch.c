@@ -192,6 +192,76 @@ static void check_netns(wg_watch *host)
 	wg_watch_close(w);
 }
 
+static void drop_datagrams(const struct wg_packet *datagrams, size_t n, void *ctx)
+{
+	(void)datagrams, (void)n, (void)ctx;
+}
+
+static bool saw(const struct lines *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strstr(l->v[i], s))
+			return true;
+	return false;
+}
+
+/*
+ * A watched namespace that goes away is reported (its device removed, then
+ * namespace-gone), and the watch keeps serving its other devices (here an
+ * in-process engine).  First a namespace held only by its name (ip netns
+ * del ends it), then one that a process still lives in after losing its
+ * name (it ends when the process does).
+ */
+static void check_netns_gone(void)
+{
+	struct wg_engine_options eo = { .size = sizeof(eo), .send = drop_datagrams };
+	struct lines seen = { 0 };
+	wg_engine *engine;
+	wg_device *dev;
+	wg_watch *w;
+	int fd;
+
+	CHECK(sh("ip netns add c && ip -n c link add wgc type wireguard") == 0);
+	fd = open("/run/netns/c", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	w = open_watch(fd, 0);
+	close(fd);
+	CHECK(wg_engine_new(&engine, &eo) == 0);
+	CHECK(wg_watch_add_engine(w, "inproc", engine) == 0);
+	CHECK(watch_collect(w, INTERVAL_MS * 2, NULL, NULL, NULL) == 0);
+	CHECK(sh("ip netns del c") == 0);
+	CHECK(wait_for(w, "namespace-gone", 1000, &seen) >= 0);
+	CHECK(saw(&seen, "wgc device-removed"));
+	CHECK(!saw(&seen, "inproc"));
+	/* The kernel lets the namespace (and wgc) go once we did. */
+	lines_free(&seen);
+	dev = wg_device_new(NULL);
+	dev->flags = WGDEVICE_HAS_LISTEN_PORT;
+	dev->listen_port = 4321;
+	CHECK(wg_engine_set_device(engine, dev) == 0);
+	wg_free_device(dev);
+	CHECK(wait_for(w, "inproc listen-port 0 -> 4321", INTERVAL_MS * 3, &seen) >= 0);
+	lines_free(&seen);
+	CHECK(wg_watch_remove_device(w, "inproc") == 0);
+	wg_watch_close(w);
+	wg_engine_free(engine);
+
+	/* Held by a process after `ip netns del`: gone only when it exits. */
+	CHECK(sh("ip netns add d && ip -n d link add wgd type wireguard && "
+		 "(ip netns exec d sleep 600 & echo $! > /tmp/netns-d.pid)") == 0);
+	fd = open("/run/netns/d", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	w = open_watch(fd, 0);
+	close(fd);
+	CHECK(sh("ip netns del d") == 0);
+	CHECK(watch_collect(w, INTERVAL_MS * 5, &seen, NULL, NULL) == 0);
+	CHECK(sh("kill $(cat /tmp/netns-d.pid)") == 0);
+	CHECK(wait_for(w, "namespace-gone", 1000, &seen) >= 0);
+	CHECK(saw(&seen, "wgd device-removed"));
+	lines_free(&seen);
+	wg_watch_close(w);
+}
+
 int main(void)
 {
 	wg_watch *w = open_watch(-1, 0);
@@ -203,5 +273,6 @@ int main(void)
 	check_random(w);
 	check_netns(w);
 	wg_watch_close(w);
+	check_netns_gone();
 	return test_done();
 }
