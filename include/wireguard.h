@@ -972,7 +972,15 @@ struct wg_packet {
 	int16_t status;		/**< enum wg_packet_status, set by the engine */
 	uint16_t reason;	/**< enum wg_drop_reason, set by the engine */
 	wg_endpoint endpoint;	/**< datagrams: the remote UDP address */
-	uint64_t reserved[2];	/**< zero */
+	/**
+	 * Datagrams: the local address, opaque to the engine.  Given to
+	 * wg_engine_decrypt(), where a datagram arrived (zeros: unknown); the
+	 * engine keeps it per peer with the endpoint and puts it on what it
+	 * sends that peer, so a driver can send from the address the peer wrote
+	 * to (the managed tunnel does).  Zeros when never given.  Leave it
+	 * zero if you do not use it.
+	 */
+	uint64_t reserved[2];
 };
 
 /** The kinds of wg_event. */
@@ -1134,6 +1142,70 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
  *         second ahead).
  */
 uint64_t wg_engine_tick(wg_engine *engine);
+
+/*
+ * Handshakes apart from data (since 1.1).  A handshake message costs the
+ * engine up to four X25519s; data costs one AEAD.  A driver that decrypts
+ * every datagram as it comes lets a flood of initiations hold up the data
+ * behind them.  The Linux driver and wireguard-go instead put handshake
+ * messages into a bounded queue of their own, decrypted by other threads,
+ * and are "under load" (handshakes without a cookie from us get a cookie
+ * reply instead of X25519s) while that queue is an eighth full and for one
+ * second after.  wg_engine_classify() sorts datagrams for such a queue, and
+ * wg_engine_set_handshake_queue() tells the engine its depth.  Without a
+ * queue (the default) the engine is under load while more than 512 handshake
+ * messages with a valid mac1 arrive a second, and for one second after; a
+ * rate cannot tell a burst that a fast machine absorbs (a server's peers
+ * all reconnecting) from a backlog that a slow one cannot.
+ */
+
+/** What wg_engine_classify() says a received datagram is. */
+enum wg_datagram_class {
+	WG_DATAGRAM_OTHER = 0,		/**< data, a keepalive, a cookie reply, or
+					 * malformed: cheap, decrypt it at once */
+	WG_DATAGRAM_HANDSHAKE = 1,	/**< an initiation or a response whose mac1
+					 * is for our public key: costs X25519s,
+					 * decrypt it from the handshake queue */
+	WG_DATAGRAM_JUNK = 2,		/**< a handshake message of the wrong size,
+					 * failing mac1, or arriving while we have
+					 * no private key: wg_engine_decrypt()
+					 * would drop it; drop it */
+};
+
+/**
+ * \brief Sort a received datagram before decrypting it (see above).
+ *
+ * Costs one BLAKE2s over a handshake message (its mac1) and nothing for
+ * other datagrams; changes nothing.  Thread-safe like wg_engine_decrypt().
+ *
+ * \param engine  the engine.
+ * \param pkt     a datagram as wg_engine_decrypt() takes it (buf, size,
+ *                offset, len); only read.
+ * \return an enum wg_datagram_class.
+ */
+int wg_engine_classify(wg_engine *engine, const struct wg_packet *pkt);
+
+/**
+ * \brief Decide "under load" by the depth of the caller's handshake queue,
+ *        as the Linux driver does, instead of by rate.
+ *
+ * Call it before each wg_engine_decrypt() of messages taken from the queue
+ * (any thread).  A handshake message that wg_engine_decrypt() processes
+ * then finds the engine under load when the last depth given was at least
+ * capacity / 8, or was so within the last second (by the engine's clock).
+ * With MAX_QUEUED_INCOMING_HANDSHAKES, the Linux driver's capacity, that is
+ * 512 messages.
+ *
+ * \param engine    the engine.
+ * \param depth     messages in the queue, counting those about to be
+ *                  decrypted.
+ * \param capacity  how many the queue holds at most (it drops beyond), 8 or
+ *                  more; 0 returns to the default (rate) and ignores depth
+ *                  (give 0).
+ * \return 0, or -EINVAL when capacity is 1..7 or depth exceeds capacity
+ *         (nothing changed).
+ */
+int wg_engine_set_handshake_queue(wg_engine *engine, uint32_t depth, uint32_t capacity);
 
 /* ------------------------------------------------------------------------ */
 /* Managed engine (Linux): a TUN interface, UDP sockets and threads          */

@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "engine.h"
 #include "error.h"
+#include "handshake_queue.h"
 #include "set_plan.h"
 #include "tunnel.h"
 #include "tunnel_io.h"
@@ -26,6 +27,14 @@
 #include "util.h"
 
 #define DEFAULT_MTU 1420
+
+/* udp.c could not send from a local address a peer wrote to (it is gone). */
+static void forget_local(const uint64_t local[2], void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	wg_engine_forget_local(t->engine, local);
+}
 
 static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 {
@@ -119,6 +128,8 @@ static void pause_workers(struct wg_tunnel *t)
 	eventfd_write(t->workers_stop_efd, 1);
 	for (unsigned i = 0; i < t->nthreads; i++)
 		wg_worker_join(&t->workers[i]);
+	if (t->handshakes)
+		wg_handshake_queue_join(t->handshakes);
 	eventfd_read(t->workers_stop_efd, &v);
 }
 
@@ -127,6 +138,8 @@ static void resume_workers(struct wg_tunnel *t)
 	for (unsigned i = 0; i < t->nthreads; i++)
 		if (wg_worker_start(&t->workers[i]) < 0)
 			wg_tunnel_fail(t, wg_last_error(), errno);
+	if (wg_handshake_queue_start(t->handshakes) < 0)
+		wg_tunnel_fail(t, wg_last_error(), errno);
 }
 
 static int set_fwmark(struct wg_tunnel *t, uint32_t mark)
@@ -163,10 +176,11 @@ static void swap_sockets(struct wg_tunnel *t, struct wg_udp *fresh)
  * swap closes the new sockets (or puts the old mark back): the port, the
  * sockets and the peers are as they were.
  */
-/* A socket set to open beside the current one: same hook. */
+/* A socket set to open beside the current one: same hooks. */
 static struct wg_udp fresh_set(const struct wg_tunnel *t, bool share)
 {
-	return (struct wg_udp){ .hook = t->udp.hook, .hook_ctx = t->udp.hook_ctx, .share = share };
+	return (struct wg_udp){ .hook = t->udp.hook, .hook_ctx = t->udp.hook_ctx, .share = share,
+				.forget_local = t->udp.forget_local, .forget_ctx = t->udp.forget_ctx };
 }
 
 /*
@@ -420,6 +434,8 @@ int wg_tunnel_new_io(wg_tunnel **tunnel, const struct wg_tunnel_options *options
 	wg_engine_set_wake(t->engine, engine_wake, t);
 	t->udp.hook = o.socket;
 	t->udp.hook_ctx = o.socket_ctx;
+	t->udp.forget_local = forget_local;
+	t->udp.forget_ctx = t;
 	ret = wg_udp_open(&t->udp, t->udp.ops, t->udp.ctx, t->nworkers, o.listen_port, o.fwmark,
 			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
@@ -443,6 +459,20 @@ int wg_tunnel_new_io(wg_tunnel **tunnel, const struct wg_tunnel_options *options
 		w->tun_rfd = w->tun_side && lane < t->ntun ? t->tun_fds[lane] : -1;
 		w->epfd = -1;
 	}
+	t->handshakes = malloc(sizeof(*t->handshakes));
+	if (!t->handshakes) {
+		ret = wg_error(ENOMEM, "out of memory");
+		goto err;
+	}
+	ret = wg_handshake_queue_init(t->handshakes, t->engine, t->workers_stop_efd);
+	if (ret < 0) {
+		free(t->handshakes);
+		t->handshakes = NULL;
+		goto err;
+	}
+	ret = wg_handshake_queue_start(t->handshakes);
+	if (ret < 0)
+		goto err;
 	for (unsigned i = 0; i < t->nthreads; i++) {
 		ret = wg_worker_start(&t->workers[i]);
 		if (ret < 0)
@@ -490,6 +520,11 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 		for (unsigned i = 0; i < t->nthreads; i++)
 			wg_worker_free(&t->workers[i]);
 		free(t->workers);
+	}
+	if (t->handshakes) {
+		/* Paused with the workers above. */
+		wg_handshake_queue_free(t->handshakes);
+		free(t->handshakes);
 	}
 	if (t->timer_running) {
 		eventfd_write(t->stop_efd, 1);

@@ -58,6 +58,10 @@ struct wg_udp {
 	wg_tunnel_socket_fn *hook;	/* sees each socket before bind; may be NULL */
 	void *hook_ctx;
 	bool share;		/* bind beside a set that allows it (a rebind) */
+	/* Told when a local address to send from (wg_packet.reserved) is
+	 * gone (udp.c: sticky source addresses); may be NULL. */
+	void (*forget_local)(const uint64_t local[2], void *ctx);
+	void *forget_ctx;
 };
 int wg_udp_open(struct wg_udp *udp, const struct wg_udp_ops *ops, void *ctx, unsigned n, uint16_t port,
 		uint32_t fwmark, bool offload);
@@ -71,7 +75,8 @@ void wg_udp_send(struct wg_udp *udp, unsigned i, const struct wg_packet *pkts, s
 		 bool only_ready);
 /* Receive into up to nbufs buffers of bufsize bytes; with UDP GRO one buffer
  * may hold several datagrams.  Each datagram becomes one of at most maxpkts
- * packets.  Returns how many, 0 when none is waiting, or -errno. */
+ * packets, with the local address it arrived at in .reserved.  Returns how
+ * many, 0 when none is waiting, or -errno. */
 int wg_udp_recv(const struct wg_udp *udp, int fd, uint8_t *const *bufs, size_t nbufs, size_t bufsize,
 		struct wg_packet *pkts, size_t maxpkts);
 
@@ -113,6 +118,8 @@ int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
 void wg_worker_free(struct wg_worker *w);
 
+struct wg_handshake_queue;
+
 /* uapi_server.h: /var/run/wireguard/NAME.sock, served through tunnel.c's operations. */
 struct wg_uapi_server;
 
@@ -146,6 +153,8 @@ struct wg_tunnel {
 	pthread_t timer_thread;
 	bool timer_running;
 	struct wg_uapi_server *uapi;
+	/* Handshake messages, decrypted apart from data (handshake_queue.h). */
+	struct wg_handshake_queue *handshakes;
 
 	wg_engine_event_fn *event;
 	void *ctx;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "handshake_queue.h"
 #include "tunnel.h"
 #include "util.h"
 
@@ -171,6 +172,8 @@ static void from_udp(struct wg_worker *w, int fd)
 			wg_log(WG_LOG_DEBUG, "%s: UDP receive: %s", t->name, strerror(-n));
 		return;
 	}
+	/* Handshakes to their own thread, junk away: data never waits behind X25519s. */
+	n = (int)wg_handshake_queue_sort(t->handshakes, w->pkts, (size_t)n);
 	wg_engine_decrypt(t->engine, w->pkts, (size_t)n);
 	to_tun(w, (size_t)n);
 }
