@@ -359,6 +359,11 @@ extern swig_intgo _wrap_wg_engine_get_device_capi_6ce4f14cc3c1d847(uintptr_t arg
 extern void _wrap_wg_engine_encrypt_capi_6ce4f14cc3c1d847(uintptr_t arg1, uintptr_t arg2, swig_type_74 arg3);
 extern void _wrap_wg_engine_decrypt_capi_6ce4f14cc3c1d847(uintptr_t arg1, uintptr_t arg2, swig_type_75 arg3);
 extern swig_type_76 _wrap_wg_engine_tick_capi_6ce4f14cc3c1d847(uintptr_t arg1);
+extern swig_intgo _wrap_WG_DATAGRAM_OTHER_capi_6ce4f14cc3c1d847(void);
+extern swig_intgo _wrap_WG_DATAGRAM_HANDSHAKE_capi_6ce4f14cc3c1d847(void);
+extern swig_intgo _wrap_WG_DATAGRAM_JUNK_capi_6ce4f14cc3c1d847(void);
+extern swig_intgo _wrap_wg_engine_classify_capi_6ce4f14cc3c1d847(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_engine_set_handshake_queue_capi_6ce4f14cc3c1d847(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3);
 extern swig_intgo _wrap_WG_TUNNEL_UAPI_capi_6ce4f14cc3c1d847(void);
 extern swig_intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_6ce4f14cc3c1d847(void);
 extern void _wrap_wg_tunnel_free_capi_6ce4f14cc3c1d847(uintptr_t arg1);
@@ -2459,6 +2464,49 @@ func Wg_engine_tick(arg1 Struct_SS_wg_engine) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
 	swig_r = (uint64)(C._wrap_wg_engine_tick_capi_6ce4f14cc3c1d847(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+type Enum_SS_wg_datagram_class int
+
+func _swig_getWG_DATAGRAM_OTHER() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_OTHER_capi_6ce4f14cc3c1d847())
+	return swig_r
+}
+
+var WG_DATAGRAM_OTHER Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_OTHER()
+
+func _swig_getWG_DATAGRAM_HANDSHAKE() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_HANDSHAKE_capi_6ce4f14cc3c1d847())
+	return swig_r
+}
+
+var WG_DATAGRAM_HANDSHAKE Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_HANDSHAKE()
+
+func _swig_getWG_DATAGRAM_JUNK() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_JUNK_capi_6ce4f14cc3c1d847())
+	return swig_r
+}
+
+var WG_DATAGRAM_JUNK Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_JUNK()
+
+func Wg_engine_classify(arg1 Struct_SS_wg_engine, arg2 Wg_packet) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_wg_engine_classify_capi_6ce4f14cc3c1d847(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func Wg_engine_set_handshake_queue(arg1 Struct_SS_wg_engine, arg2 uint, arg3 uint) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (int)(C._wrap_wg_engine_set_handshake_queue_capi_6ce4f14cc3c1d847(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 

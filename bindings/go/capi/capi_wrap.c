@@ -3435,6 +3435,74 @@ long long _wrap_wg_engine_tick_capi_6ce4f14cc3c1d847(struct wg_engine *_swig_go_
 }
 
 
+intgo _wrap_WG_DATAGRAM_OTHER_capi_6ce4f14cc3c1d847() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_OTHER;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_HANDSHAKE_capi_6ce4f14cc3c1d847() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_HANDSHAKE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_JUNK_capi_6ce4f14cc3c1d847() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_JUNK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_engine_classify_capi_6ce4f14cc3c1d847(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1) {
+  wg_engine *arg1 = (wg_engine *) 0 ;
+  struct wg_packet *arg2 = (struct wg_packet *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_engine **)&_swig_go_0; 
+  arg2 = *(struct wg_packet **)&_swig_go_1; 
+  
+  result = (int)wg_engine_classify(arg1,(struct wg_packet const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_engine_set_handshake_queue_capi_6ce4f14cc3c1d847(struct wg_engine *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2) {
+  wg_engine *arg1 = (wg_engine *) 0 ;
+  uint32_t arg2 ;
+  uint32_t arg3 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_engine **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  arg3 = (uint32_t)_swig_go_2; 
+  
+  result = (int)wg_engine_set_handshake_queue(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_WG_TUNNEL_UAPI_capi_6ce4f14cc3c1d847() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
