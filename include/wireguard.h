@@ -1170,13 +1170,20 @@ enum wg_datagram_class {
 					 * failing mac1, or arriving while we have
 					 * no private key: wg_engine_decrypt()
 					 * would drop it; drop it */
+	WG_DATAGRAM_HANDSHAKE_COOKIE = 3, /**< a HANDSHAKE whose mac2 is a cookie we
+					 * gave its source address: its sender
+					 * answered our cookie reply, so it can
+					 * receive there; decrypt it before the
+					 * others (it gets through under load) */
 };
 
 /**
  * \brief Sort a received datagram before decrypting it (see above).
  *
- * Costs one BLAKE2s over a handshake message (its mac1) and nothing for
- * other datagrams; changes nothing.  Thread-safe like wg_engine_decrypt().
+ * Costs one BLAKE2s over a handshake message (its mac1), a second one when
+ * mac1 is valid and mac2 is not zero, and nothing for other datagrams;
+ * changes nothing (the rate limiter is left to wg_engine_decrypt()).
+ * Thread-safe like wg_engine_decrypt().
  *
  * \param engine  the engine.
  * \param pkt     a datagram as wg_engine_decrypt() takes it (buf, size,

@@ -15,6 +15,8 @@
  * Messages failing mac1 never count: junk anyone on the path can send must
  * not push legitimate initiators into fetching cookies (issue #15).
  */
+#include <string.h>
+
 #include "engine.h"
 #include "error.h"
 #include "util.h"
@@ -53,9 +55,10 @@ WG_EXPORT int wg_engine_set_handshake_queue(wg_engine *engine, uint32_t depth, u
 
 WG_EXPORT int wg_engine_classify(wg_engine *engine, const struct wg_packet *pkt)
 {
+	static const uint8_t no_mac2[COOKIE_LEN];
 	const uint8_t *msg;
 	uint32_t type;
-	bool valid;
+	bool valid, cookie;
 
 	if (!pkt->buf || pkt->offset > pkt->size || pkt->len > pkt->size - pkt->offset ||
 	    pkt->len < sizeof(struct message_header))
@@ -70,6 +73,10 @@ WG_EXPORT int wg_engine_classify(wg_engine *engine, const struct wg_packet *pkt)
 		return WG_DATAGRAM_OTHER;
 	wg_engine_read_lock(engine);
 	valid = valid && engine->identity.has_identity && wg_cookie_mac1_valid(engine, msg, pkt->len);
+	/* A mac2 at all: a sender that asked us for a cookie, or junk trying
+	 * to pass for one (one more BLAKE2s, the most junk can cost). */
+	cookie = valid && memcmp(msg + pkt->len - COOKIE_LEN, no_mac2, COOKIE_LEN) &&
+		 wg_cookie_mac2_valid(engine, msg, pkt->len, &pkt->endpoint);
 	wg_engine_read_unlock(engine);
-	return valid ? WG_DATAGRAM_HANDSHAKE : WG_DATAGRAM_JUNK;
+	return cookie ? WG_DATAGRAM_HANDSHAKE_COOKIE : valid ? WG_DATAGRAM_HANDSHAKE : WG_DATAGRAM_JUNK;
 }

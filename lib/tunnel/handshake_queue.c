@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The queue of handshake messages and its thread (handshake_queue.h). */
+/* The queue of handshake messages and its threads (handshake_queue.h). */
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
@@ -23,17 +23,53 @@ struct wg_handshake_entry {
 	uint8_t msg[HANDSHAKE_MAX_LEN];
 };
 
-int wg_handshake_queue_init(struct wg_handshake_queue *q, wg_engine *engine, int stop_efd)
+static int ring_init(struct wg_handshake_ring *r, uint32_t capacity)
+{
+	r->entries = calloc(capacity, sizeof(*r->entries));
+	r->capacity = capacity;
+	r->head = r->count = 0;
+	return r->entries ? 0 : -ENOMEM;
+}
+
+static bool ring_put(struct wg_handshake_ring *r, const struct wg_packet *p)
+{
+	struct wg_handshake_entry *e;
+
+	if (r->count == r->capacity)
+		return false;
+	e = &r->entries[(r->head + r->count++) % r->capacity];
+	e->src = p->endpoint;
+	e->len = p->len;
+	memcpy(e->msg, p->buf + p->offset, p->len);
+	return true;
+}
+
+static size_t ring_take(struct wg_handshake_ring *r, struct wg_handshake_entry *out, size_t room)
+{
+	size_t n = 0;
+
+	while (n < room && r->count) {
+		out[n++] = r->entries[r->head];
+		r->head = (r->head + 1) % r->capacity;
+		r->count--;
+	}
+	return n;
+}
+
+int wg_handshake_queue_init(struct wg_handshake_queue *q, wg_engine *engine, int stop_efd, unsigned nthreads)
 {
 	memset(q, 0, sizeof(*q));
 	q->engine = engine;
 	q->stop_efd = stop_efd;
+	q->nthreads = nthreads < 1 ? 1 : nthreads > WG_HANDSHAKE_MAX_THREADS ? WG_HANDSHAKE_MAX_THREADS : nthreads;
 	q->ready_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (q->ready_efd < 0)
 		return wg_error(errno, "eventfd: %s", strerror(errno));
-	q->ring = calloc(WG_HANDSHAKE_QUEUE_CAPACITY, sizeof(*q->ring));
-	if (!q->ring || wg_mutex_init(&q->lock)) {
-		free(q->ring);
+	if (ring_init(&q->fresh, WG_HANDSHAKE_QUEUE_CAPACITY) || ring_init(&q->proven, WG_HANDSHAKE_PROVEN_CAPACITY) ||
+	    wg_mutex_init(&q->lock)) {
+		free(q->fresh.entries);
+		free(q->proven.entries);
+		q->fresh.entries = q->proven.entries = NULL;
 		close(q->ready_efd);
 		q->ready_efd = -1;
 		return wg_error(ENOMEM, "out of memory for the handshake queue");
@@ -43,12 +79,13 @@ int wg_handshake_queue_init(struct wg_handshake_queue *q, wg_engine *engine, int
 
 void wg_handshake_queue_free(struct wg_handshake_queue *q)
 {
-	if (!q->ring)
+	if (!q->fresh.entries)
 		return;
 	wg_handshake_queue_join(q);
 	wg_mutex_destroy(&q->lock);
-	free(q->ring);
-	q->ring = NULL;
+	free(q->fresh.entries);
+	free(q->proven.entries);
+	q->fresh.entries = q->proven.entries = NULL;
 	close(q->ready_efd);
 	q->ready_efd = -1;
 }
@@ -59,34 +96,29 @@ static void sort_chunk(struct wg_handshake_queue *q, struct wg_packet *pkts, siz
 {
 	uint8_t kind[SORT_CHUNK];
 	size_t queued = 0, dropped = 0;
-	bool was_empty;
 
-	/* The BLAKE2s of each mac1 outside the lock. */
+	/* The BLAKE2s of each mac outside the lock. */
 	for (size_t i = from; i < to; i++) {
-		kind[i - from] = (uint8_t)wg_engine_classify(q->engine, &pkts[i]);
-		queued += kind[i - from] == WG_DATAGRAM_HANDSHAKE;
-		dropped += kind[i - from] == WG_DATAGRAM_JUNK;
+		uint8_t k = (uint8_t)wg_engine_classify(q->engine, &pkts[i]);
+
+		kind[i - from] = k;
+		queued += k == WG_DATAGRAM_HANDSHAKE || k == WG_DATAGRAM_HANDSHAKE_COOKIE;
+		dropped += k == WG_DATAGRAM_JUNK;
 	}
 	if (queued) {
 		wg_mutex_lock(&q->lock);
-		was_empty = !q->count;
 		for (size_t i = from; i < to; i++) {
-			struct wg_handshake_entry *e;
+			uint8_t k = kind[i - from];
 
-			if (kind[i - from] != WG_DATAGRAM_HANDSHAKE)
+			if (k == WG_DATAGRAM_HANDSHAKE_COOKIE && ring_put(&q->proven, &pkts[i]))
 				continue;
-			if (q->count == WG_HANDSHAKE_QUEUE_CAPACITY) {
+			if ((k == WG_DATAGRAM_HANDSHAKE || k == WG_DATAGRAM_HANDSHAKE_COOKIE) &&
+			    !ring_put(&q->fresh, &pkts[i]))
 				dropped++;
-				continue;
-			}
-			e = &q->ring[(q->head + q->count++) % WG_HANDSHAKE_QUEUE_CAPACITY];
-			e->src = pkts[i].endpoint;
-			e->len = pkts[i].len;
-			memcpy(e->msg, pkts[i].buf + pkts[i].offset, pkts[i].len);
 		}
 		wg_mutex_unlock(&q->lock);
-		if (was_empty)
-			eventfd_write(q->ready_efd, 1);
+		/* Wakes every idle thread; the busy ones look again anyway. */
+		eventfd_write(q->ready_efd, 1);
 	}
 	if (dropped)
 		__atomic_add_fetch(&q->dropped, dropped, __ATOMIC_RELAXED);
@@ -104,18 +136,16 @@ size_t wg_handshake_queue_sort(struct wg_handshake_queue *q, struct wg_packet *p
 	return keep;
 }
 
-/* Up to HANDSHAKE_BATCH messages out of the queue; *depth: how many it held. */
+/* Up to HANDSHAKE_BATCH messages, proven ones first; *depth: how many the
+ * queue held. */
 static size_t take(struct wg_handshake_queue *q, struct wg_handshake_entry *batch, uint32_t *depth)
 {
-	size_t n = 0;
+	size_t n;
 
 	wg_mutex_lock(&q->lock);
-	*depth = q->count;
-	while (n < HANDSHAKE_BATCH && q->count) {
-		batch[n++] = q->ring[q->head];
-		q->head = (q->head + 1) % WG_HANDSHAKE_QUEUE_CAPACITY;
-		q->count--;
-	}
+	*depth = q->fresh.count + q->proven.count;
+	n = ring_take(&q->proven, batch, HANDSHAKE_BATCH);
+	n += ring_take(&q->fresh, batch + n, HANDSHAKE_BATCH - n);
 	wg_mutex_unlock(&q->lock);
 	return n;
 }
@@ -156,7 +186,6 @@ static void *handshake_main(void *arg)
 			if (readable(q->stop_efd, 0))
 				return NULL;
 		}
-		wg_engine_set_handshake_queue(q->engine, 0, WG_HANDSHAKE_QUEUE_CAPACITY);
 		while (poll(wait, 2, -1) < 0 && errno == EINTR)
 			;
 		if (wait[0].revents)
@@ -166,17 +195,17 @@ static void *handshake_main(void *arg)
 
 int wg_handshake_queue_start(struct wg_handshake_queue *q)
 {
-	int ret = pthread_create(&q->thread, NULL, handshake_main, q);
+	for (; q->running < q->nthreads; q->running++) {
+		int ret = pthread_create(&q->threads[q->running], NULL, handshake_main, q);
 
-	if (ret)
-		return wg_error(ret, "pthread_create: %s", strerror(ret));
-	q->running = true;
+		if (ret)
+			return wg_error(ret, "pthread_create: %s", strerror(ret));
+	}
 	return 0;
 }
 
 void wg_handshake_queue_join(struct wg_handshake_queue *q)
 {
-	if (q->running)
-		pthread_join(q->thread, NULL);
-	q->running = false;
+	for (; q->running; q->running--)
+		pthread_join(q->threads[q->running - 1], NULL);
 }

@@ -464,7 +464,9 @@ int wg_tunnel_new_io(wg_tunnel **tunnel, const struct wg_tunnel_options *options
 		ret = wg_error(ENOMEM, "out of memory");
 		goto err;
 	}
-	ret = wg_handshake_queue_init(t->handshakes, t->engine, t->workers_stop_efd);
+	/* One thread per CPU, as the kernel's handshake workers. */
+	ret = wg_handshake_queue_init(t->handshakes, t->engine, t->workers_stop_efd,
+				      (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	if (ret < 0) {
 		free(t->handshakes);
 		t->handshakes = NULL;

@@ -50,6 +50,18 @@ static void bogus_message(struct sim *sim, const struct sim_node *node, uint8_t 
 	memset(msg + len - 16, 0, 16);
 }
 
+/* The last initiation a sent (the tap sees the wire). */
+static struct sim_datagram last_initiation;
+
+static void tap_initiations(struct sim *sim, const struct sim_datagram *d)
+{
+	(void)sim;
+	if (d->len == 148 && d->data[0] == 1)
+		last_initiation = *d;
+}
+
+static int classify(wg_engine *e, const uint8_t *msg, size_t len);
+
 static void deliver_bogus(struct pair *p, unsigned int i)
 {
 	struct sim_datagram d;
@@ -124,6 +136,7 @@ static void test_deep_queue_slow_rate(void)
 	struct pair p;
 
 	pair_init(&p, 43);
+	p.sim.tap = tap_initiations;
 	for (unsigned int i = 0; i < 50; i++) {
 		deliver_bogus(&p, i);
 		sim_advance(&p.sim, 20 * MS, 20 * MS);
@@ -156,6 +169,17 @@ static void test_deep_queue_slow_rate(void)
 	sim_advance(&p.sim, 6 * S, 100 * MS);
 	CHECK(p.a->events[WG_EVENT_HANDSHAKE_COMPLETE] == 1);
 	CHECK(p.b->delivered == 1);
+	/* That retry carried the cookie: classified for the queue's front lane,
+	 * but only from the address the cookie was made for. */
+	{
+		struct wg_packet pkt = { .buf = last_initiation.data, .size = sizeof(last_initiation.data),
+					 .len = 148, .endpoint = last_initiation.src };
+
+		CHECK(wg_engine_classify(p.b->engine, &pkt) == WG_DATAGRAM_HANDSHAKE_COOKIE);
+		pkt.endpoint.addr4.sin_port ^= 1;
+		CHECK(wg_engine_classify(p.b->engine, &pkt) == WG_DATAGRAM_HANDSHAKE);
+		CHECK(classify(p.a->engine, last_initiation.data, 148) == WG_DATAGRAM_JUNK);
+	}
 
 	/* Back to the rate: a depth of 600 is no longer read. */
 	CHECK(wg_engine_set_handshake_queue(p.b->engine, 0, 0) == 0);
