@@ -362,6 +362,7 @@ extern swig_type_76 _wrap_wg_engine_tick_capi_6ce4f14cc3c1d847(uintptr_t arg1);
 extern swig_intgo _wrap_WG_DATAGRAM_OTHER_capi_6ce4f14cc3c1d847(void);
 extern swig_intgo _wrap_WG_DATAGRAM_HANDSHAKE_capi_6ce4f14cc3c1d847(void);
 extern swig_intgo _wrap_WG_DATAGRAM_JUNK_capi_6ce4f14cc3c1d847(void);
+extern swig_intgo _wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6ce4f14cc3c1d847(void);
 extern swig_intgo _wrap_wg_engine_classify_capi_6ce4f14cc3c1d847(uintptr_t arg1, uintptr_t arg2);
 extern swig_intgo _wrap_wg_engine_set_handshake_queue_capi_6ce4f14cc3c1d847(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3);
 extern swig_intgo _wrap_WG_TUNNEL_UAPI_capi_6ce4f14cc3c1d847(void);
@@ -2492,6 +2493,14 @@ func _swig_getWG_DATAGRAM_JUNK() (_swig_ret Enum_SS_wg_datagram_class) {
 }
 
 var WG_DATAGRAM_JUNK Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_JUNK()
+
+func _swig_getWG_DATAGRAM_HANDSHAKE_COOKIE() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6ce4f14cc3c1d847())
+	return swig_r
+}
+
+var WG_DATAGRAM_HANDSHAKE_COOKIE Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_HANDSHAKE_COOKIE()
 
 func Wg_engine_classify(arg1 Struct_SS_wg_engine, arg2 Wg_packet) (_swig_ret int) {
 	var swig_r int

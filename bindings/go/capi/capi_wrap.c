@@ -3471,6 +3471,18 @@ intgo _wrap_WG_DATAGRAM_JUNK_capi_6ce4f14cc3c1d847() {
 }
 
 
+intgo _wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6ce4f14cc3c1d847() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_HANDSHAKE_COOKIE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
 intgo _wrap_wg_engine_classify_capi_6ce4f14cc3c1d847(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
