@@ -1342,10 +1342,13 @@ int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
  * network that went away (by wg_tunnel_socket_fn, or by the system).  The
  * new sockets go through wg_tunnel_socket_fn again and get the same fwmark;
  * peers, sessions and endpoints are kept, so traffic goes on without a new
- * handshake.  The new set is bound beside the old one before the old one is
- * closed (the old sockets allow it with SO_REUSEADDR for that moment), so a
- * failure leaves the tunnel on its old sockets.  Datagrams that arrive on an
- * old socket between the two are lost, as on a network change.
+ * handshake; the local address each peer last wrote to is forgotten (routing
+ * picks the source until the peer writes again).  Like every socket the tunnel creates, the new ones belong to
+ * the network namespace of the calling thread.  The new set is bound beside
+ * the old one before the old one is closed (the old sockets allow it with
+ * SO_REUSEADDR for that moment), so a failure leaves the tunnel on its old
+ * sockets.  Datagrams that arrive on an old socket between the two are lost,
+ * as on a network change.
  *
  * \param tunnel  the tunnel.
  * \return 0; the socket hook's errno (nothing changed); -EADDRINUSE if the

@@ -19,7 +19,7 @@
 enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
 
 /* How many engine read locks this thread holds (callbacks re-enter). */
-static _Thread_local unsigned int read_depth;
+static WG_THREAD_LOCAL unsigned int read_depth;
 
 void wg_engine_read_lock(struct wg_engine *engine)
 {
@@ -602,12 +602,12 @@ void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2])
 {
 	struct engine_peer *peer;
 
-	if (!local[0] && !local[1])
+	if (local && !local[0] && !local[1])
 		return;
 	wg_engine_read_lock(engine);
 	for (peer = engine->first_peer; peer; peer = peer->next) {
 		wg_mutex_lock(&peer->lock);
-		if (peer->local[0] == local[0] && peer->local[1] == local[1])
+		if (!local || (peer->local[0] == local[0] && peer->local[1] == local[1]))
 			peer->local[0] = peer->local[1] = 0;
 		wg_mutex_unlock(&peer->lock);
 	}
@@ -615,7 +615,7 @@ void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2])
 }
 
 /* Set while this thread runs a tick: its own arms need no wake-up. */
-static _Thread_local bool ticking;
+static WG_THREAD_LOCAL bool ticking;
 
 void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx)
 {

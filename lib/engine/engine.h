@@ -163,7 +163,8 @@ void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx);
 void wg_engine_wake(struct wg_engine *engine);
 /* The driver could not send from this local address (wg_packet.reserved of
  * a datagram; it is gone): every peer that remembers it forgets it, so that
- * routing picks our address for them until they write to us again. */
+ * routing picks our address for them until they write to us again.
+ * local NULL: every peer forgets its local address (a network change). */
 void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2]);
 /* wg_engine_tick() without its one-second cap: ns until the next deadline,
  * UINT64_MAX when no timer is armed (sleep until woken). */

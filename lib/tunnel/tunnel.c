@@ -187,7 +187,8 @@ static struct wg_udp fresh_set(const struct wg_tunnel *t, bool share)
  * New sockets on the same port, bound while the old ones still are (they
  * allow it with SO_REUSEADDR meanwhile), so that a failure (the hook, a
  * taken port) leaves the old ones in place; then the same swap as a port
- * change.  The engine keeps peers, sessions and endpoints.
+ * change.  The engine keeps peers, sessions and endpoints, and forgets the
+ * local addresses it would send from (sticky sources).
  */
 WG_EXPORT int wg_tunnel_rebind(wg_tunnel *t)
 {
@@ -201,6 +202,8 @@ WG_EXPORT int wg_tunnel_rebind(wg_tunnel *t)
 	if (ret == 0) {
 		fresh.share = false;
 		swap_sockets(t, &fresh);
+		/* The addresses peers wrote to may be gone with the old network. */
+		wg_engine_forget_local(t->engine, NULL);
 	}
 	wg_mutex_unlock(&t->config_lock);
 	return ret;

@@ -545,9 +545,12 @@ static wg_engine *wggo_engine_new(struct wggo_sink *sink, uint32_t mtu, long *er
  * wg_tunnel_new() with its events into sink (which must outlive the
  * tunnel); ifname NULL ("" from Go) means tun_fd.
  */
+/* socket_hook: a wg_tunnel_socket_fn (the wireguard package's trampoline
+ * into Go, which SWIG cannot make) as an integer, or 0; socket_ctx its ctx. */
 static wg_tunnel *wggo_tunnel_new(struct wggo_sink *sink, const char *ifname, int tun_fd,
 				  uint32_t flags, uint32_t threads, uint16_t listen_port,
-				  uint32_t fwmark, uint32_t mtu, long *err)
+				  uint32_t fwmark, uint32_t mtu, uintptr_t socket_hook,
+				  uintptr_t socket_ctx, long *err)
 {
 	struct wg_tunnel_options opts = {
 		.size = sizeof(opts),
@@ -560,6 +563,8 @@ static wg_tunnel *wggo_tunnel_new(struct wggo_sink *sink, const char *ifname, in
 		.mtu = mtu,
 		.event = sink_event,
 		.ctx = sink,
+		.socket = (wg_tunnel_socket_fn *)socket_hook,
+		.socket_ctx = (void *)socket_ctx,
 	};
 	wg_tunnel *tunnel = NULL;
 

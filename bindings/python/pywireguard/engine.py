@@ -108,6 +108,7 @@ class _Callbacks:
         self.events: collections.deque = collections.deque(maxlen=max_events)
         self.eventfd = -1
         self.error: Optional[BaseException] = None
+        self.on_socket: Optional[Callable[[int, int], None]] = None   # Tunnel's socket hook
         # Watches this engine was added to (Watch.add_engine/add_tunnel):
         # {watch pointer: device name}; each event is fed to them
         # (wg_watch_feed) from the thread that runs the engine.  The lock
