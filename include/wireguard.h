@@ -1450,6 +1450,14 @@ enum wg_watch_kind {
 	/* Only from in-process engines and daemons that push events. */
 	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
 	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
+	/* A watch on a network namespace (netns_fd). */
+	WG_WATCH_NAMESPACE_GONE,	/**< device "": nothing holds the namespace
+					 * any more (no process in it, no bind
+					 * mount of it such as /run/netns/NAME);
+					 * its kernel devices were reported
+					 * removed just before, and the watch let
+					 * go of it (its other devices are still
+					 * watched) */
 };
 
 /** An allowed-IP prefix. */
@@ -1619,7 +1627,7 @@ int wg_watch_remove_device(wg_watch *watch, const char *name);
  * \param event   the engine's event, as its callback received it.
  * \return 0; -ENOENT if the watch has no such in-process device (the
  *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
- *         event will say so).
+ *         event for this device, and only this one, will say so).
  */
 int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *event);
 

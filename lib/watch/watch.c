@@ -107,6 +107,7 @@ static void dev_free(struct watch_dev *d)
 {
 	wg_free_device(d->state);
 	free(d->act);
+	watch_kdump_free(d->kdump);
 	free(d);
 }
 
@@ -295,6 +296,7 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 		return wg_error(ENOMEM, "out of memory");
 	w->epfd = w->timerfd = w->ready_efd = w->inbox_efd = w->inotify_fd = -1;
 	w->dir_wd = w->parent_wd = -1;
+	w->mounts_fd = -1;
 	wg_mutex_init(&w->inbox_lock);
 	ret = copy_options(w, options);
 	if (ret)
@@ -325,6 +327,11 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 			goto err;
 	}
 	watch_read_all(w);
+	if (w->o.netns_fd >= 0) {
+		ret = watch_netns_open(w);
+		if (ret)
+			goto err;
+	}
 	*watch = w;
 	return 0;
 err:
@@ -358,6 +365,8 @@ WG_EXPORT void wg_watch_close(wg_watch *w)
 			close(*fd);
 	if (w->inotify_fd >= 0)
 		close(w->inotify_fd);
+	if (w->mounts_fd >= 0)
+		close(w->mounts_fd);
 	wg_mutex_destroy(&w->inbox_lock);
 	free(w->inbox);
 	free(w->fed);
@@ -391,8 +400,13 @@ static void dispatch(struct wg_watch *w)
 
 			switch (src->type) {
 			case SRC_TIMER:
-				if (read(w->timerfd, &v, sizeof(v)) == sizeof(v))
+				if (read(w->timerfd, &v, sizeof(v)) == sizeof(v)) {
 					watch_read_all(w);
+					watch_netns_tick(w);
+				}
+				break;
+			case SRC_MOUNTS:
+				watch_netns_mounts_changed(w);
 				break;
 			case SRC_RTNL:
 				watch_link_dispatch(w);

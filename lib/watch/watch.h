@@ -14,6 +14,7 @@
 #define WG_WATCH_H
 
 #include <libmnl/libmnl.h>
+#include <sys/types.h>
 
 #include <wireguard.h>
 
@@ -22,9 +23,11 @@
 
 enum watch_src_type {
 	SRC_TIMER, SRC_RTNL, SRC_GENL, SRC_INOTIFY, SRC_INBOX, SRC_READY, SRC_UAPI, SRC_SUB,
+	SRC_MOUNTS,
 };
 
 struct watch_dev;
+struct watch_kdump;
 
 /* What an epoll event points at. */
 struct watch_src {
@@ -56,6 +59,8 @@ struct watch_dev {
 	bool pushed;		/* handshakes arrive pushed: re-readings skip them */
 	int error;		/* the error last reported (DEVICE_ERROR), 0: fine */
 	bool dead;		/* removed; freed once no epoll batch points at it */
+	/* Kernel: the last dump's summary, to skip unchanged configurations. */
+	struct watch_kdump *kdump;
 	/* In-process devices. */
 	void *obj;		/* wg_engine * or wg_tunnel * */
 	/* UAPI: when the socket appeared, whether the daemon ever answered, and
@@ -76,6 +81,13 @@ struct watch_dev {
 	bool no_push;		/* it refused: re-read only */
 };
 
+/* A name wg_watch_feed() takes, and whether events of it were dropped
+ * because the inbox was full (an OVERFLOW for that device is owed). */
+struct fed_dev {
+	char name[IFNAMSIZ];
+	bool lost;
+};
+
 /* An event pushed by wg_watch_feed(), waiting for the reading thread. */
 struct inbox_item {
 	char device[IFNAMSIZ];
@@ -93,8 +105,17 @@ struct wg_watch {
 	wg_netlink *nl;
 	struct mnl_socket *rtnl, *genl;
 	uint8_t *buf;			/* netlink receive buffer */
-	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready;
+	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready, src_mounts;
 	bool kernel_wg;			/* the kernel has the WireGuard family */
+
+	/* A watched namespace (netns_fd): what holds it, and whether it went
+	 * away (watch_netns.c). */
+	dev_t ns_dev;
+	ino_t ns_ino;
+	int mounts_fd;			/* /proc/self/mountinfo, polled for changes */
+	pid_t ns_witness;		/* a process in it, or 0 */
+	bool ns_mounted;		/* an nsfs mount of it exists */
+	bool ns_gone;
 
 	struct watch_dev *devs;
 	struct watch_dev *graveyard;	/* removed, to free after the epoll batch */
@@ -112,8 +133,7 @@ struct wg_watch {
 	wg_mutex inbox_lock;
 	struct inbox_item *inbox;
 	size_t inbox_len, inbox_cap;
-	bool inbox_overflow;
-	char (*fed)[IFNAMSIZ];
+	struct fed_dev *fed;
 	size_t nfed;
 };
 
@@ -135,8 +155,17 @@ void watch_emit(struct wg_watch *w, const struct wg_watch_event *ev);
 /* Report (err != 0) or clear (err == 0) a device's failure, once per change. */
 void watch_dev_error(struct wg_watch *w, struct watch_dev *d, int err);
 
-/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed). */
-void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed).
+ * 0, or -ENOMEM when the old reading was kept. */
+int watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* A peer in both readings (a before, b now): its changes, then whether it
+ * went silent or active. */
+void watch_diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+		     const wg_peer *b, struct peer_act *act, uint64_t now);
+/* A peer's new handshake time and received bytes against its last reading
+ * a: HANDSHAKE (unless pushed), PEER_SILENT, PEER_ACTIVE. */
+void watch_peer_progress(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+			 const struct wg_timespec64 *hs, uint64_t rx, struct peer_act *act, uint64_t now);
 /* The index of a peer in d->state, or -1. */
 ssize_t watch_peer_index(const struct watch_dev *d, const uint8_t *key);
 /* A peer of d was active now (a pushed handshake): PEER_ACTIVE if it was silent. */
@@ -150,6 +179,18 @@ void watch_link_dispatch(struct wg_watch *w);
 /* The link of a userspace device, if it has one by now. */
 void watch_link_lookup(struct wg_watch *w, struct watch_dev *d);
 void watch_genl_dispatch(struct wg_watch *w);
+
+/* watch_kernel.c: re-read a kernel device (the full diff only on change). */
+void watch_read_kernel(struct wg_watch *w, struct watch_dev *d);
+void watch_kdump_free(struct watch_kdump *k);
+
+/* watch_link.c: close the netlink sockets (the namespace went away). */
+void watch_link_close(struct wg_watch *w);
+
+/* watch_netns.c */
+int watch_netns_open(struct wg_watch *w);
+void watch_netns_tick(struct wg_watch *w);
+void watch_netns_mounts_changed(struct wg_watch *w);
 
 /* watch_read.c */
 void watch_read_device(struct wg_watch *w, struct watch_dev *d);

@@ -142,11 +142,8 @@ void watch_read_device(struct wg_watch *w, struct watch_dev *d)
 
 	switch (d->type) {
 	case DEV_KERNEL:
-		ret = wg_netlink_get_device_by_index(w->nl, &dev, d->ifindex);
-		/* Gone: its RTM_DELLINK is on the way and will remove it. */
-		if (ret == -ENODEV)
-			return;
-		break;
+		watch_read_kernel(w, d);
+		return;
 	case DEV_ENGINE:
 		ret = wg_engine_get_device(d->obj, &dev);
 		break;

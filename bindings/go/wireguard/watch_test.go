@@ -5,6 +5,7 @@ package wireguard
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"syscall"
@@ -87,5 +88,68 @@ func TestWatchDaemon(t *testing.T) {
 	}
 	cancel()
 	for range ch {
+	}
+}
+
+// An engine given in WatchOptions.Engines feeds the watch its handshake at
+// once (pushed: the interval is far too long for a re-reading to find it),
+// and is no longer fed once the channel is closed.
+func TestWatchFedByEngine(t *testing.T) {
+	var toA, toB wire
+	a := newEngine(t, toB.send)
+	b := newEngine(t, toA.send)
+	toA.from = netip.MustParseAddrPort("192.0.2.2:51820")
+	toB.from = netip.MustParseAddrPort("192.0.2.1:51820")
+	privA, privB := mustKey(t), mustKey(t)
+	for _, c := range []struct {
+		e         *Engine
+		priv, pub Key
+		ep        netip.AddrPort
+		allowed   string
+	}{{a, privA, privB.PublicKey(), toA.from, "10.0.0.2/32"}, {b, privB, privA.PublicKey(), toB.from, "10.0.0.1/32"}} {
+		priv := c.priv
+		if err := c.e.Configure(Config{PrivateKey: &priv, Peers: []PeerConfig{{
+			PublicKey: c.pub, Endpoint: udpAddrOf(c.ep),
+			AllowedIPs: []netip.Prefix{netip.MustParsePrefix(c.allowed)},
+		}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := Watch(ctx, WatchOptions{Devices: []string{"no-such-dev"}, NoKernel: true, NoUAPI: true,
+		Interval: time.Minute, Engines: map[string]*Engine{"a": a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := NewBatch(8, 1420)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer batch.Free()
+	batch.Add(ipv4("10.0.0.1", "10.0.0.2", []byte("ping")), netip.AddrPort{})
+	a.Encrypt(batch)
+	// The initiation to B, the response to A: the handshake is complete.
+	for _, hop := range []struct {
+		e *Engine
+		w *wire
+	}{{b, &toB}, {a, &toA}} {
+		batch.Reset()
+		for _, d := range hop.w.queue {
+			batch.Add(d, hop.w.from)
+		}
+		hop.w.queue = nil
+		hop.e.Decrypt(batch)
+	}
+	ev := nextKind(t, ch, "handshake")
+	if !ev.Pushed || ev.Device != "a" || ev.Peer == nil || !ev.Peer.Equal(privB.PublicKey()) {
+		t.Fatalf("handshake event %+v", ev)
+	}
+	cancel()
+	for range ch {
+	}
+	// A watch that cannot take an engine fails whole (and unfeeds it).
+	if _, err := Watch(context.Background(), WatchOptions{Engines: map[string]*Engine{"": a}}); err == nil {
+		t.Fatal("an empty engine name was accepted")
 	}
 }
