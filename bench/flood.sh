@@ -13,7 +13,12 @@
 #
 #   bench/flood.sh [WG_ENGINE [PPS [SAMPLES]]]   (build/tools/wg-engine, 20000, 3)
 #
-# Other servers join by env, as in bench/throughput.sh: WIREGUARD_GO_MODERN=PATH.
+# Other servers join by env, as in bench/throughput.sh: WIREGUARD_GO_MODERN=PATH,
+# WG_ENGINE_OLD=PATH (another wg-engine build, e.g. before a change).
+# FLOOD_BUSY=N runs N busy-looping processes for the whole run (every server
+# alike), standing for a loaded machine: a daemon then gets its threads'
+# share of the CPU, not the CPU (the flooder runs at nice -10 then, so that
+# it still offers PPS).
 set -u
 umask 077
 cd "$(dirname "$0")/.."
@@ -25,9 +30,9 @@ FLOOD_GEN=$(realpath "${FLOOD_GEN:-build/bench/flood-gen}")
 for t in wg wireguard-go python3 "$FLOOD_GEN" "$WG_ENGINE"; do
 	command -v "$t" >/dev/null || { echo "$t missing (tools/install-deps.sh, meson compile)"; exit 1; }
 done
-S=fls$$ C=flc$$ F=flf$$ TMP=$(mktemp -d) PIDS=""
+S=fls$$ C=flc$$ F=flf$$ TMP=$(mktemp -d) PIDS="" BUSY_PIDS=""
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS $BUSY_PIDS; do kill "$p" 2>/dev/null; done
 	for n in $S $C $F; do
 		ip netns pids $n 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del $n 2>/dev/null
@@ -81,7 +86,9 @@ server() {
 	ip -n $C addr add 10.78.0.2/24 dev $ic && ip -n $C link set $ic up
 	idle=$(for _ in $(seq "$SAMPLES"); do handshake_ms $is $ic; done | median)
 	dur=$((SAMPLES * 8 + 4))
-	ip netns exec $F "$FLOOD_GEN" 192.168.244.1 51820 "$SPUB" "$PPS" $dur >$TMP/sent &
+	# Beside busy loops the flooder keeps its rate (nice -10); the servers do not.
+	ip netns exec $F nice -n "$([ "${FLOOD_BUSY:-0}" = 0 ] && echo 0 || echo -10)" \
+		"$FLOOD_GEN" 192.168.244.1 51820 "$SPUB" "$PPS" $dur >$TMP/sent &
 	fpid=$!
 	sleep 2
 	t0=$(cpu_ticks $ps) r0=$(rx_packets) w0=$(date +%s.%N) e0=$(rcvbuf_errors)
@@ -100,15 +107,21 @@ PY
 }
 
 : >$TMP/rows
+for _ in $(seq "${FLOOD_BUSY:-0}"); do
+	sh -c 'while :; do :; done' & BUSY_PIDS="$BUSY_PIDS $!"
+done
 server "wireguard-go $(wireguard-go --version | sed -n 's/^wireguard-go //p')" wireguard-go
 [ -n "${WIREGUARD_GO_MODERN:-}" ] && server "wireguard-go (modern)" "$WIREGUARD_GO_MODERN"
+[ -n "${WG_ENGINE_OLD:-}" ] && server "wg-engine (old)" "$(realpath "$WG_ENGINE_OLD")"
 server "wg-engine" "$WG_ENGINE"
 
-python3 - $TMP/rows "$PPS" "$SAMPLES" <<'PY'
+python3 - $TMP/rows "$PPS" "$SAMPLES" "${FLOOD_BUSY:-0}" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 print(f"handshake flood at {sys.argv[2]} datagrams/s offered (bogus initiations, valid mac1, spoofed sources);")
 print(f"legitimate client: wireguard-go, {sys.argv[3]} fresh handshakes idle and during the flood (medians)")
+if sys.argv[4] != "0":
+    print(f"{sys.argv[4]} busy-looping processes beside (FLOOD_BUSY)")
 base = rows[0]
 hdr = ("server", "rx pkt/s", "CPU us/pkt", "cores", "hs idle ms", "hs flood ms", "rcvbuf drop%", "CPU x", "hs flood x")
 print("%-28s %9s %10s %6s %10s %11s %12s %7s %10s" % hdr)

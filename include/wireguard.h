@@ -972,7 +972,15 @@ struct wg_packet {
 	int16_t status;		/**< enum wg_packet_status, set by the engine */
 	uint16_t reason;	/**< enum wg_drop_reason, set by the engine */
 	wg_endpoint endpoint;	/**< datagrams: the remote UDP address */
-	uint64_t reserved[2];	/**< zero */
+	/**
+	 * Datagrams: the local address, opaque to the engine.  Given to
+	 * wg_engine_decrypt(), where a datagram arrived (zeros: unknown); the
+	 * engine keeps it per peer with the endpoint and puts it on what it
+	 * sends that peer, so a driver can send from the address the peer wrote
+	 * to (the managed tunnel does).  Zeros when never given.  Leave it
+	 * zero if you do not use it.
+	 */
+	uint64_t reserved[2];
 };
 
 /** The kinds of wg_event. */
@@ -1135,6 +1143,77 @@ void wg_engine_decrypt(wg_engine *engine, struct wg_packet *packets, size_t n);
  */
 uint64_t wg_engine_tick(wg_engine *engine);
 
+/*
+ * Handshakes apart from data (since 1.1).  A handshake message costs the
+ * engine up to four X25519s; data costs one AEAD.  A driver that decrypts
+ * every datagram as it comes lets a flood of initiations hold up the data
+ * behind them.  The Linux driver and wireguard-go instead put handshake
+ * messages into a bounded queue of their own, decrypted by other threads,
+ * and are "under load" (handshakes without a cookie from us get a cookie
+ * reply instead of X25519s) while that queue is an eighth full and for one
+ * second after.  wg_engine_classify() sorts datagrams for such a queue, and
+ * wg_engine_set_handshake_queue() tells the engine its depth.  Without a
+ * queue (the default) the engine is under load while more than 512 handshake
+ * messages with a valid mac1 arrive a second, and for one second after; a
+ * rate cannot tell a burst that a fast machine absorbs (a server's peers
+ * all reconnecting) from a backlog that a slow one cannot.
+ */
+
+/** What wg_engine_classify() says a received datagram is. */
+enum wg_datagram_class {
+	WG_DATAGRAM_OTHER = 0,		/**< data, a keepalive, a cookie reply, or
+					 * malformed: cheap, decrypt it at once */
+	WG_DATAGRAM_HANDSHAKE = 1,	/**< an initiation or a response whose mac1
+					 * is for our public key: costs X25519s,
+					 * decrypt it from the handshake queue */
+	WG_DATAGRAM_JUNK = 2,		/**< a handshake message of the wrong size,
+					 * failing mac1, or arriving while we have
+					 * no private key: wg_engine_decrypt()
+					 * would drop it; drop it */
+	WG_DATAGRAM_HANDSHAKE_COOKIE = 3, /**< a HANDSHAKE whose mac2 is a cookie we
+					 * gave its source address: its sender
+					 * answered our cookie reply, so it can
+					 * receive there; decrypt it before the
+					 * others (it gets through under load) */
+};
+
+/**
+ * \brief Sort a received datagram before decrypting it (see above).
+ *
+ * Costs one BLAKE2s over a handshake message (its mac1), a second one when
+ * mac1 is valid and mac2 is not zero, and nothing for other datagrams;
+ * changes nothing (the rate limiter is left to wg_engine_decrypt()).
+ * Thread-safe like wg_engine_decrypt().
+ *
+ * \param engine  the engine.
+ * \param pkt     a datagram as wg_engine_decrypt() takes it (buf, size,
+ *                offset, len); only read.
+ * \return an enum wg_datagram_class.
+ */
+int wg_engine_classify(wg_engine *engine, const struct wg_packet *pkt);
+
+/**
+ * \brief Decide "under load" by the depth of the caller's handshake queue,
+ *        as the Linux driver does, instead of by rate.
+ *
+ * Call it before each wg_engine_decrypt() of messages taken from the queue
+ * (any thread).  A handshake message that wg_engine_decrypt() processes
+ * then finds the engine under load when the last depth given was at least
+ * capacity / 8, or was so within the last second (by the engine's clock).
+ * With MAX_QUEUED_INCOMING_HANDSHAKES, the Linux driver's capacity, that is
+ * 512 messages.
+ *
+ * \param engine    the engine.
+ * \param depth     messages in the queue, counting those about to be
+ *                  decrypted.
+ * \param capacity  how many the queue holds at most (it drops beyond), 8 or
+ *                  more; 0 returns to the default (rate) and ignores depth
+ *                  (give 0).
+ * \return 0, or -EINVAL when capacity is 1..7 or depth exceeds capacity
+ *         (nothing changed).
+ */
+int wg_engine_set_handshake_queue(wg_engine *engine, uint32_t depth, uint32_t capacity);
+
 /* ------------------------------------------------------------------------ */
 /* Managed engine (Linux): a TUN interface, UDP sockets and threads          */
 /* ------------------------------------------------------------------------ */
@@ -1148,8 +1227,8 @@ uint64_t wg_engine_tick(wg_engine *engine);
  * name.  The tunnel owns its engine.  It stops by itself when its interface
  * is deleted (e.g. `ip link del`): wg_tunnel_stopped_fd() then turns readable.
  *
- * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_name()
- * and wg_tunnel_stopped_fd() may be called from several threads at once;
+ * Threads: wg_tunnel_set_device(), wg_tunnel_get_device(), wg_tunnel_rebind(),
+ * wg_tunnel_name() and wg_tunnel_stopped_fd() may be called from several threads at once;
  * wg_tunnel_free() by one thread when no other call on the tunnel runs.
  * The event callback runs on the tunnel's threads.
  */
@@ -1164,6 +1243,25 @@ enum wg_tunnel_flags {
 	/** Use none of the kernel's offloads (UDP GSO/GRO, TUN vnet headers). */
 	WG_TUNNEL_NO_OFFLOAD = 1U << 1,
 };
+
+/**
+ * Called with each UDP socket the tunnel creates, after socket() and the
+ * tunnel's own socket options and before bind(): at wg_tunnel_new(), at a
+ * listen-port change in wg_tunnel_set_device(), and at wg_tunnel_rebind().
+ * This is where an Android app calls VpnService.protect(fd), so that the
+ * tunnel's own datagrams bypass the VPN, or where a socket is bound to one
+ * network (SO_BINDTODEVICE, Android's Network.bindSocket()).
+ * Runs on the thread of the call that creates the socket, with the tunnel's
+ * configuration lock held: it must not call back into the tunnel.  It must
+ * not close fd, and owns nothing of it after returning.
+ *
+ * \param fd      the new socket (SOCK_DGRAM, not yet bound).
+ * \param family  AF_INET or AF_INET6 (an AF_INET6 socket is IPV6_V6ONLY).
+ * \param ctx     wg_tunnel_options.socket_ctx.
+ * \return 0 to go on, or a negative errno: the socket is closed, and the call
+ *         that was creating it fails with that errno, having changed nothing.
+ */
+typedef int wg_tunnel_socket_fn(int fd, int family, void *ctx);
 
 /** Options of wg_tunnel_new(); a versioned struct: set size = sizeof(struct wg_tunnel_options). */
 struct wg_tunnel_options {
@@ -1186,6 +1284,9 @@ struct wg_tunnel_options {
 	uint32_t mtu;			/**< of a created interface; 0 = 1420 */
 	wg_engine_event_fn *event;	/**< may be NULL */
 	void *ctx;			/**< passed to event */
+	/* Since 1.1 (a 1.0 caller's smaller size reads them as 0): */
+	wg_tunnel_socket_fn *socket;	/**< may be NULL; see wg_tunnel_socket_fn */
+	void *socket_ctx;		/**< passed to socket */
 };
 
 /**
@@ -1200,7 +1301,8 @@ struct wg_tunnel_options {
  * \return 0; -EINVAL for bad options; -EPERM without CAP_NET_ADMIN;
  *         -EBUSY if ifname exists and is not a TUN interface we may attach
  *         to; -EADDRINUSE if the listen port or the UAPI socket is taken;
- *         -ENOMEM; another -errno from the system.
+ *         the socket hook's errno (wg_tunnel_socket_fn); -ENOMEM; another
+ *         -errno from the system.
  */
 int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options);
 
@@ -1217,7 +1319,8 @@ void wg_tunnel_free(wg_tunnel *tunnel);
  * pausing the workers); a new fwmark is applied to them.
  *
  * \return 0; -EINVAL for invalid input, with nothing changed; -EADDRINUSE
- *         if the new port is taken (nothing changed); -ENOMEM.
+ *         if the new port is taken (nothing changed); the socket hook's
+ *         errno if it refused a new port's socket (nothing changed); -ENOMEM.
  */
 int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
 
@@ -1230,6 +1333,29 @@ int wg_tunnel_set_device(wg_tunnel *tunnel, const wg_device *dev);
  * \return 0 or -ENOMEM.
  */
 int wg_tunnel_get_device(wg_tunnel *tunnel, wg_device **dev);
+
+/**
+ * \brief Close the UDP sockets and open new ones on the same port, after a
+ *        network change (what wireguard-apple's wgBumpSockets does).
+ *
+ * A phone that moved from Wi-Fi to cellular may keep sockets tied to the
+ * network that went away (by wg_tunnel_socket_fn, or by the system).  The
+ * new sockets go through wg_tunnel_socket_fn again and get the same fwmark;
+ * peers, sessions and endpoints are kept, so traffic goes on without a new
+ * handshake; the local address each peer last wrote to is forgotten (routing
+ * picks the source until the peer writes again).  Like every socket the tunnel creates, the new ones belong to
+ * the network namespace of the calling thread.  The new set is bound beside
+ * the old one before the old one is closed (the old sockets allow it with
+ * SO_REUSEADDR for that moment), so a failure leaves the tunnel on its old
+ * sockets.  Datagrams that arrive on an old socket between the two are lost,
+ * as on a network change.
+ *
+ * \param tunnel  the tunnel.
+ * \return 0; the socket hook's errno (nothing changed); -EADDRINUSE if the
+ *         port was taken meanwhile by another socket allowing reuse (nothing
+ *         changed); -ENOMEM; another -errno from the system.
+ */
+int wg_tunnel_rebind(wg_tunnel *tunnel);
 
 /**
  * \brief The interface's name (the kernel's choice for a template).
@@ -1324,6 +1450,14 @@ enum wg_watch_kind {
 	/* Only from in-process engines and daemons that push events. */
 	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
 	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
+	/* A watch on a network namespace (netns_fd). */
+	WG_WATCH_NAMESPACE_GONE,	/**< device "": nothing holds the namespace
+					 * any more (no process in it, no bind
+					 * mount of it such as /run/netns/NAME);
+					 * its kernel devices were reported
+					 * removed just before, and the watch let
+					 * go of it (its other devices are still
+					 * watched) */
 };
 
 /** An allowed-IP prefix. */
@@ -1387,10 +1521,17 @@ struct wg_watch_options {
 	/** Devices to watch by name, NULL-terminated, or NULL for every device.
 	 * A name that does not exist yet is reported when it appears. */
 	const char *const *devices;
-	/** Kernel devices of this network namespace (an open /run/netns/NAME or
+	/** Devices of this network namespace (an open /run/netns/NAME or
 	 * /proc/PID/ns/net; the watch keeps its own copy), or -1 for the
-	 * caller's.  With a namespace, only its kernel devices are watched:
-	 * /var/run/wireguard belongs to no namespace. */
+	 * caller's.  With a namespace: its kernel devices, and the userspace
+	 * daemons living in it.  /var/run/wireguard is a path of the caller's
+	 * mount namespace, shared by daemons of every network namespace (as
+	 * with `ip netns exec`): a socket's daemon is placed by its pid
+	 * (SO_PEERCRED, /proc/PID/ns/net) at the first connection and only
+	 * this namespace's are reported.  When nothing holds the namespace any
+	 * more, WG_WATCH_NAMESPACE_GONE (the watch's own reference does not
+	 * count; an fd kept by another program or a mount in another mount
+	 * namespace is not seen). */
 	int netns_fd;
 	uint32_t flags;			/**< enum wg_watch_flags */
 	uint32_t interval_ms;		/**< re-read period; 0 = 1000; min 10 */
@@ -1493,7 +1634,7 @@ int wg_watch_remove_device(wg_watch *watch, const char *name);
  * \param event   the engine's event, as its callback received it.
  * \return 0; -ENOENT if the watch has no such in-process device (the
  *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
- *         event will say so).
+ *         event for this device, and only this one, will say so).
  */
 int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *event);
 

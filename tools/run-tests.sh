@@ -4,6 +4,7 @@
 # are errors too) and run every test suite; the engine suite's C programs
 # again under valgrind memcheck; every suite whose code is C we build again
 # under AddressSanitizer and UndefinedBehaviorSanitizer (SANITIZED_SUITES);
+# the engine suite in a build without threads (tools/run-nothreads.sh);
 # then every parser's fuzzer for FUZZ_SECONDS (30) in a clang build
 # (tools/run-fuzz.sh); then the cross suite on other CPUs and systems
 # (tools/run-cross.sh).  Prints one closing line "all suites: N passed,
@@ -37,6 +38,12 @@ passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety --wipe >/dev/null 2>&1 ||
 	CC=clang meson setup build-tsa -Dwerror=true -Dc_args=-Wthread-safety || exit 1
 meson compile -C build-tsa wg-engine-core wg-tunnel || exit 1
+
+# No threads at all (-Dthreads=false): the engine suite, and nm finds no
+# pthread symbol in the portable layers (tools/run-nothreads.sh).
+tools/run-nothreads.sh build-nothreads >build-ci/nothreads.log 2>&1 || { tail -n 40 build-ci/nothreads.log; status=1; }
+set -- $(summary build-nothreads/meson-logs/testlog.json)
+passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3))
 
 meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 ||
 	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false || exit 1

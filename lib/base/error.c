@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Per-thread error messages and the process-wide log callback. */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "error.h"
+#include "lock.h"
 #include "util.h"
 
-static _Thread_local char last_error[256];
+static WG_THREAD_LOCAL char last_error[256];
 
 /* The callback, its context and level change together, so one lock guards all three. */
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static wg_mutex log_lock = WG_MUTEX_INIT;
 static wg_log_fn *log_fn;
 static void *log_ctx;
 static int log_max_level;
@@ -38,11 +38,11 @@ int wg_error(int err, const char *fmt, ...)
 
 WG_EXPORT void wg_set_log_callback(wg_log_fn *fn, void *ctx, int max_level)
 {
-	pthread_mutex_lock(&log_lock);
+	wg_mutex_lock(&log_lock);
 	log_ctx = ctx;
 	__atomic_store_n(&log_max_level, max_level, __ATOMIC_RELAXED);
 	__atomic_store_n(&log_fn, fn, __ATOMIC_RELAXED);
-	pthread_mutex_unlock(&log_lock);
+	wg_mutex_unlock(&log_lock);
 }
 
 void wg_log(int level, const char *fmt, ...)
@@ -57,8 +57,8 @@ void wg_log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pthread_mutex_lock(&log_lock);
+	wg_mutex_lock(&log_lock);
 	if (log_fn && level <= log_max_level)
 		log_fn(level, msg, log_ctx);
-	pthread_mutex_unlock(&log_lock);
+	wg_mutex_unlock(&log_lock);
 }

@@ -5,11 +5,18 @@
  * that lock" is written as WG_GUARDED_BY(lock) and checked by
  * -Wthread-safety (the CI builds with clang and that flag) instead of
  * being a comment.  Other compilers see plain pthread calls.
+ *
+ * What is under them is lock_impl.h, one per build (meson -Dthreads):
+ * base/pthread/ (POSIX threads) or base/nothread/ (no-ops, for a program
+ * with one thread and no thread library).  It also gives wg_once,
+ * WG_ONCE_INIT, wg_once_run() and WG_THREAD_LOCAL.
  */
 #ifndef WG_LOCK_H
 #define WG_LOCK_H
 
-#include <pthread.h>
+#include <stdbool.h>
+
+#include "lock_impl.h"
 
 #if defined(__clang__)
 #define WG_TSA(x) __attribute__((x))
@@ -32,34 +39,36 @@
 #define WG_NO_TSA WG_TSA(no_thread_safety_analysis)
 
 typedef struct WG_CAPABILITY("mutex") wg_mutex {
-	pthread_mutex_t m;
+	wg_mutex_impl m;
 } wg_mutex;
+/* A mutex with static storage, ready without wg_mutex_init(). */
+#define WG_MUTEX_INIT { WG_MUTEX_IMPL_INIT }
 
 typedef struct WG_CAPABILITY("rwlock") wg_rwlock {
-	pthread_rwlock_t l;
+	wg_rwlock_impl l;
 } wg_rwlock;
 
 /* 0 or a positive errno, as pthread_mutex_init(). */
 static inline int wg_mutex_init(wg_mutex *m)
 {
-	return pthread_mutex_init(&m->m, NULL);
+	return wg_mutex_impl_init(&m->m);
 }
 
 static inline void wg_mutex_destroy(wg_mutex *m)
 {
-	pthread_mutex_destroy(&m->m);
+	wg_mutex_impl_destroy(&m->m);
 }
 
 static inline void wg_mutex_lock(wg_mutex *m) WG_ACQUIRE(m) WG_NO_TSA;
 static inline void wg_mutex_lock(wg_mutex *m)
 {
-	pthread_mutex_lock(&m->m);
+	wg_mutex_impl_lock(&m->m);
 }
 
 static inline void wg_mutex_unlock(wg_mutex *m) WG_RELEASE(m) WG_NO_TSA;
 static inline void wg_mutex_unlock(wg_mutex *m)
 {
-	pthread_mutex_unlock(&m->m);
+	wg_mutex_impl_unlock(&m->m);
 }
 
 /*
@@ -83,48 +92,36 @@ enum wg_rwlock_kind {
 /* 0 or a positive errno.  The kinds are glibc's; elsewhere the default. */
 static inline int wg_rwlock_init(wg_rwlock *l, enum wg_rwlock_kind kind)
 {
-	pthread_rwlockattr_t attr;
-	int ret;
-
-	if (kind == WG_RWLOCK_DEFAULT)
-		return pthread_rwlock_init(&l->l, NULL);
-	pthread_rwlockattr_init(&attr);
-#ifdef PTHREAD_RWLOCK_PREFER_READER_NP
-	pthread_rwlockattr_setkind_np(&attr, kind == WG_RWLOCK_PREFER_READERS ? PTHREAD_RWLOCK_PREFER_READER_NP :
-					     PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-#endif
-	ret = pthread_rwlock_init(&l->l, &attr);
-	pthread_rwlockattr_destroy(&attr);
-	return ret;
+	return wg_rwlock_impl_init(&l->l, kind == WG_RWLOCK_PREFER_READERS, kind == WG_RWLOCK_PREFER_WRITERS);
 }
 
 static inline void wg_rwlock_destroy(wg_rwlock *l)
 {
-	pthread_rwlock_destroy(&l->l);
+	wg_rwlock_impl_destroy(&l->l);
 }
 
 static inline void wg_rwlock_read_lock(wg_rwlock *l) WG_ACQUIRE_SHARED(l) WG_NO_TSA;
 static inline void wg_rwlock_read_lock(wg_rwlock *l)
 {
-	pthread_rwlock_rdlock(&l->l);
+	wg_rwlock_impl_rdlock(&l->l);
 }
 
 static inline void wg_rwlock_read_unlock(wg_rwlock *l) WG_RELEASE_SHARED(l) WG_NO_TSA;
 static inline void wg_rwlock_read_unlock(wg_rwlock *l)
 {
-	pthread_rwlock_unlock(&l->l);
+	wg_rwlock_impl_unlock(&l->l);
 }
 
 static inline void wg_rwlock_write_lock(wg_rwlock *l) WG_ACQUIRE(l) WG_NO_TSA;
 static inline void wg_rwlock_write_lock(wg_rwlock *l)
 {
-	pthread_rwlock_wrlock(&l->l);
+	wg_rwlock_impl_wrlock(&l->l);
 }
 
 static inline void wg_rwlock_write_unlock(wg_rwlock *l) WG_RELEASE(l) WG_NO_TSA;
 static inline void wg_rwlock_write_unlock(wg_rwlock *l)
 {
-	pthread_rwlock_unlock(&l->l);
+	wg_rwlock_impl_unlock(&l->l);
 }
 
 #endif

@@ -8,12 +8,12 @@
  * this set and when.  A prefix the set has not touched belongs to whoever
  * the state says, unless that peer has been cleared since.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "crypto.h"
 #include "error.h"
+#include "lock.h"
 #include "set_plan.h"
 #include "util.h"
 
@@ -125,7 +125,7 @@ struct planner {
  * configuration as a key per table, without a getrandom(2) per set (a
  * one-peer update costs well under a microsecond otherwise).
  */
-static pthread_once_t process_key_once = PTHREAD_ONCE_INIT;
+static wg_once process_key_once = WG_ONCE_INIT;
 static uint8_t process_key[WG_SIPHASH_KEY_SIZE];
 
 static void make_process_key(void)
@@ -135,7 +135,7 @@ static void make_process_key(void)
 
 void wg_plan_hash_key_init(struct wg_plan_hash_key *key)
 {
-	pthread_once(&process_key_once, make_process_key);
+	wg_once_run(&process_key_once, make_process_key);
 	memcpy(key->k, process_key, sizeof(key->k));
 }
 

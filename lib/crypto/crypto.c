@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Choosing among the crypto implementations: the fastest available by default. */
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "crypto.h"
 #include "error.h"
+#include "lock.h"
 #include "os.h"
 #include "util.h"
 
@@ -24,7 +24,7 @@ static const struct wg_x25519_impl *(*const x25519s[])(void) = {
 
 static const struct wg_aead_impl *aead;
 static const struct wg_x25519_impl *x25519;
-static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+static wg_once env_once = WG_ONCE_INIT;
 
 /*
  * WG_CRYPTO=NAME in the environment picks, before first use, the
@@ -46,7 +46,7 @@ const struct wg_aead_impl *wg_aead(void)
 	const struct wg_aead_impl *p = __atomic_load_n(&aead, __ATOMIC_ACQUIRE);
 
 	if (!p) {
-		pthread_once(&env_once, select_from_env);
+		wg_once_run(&env_once, select_from_env);
 		p = __atomic_load_n(&aead, __ATOMIC_ACQUIRE);
 	}
 	for (size_t i = 0; !p && i < ARRAY_SIZE(aeads); i++)
@@ -60,7 +60,7 @@ const struct wg_x25519_impl *wg_x25519(void)
 	const struct wg_x25519_impl *p = __atomic_load_n(&x25519, __ATOMIC_ACQUIRE);
 
 	if (!p) {
-		pthread_once(&env_once, select_from_env);
+		wg_once_run(&env_once, select_from_env);
 		p = __atomic_load_n(&x25519, __ATOMIC_ACQUIRE);
 	}
 	for (size_t i = 0; !p && i < ARRAY_SIZE(x25519s); i++)

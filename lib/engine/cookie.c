@@ -114,25 +114,29 @@ bool wg_cookie_mac1_valid(struct wg_engine *engine, const uint8_t *msg, size_t l
 	return valid;
 }
 
-enum cookie_mac_state wg_cookie_check_mac2(struct wg_engine *engine, const uint8_t *msg, size_t len,
-					   const wg_endpoint *src)
+bool wg_cookie_mac2_valid(struct wg_engine *engine, const uint8_t *msg, size_t len, const wg_endpoint *src)
 {
 	const struct message_macs *macs = (const struct message_macs *)(msg + mac1_offset(len));
 	uint8_t computed_mac[COOKIE_LEN], cookie[COOKIE_LEN];
-	enum cookie_mac_state ret = VALID_MAC_BUT_NO_COOKIE;
+	bool valid;
 
 	make_cookie(cookie, src, engine);
 	compute_mac2(computed_mac, msg, len, cookie);
-	/* A wrong or missing mac2 still has a valid mac1: it earns a cookie. */
-	if (!wg_ct_equal(computed_mac, macs->mac2, COOKIE_LEN))
-		goto out;
-	ret = VALID_MAC_WITH_COOKIE_BUT_RATELIMITED;
-	if (!wg_ratelimiter_allow(&engine->ratelimiter, src, wg_engine_now(engine)))
-		goto out;
-	ret = VALID_MAC_WITH_COOKIE;
-out:
+	valid = wg_ct_equal(computed_mac, macs->mac2, COOKIE_LEN);
 	wg_memzero(cookie, sizeof(cookie));
-	return ret;
+	wg_memzero(computed_mac, sizeof(computed_mac));
+	return valid;
+}
+
+enum cookie_mac_state wg_cookie_check_mac2(struct wg_engine *engine, const uint8_t *msg, size_t len,
+					   const wg_endpoint *src)
+{
+	/* A wrong or missing mac2 still has a valid mac1: it earns a cookie. */
+	if (!wg_cookie_mac2_valid(engine, msg, len, src))
+		return VALID_MAC_BUT_NO_COOKIE;
+	if (!wg_ratelimiter_allow(&engine->ratelimiter, src, wg_engine_now(engine)))
+		return VALID_MAC_WITH_COOKIE_BUT_RATELIMITED;
+	return VALID_MAC_WITH_COOKIE;
 }
 
 void wg_cookie_add_mac_to_packet(uint8_t *msg, size_t len, struct engine_peer *peer, uint64_t now)

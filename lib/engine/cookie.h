@@ -56,6 +56,8 @@ void wg_cookie_maker_init(struct cookie_maker *maker, const uint8_t peer_public_
 /* msg is a whole initiation or response of len bytes; src its UDP source.
  * mac1 first, alone: one keyed BLAKE2s, all that junk may cost. */
 bool wg_cookie_mac1_valid(struct wg_engine *engine, const uint8_t *msg, size_t len);
+/* Whether mac2 is a cookie we gave src (no rate limiter). */
+bool wg_cookie_mac2_valid(struct wg_engine *engine, const uint8_t *msg, size_t len, const wg_endpoint *src);
 /* Under load, for a message whose mac1 is valid: its mac2 (a cookie for
  * src), then the rate limiter.  Never returns INVALID_MAC. */
 enum cookie_mac_state wg_cookie_check_mac2(struct wg_engine *engine, const uint8_t *msg, size_t len,

@@ -19,7 +19,7 @@
 enum { DEFAULT_MTU = 1420, MIN_MTU = 68, MAX_MTU = 65535 };
 
 /* How many engine read locks this thread holds (callbacks re-enter). */
-static _Thread_local unsigned int read_depth;
+static WG_THREAD_LOCAL unsigned int read_depth;
 
 void wg_engine_read_lock(struct wg_engine *engine)
 {
@@ -87,7 +87,7 @@ void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine)
 	ob->n = ob->nev = 0;
 }
 
-uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len)
+uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, const uint64_t local[2], uint32_t len)
 {
 	struct wg_packet *pkt;
 
@@ -105,13 +105,15 @@ uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t le
 	pkt->len = len;
 	pkt->status = WG_PACKET_SEND;
 	pkt->endpoint = *dst;
+	pkt->reserved[0] = local[0];
+	pkt->reserved[1] = local[1];
 	ob->n++;
 	return pkt->buf + pkt->offset;
 }
 
 void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, const void *msg, uint32_t len)
 {
-	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, len);
+	uint8_t *buf = wg_outbox_add(ob, &peer->endpoint, peer->local, len);
 
 	if (buf) {
 		memcpy(buf, msg, len);
@@ -353,8 +355,11 @@ static void update_peer(struct engine_peer *peer, const struct wg_plan_op *op, u
 	wg_mutex_lock(&peer->lock);
 	if (op->what & WG_PLAN_SET_PRESHARED_KEY)
 		memcpy(peer->handshake.preshared_key, cfg->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
-	if (op->what & WG_PLAN_SET_ENDPOINT)
+	if (op->what & WG_PLAN_SET_ENDPOINT) {
 		wg_endpoint_copy(&peer->endpoint, &cfg->endpoint);
+		/* A new endpoint: let routing choose our address for it. */
+		peer->local[0] = peer->local[1] = 0;
+	}
 	if (op->what & WG_PLAN_SET_KEEPALIVE) {
 		/* Turning it on sends one at once, which also brings the session up. */
 		*keepalive_on = !peer->persistent_keepalive_interval && cfg->persistent_keepalive_interval;
@@ -593,8 +598,24 @@ out:
 	return 0;
 }
 
+void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2])
+{
+	struct engine_peer *peer;
+
+	if (local && !local[0] && !local[1])
+		return;
+	wg_engine_read_lock(engine);
+	for (peer = engine->first_peer; peer; peer = peer->next) {
+		wg_mutex_lock(&peer->lock);
+		if (!local || (peer->local[0] == local[0] && peer->local[1] == local[1]))
+			peer->local[0] = peer->local[1] = 0;
+		wg_mutex_unlock(&peer->lock);
+	}
+	wg_engine_read_unlock(engine);
+}
+
 /* Set while this thread runs a tick: its own arms need no wake-up. */
-static _Thread_local bool ticking;
+static WG_THREAD_LOCAL bool ticking;
 
 void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx)
 {

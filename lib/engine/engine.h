@@ -83,9 +83,12 @@ struct wg_engine {
 	 */
 	bool spares_wanted;
 
-	/* Handshake load: messages seen in the current one-second window. */
+	/* Handshake load (handshake_load.c): messages seen in the current
+	 * one-second window, or the driver's queue (atomic: capacity << 32 |
+	 * depth; 0 without a queue). */
 	uint64_t load_window_start, last_under_load;
 	unsigned int load_count;
+	uint64_t handshake_queue;
 
 	/* Test hooks (see wg_engine_test_*): fixed ephemeral keys, forced load. */
 	bool test_under_load;
@@ -124,7 +127,7 @@ struct wg_outbox {
 
 void wg_outbox_init(struct wg_outbox *ob, struct wg_engine *engine);
 /* Room for a datagram of len bytes to dst; NULL (dropped) when full or dst is unset. */
-uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len);
+uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, const uint64_t local[2], uint32_t len);
 /* Queue a copy of a handshake message to the peer's endpoint, counting its bytes. */
 void wg_outbox_add_handshake(struct wg_outbox *ob, struct engine_peer *peer, const void *msg, uint32_t len);
 void wg_outbox_event(struct wg_outbox *ob, uint32_t type, const struct engine_peer *peer);
@@ -158,11 +161,19 @@ void wg_engine_set_wake(wg_engine *engine, void (*wake)(void *ctx), void *ctx);
 /* Tell the driver, unless the calling thread is ticking (it reads next_due
  * after its walk anyway). */
 void wg_engine_wake(struct wg_engine *engine);
+/* The driver could not send from this local address (wg_packet.reserved of
+ * a datagram; it is gone): every peer that remembers it forgets it, so that
+ * routing picks our address for them until they write to us again.
+ * local NULL: every peer forgets its local address (a network change). */
+void wg_engine_forget_local(wg_engine *engine, const uint64_t local[2]);
 /* wg_engine_tick() without its one-second cap: ns until the next deadline,
  * UINT64_MAX when no timer is armed (sleep until woken). */
 uint64_t wg_engine_tick_until_due(wg_engine *engine);
 void wg_engine_test_set_ephemeral(wg_engine *engine, const uint8_t *private_key);
 int wg_engine_test_set_send_counter(wg_engine *engine, const uint8_t public_key[32], uint64_t counter);
+/* handshake_load.c: whether a handshake message with a valid mac1 arriving
+ * now finds the engine under load (then it must bring a cookie). */
+bool wg_engine_under_load(struct wg_engine *engine, uint64_t now);
 /* Act as if under load (cookie replies for handshakes without a valid mac2). */
 void wg_engine_test_set_under_load(wg_engine *engine, bool under_load);
 

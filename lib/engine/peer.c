@@ -246,10 +246,17 @@ void engine_peer_purge_staged(struct engine_peer *peer)
 		engine_peer_release_staged(peer, peer->staged.count);
 }
 
-void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const wg_endpoint *src)
+void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const struct wg_packet *pkt)
 {
+	const wg_endpoint *src = &pkt->endpoint;
+
 	if (src->addr.sa_family != AF_INET && src->addr.sa_family != AF_INET6)
 		return;
+	/* Written only when it changes: the sending threads read this line. */
+	if (peer->local[0] != pkt->reserved[0] || peer->local[1] != pkt->reserved[1]) {
+		peer->local[0] = pkt->reserved[0];
+		peer->local[1] = pkt->reserved[1];
+	}
 	if (wg_endpoint_equal(&peer->endpoint, src))
 		return;
 	wg_endpoint_copy(&peer->endpoint, src);

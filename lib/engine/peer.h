@@ -82,6 +82,11 @@ struct engine_peer {
 	struct staged_queue staged;
 
 	wg_endpoint endpoint;
+	/* The local address its authenticated packets last arrived at, as the
+	 * driver put it in wg_packet.reserved (zeros: none), copied onto what
+	 * we send it so that replies leave from the address the peer wrote to
+	 * (the Linux driver's endpoint.src4/src6).  Opaque to the engine. */
+	uint64_t local[2];
 	uint64_t rx_bytes, tx_bytes;
 	struct wg_timespec64 last_handshake_time;
 	uint16_t persistent_keepalive_interval;
@@ -116,7 +121,8 @@ void engine_peer_purge_staged(struct engine_peer *peer);
 /* Peer lock held: give the first n slots back and keep the rest queued. */
 void engine_peer_release_staged(struct engine_peer *peer, unsigned int n);
 
-/* Peer lock held: learn the source of an authenticated packet (roaming). */
-void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const wg_endpoint *src);
+/* Peer lock held: learn the source of an authenticated packet (roaming) and
+ * the local address it arrived at. */
+void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const struct wg_packet *pkt);
 
 #endif

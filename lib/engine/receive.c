@@ -16,31 +16,6 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/*
- * Under load while handshake messages with a valid mac1 arrive faster than
- * the kernel's queue would drain (an eighth of MAX_QUEUED_INCOMING_HANDSHAKES
- * per second), and for one second after.  The Linux driver counts the depth
- * of its queue of such messages; we have no queue (the caller's threads run
- * the handshakes), so the rate stands for it.  Messages failing mac1 never
- * get here: junk anyone on the path can send must not push legitimate
- * initiators into fetching cookies (issue #15).
- */
-static bool under_load(struct wg_engine *engine, uint64_t now)
-{
-	bool load;
-
-	wg_mutex_lock(&engine->load_lock);
-	if (now - engine->load_window_start >= NS_PER_S) {
-		engine->load_window_start = now;
-		engine->load_count = 0;
-	}
-	if (++engine->load_count > UNDER_LOAD_HANDSHAKES)
-		engine->last_under_load = now;
-	load = (engine->last_under_load && now - engine->last_under_load < NS_PER_S) || engine->test_under_load;
-	wg_mutex_unlock(&engine->load_lock);
-	return load;
-}
-
 static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt,
 			      uint32_t type, uint64_t now)
 {
@@ -58,12 +33,13 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 		pkt->reason = WG_DROP_AUTH;
 		return;
 	}
-	load = under_load(engine, now);
+	load = wg_engine_under_load(engine, now);
 	mac_state = load ? wg_cookie_check_mac2(engine, msg, pkt->len, &pkt->endpoint) :
 			   VALID_MAC_BUT_NO_COOKIE;
 	if (load && mac_state == VALID_MAC_BUT_NO_COOKIE) {
 		/* Prove you own your address first: here is a cookie for it. */
-		uint8_t *reply = wg_outbox_add(ob, &pkt->endpoint, sizeof(struct message_handshake_cookie));
+		uint8_t *reply = wg_outbox_add(ob, &pkt->endpoint, pkt->reserved,
+					       sizeof(struct message_handshake_cookie));
 
 		if (reply)
 			wg_cookie_message_create((struct message_handshake_cookie *)reply, msg, pkt->len,
@@ -90,7 +66,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 		}
 		wg_mutex_assert_held(&peer->lock);
 		peer->rx_bytes += pkt->len;
-		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
+		engine_peer_set_endpoint(ob, peer, pkt);
 		wg_timers_any_authenticated_packet_received(peer);
 		wg_timers_any_authenticated_packet_traversal(peer, now);
 		if (wg_noise_handshake_create_response(&resp, peer)) {
@@ -113,7 +89,7 @@ static void receive_handshake(struct wg_outbox *ob, struct wg_engine *engine, st
 		}
 		wg_mutex_assert_held(&peer->lock);
 		peer->rx_bytes += pkt->len;
-		engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
+		engine_peer_set_endpoint(ob, peer, pkt);
 		wg_timers_any_authenticated_packet_received(peer);
 		wg_timers_any_authenticated_packet_traversal(peer, now);
 		if (wg_noise_handshake_begin_session(peer)) {
@@ -222,7 +198,7 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	keep_key_fresh(ob, peer, now);
 	wg_timers_any_authenticated_packet_received(peer);
 	wg_timers_any_authenticated_packet_traversal(peer, now);
-	engine_peer_set_endpoint(ob, peer, &pkt->endpoint);
+	engine_peer_set_endpoint(ob, peer, pkt);
 	peer->rx_bytes += pkt->len;
 
 	if (!plain_len) {

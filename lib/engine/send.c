@@ -101,7 +101,7 @@ void wg_packet_send_keepalive(struct wg_outbox *ob, struct engine_peer *peer)
 		wg_packet_send_handshake_initiation(ob, peer, false);
 		return;
 	}
-	buf = wg_outbox_add(ob, &peer->endpoint, MESSAGE_MINIMUM_LENGTH);
+	buf = wg_outbox_add(ob, &peer->endpoint, peer->local, MESSAGE_MINIMUM_LENGTH);
 	if (!buf) {
 		wg_memzero(&c, sizeof(c));
 		return;
@@ -146,6 +146,7 @@ void wg_packet_send_staged(struct engine_peer *peer)
 			.len = (uint32_t)message_data_len(padded),
 			.status = WG_PACKET_SEND,
 			.endpoint = peer->endpoint,
+			.reserved = { peer->local[0], peer->local[1] },
 		};
 		peer->tx_bytes += pkts[n].len;
 		n++;
@@ -231,6 +232,8 @@ static void encrypt_one(struct wg_outbox *ob, struct wg_engine *engine, struct w
 		return;
 	}
 	pkt->endpoint = peer->endpoint;
+	pkt->reserved[0] = peer->local[0];
+	pkt->reserved[1] = peer->local[1];
 	peer->tx_bytes += message_data_len(padded);
 	wg_timers_any_authenticated_packet_traversal(peer, now);
 	wg_timers_any_authenticated_packet_sent(peer);

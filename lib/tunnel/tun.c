@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The TUN interface: IP packets without any header, one fd per queue. */
+/* The TUN interface: IP packets without any header, one fd per queue; and
+ * the same as wg_tun_sys_ops, the data path in batches (tunnel_io.h). */
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -122,3 +124,86 @@ int wg_tun_get_mtu(const char *name, uint32_t *mtu)
 {
 	return mtu_ioctl(name, SIOCGIFMTU, mtu);
 }
+
+/* The system's TUN as wg_tun_ops (tunnel_io.h). */
+static int sys_open(void *ctx, const char *name, unsigned queues, bool vnet, int *fds,
+		    char actual[IFNAMSIZ], bool *created)
+{
+	(void)ctx;
+	return wg_tun_open(name, queues, vnet, fds, actual, created);
+}
+
+static int sys_attach(void *ctx, int fd, bool *vnet, char actual[IFNAMSIZ])
+{
+	(void)ctx;
+	return wg_tun_attach(fd, vnet, actual);
+}
+
+static bool sys_enable_offload(void *ctx, const int *fds, unsigned n)
+{
+	(void)ctx;
+	return wg_tun_enable_offload(fds, n);
+}
+
+static int sys_set_mtu(void *ctx, const char *name, uint32_t mtu)
+{
+	(void)ctx;
+	return wg_tun_set_mtu(name, mtu);
+}
+
+static int sys_get_mtu(void *ctx, const char *name, uint32_t *mtu)
+{
+	(void)ctx;
+	return wg_tun_get_mtu(name, mtu);
+}
+
+/* One read() per packet (a TUN queue gives one packet per call) until the
+ * batch is full or the queue empty. */
+static int sys_read(void *ctx, int fd, struct iovec *bufs, size_t n)
+{
+	size_t i = 0;
+	ssize_t r;
+
+	(void)ctx;
+	while (i < n) {
+		r = read(fd, bufs[i].iov_base, bufs[i].iov_len);
+		if (r > 0) {
+			bufs[i++].iov_len = (size_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (i)
+			break;	/* the error, if any, comes back on the next call */
+		if (r == 0 || errno == EAGAIN)
+			return 0;
+		return -errno;
+	}
+	return (int)i;
+}
+
+static int sys_write(void *ctx, int fd, const struct wg_tun_msg *msgs, size_t n)
+{
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		if (writev(fd, msgs[i].iov, msgs[i].niov) < 0 && errno == EBADFD)
+			return -EBADFD;
+	return 0;
+}
+
+static void sys_close(void *ctx, int fd)
+{
+	(void)ctx;
+	close(fd);
+}
+
+const struct wg_tun_ops wg_tun_sys_ops = {
+	.open = sys_open,
+	.attach = sys_attach,
+	.enable_offload = sys_enable_offload,
+	.set_mtu = sys_set_mtu,
+	.get_mtu = sys_get_mtu,
+	.read = sys_read,
+	.write = sys_write,
+	.close = sys_close,
+};

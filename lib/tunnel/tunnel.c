@@ -18,13 +18,23 @@
 #include "crypto.h"
 #include "engine.h"
 #include "error.h"
+#include "handshake_queue.h"
 #include "set_plan.h"
 #include "tunnel.h"
+#include "tunnel_io.h"
 #include "uapi_event.h"
 #include "uapi_server.h"
 #include "util.h"
 
 #define DEFAULT_MTU 1420
+
+/* udp.c could not send from a local address a peer wrote to (it is gone). */
+static void forget_local(const uint64_t local[2], void *ctx)
+{
+	struct wg_tunnel *t = ctx;
+
+	wg_engine_forget_local(t->engine, local);
+}
 
 static void engine_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 {
@@ -118,6 +128,8 @@ static void pause_workers(struct wg_tunnel *t)
 	eventfd_write(t->workers_stop_efd, 1);
 	for (unsigned i = 0; i < t->nthreads; i++)
 		wg_worker_join(&t->workers[i]);
+	if (t->handshakes)
+		wg_handshake_queue_join(t->handshakes);
 	eventfd_read(t->workers_stop_efd, &v);
 }
 
@@ -126,6 +138,8 @@ static void resume_workers(struct wg_tunnel *t)
 	for (unsigned i = 0; i < t->nthreads; i++)
 		if (wg_worker_start(&t->workers[i]) < 0)
 			wg_tunnel_fail(t, wg_last_error(), errno);
+	if (wg_handshake_queue_start(t->handshakes) < 0)
+		wg_tunnel_fail(t, wg_last_error(), errno);
 }
 
 static int set_fwmark(struct wg_tunnel *t, uint32_t mark)
@@ -162,9 +176,42 @@ static void swap_sockets(struct wg_tunnel *t, struct wg_udp *fresh)
  * swap closes the new sockets (or puts the old mark back): the port, the
  * sockets and the peers are as they were.
  */
+/* A socket set to open beside the current one: same hooks. */
+static struct wg_udp fresh_set(const struct wg_tunnel *t, bool share)
+{
+	return (struct wg_udp){ .hook = t->udp.hook, .hook_ctx = t->udp.hook_ctx, .share = share,
+				.forget_local = t->udp.forget_local, .forget_ctx = t->udp.forget_ctx };
+}
+
+/*
+ * New sockets on the same port, bound while the old ones still are (they
+ * allow it with SO_REUSEADDR meanwhile), so that a failure (the hook, a
+ * taken port) leaves the old ones in place; then the same swap as a port
+ * change.  The engine keeps peers, sessions and endpoints, and forgets the
+ * local addresses it would send from (sticky sources).
+ */
+WG_EXPORT int wg_tunnel_rebind(wg_tunnel *t)
+{
+	struct wg_udp fresh = fresh_set(t, true);
+	int ret;
+
+	wg_mutex_lock(&t->config_lock);
+	wg_udp_share(&t->udp, true);
+	ret = wg_udp_open(&fresh, t->udp.ops, t->udp.ctx, t->nworkers, t->udp.port, t->udp.fwmark, t->udp.offload);
+	wg_udp_share(&t->udp, false);
+	if (ret == 0) {
+		fresh.share = false;
+		swap_sockets(t, &fresh);
+		/* The addresses peers wrote to may be gone with the old network. */
+		wg_engine_forget_local(t->engine, NULL);
+	}
+	wg_mutex_unlock(&t->config_lock);
+	return ret;
+}
+
 WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 {
-	struct wg_udp fresh;
+	struct wg_udp fresh = fresh_set(t, false);
 	bool new_port, new_mark;
 	uint32_t mark, old_mark;
 	char msg[256];
@@ -179,7 +226,8 @@ WG_EXPORT int wg_tunnel_set_device(wg_tunnel *t, const wg_device *dev)
 	new_port = (dev->flags & WGDEVICE_HAS_LISTEN_PORT) && dev->listen_port != t->udp.port;
 	new_mark = mark != old_mark;
 	if (new_port)
-		ret = wg_udp_open(&fresh, t->nworkers, dev->listen_port, mark, t->udp.offload);
+		ret = wg_udp_open(&fresh, t->udp.ops, t->udp.ctx, t->nworkers, dev->listen_port, mark,
+				  t->udp.offload);
 	else if (new_mark)
 		ret = set_fwmark(t, mark);
 	if (ret < 0)
@@ -292,32 +340,39 @@ static int open_tun(struct wg_tunnel *t, const struct wg_tunnel_options *o)
 	int ret;
 
 	if (!o->ifname) {
-		ret = wg_tun_attach(o->tun_fd, &t->vnet, t->name);
+		ret = t->tun_ops->attach(t->tun_ctx, o->tun_fd, &t->vnet, t->name);
 		if (ret < 0)
 			return ret;
 		t->tun_fds[0] = o->tun_fd;
 		t->ntun = 1;
 		/* vnet headers come with the fd; TSO we may ask for. */
 		if (t->vnet && !(o->flags & WG_TUNNEL_NO_OFFLOAD))
-			wg_tun_enable_offload(t->tun_fds, 1);
-		return wg_tun_get_mtu(t->name, &t->mtu);
+			t->tun_ops->enable_offload(t->tun_ctx, t->tun_fds, 1);
+		return t->tun_ops->get_mtu(t->tun_ctx, t->name, &t->mtu);
 	}
 	t->vnet = !(o->flags & WG_TUNNEL_NO_OFFLOAD);
-	ret = wg_tun_open(o->ifname, t->nworkers, t->vnet, t->tun_fds, t->name, &created);
+	ret = t->tun_ops->open(t->tun_ctx, o->ifname, t->nworkers, t->vnet, t->tun_fds, t->name, &created);
 	if (ret < 0)
 		return ret;
 	t->ntun = t->nworkers;
-	if (t->vnet && !wg_tun_enable_offload(t->tun_fds, t->ntun))
+	if (t->vnet && !t->tun_ops->enable_offload(t->tun_ctx, t->tun_fds, t->ntun))
 		wg_log(WG_LOG_INFO, "%s: the kernel refused TUN offloads", t->name);
 	if (created) {
 		t->mtu = o->mtu ? o->mtu : DEFAULT_MTU;
-		return wg_tun_set_mtu(t->name, t->mtu);
+		return t->tun_ops->set_mtu(t->tun_ctx, t->name, t->mtu);
 	}
-	return wg_tun_get_mtu(t->name, &t->mtu);
+	return t->tun_ops->get_mtu(t->tun_ctx, t->name, &t->mtu);
 }
 
 WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *options)
 {
+	return wg_tunnel_new_io(tunnel, options, NULL);
+}
+
+int wg_tunnel_new_io(wg_tunnel **tunnel, const struct wg_tunnel_options *options,
+		     const struct wg_tunnel_io *io)
+{
+	static const struct wg_tunnel_io sys_io = { 0 };
 	struct wg_tunnel_options o = { 0 };
 	struct wg_engine_options eo = { .size = sizeof(eo) };
 	struct wg_tunnel *t;
@@ -338,6 +393,13 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 		return wg_error(ENOMEM, "out of memory");
 	for (unsigned i = 0; i < WG_TUNNEL_MAX_THREADS; i++)
 		t->tun_fds[i] = t->udp.fd4[i] = t->udp.fd6[i] = -1;
+	if (!io)
+		io = &sys_io;
+	t->tun_ops = io->tun ? io->tun : &wg_tun_sys_ops;
+	t->tun_ctx = io->tun_ctx;
+	/* Set here too: wg_tunnel_free() closes sockets through them. */
+	t->udp.ops = io->udp ? io->udp : &wg_udp_sys_ops;
+	t->udp.ctx = io->udp_ctx;
 	t->flags = o.flags;
 	t->event = o.event;
 	t->ctx = o.ctx;
@@ -373,7 +435,11 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	if (ret < 0)
 		goto err;
 	wg_engine_set_wake(t->engine, engine_wake, t);
-	ret = wg_udp_open(&t->udp, t->nworkers, o.listen_port, o.fwmark,
+	t->udp.hook = o.socket;
+	t->udp.hook_ctx = o.socket_ctx;
+	t->udp.forget_local = forget_local;
+	t->udp.forget_ctx = t;
+	ret = wg_udp_open(&t->udp, t->udp.ops, t->udp.ctx, t->nworkers, o.listen_port, o.fwmark,
 			  !(o.flags & WG_TUNNEL_NO_OFFLOAD));
 	if (ret < 0)
 		goto err;
@@ -396,6 +462,22 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 		w->tun_rfd = w->tun_side && lane < t->ntun ? t->tun_fds[lane] : -1;
 		w->epfd = -1;
 	}
+	t->handshakes = malloc(sizeof(*t->handshakes));
+	if (!t->handshakes) {
+		ret = wg_error(ENOMEM, "out of memory");
+		goto err;
+	}
+	/* One thread per CPU, as the kernel's handshake workers. */
+	ret = wg_handshake_queue_init(t->handshakes, t->engine, t->workers_stop_efd,
+				      (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
+	if (ret < 0) {
+		free(t->handshakes);
+		t->handshakes = NULL;
+		goto err;
+	}
+	ret = wg_handshake_queue_start(t->handshakes);
+	if (ret < 0)
+		goto err;
 	for (unsigned i = 0; i < t->nthreads; i++) {
 		ret = wg_worker_start(&t->workers[i]);
 		if (ret < 0)
@@ -413,7 +495,8 @@ WG_EXPORT int wg_tunnel_new(wg_tunnel **tunnel, const struct wg_tunnel_options *
 	       t->vnet ? " TUN-TSO/GRO" : "", t->udp.gso ? " UDP-GSO" : "", t->udp.gro ? " UDP-GRO" : "");
 	/* Last: once the socket exists, everything behind it works. */
 	if (o.flags & WG_TUNNEL_UAPI) {
-		ret = wg_uapi_server_start(&t->uapi, &uapi_ops, t, WG_UAPI_SOCKET_DIR, t->name);
+		ret = wg_uapi_server_start(&t->uapi, &uapi_ops, t, io->uapi_dir ? io->uapi_dir : WG_UAPI_SOCKET_DIR,
+					   t->name);
 		if (ret < 0)
 			goto err;
 	}
@@ -443,6 +526,11 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 			wg_worker_free(&t->workers[i]);
 		free(t->workers);
 	}
+	if (t->handshakes) {
+		/* Paused with the workers above. */
+		wg_handshake_queue_free(t->handshakes);
+		free(t->handshakes);
+	}
 	if (t->timer_running) {
 		eventfd_write(t->stop_efd, 1);
 		pthread_join(t->timer_thread, NULL);
@@ -451,7 +539,7 @@ WG_EXPORT void wg_tunnel_free(wg_tunnel *t)
 	/* Closing the last queue of a created (non-persistent) TUN deletes it. */
 	for (unsigned i = 0; i < WG_TUNNEL_MAX_THREADS; i++)
 		if (t->tun_fds[i] >= 0)
-			close(t->tun_fds[i]);
+			t->tun_ops->close(t->tun_ctx, t->tun_fds[i]);
 	wg_engine_free(t->engine);
 	if (t->workers_stop_efd >= 0)
 		close(t->workers_stop_efd);

@@ -19,11 +19,16 @@
 
 #include <wireguard.h>
 
+#include "tunnel_io.h"
+
 #define WG_TUNNEL_MAX_THREADS 64
 /* Packets per batch: one recvmmsg/sendmmsg, one engine call. */
 #define WG_BATCH 128
 /* Datagrams per receive batch: with UDP GRO each buffer holds up to 64. */
 #define WG_RX_PACKETS 1024
+/* TUN packets per write operation (tunnel_io.h). */
+#define WG_TUN_WRITES 64
+#define WG_TUN_IOVS (4 * (64 + 1))	/* room for 4 GRO writes of 64 segments */
 
 /* tun.c: open `queues` queues of the TUN interface `name` (creating it if
  * missing; a "%d" template is allowed).  The kernel's chosen name goes to
@@ -42,15 +47,28 @@ int wg_tun_get_mtu(const char *name, uint32_t *mtu);
  * (SO_REUSEPORT when there are several, so the kernel keeps each peer's
  * datagrams on one socket and thus in order). fd6 is -1 without IPv6. */
 struct wg_udp {
+	const struct wg_udp_ops *ops;
+	void *ctx;
 	int fd4[WG_TUNNEL_MAX_THREADS], fd6[WG_TUNNEL_MAX_THREADS];
 	unsigned n;
 	uint16_t port;
 	uint32_t fwmark;
 	bool offload;		/* try UDP_SEGMENT (GSO) and UDP_GRO */
 	bool gso, gro;		/* what the kernel accepted */
+	/* Set by the caller before wg_udp_open(), which keeps them: */
+	wg_tunnel_socket_fn *hook;	/* sees each socket before bind; may be NULL */
+	void *hook_ctx;
+	bool share;		/* bind beside a set that allows it (a rebind) */
+	/* Told when a local address to send from (wg_packet.reserved) is
+	 * gone (udp.c: sticky source addresses); may be NULL. */
+	void (*forget_local)(const uint64_t local[2], void *ctx);
+	void *forget_ctx;
 };
-int wg_udp_open(struct wg_udp *udp, unsigned n, uint16_t port, uint32_t fwmark, bool offload);
+int wg_udp_open(struct wg_udp *udp, const struct wg_udp_ops *ops, void *ctx, unsigned n, uint16_t port,
+		uint32_t fwmark, bool offload);
 void wg_udp_close(struct wg_udp *udp);
+/* SO_REUSEADDR on or off: a set being replaced lets the new one bind its port. */
+void wg_udp_share(struct wg_udp *udp, bool on);
 int wg_udp_set_fwmark(struct wg_udp *udp, uint32_t fwmark);
 /* Send datagrams through socket set i: all of them, or (only_ready) those
  * whose status is WG_PACKET_SEND. */
@@ -58,7 +76,8 @@ void wg_udp_send(struct wg_udp *udp, unsigned i, const struct wg_packet *pkts, s
 		 bool only_ready);
 /* Receive into up to nbufs buffers of bufsize bytes; with UDP GRO one buffer
  * may hold several datagrams.  Each datagram becomes one of at most maxpkts
- * packets.  Returns how many, 0 when none is waiting, or -errno. */
+ * packets, with the local address it arrived at in .reserved.  Returns how
+ * many, 0 when none is waiting, or -errno. */
 int wg_udp_recv(const struct wg_udp *udp, int fd, uint8_t *const *bufs, size_t nbufs, size_t bufsize,
 		struct wg_packet *pkts, size_t maxpkts);
 
@@ -91,10 +110,16 @@ struct wg_worker {
 	uint8_t *arena;		/* WG_BATCH packet buffers */
 	uint8_t *gso_buf;	/* a TUN super-packet before segmentation */
 	struct wg_packet pkts[WG_RX_PACKETS];
+	/* One batch of TUN writes (socket side): their iovecs and headers. */
+	struct wg_tun_msg out[WG_TUN_WRITES];
+	struct iovec out_iov[WG_TUN_IOVS];
+	struct virtio_net_hdr out_vh[WG_TUN_WRITES];
 };
 int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);
 void wg_worker_free(struct wg_worker *w);
+
+struct wg_handshake_queue;
 
 /* uapi_server.h: /var/run/wireguard/NAME.sock, served through tunnel.c's operations. */
 struct wg_uapi_server;
@@ -102,6 +127,8 @@ struct wg_uapi_server;
 /* tunnel.c */
 struct wg_tunnel {
 	wg_engine *engine;
+	const struct wg_tun_ops *tun_ops;	/* the TUN's I/O (tunnel_io.h) */
+	void *tun_ctx;
 	char name[IFNAMSIZ];
 	uint32_t flags;
 	uint32_t mtu;
@@ -127,6 +154,8 @@ struct wg_tunnel {
 	pthread_t timer_thread;
 	bool timer_running;
 	struct wg_uapi_server *uapi;
+	/* Handshake messages, decrypted apart from data (handshake_queue.h). */
+	struct wg_handshake_queue *handshakes;
 
 	wg_engine_event_fn *event;
 	void *ctx;

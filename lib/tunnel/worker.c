@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "handshake_queue.h"
 #include "tunnel.h"
 #include "util.h"
 
@@ -52,47 +53,47 @@ static void init_packet(struct wg_packet *p, uint8_t *buf, size_t len)
 	p->reason = 0;
 }
 
-/* false when the TUN has nothing more (or is gone) */
-static bool tun_read(struct wg_worker *w, uint8_t *buf, size_t size, ssize_t *r)
+/* Up to n packets into bufs; 0 when the TUN has nothing more (or is gone). */
+static size_t tun_read(struct wg_worker *w, struct iovec *bufs, size_t n)
 {
-	do
-		*r = read(w->tun_rfd, buf, size);
-	while (*r < 0 && errno == EINTR);
-	if (*r > 0)
-		return true;
-	if (*r < 0 && (errno == EBADFD || errno == ENXIO))
-		tun_gone(w, errno);
-	else if (*r < 0 && errno != EAGAIN)
-		wg_log(WG_LOG_DEBUG, "%s: TUN read: %s", w->tunnel->name, strerror(errno));
-	return false;
+	struct wg_tunnel *t = w->tunnel;
+	int r = t->tun_ops->read(t->tun_ctx, w->tun_rfd, bufs, n);
+
+	if (r == -EBADFD || r == -ENXIO)
+		tun_gone(w, -r);
+	else if (r < 0)
+		wg_log(WG_LOG_DEBUG, "%s: TUN read: %s", t->name, strerror(-r));
+	return r < 0 ? 0 : (size_t)r;
 }
 
 static void from_tun(struct wg_worker *w)
 {
+	struct iovec bufs[WG_BATCH];
 	size_t n = 0;
-	ssize_t r;
 
 	if (!w->tunnel->vnet) {
-		for (; n < WG_BATCH; n++) {
-			uint8_t *buf = slot(w, n);
-
-			if (!tun_read(w, buf + WG_PACKET_HEADROOM,
-				      SLOT_SIZE - WG_PACKET_HEADROOM - WG_PACKET_TAILROOM, &r))
-				break;
-			init_packet(&w->pkts[n], buf, (size_t)r);
+		for (size_t i = 0; i < WG_BATCH; i++) {
+			bufs[i].iov_base = slot(w, i) + WG_PACKET_HEADROOM;
+			bufs[i].iov_len = SLOT_SIZE - WG_PACKET_HEADROOM - WG_PACKET_TAILROOM;
 		}
+		for (size_t got = tun_read(w, bufs, WG_BATCH); n < got; n++)
+			init_packet(&w->pkts[n], slot(w, n), bufs[n].iov_len);
 	} else {
 		/* Up to two super-packets per batch; cut each into segments. */
-		while (n < WG_BATCH / 2 && tun_read(w, w->gso_buf, GSO_BUF_SIZE, &r)) {
+		while (n < WG_BATCH / 2) {
 			struct virtio_net_hdr vh;
 			const uint8_t *pkt = w->gso_buf + sizeof(vh);
 			size_t len;
 			int segs;
 
-			if ((size_t)r <= sizeof(vh))
+			bufs[0].iov_base = w->gso_buf;
+			bufs[0].iov_len = GSO_BUF_SIZE;
+			if (!tun_read(w, bufs, 1))
+				break;
+			if (bufs[0].iov_len <= sizeof(vh))
 				continue;
 			memcpy(&vh, w->gso_buf, sizeof(vh));
-			len = (size_t)r - sizeof(vh);
+			len = bufs[0].iov_len - sizeof(vh);
 			segs = wg_tso_count(&vh, pkt, len);
 			for (int k = 0; k < segs; k++) {
 				uint8_t *buf = slot(w, n);
@@ -110,32 +111,59 @@ static void from_tun(struct wg_worker *w)
 		encrypt_and_send(w, n);
 }
 
+/* false when the interface is gone */
+static bool tun_write(struct wg_worker *w, size_t k)
+{
+	struct wg_tunnel *t = w->tunnel;
+
+	if (t->tun_ops->write(t->tun_ctx, w->tun_wfd, w->out, k) == -EBADFD) {
+		wg_tunnel_fail(t, "the interface is gone", EBADFD);
+		return false;
+	}
+	return true;
+}
+
+/* The delivered packets to the TUN, up to WG_TUN_WRITES writes per call: a
+ * packet each, or with offloads one write per run of a TCP flow (GRO).  The
+ * batch is kept compact (iovecs and headers side by side, not a wg_gro per
+ * write) so that it stays in cache like the single wg_gro it replaces. */
 static void to_tun(struct wg_worker *w, size_t n)
 {
 	struct wg_tunnel *t = w->tunnel;
-	int fd = w->tun_wfd;
-	struct wg_gro gro;
-	ssize_t r;
+	size_t k = 0, used = 0;	/* messages, iovecs */
+	struct wg_gro g;
 
 	for (size_t i = 0; i < n;) {
 		struct wg_packet *p = &w->pkts[i];
+		struct iovec *iov = &w->out_iov[used];
 
 		if (p->status != WG_PACKET_DELIVER) {
 			i++;
 			continue;
 		}
 		if (t->vnet) {
-			i += wg_gro_group(p, n - i, &gro);
-			r = writev(fd, gro.iov, gro.niov);
+			i += wg_gro_group(p, n - i, &g);
+			w->out_vh[k] = g.vh;
+			g.iov[0].iov_base = &w->out_vh[k];
+			memcpy(iov, g.iov, (size_t)g.niov * sizeof(*iov));
+			w->out[k].niov = g.niov;
 		} else {
 			i++;
-			r = write(fd, p->buf + p->offset, p->len);
+			iov->iov_base = p->buf + p->offset;
+			iov->iov_len = p->len;
+			w->out[k].niov = 1;
 		}
-		if (r < 0 && errno == EBADFD) {
-			wg_tunnel_fail(t, "the interface is gone", errno);
-			return;
+		w->out[k].iov = iov;
+		used += (size_t)w->out[k++].niov;
+		/* Full, or no room for one more of the most iovecs. */
+		if (k == WG_TUN_WRITES || used + ARRAY_SIZE(g.iov) > WG_TUN_IOVS) {
+			if (!tun_write(w, k))
+				return;
+			k = used = 0;
 		}
 	}
+	if (k)
+		tun_write(w, k);
 }
 
 static void from_udp(struct wg_worker *w, int fd)
@@ -152,6 +180,8 @@ static void from_udp(struct wg_worker *w, int fd)
 			wg_log(WG_LOG_DEBUG, "%s: UDP receive: %s", t->name, strerror(-n));
 		return;
 	}
+	/* Handshakes to their own thread, junk away: data never waits behind X25519s. */
+	n = (int)wg_handshake_queue_sort(t->handshakes, w->pkts, (size_t)n);
 	wg_engine_decrypt(t->engine, w->pkts, (size_t)n);
 	to_tun(w, (size_t)n);
 }

@@ -22,6 +22,7 @@ struct sim;
 
 struct sim_datagram {
 	wg_endpoint src, dst;
+	uint64_t local[2];		/* the sender's wg_packet.reserved */
 	uint32_t len;
 	uint8_t data[SIM_PKT_MAX];
 };
@@ -31,6 +32,7 @@ struct sim_node {
 	wg_engine *engine;
 	wg_key private_key, public_key;
 	wg_endpoint addr;		/* where the node's socket listens */
+	uint64_t local[2];		/* wg_packet.reserved of what it receives */
 	bool offline;			/* datagrams to it vanish */
 	/* What happened at this node. */
 	unsigned int events[8];		/* by enum wg_event_type */
@@ -84,8 +86,8 @@ static inline void sim_realtime(struct timespec *ts, void *ctx)
 	ts->tv_nsec = (long)(now % 1000000000ULL);
 }
 
-static inline void sim_wire_put(struct sim *s, const wg_endpoint *src, const wg_endpoint *dst, const uint8_t *p,
-				uint32_t len)
+static inline void sim_wire_put(struct sim *s, const wg_endpoint *src, const wg_endpoint *dst, const uint64_t local[2],
+				const uint8_t *p, uint32_t len)
 {
 	struct sim_datagram *d;
 
@@ -94,6 +96,8 @@ static inline void sim_wire_put(struct sim *s, const wg_endpoint *src, const wg_
 	d = &s->wire[s->wire_n];
 	d->src = *src;
 	d->dst = *dst;
+	d->local[0] = local[0];
+	d->local[1] = local[1];
 	d->len = len;
 	memcpy(d->data, p, len);
 	if (s->tap)
@@ -117,7 +121,7 @@ static inline void sim_send(const struct wg_packet *pkts, size_t n, void *ctx)
 		CHECK(pkts[i].status == WG_PACKET_SEND);
 		if (pkts[i].len >= 4 && p[0] >= 1 && p[0] <= 4)
 			node->sent_by_type[p[0]]++;
-		sim_wire_put(node->sim, &node->addr, &pkts[i].endpoint, p, pkts[i].len);
+		sim_wire_put(node->sim, &node->addr, &pkts[i].endpoint, pkts[i].reserved, p, pkts[i].len);
 	}
 }
 
@@ -228,6 +232,8 @@ static inline void sim_deliver(struct sim *s, const struct sim_datagram *d)
 		pkt.offset = 32;
 		pkt.len = d->len;
 		pkt.endpoint = d->src;
+		pkt.reserved[0] = node->local[0];
+		pkt.reserved[1] = node->local[1];
 		if (d->len && d->data[0] >= 1 && d->data[0] <= 4)
 			node->received_by_type[d->data[0]]++;
 		wg_engine_decrypt(node->engine, &pkt, 1);
@@ -336,7 +342,7 @@ static inline int sim_send_ip(struct sim_node *node, int family, const char *src
 	wg_engine_encrypt(node->engine, &pkt, 1);
 	if (pkt.status == WG_PACKET_SEND) {
 		node->sent_by_type[4]++;
-		sim_wire_put(node->sim, &node->addr, &pkt.endpoint, pkt.buf + pkt.offset, pkt.len);
+		sim_wire_put(node->sim, &node->addr, &pkt.endpoint, pkt.reserved, pkt.buf + pkt.offset, pkt.len);
 	}
 	if (reason)
 		*reason = pkt.reason;

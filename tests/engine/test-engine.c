@@ -237,6 +237,96 @@ static void test_roaming(void)
 	sim_free(&p.sim);
 }
 
+/* The tap records the local address (wg_packet.reserved) on a's last datagram. */
+struct local_tap {
+	wg_endpoint from;
+	uint64_t last[2];
+	unsigned int n;
+};
+
+static void local_tap(struct sim *s, const struct sim_datagram *d)
+{
+	struct local_tap *t = s->tap_ctx;
+
+	if (sim_addr_equal(&d->src, &t->from)) {
+		t->last[0] = d->local[0];
+		t->last[1] = d->local[1];
+		t->n++;
+	}
+}
+
+/*
+ * Sticky source addresses (issue #15): the local address a peer's
+ * authenticated packets arrived at (given to decrypt in .reserved) goes on
+ * everything sent to that peer -- handshake response, data, keepalives --
+ * until the peer writes to another one, the driver says it is gone
+ * (wg_engine_forget_local), or a set gives the peer a new endpoint.
+ */
+static void test_sticky_local_address(void)
+{
+	const uint64_t x[2] = { 0x1111, 0x2222 }, y[2] = { 0x3333, 0x4444 };
+	struct local_tap tap = { 0 };
+	struct pair p;
+
+	pair_init(&p, 21, true);
+	tap.from = p.a->addr;
+	p.sim.tap = local_tap;
+	p.sim.tap_ctx = &tap;
+	/* Nothing given: nothing on what a sends. */
+	a_to_b(&p, 1);
+	sim_run(&p.sim);
+	CHECK(tap.n >= 2 && !tap.last[0] && !tap.last[1]);
+	/* a's datagrams arrive at x: its replies say x (keepalive, data). */
+	p.a->local[0] = x[0], p.a->local[1] = x[1];
+	b_to_a(&p, 2);
+	sim_run(&p.sim);
+	a_to_b(&p, 3);
+	sim_run(&p.sim);
+	CHECK(p.b->last_seq == 3);
+	CHECK(tap.last[0] == x[0] && tap.last[1] == x[1]);
+	/* A new handshake answered from x too. */
+	sim_advance(&p.sim, 125 * S, 1 * S);
+	b_to_a(&p, 4);
+	sim_run(&p.sim);
+	CHECK(p.a->delivered >= 2 && tap.last[0] == x[0] && tap.last[1] == x[1]);
+	/* The peer writes to y: a follows. */
+	p.a->local[0] = y[0], p.a->local[1] = y[1];
+	b_to_a(&p, 5);
+	sim_run(&p.sim);
+	a_to_b(&p, 6);
+	sim_run(&p.sim);
+	CHECK(tap.last[0] == y[0] && tap.last[1] == y[1]);
+	/* Forgetting another address changes nothing; forgetting y does. */
+	wg_engine_forget_local(p.a->engine, x);
+	a_to_b(&p, 7);
+	sim_run(&p.sim);
+	CHECK(tap.last[0] == y[0] && tap.last[1] == y[1]);
+	wg_engine_forget_local(p.a->engine, y);
+	a_to_b(&p, 8);
+	sim_run(&p.sim);
+	CHECK(p.b->last_seq == 8 && !tap.last[0] && !tap.last[1]);
+	/* Learnt again, then a set gives the peer an endpoint: forgotten. */
+	b_to_a(&p, 9);
+	sim_run(&p.sim);
+	a_to_b(&p, 10);
+	sim_run(&p.sim);
+	CHECK(tap.last[0] == y[0] && tap.last[1] == y[1]);
+	{
+		wg_device *dev = wg_device_new(NULL);
+		wg_peer *peer = wg_device_add_peer(dev);
+
+		peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_UPDATE_ONLY;
+		memcpy(peer->public_key, p.b->public_key, sizeof(wg_key));
+		peer->endpoint = p.b->addr;
+		CHECK(wg_engine_set_device(p.a->engine, dev) == 0);
+		wg_free_device(dev);
+	}
+	a_to_b(&p, 11);
+	sim_run(&p.sim);
+	CHECK(p.b->last_seq == 11 && !tap.last[0] && !tap.last[1]);
+	sim_free(&p.sim);
+}
+
 /* The tap records the last datagram of each type a given node sent. */
 struct capture {
 	wg_endpoint from;
@@ -758,6 +848,7 @@ int main(void)
 	test_rekey_after_messages();
 	test_expiry_and_give_up();
 	test_roaming();
+	test_sticky_local_address();
 	test_replays();
 	test_allowed_ips_and_unknown_peers();
 	test_lossy_wire();

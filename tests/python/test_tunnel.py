@@ -68,6 +68,64 @@ assert not os.path.exists("/var/run/wireguard/%s.sock" % name)
 print("child ok")
 '''
 
+SOCKETS = COMMON + r'''
+import errno, socket
+seen = []
+refuse = []
+
+def on_socket(fd, family):
+    s = socket.socket(fileno=os.dup(fd))      # a real, still unbound UDP socket
+    assert s.type == socket.SOCK_DGRAM and s.family == family, (s, family)
+    assert s.getsockname()[1] == 0, s.getsockname()
+    s.close()
+    if refuse:
+        raise refuse[0]
+    seen.append((fd, family))
+
+def ports(fds):
+    return {socket.socket(fileno=os.dup(fd)).getsockname()[1] for fd, _ in fds}
+
+with wg.Tunnel("wgpys%d", threads=1, on_socket=on_socket) as t:
+    port = t.get_device().listen_port
+    assert len(seen) in (1, 2) and socket.AF_INET in [f for _, f in seen], seen
+    assert ports(seen) == {port}, (ports(seen), port)
+    n = len(seen)
+    seen.clear()
+    t.rebind()
+    assert len(seen) == n and ports(seen) == {port} and t.get_device().listen_port == port
+    seen.clear()
+    t.configure(Device(listen_port=51877))
+    assert len(seen) == n and ports(seen) == {51877}
+    refuse.append(OSError(errno.EACCES, "protect() failed"))
+    try:
+        t.rebind()
+        raise AssertionError("rebind should fail")
+    except wg.WireGuardError as e:
+        assert e.errno == errno.EACCES, e
+    try:
+        t.configure(Device(listen_port=51878))
+        raise AssertionError("configure should fail")
+    except wg.WireGuardError as e:
+        assert e.errno == errno.EACCES, e
+    assert t.get_device().listen_port == 51877
+    refuse[0] = KeyError("bug in the hook")
+    try:
+        t.rebind()
+        raise AssertionError("rebind should fail")
+    except KeyError:
+        pass              # the hook's own exception, re-raised by the call
+    assert t.get_device().listen_port == 51877
+    refuse.clear()
+    t.rebind()
+refuse.append(OSError(errno.EPERM, "no"))
+try:
+    wg.Tunnel("wgpys%d", on_socket=on_socket)
+    raise AssertionError("Tunnel() should fail")
+except wg.WireGuardError as e:
+    assert e.errno == errno.EPERM, e
+print("child ok")
+'''
+
 
 def run_in_namespace(script):
     if not wg.tunnel_available():
@@ -96,6 +154,12 @@ def test_tunnel_uapi():
     if not shutil.which("wg"):
         pytest.skip("wg (wireguard-tools) not installed")
     run_in_namespace(UAPI)
+
+
+def test_tunnel_socket_hook_and_rebind():
+    """on_socket sees each UDP socket before bind, at rebind() and at a port
+    change; an OSError fails the call with its errno and changes nothing."""
+    run_in_namespace(SOCKETS)
 
 
 def test_tunnel_errors():

@@ -16,9 +16,9 @@ extern
 #ifdef __cplusplus
   "C"
 #endif
-  void cgo_panic__capi_cdbfd78b117f07fd(const char*);
+  void cgo_panic__capi_6839273b1192ea7f(const char*);
 static void _swig_gopanic(const char *p) {
-  cgo_panic__capi_cdbfd78b117f07fd(p);
+  cgo_panic__capi_6839273b1192ea7f(p);
 }
 
 
@@ -373,6 +373,10 @@ struct wggo_sink {
 	int fake_clock;
 	uint64_t mono_ns;
 	int64_t real_ns;
+	/* Watches the engine was added to (Go's WatchOptions.Engines/Tunnels):
+	 * every event is also fed to them, from the engine's thread. */
+	struct { wg_watch *w; char name[IFNAMSIZ]; } feeds[8];
+	int nfeeds;
 };
 
 static struct wggo_sink *wggo_sink_new(void)
@@ -509,8 +513,15 @@ static void sink_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 
 static void sink_event(const struct wg_event *event, void *ctx)
 {
-	struct wggo_item *item = calloc(1, sizeof(*item));
+	struct wggo_sink *sink = ctx;
+	struct wggo_item *item;
 
+	/* Under the lock: wggo_sink_unwatch() waits for a feed in progress. */
+	pthread_mutex_lock(&sink->lock);
+	for (int i = 0; i < sink->nfeeds; i++)
+		wg_watch_feed(sink->feeds[i].w, sink->feeds[i].name, event);
+	pthread_mutex_unlock(&sink->lock);
+	item = calloc(1, sizeof(*item));
 	if (!item)
 		return;
 	item->kind = WGGO_EVENT;
@@ -593,9 +604,12 @@ static wg_engine *wggo_engine_new(struct wggo_sink *sink, uint32_t mtu, long *er
  * wg_tunnel_new() with its events into sink (which must outlive the
  * tunnel); ifname NULL ("" from Go) means tun_fd.
  */
+/* socket_hook: a wg_tunnel_socket_fn (the wireguard package's trampoline
+ * into Go, which SWIG cannot make) as an integer, or 0; socket_ctx its ctx. */
 static wg_tunnel *wggo_tunnel_new(struct wggo_sink *sink, const char *ifname, int tun_fd,
 				  uint32_t flags, uint32_t threads, uint16_t listen_port,
-				  uint32_t fwmark, uint32_t mtu, long *err)
+				  uint32_t fwmark, uint32_t mtu, uintptr_t socket_hook,
+				  uintptr_t socket_ctx, long *err)
 {
 	struct wg_tunnel_options opts = {
 		.size = sizeof(opts),
@@ -608,6 +622,8 @@ static wg_tunnel *wggo_tunnel_new(struct wggo_sink *sink, const char *ifname, in
 		.mtu = mtu,
 		.event = sink_event,
 		.ctx = sink,
+		.socket = (wg_tunnel_socket_fn *)socket_hook,
+		.socket_ctx = (void *)socket_ctx,
 	};
 	wg_tunnel *tunnel = NULL;
 
@@ -679,6 +695,35 @@ static long wggo_packet_layout(void)
 	       (long)offsetof(struct wg_packet, len);
 }
 
+/* Feed the events of sink's engine to watch w under name (after
+ * wg_watch_add_engine/add_tunnel): 0, or -ENOSPC past 8 watches. */
+static int wggo_sink_watch(struct wggo_sink *sink, wg_watch *w, const char *name)
+{
+	int ret = -ENOSPC;
+
+	pthread_mutex_lock(&sink->lock);
+	if (sink->nfeeds < 8) {
+		sink->feeds[sink->nfeeds].w = w;
+		snprintf(sink->feeds[sink->nfeeds].name, IFNAMSIZ, "%s", name);
+		sink->nfeeds++;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&sink->lock);
+	return ret;
+}
+
+/* Stop feeding w; once this returns, no event goes to it any more. */
+static void wggo_sink_unwatch(struct wggo_sink *sink, wg_watch *w)
+{
+	pthread_mutex_lock(&sink->lock);
+	for (int i = 0; i < sink->nfeeds; i++)
+		if (sink->feeds[i].w == w) {
+			sink->feeds[i] = sink->feeds[--sink->nfeeds];
+			i--;
+		}
+	pthread_mutex_unlock(&sink->lock);
+}
+
 /* The watch (wg_watch_*): options without sizeof, a batch buffer, and each
  * event as wg-monitor's JSON line, which Go decodes. */
 static wg_watch *wggo_watch_open(const char *devices, int netns_fd, uint32_t flags, uint32_t interval_ms,
@@ -729,11 +774,15 @@ static const char *wggo_watch_event_json(const struct wg_watch_event *ev, size_t
 	return buf;
 }
 
+typedef struct {
+  wg_watch *w; char name[IFNAMSIZ]; 
+} wggo_sink_feeds;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_capi_cdbfd78b117f07fd(void *_swig_go_0) {
+void _wrap_Swig_free_capi_6839273b1192ea7f(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -743,7 +792,7 @@ void _wrap_Swig_free_capi_cdbfd78b117f07fd(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_capi_6839273b1192ea7f(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -756,7 +805,7 @@ void *_wrap_Swig_malloc_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_wg_version_capi_cdbfd78b117f07fd() {
+_gostring_ _wrap_wg_version_capi_6839273b1192ea7f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -767,7 +816,7 @@ _gostring_ _wrap_wg_version_capi_cdbfd78b117f07fd() {
 }
 
 
-_gostring_ _wrap_wg_last_error_capi_cdbfd78b117f07fd() {
+_gostring_ _wrap_wg_last_error_capi_6839273b1192ea7f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -778,7 +827,7 @@ _gostring_ _wrap_wg_last_error_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_LOG_ERROR_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_LOG_ERROR_capi_6839273b1192ea7f() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -790,7 +839,7 @@ intgo _wrap_WG_LOG_ERROR_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_LOG_INFO_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_LOG_INFO_capi_6839273b1192ea7f() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -802,7 +851,7 @@ intgo _wrap_WG_LOG_INFO_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_LOG_DEBUG_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_LOG_DEBUG_capi_6839273b1192ea7f() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -814,7 +863,7 @@ intgo _wrap_WG_LOG_DEBUG_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_generate_private_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
+void _wrap_wg_generate_private_key_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   
   arg1 = (unsigned char *)_swig_go_0.array; 
@@ -824,7 +873,7 @@ void _wrap_wg_generate_private_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
 }
 
 
-void _wrap_wg_generate_preshared_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
+void _wrap_wg_generate_preshared_key_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   
   arg1 = (unsigned char *)_swig_go_0.array; 
@@ -834,7 +883,7 @@ void _wrap_wg_generate_preshared_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0)
 }
 
 
-void _wrap_wg_generate_public_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_generate_public_key_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 ;
   
@@ -846,7 +895,7 @@ void _wrap_wg_generate_public_key_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _g
 }
 
 
-void _wrap_wg_key_to_base64_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_key_to_base64_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   char *arg1 ;
   uint8_t *arg2 ;
   
@@ -859,7 +908,7 @@ void _wrap_wg_key_to_base64_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice
 }
 
 
-intgo _wrap_wg_key_from_base64_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_key_from_base64_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   uint8_t *arg1 ;
   char *arg2 ;
   wg_key_b64_string temp2 ;
@@ -881,7 +930,7 @@ intgo _wrap_wg_key_from_base64_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gost
 }
 
 
-void _wrap_wg_key_to_hex_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_key_to_hex_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   char *arg1 ;
   uint8_t *arg2 ;
   
@@ -894,7 +943,7 @@ void _wrap_wg_key_to_hex_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _
 }
 
 
-intgo _wrap_wg_key_from_hex_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_key_from_hex_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   uint8_t *arg1 ;
   char *arg2 = (char *) 0 ;
   wg_key_hex_string temp2 ;
@@ -916,7 +965,7 @@ intgo _wrap_wg_key_from_hex_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostrin
 }
 
 
-bool _wrap_wg_key_is_zero_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
+bool _wrap_wg_key_is_zero_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   bool result;
   bool _swig_go_result;
@@ -929,7 +978,7 @@ bool _wrap_wg_key_is_zero_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
 }
 
 
-bool _wrap_wg_key_equal_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+bool _wrap_wg_key_equal_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 ;
   bool result;
@@ -944,7 +993,7 @@ bool _wrap_wg_key_equal_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _s
 }
 
 
-void _wrap_wg_timespec64_tv_sec_set_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_timespec64_tv_sec_set_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t arg2 ;
   
@@ -956,7 +1005,7 @@ void _wrap_wg_timespec64_tv_sec_set_capi_cdbfd78b117f07fd(struct wg_timespec64 *
 }
 
 
-long long _wrap_wg_timespec64_tv_sec_get_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0) {
+long long _wrap_wg_timespec64_tv_sec_get_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -969,7 +1018,7 @@ long long _wrap_wg_timespec64_tv_sec_get_capi_cdbfd78b117f07fd(struct wg_timespe
 }
 
 
-void _wrap_wg_timespec64_tv_nsec_set_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_timespec64_tv_nsec_set_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t arg2 ;
   
@@ -981,7 +1030,7 @@ void _wrap_wg_timespec64_tv_nsec_set_capi_cdbfd78b117f07fd(struct wg_timespec64 
 }
 
 
-long long _wrap_wg_timespec64_tv_nsec_get_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0) {
+long long _wrap_wg_timespec64_tv_nsec_get_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -994,7 +1043,7 @@ long long _wrap_wg_timespec64_tv_nsec_get_capi_cdbfd78b117f07fd(struct wg_timesp
 }
 
 
-struct wg_timespec64 *_wrap_new_wg_timespec64_capi_cdbfd78b117f07fd() {
+struct wg_timespec64 *_wrap_new_wg_timespec64_capi_6839273b1192ea7f() {
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
   
@@ -1005,7 +1054,7 @@ struct wg_timespec64 *_wrap_new_wg_timespec64_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_timespec64_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swig_go_0) {
+void _wrap_delete_wg_timespec64_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   
   arg1 = *(struct wg_timespec64 **)&_swig_go_0; 
@@ -1015,7 +1064,7 @@ void _wrap_delete_wg_timespec64_capi_cdbfd78b117f07fd(struct wg_timespec64 *_swi
 }
 
 
-intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_6839273b1192ea7f() {
   enum wg_allowedip_flags result;
   intgo _swig_go_result;
   
@@ -1027,7 +1076,7 @@ intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_allowedip_family_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_allowedip_family_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, short _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint16_t arg2 ;
   
@@ -1039,7 +1088,7 @@ void _wrap_wg_allowedip_family_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_s
 }
 
 
-short _wrap_wg_allowedip_family_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
+short _wrap_wg_allowedip_family_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1052,7 +1101,7 @@ short _wrap_wg_allowedip_family_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_
 }
 
 
-void _wrap_wg_allowedip_cidr_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_allowedip_cidr_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, char _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint8_t arg2 ;
   
@@ -1064,7 +1113,7 @@ void _wrap_wg_allowedip_cidr_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swi
 }
 
 
-char _wrap_wg_allowedip_cidr_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
+char _wrap_wg_allowedip_cidr_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -1077,7 +1126,7 @@ char _wrap_wg_allowedip_cidr_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swi
 }
 
 
-void _wrap_wg_allowedip_next_allowedip_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_allowedip_next_allowedip_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1089,7 +1138,7 @@ void _wrap_wg_allowedip_next_allowedip_set_capi_cdbfd78b117f07fd(struct wg_allow
 }
 
 
-struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1102,7 +1151,7 @@ struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_cdbfd78b117f07fd
 }
 
 
-void _wrap_wg_allowedip_flags_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_allowedip_flags_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, intgo _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint32_t arg2 ;
   
@@ -1114,7 +1163,7 @@ void _wrap_wg_allowedip_flags_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_sw
 }
 
 
-intgo _wrap_wg_allowedip_flags_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
+intgo _wrap_wg_allowedip_flags_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1127,7 +1176,7 @@ intgo _wrap_wg_allowedip_flags_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_s
 }
 
 
-struct wg_allowedip *_wrap_new_wg_allowedip_capi_cdbfd78b117f07fd() {
+struct wg_allowedip *_wrap_new_wg_allowedip_capi_6839273b1192ea7f() {
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
   
@@ -1138,7 +1187,7 @@ struct wg_allowedip *_wrap_new_wg_allowedip_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_allowedip_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0) {
+void _wrap_delete_wg_allowedip_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   
   arg1 = *(struct wg_allowedip **)&_swig_go_0; 
@@ -1148,7 +1197,7 @@ void _wrap_delete_wg_allowedip_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_
 }
 
 
-intgo _wrap_WGPEER_REMOVE_ME_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_REMOVE_ME_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1160,7 +1209,7 @@ intgo _wrap_WGPEER_REMOVE_ME_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1172,7 +1221,7 @@ intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1184,7 +1233,7 @@ intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1196,7 +1245,7 @@ intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1208,7 +1257,7 @@ intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGPEER_UPDATE_ONLY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_UPDATE_ONLY_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1220,7 +1269,7 @@ intgo _wrap_WGPEER_UPDATE_ONLY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1232,7 +1281,7 @@ intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_cdbfd78b117f07fd() {
 }
 
 
-union wg_endpoint *_wrap_new_wg_endpoint_capi_cdbfd78b117f07fd() {
+union wg_endpoint *_wrap_new_wg_endpoint_capi_6839273b1192ea7f() {
   union wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
   
@@ -1243,7 +1292,7 @@ union wg_endpoint *_wrap_new_wg_endpoint_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_endpoint_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_0) {
+void _wrap_delete_wg_endpoint_capi_6839273b1192ea7f(union wg_endpoint *_swig_go_0) {
   union wg_endpoint *arg1 = (union wg_endpoint *) 0 ;
   
   arg1 = *(union wg_endpoint **)&_swig_go_0; 
@@ -1253,7 +1302,7 @@ void _wrap_delete_wg_endpoint_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_
 }
 
 
-void _wrap_wg_peer_flags_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_peer_flags_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t arg2 ;
   
@@ -1265,7 +1314,7 @@ void _wrap_wg_peer_flags_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, i
 }
 
 
-intgo _wrap_wg_peer_flags_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+intgo _wrap_wg_peer_flags_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1278,7 +1327,7 @@ intgo _wrap_wg_peer_flags_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) 
 }
 
 
-void _wrap_wg_peer_public_key_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_peer_public_key_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *arg2 ;
   
@@ -1290,7 +1339,7 @@ void _wrap_wg_peer_public_key_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go
 }
 
 
-_goslice_ _wrap_wg_peer_public_key_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+_goslice_ _wrap_wg_peer_public_key_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1303,7 +1352,7 @@ _goslice_ _wrap_wg_peer_public_key_get_capi_cdbfd78b117f07fd(struct wg_peer *_sw
 }
 
 
-void _wrap_wg_peer_preshared_key_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_peer_preshared_key_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *arg2 ;
   
@@ -1315,7 +1364,7 @@ void _wrap_wg_peer_preshared_key_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig
 }
 
 
-_goslice_ _wrap_wg_peer_preshared_key_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+_goslice_ _wrap_wg_peer_preshared_key_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1328,7 +1377,7 @@ _goslice_ _wrap_wg_peer_preshared_key_get_capi_cdbfd78b117f07fd(struct wg_peer *
 }
 
 
-void _wrap_wg_peer_endpoint_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_peer_endpoint_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -1340,7 +1389,7 @@ void _wrap_wg_peer_endpoint_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0
 }
 
 
-union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -1353,7 +1402,7 @@ union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_cdbfd78b117f07fd(struct wg_pe
 }
 
 
-void _wrap_wg_peer_last_handshake_time_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_peer_last_handshake_time_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -1365,7 +1414,7 @@ void _wrap_wg_peer_last_handshake_time_set_capi_cdbfd78b117f07fd(struct wg_peer 
 }
 
 
-struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -1378,7 +1427,7 @@ struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_cdbfd78b117f07f
 }
 
 
-void _wrap_wg_peer_rx_bytes_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_peer_rx_bytes_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, long long _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t arg2 ;
   
@@ -1390,7 +1439,7 @@ void _wrap_wg_peer_rx_bytes_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0
 }
 
 
-long long _wrap_wg_peer_rx_bytes_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+long long _wrap_wg_peer_rx_bytes_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1403,7 +1452,7 @@ long long _wrap_wg_peer_rx_bytes_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig
 }
 
 
-void _wrap_wg_peer_tx_bytes_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_peer_tx_bytes_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, long long _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t arg2 ;
   
@@ -1415,7 +1464,7 @@ void _wrap_wg_peer_tx_bytes_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0
 }
 
 
-long long _wrap_wg_peer_tx_bytes_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+long long _wrap_wg_peer_tx_bytes_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1428,7 +1477,7 @@ long long _wrap_wg_peer_tx_bytes_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig
 }
 
 
-void _wrap_wg_peer_persistent_keepalive_interval_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_peer_persistent_keepalive_interval_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, short _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint16_t arg2 ;
   
@@ -1440,7 +1489,7 @@ void _wrap_wg_peer_persistent_keepalive_interval_set_capi_cdbfd78b117f07fd(struc
 }
 
 
-short _wrap_wg_peer_persistent_keepalive_interval_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+short _wrap_wg_peer_persistent_keepalive_interval_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1453,7 +1502,7 @@ short _wrap_wg_peer_persistent_keepalive_interval_get_capi_cdbfd78b117f07fd(stru
 }
 
 
-void _wrap_wg_peer_first_allowedip_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_peer_first_allowedip_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1465,7 +1514,7 @@ void _wrap_wg_peer_first_allowedip_set_capi_cdbfd78b117f07fd(struct wg_peer *_sw
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1478,7 +1527,7 @@ struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_cdbfd78b117f07fd(str
 }
 
 
-void _wrap_wg_peer_last_allowedip_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_peer_last_allowedip_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1490,7 +1539,7 @@ void _wrap_wg_peer_last_allowedip_set_capi_cdbfd78b117f07fd(struct wg_peer *_swi
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1503,7 +1552,7 @@ struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_cdbfd78b117f07fd(stru
 }
 
 
-void _wrap_wg_peer_next_peer_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_peer_next_peer_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1515,7 +1564,7 @@ void _wrap_wg_peer_next_peer_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_
 }
 
 
-struct wg_peer *_wrap_wg_peer_next_peer_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+struct wg_peer *_wrap_wg_peer_next_peer_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1528,7 +1577,7 @@ struct wg_peer *_wrap_wg_peer_next_peer_get_capi_cdbfd78b117f07fd(struct wg_peer
 }
 
 
-void _wrap_wg_peer_protocol_version_set_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_peer_protocol_version_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t arg2 ;
   
@@ -1540,7 +1589,7 @@ void _wrap_wg_peer_protocol_version_set_capi_cdbfd78b117f07fd(struct wg_peer *_s
 }
 
 
-intgo _wrap_wg_peer_protocol_version_get_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+intgo _wrap_wg_peer_protocol_version_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1553,7 +1602,7 @@ intgo _wrap_wg_peer_protocol_version_get_capi_cdbfd78b117f07fd(struct wg_peer *_
 }
 
 
-struct wg_peer *_wrap_new_wg_peer_capi_cdbfd78b117f07fd() {
+struct wg_peer *_wrap_new_wg_peer_capi_6839273b1192ea7f() {
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
   
@@ -1564,7 +1613,7 @@ struct wg_peer *_wrap_new_wg_peer_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_peer_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+void _wrap_delete_wg_peer_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   
   arg1 = *(struct wg_peer **)&_swig_go_0; 
@@ -1574,7 +1623,7 @@ void _wrap_delete_wg_peer_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
 }
 
 
-intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1586,7 +1635,7 @@ intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1598,7 +1647,7 @@ intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1610,7 +1659,7 @@ intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1622,7 +1671,7 @@ intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_FWMARK_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGDEVICE_HAS_FWMARK_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1634,7 +1683,7 @@ intgo _wrap_WGDEVICE_HAS_FWMARK_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_device_name_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_device_name_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   char *arg2 ;
   
@@ -1658,7 +1707,7 @@ void _wrap_wg_device_name_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0
 }
 
 
-_gostring_ _wrap_wg_device_name_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+_gostring_ _wrap_wg_device_name_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1671,7 +1720,7 @@ _gostring_ _wrap_wg_device_name_get_capi_cdbfd78b117f07fd(struct wg_device *_swi
 }
 
 
-void _wrap_wg_device_ifindex_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_ifindex_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1683,7 +1732,7 @@ void _wrap_wg_device_ifindex_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_g
 }
 
 
-intgo _wrap_wg_device_ifindex_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_ifindex_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1696,7 +1745,7 @@ intgo _wrap_wg_device_ifindex_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_
 }
 
 
-void _wrap_wg_device_flags_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_flags_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1708,7 +1757,7 @@ void _wrap_wg_device_flags_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_
 }
 
 
-intgo _wrap_wg_device_flags_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_flags_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1721,7 +1770,7 @@ intgo _wrap_wg_device_flags_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go
 }
 
 
-void _wrap_wg_device_public_key_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_device_public_key_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *arg2 ;
   
@@ -1733,7 +1782,7 @@ void _wrap_wg_device_public_key_set_capi_cdbfd78b117f07fd(struct wg_device *_swi
 }
 
 
-_goslice_ _wrap_wg_device_public_key_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+_goslice_ _wrap_wg_device_public_key_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1746,7 +1795,7 @@ _goslice_ _wrap_wg_device_public_key_get_capi_cdbfd78b117f07fd(struct wg_device 
 }
 
 
-void _wrap_wg_device_private_key_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_device_private_key_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *arg2 ;
   
@@ -1758,7 +1807,7 @@ void _wrap_wg_device_private_key_set_capi_cdbfd78b117f07fd(struct wg_device *_sw
 }
 
 
-_goslice_ _wrap_wg_device_private_key_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+_goslice_ _wrap_wg_device_private_key_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1771,7 +1820,7 @@ _goslice_ _wrap_wg_device_private_key_get_capi_cdbfd78b117f07fd(struct wg_device
 }
 
 
-void _wrap_wg_device_fwmark_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_fwmark_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1783,7 +1832,7 @@ void _wrap_wg_device_fwmark_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go
 }
 
 
-intgo _wrap_wg_device_fwmark_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_fwmark_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1796,7 +1845,7 @@ intgo _wrap_wg_device_fwmark_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_g
 }
 
 
-void _wrap_wg_device_listen_port_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_device_listen_port_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, short _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint16_t arg2 ;
   
@@ -1808,7 +1857,7 @@ void _wrap_wg_device_listen_port_set_capi_cdbfd78b117f07fd(struct wg_device *_sw
 }
 
 
-short _wrap_wg_device_listen_port_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+short _wrap_wg_device_listen_port_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1821,7 +1870,7 @@ short _wrap_wg_device_listen_port_get_capi_cdbfd78b117f07fd(struct wg_device *_s
 }
 
 
-void _wrap_wg_device_first_peer_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_device_first_peer_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1833,7 +1882,7 @@ void _wrap_wg_device_first_peer_set_capi_cdbfd78b117f07fd(struct wg_device *_swi
 }
 
 
-struct wg_peer *_wrap_wg_device_first_peer_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_first_peer_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1846,7 +1895,7 @@ struct wg_peer *_wrap_wg_device_first_peer_get_capi_cdbfd78b117f07fd(struct wg_d
 }
 
 
-void _wrap_wg_device_last_peer_set_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_device_last_peer_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1858,7 +1907,7 @@ void _wrap_wg_device_last_peer_set_capi_cdbfd78b117f07fd(struct wg_device *_swig
 }
 
 
-struct wg_peer *_wrap_wg_device_last_peer_get_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_last_peer_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1871,7 +1920,7 @@ struct wg_peer *_wrap_wg_device_last_peer_get_capi_cdbfd78b117f07fd(struct wg_de
 }
 
 
-struct wg_device *_wrap_new_wg_device_capi_cdbfd78b117f07fd() {
+struct wg_device *_wrap_new_wg_device_capi_6839273b1192ea7f() {
   struct wg_device *result = 0 ;
   struct wg_device *_swig_go_result;
   
@@ -1882,7 +1931,7 @@ struct wg_device *_wrap_new_wg_device_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+void _wrap_delete_wg_device_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   
   arg1 = *(struct wg_device **)&_swig_go_0; 
@@ -1892,7 +1941,7 @@ void _wrap_delete_wg_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) 
 }
 
 
-struct wg_device *_wrap_wg_device_new_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
+struct wg_device *_wrap_wg_device_new_capi_6839273b1192ea7f(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   wg_device *result = 0 ;
   struct wg_device *_swig_go_result;
@@ -1910,7 +1959,7 @@ struct wg_device *_wrap_wg_device_new_capi_cdbfd78b117f07fd(_gostring_ _swig_go_
 }
 
 
-struct wg_peer *_wrap_wg_device_add_peer_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_add_peer_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1923,7 +1972,7 @@ struct wg_peer *_wrap_wg_device_add_peer_capi_cdbfd78b117f07fd(struct wg_device 
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_cdbfd78b117f07fd(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   wg_peer *arg1 = (wg_peer *) 0 ;
   wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1936,7 +1985,7 @@ struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_cdbfd78b117f07fd(struct wg
 }
 
 
-void _wrap_wg_free_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+void _wrap_wg_free_device_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   
   arg1 = *(wg_device **)&_swig_go_0; 
@@ -1946,7 +1995,7 @@ void _wrap_wg_free_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_get_device_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_get_device_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   char *arg2 = (char *) 0 ;
   wg_device *temp1 = NULL ;
@@ -1972,7 +2021,7 @@ intgo _wrap_wg_get_device_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _gostring_
 }
 
 
-intgo _wrap_wg_set_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_set_device_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1985,7 +2034,7 @@ intgo _wrap_wg_set_device_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_add_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
+intgo _wrap_wg_add_device_capi_6839273b1192ea7f(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2003,7 +2052,7 @@ intgo _wrap_wg_add_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
 }
 
 
-intgo _wrap_wg_del_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
+intgo _wrap_wg_del_device_capi_6839273b1192ea7f(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2021,7 +2070,7 @@ intgo _wrap_wg_del_device_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0) {
 }
 
 
-intgo _wrap_wg_set_uapi_timeout_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
+intgo _wrap_wg_set_uapi_timeout_capi_6839273b1192ea7f(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -2034,7 +2083,7 @@ intgo _wrap_wg_set_uapi_timeout_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_wg_netlink_open_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, intgo _swig_go_1) {
+intgo _wrap_wg_netlink_open_capi_6839273b1192ea7f(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_netlink **arg1 = (wg_netlink **) 0 ;
   int arg2 ;
   wg_netlink *temp1 = NULL ;
@@ -2055,7 +2104,7 @@ intgo _wrap_wg_netlink_open_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, intgo _s
 }
 
 
-void _wrap_wg_netlink_close_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0) {
+void _wrap_wg_netlink_close_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   
   arg1 = *(wg_netlink **)&_swig_go_0; 
@@ -2065,7 +2114,7 @@ void _wrap_wg_netlink_close_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0)
 }
 
 
-intgo _wrap_wg_netlink_get_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_wg_netlink_get_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2093,7 +2142,7 @@ intgo _wrap_wg_netlink_get_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_get_device_by_index_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_netlink_get_device_by_index_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   uint32_t arg3 ;
@@ -2116,7 +2165,7 @@ intgo _wrap_wg_netlink_get_device_by_index_capi_cdbfd78b117f07fd(struct wg_netli
 }
 
 
-intgo _wrap_wg_get_device_by_index_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, intgo _swig_go_1) {
+intgo _wrap_wg_get_device_by_index_capi_6839273b1192ea7f(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   uint32_t arg2 ;
   wg_device *temp1 = NULL ;
@@ -2137,7 +2186,7 @@ intgo _wrap_wg_get_device_by_index_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, i
 }
 
 
-intgo _wrap_wg_netlink_set_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_netlink_set_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -2152,7 +2201,7 @@ intgo _wrap_wg_netlink_set_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_add_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_netlink_add_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2172,7 +2221,7 @@ intgo _wrap_wg_netlink_add_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_del_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_netlink_del_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2192,7 +2241,7 @@ intgo _wrap_wg_netlink_del_device_capi_cdbfd78b117f07fd(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_link_set_up_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, bool _swig_go_2) {
+intgo _wrap_wg_link_set_up_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, bool _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   bool arg3 ;
@@ -2214,7 +2263,7 @@ intgo _wrap_wg_link_set_up_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_link_set_mtu_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_link_set_mtu_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -2236,7 +2285,7 @@ intgo _wrap_wg_link_set_mtu_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0,
 }
 
 
-intgo _wrap_wg_link_set_netns_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_link_set_netns_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2258,7 +2307,7 @@ intgo _wrap_wg_link_set_netns_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_
 }
 
 
-intgo _wrap_wg_addr_add_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
+intgo _wrap_wg_addr_add_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2284,7 +2333,7 @@ intgo _wrap_wg_addr_add_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _go
 }
 
 
-intgo _wrap_wg_addr_del_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
+intgo _wrap_wg_addr_del_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2310,7 +2359,7 @@ intgo _wrap_wg_addr_del_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _go
 }
 
 
-intgo _wrap_wg_route_add_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_wg_route_add_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2338,7 +2387,7 @@ intgo _wrap_wg_route_add_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _g
 }
 
 
-intgo _wrap_wg_route_del_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_wg_route_del_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2366,7 +2415,7 @@ intgo _wrap_wg_route_del_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _g
 }
 
 
-intgo _wrap_WG_QUICK_ADDRESS_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_ADDRESS_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2378,7 +2427,7 @@ intgo _wrap_WG_QUICK_ADDRESS_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_DNS_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_DNS_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2390,7 +2439,7 @@ intgo _wrap_WG_QUICK_DNS_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_MTU_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_MTU_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2402,7 +2451,7 @@ intgo _wrap_WG_QUICK_MTU_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_TABLE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_TABLE_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2414,7 +2463,7 @@ intgo _wrap_WG_QUICK_TABLE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_PRE_UP_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_PRE_UP_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2426,7 +2475,7 @@ intgo _wrap_WG_QUICK_PRE_UP_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_POST_UP_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_POST_UP_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2438,7 +2487,7 @@ intgo _wrap_WG_QUICK_POST_UP_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_PRE_DOWN_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_PRE_DOWN_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2450,7 +2499,7 @@ intgo _wrap_WG_QUICK_PRE_DOWN_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_POST_DOWN_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_POST_DOWN_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2462,7 +2511,7 @@ intgo _wrap_WG_QUICK_POST_DOWN_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2474,7 +2523,7 @@ intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_CONFIG_APPEND_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_CONFIG_APPEND_capi_6839273b1192ea7f() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2486,7 +2535,7 @@ intgo _wrap_WG_CONFIG_APPEND_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_CONFIG_STRICT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_CONFIG_STRICT_capi_6839273b1192ea7f() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2498,7 +2547,7 @@ intgo _wrap_WG_CONFIG_STRICT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_CONFIG_NUMERIC_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_CONFIG_NUMERIC_capi_6839273b1192ea7f() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2510,7 +2559,7 @@ intgo _wrap_WG_CONFIG_NUMERIC_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_wg_config_parse_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _gostring_ _swig_go_3, intgo _swig_go_4) {
+intgo _wrap_wg_config_parse_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _gostring_ _swig_go_3, intgo _swig_go_4) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_quick_config **arg2 = (wg_quick_config **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2552,7 +2601,7 @@ intgo _wrap_wg_config_parse_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice
 }
 
 
-intgo _wrap_wg_config_parse_file_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_config_parse_file_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_quick_config **arg2 = (wg_quick_config **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2588,7 +2637,7 @@ intgo _wrap_wg_config_parse_file_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, _go
 }
 
 
-long long _wrap_wg_quick_config_count_capi_cdbfd78b117f07fd(struct wg_quick_config *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_wg_quick_config_count_capi_6839273b1192ea7f(struct wg_quick_config *_swig_go_0, intgo _swig_go_1) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   enum wg_quick_key arg2 ;
   size_t result;
@@ -2603,7 +2652,7 @@ long long _wrap_wg_quick_config_count_capi_cdbfd78b117f07fd(struct wg_quick_conf
 }
 
 
-_gostring_ _wrap_wg_quick_config_get_capi_cdbfd78b117f07fd(struct wg_quick_config *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_wg_quick_config_get_capi_6839273b1192ea7f(struct wg_quick_config *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   enum wg_quick_key arg2 ;
   size_t arg3 ;
@@ -2620,7 +2669,7 @@ _gostring_ _wrap_wg_quick_config_get_capi_cdbfd78b117f07fd(struct wg_quick_confi
 }
 
 
-void _wrap_wg_quick_config_free_capi_cdbfd78b117f07fd(struct wg_quick_config *_swig_go_0) {
+void _wrap_wg_quick_config_free_capi_6839273b1192ea7f(struct wg_quick_config *_swig_go_0) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   
   arg1 = *(wg_quick_config **)&_swig_go_0; 
@@ -2630,7 +2679,7 @@ void _wrap_wg_quick_config_free_capi_cdbfd78b117f07fd(struct wg_quick_config *_s
 }
 
 
-intgo _wrap_wg_device_copy_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_device_copy_capi_6839273b1192ea7f(_goslice_ _swig_go_0, struct wg_device *_swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   wg_device *temp1 = NULL ;
@@ -2651,7 +2700,7 @@ intgo _wrap_wg_device_copy_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, struct wg
 }
 
 
-intgo _wrap_wg_device_apply_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_device_apply_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -2666,7 +2715,7 @@ intgo _wrap_wg_device_apply_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_device_canonicalize_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_canonicalize_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2679,7 +2728,7 @@ intgo _wrap_wg_device_canonicalize_capi_cdbfd78b117f07fd(struct wg_device *_swig
 }
 
 
-bool _wrap_wg_device_equal_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
+bool _wrap_wg_device_equal_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   bool result;
@@ -2694,7 +2743,7 @@ bool _wrap_wg_device_equal_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, s
 }
 
 
-intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_6839273b1192ea7f() {
   enum wg_diff_flags result;
   intgo _swig_go_result;
   
@@ -2706,7 +2755,7 @@ intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_wg_device_diff_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, struct wg_device *_swig_go_1, struct wg_device *_swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_device_diff_capi_6839273b1192ea7f(_goslice_ _swig_go_0, struct wg_device *_swig_go_1, struct wg_device *_swig_go_2, intgo _swig_go_3) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   wg_device *arg3 = (wg_device *) 0 ;
@@ -2731,7 +2780,7 @@ intgo _wrap_wg_device_diff_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0, struct wg
 }
 
 
-intgo _wrap_WG_PACKET_DROP_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_PACKET_DROP_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2743,7 +2792,7 @@ intgo _wrap_WG_PACKET_DROP_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_PACKET_SEND_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_PACKET_SEND_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2755,7 +2804,7 @@ intgo _wrap_WG_PACKET_SEND_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_PACKET_DELIVER_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_PACKET_DELIVER_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2767,7 +2816,7 @@ intgo _wrap_WG_PACKET_DELIVER_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_PACKET_CONSUMED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_PACKET_CONSUMED_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2779,7 +2828,7 @@ intgo _wrap_WG_PACKET_CONSUMED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_NONE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_NONE_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2791,7 +2840,7 @@ intgo _wrap_WG_DROP_NONE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_NO_PEER_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_NO_PEER_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2803,7 +2852,7 @@ intgo _wrap_WG_DROP_NO_PEER_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_NO_ROOM_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_NO_ROOM_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2815,7 +2864,7 @@ intgo _wrap_WG_DROP_NO_ROOM_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_MALFORMED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_MALFORMED_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2827,7 +2876,7 @@ intgo _wrap_WG_DROP_MALFORMED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2839,7 +2888,7 @@ intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_AUTH_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_AUTH_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2851,7 +2900,7 @@ intgo _wrap_WG_DROP_AUTH_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_REPLAY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_REPLAY_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2863,7 +2912,7 @@ intgo _wrap_WG_DROP_REPLAY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_SOURCE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_SOURCE_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2875,7 +2924,7 @@ intgo _wrap_WG_DROP_SOURCE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_EXPIRED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_EXPIRED_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2887,7 +2936,7 @@ intgo _wrap_WG_DROP_EXPIRED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_RATELIMIT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_RATELIMIT_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2899,7 +2948,7 @@ intgo _wrap_WG_DROP_RATELIMIT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_QUEUE_FULL_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_QUEUE_FULL_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2911,7 +2960,7 @@ intgo _wrap_WG_DROP_QUEUE_FULL_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_NO_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_NO_KEY_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2923,7 +2972,7 @@ intgo _wrap_WG_DROP_NO_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_DROP_NO_ENDPOINT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DROP_NO_ENDPOINT_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2935,7 +2984,7 @@ intgo _wrap_WG_DROP_NO_ENDPOINT_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_packet_buf_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, char *_swig_go_1) {
+void _wrap_wg_packet_buf_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, char *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   
@@ -2947,7 +2996,7 @@ void _wrap_wg_packet_buf_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0,
 }
 
 
-char *_wrap_wg_packet_buf_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+char *_wrap_wg_packet_buf_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -2960,7 +3009,7 @@ char *_wrap_wg_packet_buf_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0
 }
 
 
-void _wrap_wg_packet_size_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_size_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -2972,7 +3021,7 @@ void _wrap_wg_packet_size_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0
 }
 
 
-intgo _wrap_wg_packet_size_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_size_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2985,7 +3034,7 @@ intgo _wrap_wg_packet_size_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_
 }
 
 
-void _wrap_wg_packet_offset_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_offset_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -2997,7 +3046,7 @@ void _wrap_wg_packet_offset_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go
 }
 
 
-intgo _wrap_wg_packet_offset_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_offset_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3010,7 +3059,7 @@ intgo _wrap_wg_packet_offset_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_len_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_len_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -3022,7 +3071,7 @@ void _wrap_wg_packet_len_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0,
 }
 
 
-intgo _wrap_wg_packet_len_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_len_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3035,7 +3084,7 @@ intgo _wrap_wg_packet_len_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0
 }
 
 
-void _wrap_wg_packet_status_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_packet_status_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, short _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   int16_t arg2 ;
   
@@ -3047,7 +3096,7 @@ void _wrap_wg_packet_status_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go
 }
 
 
-short _wrap_wg_packet_status_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+short _wrap_wg_packet_status_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   int16_t result;
   short _swig_go_result;
@@ -3060,7 +3109,7 @@ short _wrap_wg_packet_status_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_reason_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_packet_reason_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, short _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint16_t arg2 ;
   
@@ -3072,7 +3121,7 @@ void _wrap_wg_packet_reason_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go
 }
 
 
-short _wrap_wg_packet_reason_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+short _wrap_wg_packet_reason_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -3085,7 +3134,7 @@ short _wrap_wg_packet_reason_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_endpoint_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_packet_endpoint_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3097,7 +3146,7 @@ void _wrap_wg_packet_endpoint_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_
 }
 
 
-union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3110,7 +3159,7 @@ union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_cdbfd78b117f07fd(struct wg_
 }
 
 
-void _wrap_wg_packet_reserved_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, long long *_swig_go_1) {
+void _wrap_wg_packet_reserved_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, long long *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint64_t *arg2 ;
   
@@ -3126,7 +3175,7 @@ void _wrap_wg_packet_reserved_set_capi_cdbfd78b117f07fd(struct wg_packet *_swig_
 }
 
 
-long long *_wrap_wg_packet_reserved_get_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+long long *_wrap_wg_packet_reserved_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint64_t *result = 0 ;
   long long *_swig_go_result;
@@ -3139,7 +3188,7 @@ long long *_wrap_wg_packet_reserved_get_capi_cdbfd78b117f07fd(struct wg_packet *
 }
 
 
-struct wg_packet *_wrap_new_wg_packet_capi_cdbfd78b117f07fd() {
+struct wg_packet *_wrap_new_wg_packet_capi_6839273b1192ea7f() {
   struct wg_packet *result = 0 ;
   struct wg_packet *_swig_go_result;
   
@@ -3150,7 +3199,7 @@ struct wg_packet *_wrap_new_wg_packet_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_packet_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+void _wrap_delete_wg_packet_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   
   arg1 = *(struct wg_packet **)&_swig_go_0; 
@@ -3160,7 +3209,7 @@ void _wrap_delete_wg_packet_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) 
 }
 
 
-intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3172,7 +3221,7 @@ intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3184,7 +3233,7 @@ intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3196,7 +3245,7 @@ intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3208,7 +3257,7 @@ intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_event_Type_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_event_Type_set_capi_6839273b1192ea7f(struct wg_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint32_t arg2 ;
   
@@ -3220,7 +3269,7 @@ void _wrap_wg_event_Type_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_event_Type_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
+intgo _wrap_wg_event_Type_get_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3233,7 +3282,7 @@ intgo _wrap_wg_event_Type_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0)
 }
 
 
-void _wrap_wg_event_public_key_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_event_public_key_set_capi_6839273b1192ea7f(struct wg_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -3245,7 +3294,7 @@ void _wrap_wg_event_public_key_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_
 }
 
 
-_goslice_ _wrap_wg_event_public_key_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
+_goslice_ _wrap_wg_event_public_key_get_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3258,7 +3307,7 @@ _goslice_ _wrap_wg_event_public_key_get_capi_cdbfd78b117f07fd(struct wg_event *_
 }
 
 
-void _wrap_wg_event_endpoint_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_event_endpoint_set_capi_6839273b1192ea7f(struct wg_event *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3270,7 +3319,7 @@ void _wrap_wg_event_endpoint_set_capi_cdbfd78b117f07fd(struct wg_event *_swig_go
 }
 
 
-union wg_endpoint *_wrap_wg_event_endpoint_get_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
+union wg_endpoint *_wrap_wg_event_endpoint_get_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3283,7 +3332,7 @@ union wg_endpoint *_wrap_wg_event_endpoint_get_capi_cdbfd78b117f07fd(struct wg_e
 }
 
 
-struct wg_event *_wrap_new_wg_event_capi_cdbfd78b117f07fd() {
+struct wg_event *_wrap_new_wg_event_capi_6839273b1192ea7f() {
   struct wg_event *result = 0 ;
   struct wg_event *_swig_go_result;
   
@@ -3294,7 +3343,7 @@ struct wg_event *_wrap_new_wg_event_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_event_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
+void _wrap_delete_wg_event_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   
   arg1 = *(struct wg_event **)&_swig_go_0; 
@@ -3304,7 +3353,7 @@ void _wrap_delete_wg_event_capi_cdbfd78b117f07fd(struct wg_event *_swig_go_0) {
 }
 
 
-void _wrap_wg_engine_free_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0) {
+void _wrap_wg_engine_free_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   
   arg1 = *(wg_engine **)&_swig_go_0; 
@@ -3314,7 +3363,7 @@ void _wrap_wg_engine_free_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_engine_set_device_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_engine_set_device_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -3329,7 +3378,7 @@ intgo _wrap_wg_engine_set_device_capi_cdbfd78b117f07fd(struct wg_engine *_swig_g
 }
 
 
-intgo _wrap_wg_engine_get_device_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wg_engine_get_device_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, _goslice_ _swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   wg_device *temp2 = NULL ;
@@ -3350,7 +3399,7 @@ intgo _wrap_wg_engine_get_device_capi_cdbfd78b117f07fd(struct wg_engine *_swig_g
 }
 
 
-void _wrap_wg_engine_encrypt_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
+void _wrap_wg_engine_encrypt_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
   size_t arg3 ;
@@ -3364,7 +3413,7 @@ void _wrap_wg_engine_encrypt_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0,
 }
 
 
-void _wrap_wg_engine_decrypt_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
+void _wrap_wg_engine_decrypt_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
   size_t arg3 ;
@@ -3378,7 +3427,7 @@ void _wrap_wg_engine_decrypt_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0,
 }
 
 
-long long _wrap_wg_engine_tick_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_0) {
+long long _wrap_wg_engine_tick_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3391,7 +3440,87 @@ long long _wrap_wg_engine_tick_capi_cdbfd78b117f07fd(struct wg_engine *_swig_go_
 }
 
 
-intgo _wrap_WG_TUNNEL_UAPI_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_DATAGRAM_OTHER_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_OTHER;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_HANDSHAKE_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_HANDSHAKE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_JUNK_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_JUNK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_HANDSHAKE_COOKIE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_engine_classify_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1) {
+  wg_engine *arg1 = (wg_engine *) 0 ;
+  struct wg_packet *arg2 = (struct wg_packet *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_engine **)&_swig_go_0; 
+  arg2 = *(struct wg_packet **)&_swig_go_1; 
+  
+  result = (int)wg_engine_classify(arg1,(struct wg_packet const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_engine_set_handshake_queue_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2) {
+  wg_engine *arg1 = (wg_engine *) 0 ;
+  uint32_t arg2 ;
+  uint32_t arg3 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_engine **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  arg3 = (uint32_t)_swig_go_2; 
+  
+  result = (int)wg_engine_set_handshake_queue(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_TUNNEL_UAPI_capi_6839273b1192ea7f() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
   
@@ -3403,7 +3532,7 @@ intgo _wrap_WG_TUNNEL_UAPI_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_6839273b1192ea7f() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
   
@@ -3415,7 +3544,7 @@ intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_tunnel_free_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
+void _wrap_wg_tunnel_free_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   
   arg1 = *(wg_tunnel **)&_swig_go_0; 
@@ -3425,7 +3554,7 @@ void _wrap_wg_tunnel_free_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_tunnel_set_device_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_tunnel_set_device_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -3440,7 +3569,7 @@ intgo _wrap_wg_tunnel_set_device_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_wg_tunnel_get_device_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wg_tunnel_get_device_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0, _goslice_ _swig_go_1) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   wg_device *temp2 = NULL ;
@@ -3461,7 +3590,20 @@ intgo _wrap_wg_tunnel_get_device_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_g
 }
 
 
-_gostring_ _wrap_wg_tunnel_name_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
+intgo _wrap_wg_tunnel_rebind_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
+  wg_tunnel *arg1 = (wg_tunnel *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_tunnel **)&_swig_go_0; 
+  
+  result = (int)wg_tunnel_rebind(arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+_gostring_ _wrap_wg_tunnel_name_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3474,7 +3616,7 @@ _gostring_ _wrap_wg_tunnel_name_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go
 }
 
 
-intgo _wrap_wg_tunnel_stopped_fd_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_go_0) {
+intgo _wrap_wg_tunnel_stopped_fd_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3487,7 +3629,7 @@ intgo _wrap_wg_tunnel_stopped_fd_capi_cdbfd78b117f07fd(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3499,7 +3641,7 @@ intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3511,7 +3653,7 @@ intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_UP_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_UP_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3523,7 +3665,7 @@ intgo _wrap_WG_WATCH_DEVICE_UP_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3535,7 +3677,7 @@ intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3547,7 +3689,7 @@ intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_MTU_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3559,7 +3701,7 @@ intgo _wrap_WG_WATCH_DEVICE_MTU_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3571,7 +3713,7 @@ intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_LISTEN_PORT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3583,7 +3725,7 @@ intgo _wrap_WG_WATCH_LISTEN_PORT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_FWMARK_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_FWMARK_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3595,7 +3737,7 @@ intgo _wrap_WG_WATCH_FWMARK_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_ADDED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PEER_ADDED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3607,7 +3749,7 @@ intgo _wrap_WG_WATCH_PEER_ADDED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_REMOVED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3619,7 +3761,7 @@ intgo _wrap_WG_WATCH_PEER_REMOVED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_ENDPOINT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_ENDPOINT_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3631,7 +3773,7 @@ intgo _wrap_WG_WATCH_ENDPOINT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3643,7 +3785,7 @@ intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3655,7 +3797,7 @@ intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3667,7 +3809,7 @@ intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_KEEPALIVE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_KEEPALIVE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3679,7 +3821,7 @@ intgo _wrap_WG_WATCH_KEEPALIVE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_HANDSHAKE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_HANDSHAKE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3691,7 +3833,7 @@ intgo _wrap_WG_WATCH_HANDSHAKE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_SILENT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PEER_SILENT_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3703,7 +3845,7 @@ intgo _wrap_WG_WATCH_PEER_SILENT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3715,7 +3857,7 @@ intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_OVERFLOW_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_OVERFLOW_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3727,7 +3869,7 @@ intgo _wrap_WG_WATCH_OVERFLOW_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3739,7 +3881,7 @@ intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3751,7 +3893,7 @@ intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3763,7 +3905,19 @@ intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_watch_prefix_family_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
+intgo _wrap_WG_WATCH_NAMESPACE_GONE_capi_6839273b1192ea7f() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_NAMESPACE_GONE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_family_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint16_t arg2 ;
   
@@ -3775,7 +3929,7 @@ void _wrap_wg_watch_prefix_family_set_capi_cdbfd78b117f07fd(struct wg_watch_pref
 }
 
 
-short _wrap_wg_watch_prefix_family_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
+short _wrap_wg_watch_prefix_family_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -3788,7 +3942,7 @@ short _wrap_wg_watch_prefix_family_get_capi_cdbfd78b117f07fd(struct wg_watch_pre
 }
 
 
-void _wrap_wg_watch_prefix_cidr_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_watch_prefix_cidr_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t arg2 ;
   
@@ -3800,7 +3954,7 @@ void _wrap_wg_watch_prefix_cidr_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix
 }
 
 
-char _wrap_wg_watch_prefix_cidr_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
+char _wrap_wg_watch_prefix_cidr_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -3813,7 +3967,7 @@ char _wrap_wg_watch_prefix_cidr_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix
 }
 
 
-void _wrap_wg_watch_prefix_reserved_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_watch_prefix_reserved_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t arg2 ;
   
@@ -3825,7 +3979,7 @@ void _wrap_wg_watch_prefix_reserved_set_capi_cdbfd78b117f07fd(struct wg_watch_pr
 }
 
 
-char _wrap_wg_watch_prefix_reserved_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
+char _wrap_wg_watch_prefix_reserved_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -3838,7 +3992,7 @@ char _wrap_wg_watch_prefix_reserved_get_capi_cdbfd78b117f07fd(struct wg_watch_pr
 }
 
 
-void _wrap_wg_watch_prefix_ip4_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
+void _wrap_wg_watch_prefix_ip4_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in_addr arg2 ;
   struct in_addr *argp2 ;
@@ -3857,7 +4011,7 @@ void _wrap_wg_watch_prefix_ip4_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix 
 }
 
 
-struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
+struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in_addr result;
   struct in_addr *_swig_go_result;
@@ -3874,7 +4028,7 @@ struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_cdbfd78b117f07fd(struct wg_wa
 }
 
 
-void _wrap_wg_watch_prefix_ip6_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
+void _wrap_wg_watch_prefix_ip6_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in6_addr arg2 ;
   struct in6_addr *argp2 ;
@@ -3893,7 +4047,7 @@ void _wrap_wg_watch_prefix_ip6_set_capi_cdbfd78b117f07fd(struct wg_watch_prefix 
 }
 
 
-struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
+struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in6_addr result;
   struct in6_addr *_swig_go_result;
@@ -3910,7 +4064,7 @@ struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_cdbfd78b117f07fd(struct wg_w
 }
 
 
-struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_cdbfd78b117f07fd() {
+struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_6839273b1192ea7f() {
   struct wg_watch_prefix *result = 0 ;
   struct wg_watch_prefix *_swig_go_result;
   
@@ -3921,7 +4075,7 @@ struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_watch_prefix_capi_cdbfd78b117f07fd(struct wg_watch_prefix *_swig_go_0) {
+void _wrap_delete_wg_watch_prefix_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   
   arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
@@ -3931,7 +4085,7 @@ void _wrap_delete_wg_watch_prefix_capi_cdbfd78b117f07fd(struct wg_watch_prefix *
 }
 
 
-void _wrap_wg_watch_value_number_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_watch_value_number_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint64_t arg2 ;
   
@@ -3943,7 +4097,7 @@ void _wrap_wg_watch_value_number_set_capi_cdbfd78b117f07fd(struct wg_watch_value
 }
 
 
-long long _wrap_wg_watch_value_number_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+long long _wrap_wg_watch_value_number_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3956,7 +4110,7 @@ long long _wrap_wg_watch_value_number_get_capi_cdbfd78b117f07fd(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_value_name_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_watch_value_name_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   char *arg2 ;
   
@@ -3980,7 +4134,7 @@ void _wrap_wg_watch_value_name_set_capi_cdbfd78b117f07fd(struct wg_watch_value *
 }
 
 
-_gostring_ _wrap_wg_watch_value_name_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+_gostring_ _wrap_wg_watch_value_name_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3993,7 +4147,7 @@ _gostring_ _wrap_wg_watch_value_name_get_capi_cdbfd78b117f07fd(struct wg_watch_v
 }
 
 
-void _wrap_wg_watch_value_key_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_watch_value_key_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint8_t *arg2 ;
   
@@ -4005,7 +4159,7 @@ void _wrap_wg_watch_value_key_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_
 }
 
 
-_goslice_ _wrap_wg_watch_value_key_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+_goslice_ _wrap_wg_watch_value_key_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -4018,7 +4172,7 @@ _goslice_ _wrap_wg_watch_value_key_get_capi_cdbfd78b117f07fd(struct wg_watch_val
 }
 
 
-void _wrap_wg_watch_value_endpoint_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_watch_value_endpoint_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -4030,7 +4184,7 @@ void _wrap_wg_watch_value_endpoint_set_capi_cdbfd78b117f07fd(struct wg_watch_val
 }
 
 
-union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -4043,7 +4197,7 @@ union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_cdbfd78b117f07fd(struc
 }
 
 
-void _wrap_wg_watch_value_prefix_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
+void _wrap_wg_watch_value_prefix_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_watch_prefix *arg2 = (struct wg_watch_prefix *) 0 ;
   
@@ -4055,7 +4209,7 @@ void _wrap_wg_watch_value_prefix_set_capi_cdbfd78b117f07fd(struct wg_watch_value
 }
 
 
-struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_watch_prefix *result = 0 ;
   struct wg_watch_prefix *_swig_go_result;
@@ -4068,7 +4222,7 @@ struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_cdbfd78b117f07fd(st
 }
 
 
-void _wrap_wg_watch_value_time_set_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_watch_value_time_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -4080,7 +4234,7 @@ void _wrap_wg_watch_value_time_set_capi_cdbfd78b117f07fd(struct wg_watch_value *
 }
 
 
-struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -4093,7 +4247,7 @@ struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_cdbfd78b117f07fd(struct
 }
 
 
-struct wg_watch_value *_wrap_new_wg_watch_value_capi_cdbfd78b117f07fd() {
+struct wg_watch_value *_wrap_new_wg_watch_value_capi_6839273b1192ea7f() {
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
   
@@ -4104,7 +4258,7 @@ struct wg_watch_value *_wrap_new_wg_watch_value_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_watch_value_capi_cdbfd78b117f07fd(struct wg_watch_value *_swig_go_0) {
+void _wrap_delete_wg_watch_value_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   
   arg1 = *(struct wg_watch_value **)&_swig_go_0; 
@@ -4114,7 +4268,7 @@ void _wrap_delete_wg_watch_value_capi_cdbfd78b117f07fd(struct wg_watch_value *_s
 }
 
 
-intgo _wrap_WG_WATCH_EVENT_PEER_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_EVENT_PEER_capi_6839273b1192ea7f() {
   enum wg_watch_event_flags result;
   intgo _swig_go_result;
   
@@ -4126,7 +4280,7 @@ intgo _wrap_WG_WATCH_EVENT_PEER_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6839273b1192ea7f() {
   enum wg_watch_event_flags result;
   intgo _swig_go_result;
   
@@ -4138,7 +4292,7 @@ intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_watch_event_size_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_size_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4150,7 +4304,7 @@ void _wrap_wg_watch_event_size_set_capi_cdbfd78b117f07fd(struct wg_watch_event *
 }
 
 
-intgo _wrap_wg_watch_event_size_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_size_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4163,7 +4317,7 @@ intgo _wrap_wg_watch_event_size_get_capi_cdbfd78b117f07fd(struct wg_watch_event 
 }
 
 
-void _wrap_wg_watch_event_kind_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_kind_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4175,7 +4329,7 @@ void _wrap_wg_watch_event_kind_set_capi_cdbfd78b117f07fd(struct wg_watch_event *
 }
 
 
-intgo _wrap_wg_watch_event_kind_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_kind_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4188,7 +4342,7 @@ intgo _wrap_wg_watch_event_kind_get_capi_cdbfd78b117f07fd(struct wg_watch_event 
 }
 
 
-void _wrap_wg_watch_event_flags_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_flags_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4200,7 +4354,7 @@ void _wrap_wg_watch_event_flags_set_capi_cdbfd78b117f07fd(struct wg_watch_event 
 }
 
 
-intgo _wrap_wg_watch_event_flags_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_flags_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4213,7 +4367,7 @@ intgo _wrap_wg_watch_event_flags_get_capi_cdbfd78b117f07fd(struct wg_watch_event
 }
 
 
-void _wrap_wg_watch_event_ifindex_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_ifindex_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4225,7 +4379,7 @@ void _wrap_wg_watch_event_ifindex_set_capi_cdbfd78b117f07fd(struct wg_watch_even
 }
 
 
-intgo _wrap_wg_watch_event_ifindex_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_ifindex_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4238,7 +4392,7 @@ intgo _wrap_wg_watch_event_ifindex_get_capi_cdbfd78b117f07fd(struct wg_watch_eve
 }
 
 
-void _wrap_wg_watch_event_device_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_watch_event_device_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   char *arg2 ;
   
@@ -4262,7 +4416,7 @@ void _wrap_wg_watch_event_device_set_capi_cdbfd78b117f07fd(struct wg_watch_event
 }
 
 
-_gostring_ _wrap_wg_watch_event_device_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+_gostring_ _wrap_wg_watch_event_device_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4275,7 +4429,7 @@ _gostring_ _wrap_wg_watch_event_device_get_capi_cdbfd78b117f07fd(struct wg_watch
 }
 
 
-void _wrap_wg_watch_event_public_key_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_watch_event_public_key_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -4287,7 +4441,7 @@ void _wrap_wg_watch_event_public_key_set_capi_cdbfd78b117f07fd(struct wg_watch_e
 }
 
 
-_goslice_ _wrap_wg_watch_event_public_key_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+_goslice_ _wrap_wg_watch_event_public_key_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -4300,7 +4454,7 @@ _goslice_ _wrap_wg_watch_event_public_key_get_capi_cdbfd78b117f07fd(struct wg_wa
 }
 
 
-void _wrap_wg_watch_event_time_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_watch_event_time_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -4312,7 +4466,7 @@ void _wrap_wg_watch_event_time_set_capi_cdbfd78b117f07fd(struct wg_watch_event *
 }
 
 
-struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -4325,7 +4479,7 @@ struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_cdbfd78b117f07fd(struct
 }
 
 
-void _wrap_wg_watch_event_error_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_error_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   int32_t arg2 ;
   
@@ -4337,7 +4491,7 @@ void _wrap_wg_watch_event_error_set_capi_cdbfd78b117f07fd(struct wg_watch_event 
 }
 
 
-intgo _wrap_wg_watch_event_error_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_error_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   int32_t result;
   intgo _swig_go_result;
@@ -4350,7 +4504,7 @@ intgo _wrap_wg_watch_event_error_get_capi_cdbfd78b117f07fd(struct wg_watch_event
 }
 
 
-void _wrap_wg_watch_event_reserved_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_reserved_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4362,7 +4516,7 @@ void _wrap_wg_watch_event_reserved_set_capi_cdbfd78b117f07fd(struct wg_watch_eve
 }
 
 
-intgo _wrap_wg_watch_event_reserved_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_reserved_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4375,7 +4529,7 @@ intgo _wrap_wg_watch_event_reserved_get_capi_cdbfd78b117f07fd(struct wg_watch_ev
 }
 
 
-void _wrap_wg_watch_event_before_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+void _wrap_wg_watch_event_before_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
   
@@ -4387,7 +4541,7 @@ void _wrap_wg_watch_event_before_set_capi_cdbfd78b117f07fd(struct wg_watch_event
 }
 
 
-struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
@@ -4400,7 +4554,7 @@ struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_cdbfd78b117f07fd(str
 }
 
 
-void _wrap_wg_watch_event_after_set_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+void _wrap_wg_watch_event_after_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
   
@@ -4412,7 +4566,7 @@ void _wrap_wg_watch_event_after_set_capi_cdbfd78b117f07fd(struct wg_watch_event 
 }
 
 
-struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
@@ -4425,7 +4579,7 @@ struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_cdbfd78b117f07fd(stru
 }
 
 
-struct wg_watch_event *_wrap_new_wg_watch_event_capi_cdbfd78b117f07fd() {
+struct wg_watch_event *_wrap_new_wg_watch_event_capi_6839273b1192ea7f() {
   struct wg_watch_event *result = 0 ;
   struct wg_watch_event *_swig_go_result;
   
@@ -4436,7 +4590,7 @@ struct wg_watch_event *_wrap_new_wg_watch_event_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_watch_event_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+void _wrap_delete_wg_watch_event_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   
   arg1 = *(struct wg_watch_event **)&_swig_go_0; 
@@ -4446,7 +4600,7 @@ void _wrap_delete_wg_watch_event_capi_cdbfd78b117f07fd(struct wg_watch_event *_s
 }
 
 
-intgo _wrap_WG_WATCH_NO_KERNEL_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_NO_KERNEL_capi_6839273b1192ea7f() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4458,7 +4612,7 @@ intgo _wrap_WG_WATCH_NO_KERNEL_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_NO_UAPI_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_NO_UAPI_capi_6839273b1192ea7f() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4470,7 +4624,7 @@ intgo _wrap_WG_WATCH_NO_UAPI_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WG_WATCH_NO_PUSH_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_NO_PUSH_capi_6839273b1192ea7f() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4482,7 +4636,7 @@ intgo _wrap_WG_WATCH_NO_PUSH_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wg_watch_options_size_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_watch_options_size_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   size_t arg2 ;
   
@@ -4494,7 +4648,7 @@ void _wrap_wg_watch_options_size_set_capi_cdbfd78b117f07fd(struct wg_watch_optio
 }
 
 
-long long _wrap_wg_watch_options_size_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+long long _wrap_wg_watch_options_size_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4507,7 +4661,7 @@ long long _wrap_wg_watch_options_size_get_capi_cdbfd78b117f07fd(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_options_devices_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
+void _wrap_wg_watch_options_devices_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   char **arg2 = (char **) 0 ;
   
@@ -4519,7 +4673,7 @@ void _wrap_wg_watch_options_devices_set_capi_cdbfd78b117f07fd(struct wg_watch_op
 }
 
 
-_gostring_* _wrap_wg_watch_options_devices_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+_gostring_* _wrap_wg_watch_options_devices_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   char **result = 0 ;
   _gostring_* _swig_go_result;
@@ -4532,7 +4686,7 @@ _gostring_* _wrap_wg_watch_options_devices_get_capi_cdbfd78b117f07fd(struct wg_w
 }
 
 
-void _wrap_wg_watch_options_netns_fd_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_netns_fd_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   int arg2 ;
   
@@ -4544,7 +4698,7 @@ void _wrap_wg_watch_options_netns_fd_set_capi_cdbfd78b117f07fd(struct wg_watch_o
 }
 
 
-intgo _wrap_wg_watch_options_netns_fd_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_netns_fd_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4557,7 +4711,7 @@ intgo _wrap_wg_watch_options_netns_fd_get_capi_cdbfd78b117f07fd(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_options_flags_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_flags_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4569,7 +4723,7 @@ void _wrap_wg_watch_options_flags_set_capi_cdbfd78b117f07fd(struct wg_watch_opti
 }
 
 
-intgo _wrap_wg_watch_options_flags_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_flags_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4582,7 +4736,7 @@ intgo _wrap_wg_watch_options_flags_get_capi_cdbfd78b117f07fd(struct wg_watch_opt
 }
 
 
-void _wrap_wg_watch_options_interval_ms_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_interval_ms_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4594,7 +4748,7 @@ void _wrap_wg_watch_options_interval_ms_set_capi_cdbfd78b117f07fd(struct wg_watc
 }
 
 
-intgo _wrap_wg_watch_options_interval_ms_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_interval_ms_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4607,7 +4761,7 @@ intgo _wrap_wg_watch_options_interval_ms_get_capi_cdbfd78b117f07fd(struct wg_wat
 }
 
 
-void _wrap_wg_watch_options_silent_after_ms_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_silent_after_ms_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4619,7 +4773,7 @@ void _wrap_wg_watch_options_silent_after_ms_set_capi_cdbfd78b117f07fd(struct wg_
 }
 
 
-intgo _wrap_wg_watch_options_silent_after_ms_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4632,7 +4786,7 @@ intgo _wrap_wg_watch_options_silent_after_ms_get_capi_cdbfd78b117f07fd(struct wg
 }
 
 
-void _wrap_wg_watch_options_queue_max_set_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_queue_max_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4644,7 +4798,7 @@ void _wrap_wg_watch_options_queue_max_set_capi_cdbfd78b117f07fd(struct wg_watch_
 }
 
 
-intgo _wrap_wg_watch_options_queue_max_get_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_queue_max_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4657,7 +4811,7 @@ intgo _wrap_wg_watch_options_queue_max_get_capi_cdbfd78b117f07fd(struct wg_watch
 }
 
 
-struct wg_watch_options *_wrap_new_wg_watch_options_capi_cdbfd78b117f07fd() {
+struct wg_watch_options *_wrap_new_wg_watch_options_capi_6839273b1192ea7f() {
   struct wg_watch_options *result = 0 ;
   struct wg_watch_options *_swig_go_result;
   
@@ -4668,7 +4822,7 @@ struct wg_watch_options *_wrap_new_wg_watch_options_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wg_watch_options_capi_cdbfd78b117f07fd(struct wg_watch_options *_swig_go_0) {
+void _wrap_delete_wg_watch_options_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   
   arg1 = *(struct wg_watch_options **)&_swig_go_0; 
@@ -4678,7 +4832,7 @@ void _wrap_delete_wg_watch_options_capi_cdbfd78b117f07fd(struct wg_watch_options
 }
 
 
-intgo _wrap_wg_watch_open_capi_cdbfd78b117f07fd(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
+intgo _wrap_wg_watch_open_capi_6839273b1192ea7f(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
   wg_watch **arg1 = (wg_watch **) 0 ;
   struct wg_watch_options *arg2 = (struct wg_watch_options *) 0 ;
   int result;
@@ -4693,7 +4847,7 @@ intgo _wrap_wg_watch_open_capi_cdbfd78b117f07fd(struct wg_watch **_swig_go_0, st
 }
 
 
-void _wrap_wg_watch_close_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0) {
+void _wrap_wg_watch_close_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   
   arg1 = *(wg_watch **)&_swig_go_0; 
@@ -4703,7 +4857,7 @@ void _wrap_wg_watch_close_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_watch_fd_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0) {
+intgo _wrap_wg_watch_fd_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4716,7 +4870,7 @@ intgo _wrap_wg_watch_fd_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_watch_read_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
+intgo _wrap_wg_watch_read_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   void *arg2 = (void *) 0 ;
   size_t arg3 ;
@@ -4735,7 +4889,7 @@ intgo _wrap_wg_watch_read_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, voi
 }
 
 
-intgo _wrap_wg_watch_add_engine_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
+intgo _wrap_wg_watch_add_engine_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   wg_engine *arg3 = (wg_engine *) 0 ;
@@ -4757,7 +4911,7 @@ intgo _wrap_wg_watch_add_engine_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_
 }
 
 
-intgo _wrap_wg_watch_add_tunnel_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
+intgo _wrap_wg_watch_add_tunnel_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   wg_tunnel *arg2 = (wg_tunnel *) 0 ;
   int result;
@@ -4772,7 +4926,7 @@ intgo _wrap_wg_watch_add_tunnel_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_
 }
 
 
-intgo _wrap_wg_watch_remove_device_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_watch_remove_device_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -4792,7 +4946,7 @@ intgo _wrap_wg_watch_remove_device_capi_cdbfd78b117f07fd(struct wg_watch *_swig_
 }
 
 
-intgo _wrap_wg_watch_feed_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
+intgo _wrap_wg_watch_feed_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   struct wg_event *arg3 = (struct wg_event *) 0 ;
@@ -4814,7 +4968,7 @@ intgo _wrap_wg_watch_feed_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, _go
 }
 
 
-_gostring_ _wrap_wg_watch_kind_name_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
+_gostring_ _wrap_wg_watch_kind_name_capi_6839273b1192ea7f(intgo _swig_go_0) {
   uint32_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4827,7 +4981,7 @@ _gostring_ _wrap_wg_watch_kind_name_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_WG_WATCH_FORMAT_JSON_capi_cdbfd78b117f07fd() {
+intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6839273b1192ea7f() {
   enum wg_watch_format_flags result;
   intgo _swig_go_result;
   
@@ -4839,7 +4993,7 @@ intgo _wrap_WG_WATCH_FORMAT_JSON_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_wg_watch_format_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_watch_format_capi_6839273b1192ea7f(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
   char *arg1 = (char *) 0 ;
   size_t arg2 ;
   struct wg_watch_event *arg3 = (struct wg_watch_event *) 0 ;
@@ -4863,7 +5017,7 @@ intgo _wrap_wg_watch_format_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0, long lo
 }
 
 
-_gostring_ _wrap_wggo_error_message_capi_cdbfd78b117f07fd() {
+_gostring_ _wrap_wggo_error_message_capi_6839273b1192ea7f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -4874,7 +5028,7 @@ _gostring_ _wrap_wggo_error_message_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_wggo_endpoint_get_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_endpoint_get_capi_6839273b1192ea7f(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1) {
   wg_endpoint *arg1 = (wg_endpoint *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4893,7 +5047,7 @@ intgo _wrap_wggo_endpoint_get_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_
 }
 
 
-intgo _wrap_wggo_endpoint_set_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1, short _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wggo_endpoint_set_capi_6839273b1192ea7f(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1, short _swig_go_2, intgo _swig_go_3) {
   wg_endpoint *arg1 = (wg_endpoint *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4916,7 +5070,7 @@ intgo _wrap_wggo_endpoint_set_capi_cdbfd78b117f07fd(union wg_endpoint *_swig_go_
 }
 
 
-intgo _wrap_wggo_allowedip_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_allowedip_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
   wg_allowedip *arg1 = (wg_allowedip *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4935,7 +5089,7 @@ intgo _wrap_wggo_allowedip_get_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_
 }
 
 
-intgo _wrap_wggo_allowedip_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_allowedip_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
   wg_allowedip *arg1 = (wg_allowedip *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4954,7 +5108,7 @@ intgo _wrap_wggo_allowedip_set_capi_cdbfd78b117f07fd(struct wg_allowedip *_swig_
 }
 
 
-_gostring_ _wrap_wggo_list_device_names_capi_cdbfd78b117f07fd(_goslice_ _swig_go_0) {
+_gostring_ _wrap_wggo_list_device_names_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   long *arg1 = (long *) 0 ;
   long temp1 ;
   char *result = 0 ;
@@ -4979,7 +5133,7 @@ _gostring_ _wrap_wggo_list_device_names_capi_cdbfd78b117f07fd(_goslice_ _swig_go
 }
 
 
-_gostring_ _wrap_wggo_netlink_list_device_names_capi_cdbfd78b117f07fd(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1) {
+_gostring_ _wrap_wggo_netlink_list_device_names_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   long *arg2 = (long *) 0 ;
   long temp2 ;
@@ -5006,7 +5160,7 @@ _gostring_ _wrap_wggo_netlink_list_device_names_capi_cdbfd78b117f07fd(struct wg_
 }
 
 
-long long _wrap_wggo_config_format_capi_cdbfd78b117f07fd(struct wg_device *_swig_go_0, struct wg_quick_config *_swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_wggo_config_format_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_quick_config *_swig_go_1, _goslice_ _swig_go_2) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_quick_config *arg2 = (wg_quick_config *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -5027,7 +5181,7 @@ long long _wrap_wggo_config_format_capi_cdbfd78b117f07fd(struct wg_device *_swig
 }
 
 
-void _wrap_wggo_item_next_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_item_next_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5039,7 +5193,7 @@ void _wrap_wggo_item_next_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_item_next_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+struct wggo_item *_wrap_wggo_item_next_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5052,7 +5206,7 @@ struct wggo_item *_wrap_wggo_item_next_get_capi_cdbfd78b117f07fd(struct wggo_ite
 }
 
 
-void _wrap_wggo_item_kind_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_kind_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int arg2 ;
   
@@ -5064,7 +5218,7 @@ void _wrap_wggo_item_kind_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0
 }
 
 
-intgo _wrap_wggo_item_kind_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_kind_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5077,7 +5231,7 @@ intgo _wrap_wggo_item_kind_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_
 }
 
 
-void _wrap_wggo_item_level_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_level_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int arg2 ;
   
@@ -5089,7 +5243,7 @@ void _wrap_wggo_item_level_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_
 }
 
 
-intgo _wrap_wggo_item_level_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_level_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5102,7 +5256,7 @@ intgo _wrap_wggo_item_level_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go
 }
 
 
-void _wrap_wggo_item_endpoint_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wggo_item_endpoint_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -5114,7 +5268,7 @@ void _wrap_wggo_item_endpoint_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_
 }
 
 
-union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -5127,7 +5281,7 @@ union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_cdbfd78b117f07fd(struct wgg
 }
 
 
-void _wrap_wggo_item_event_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, struct wg_event *_swig_go_1) {
+void _wrap_wggo_item_event_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, struct wg_event *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wg_event *arg2 = (struct wg_event *) 0 ;
   
@@ -5139,7 +5293,7 @@ void _wrap_wggo_item_event_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_
 }
 
 
-struct wg_event *_wrap_wggo_item_event_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+struct wg_event *_wrap_wggo_item_event_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wg_event *result = 0 ;
   struct wg_event *_swig_go_result;
@@ -5152,7 +5306,7 @@ struct wg_event *_wrap_wggo_item_event_get_capi_cdbfd78b117f07fd(struct wggo_ite
 }
 
 
-void _wrap_wggo_item_len_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_len_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint32_t arg2 ;
   
@@ -5164,7 +5318,7 @@ void _wrap_wggo_item_len_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0,
 }
 
 
-intgo _wrap_wggo_item_len_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_len_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5177,7 +5331,7 @@ intgo _wrap_wggo_item_len_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0
 }
 
 
-void _wrap_wggo_item_data_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0, char *_swig_go_1) {
+void _wrap_wggo_item_data_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, char *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   
@@ -5189,7 +5343,7 @@ void _wrap_wggo_item_data_set_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0
 }
 
 
-char *_wrap_wggo_item_data_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+char *_wrap_wggo_item_data_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -5202,7 +5356,7 @@ char *_wrap_wggo_item_data_get_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_
 }
 
 
-struct wggo_item *_wrap_new_wggo_item_capi_cdbfd78b117f07fd() {
+struct wggo_item *_wrap_new_wggo_item_capi_6839273b1192ea7f() {
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
   
@@ -5213,7 +5367,7 @@ struct wggo_item *_wrap_new_wggo_item_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wggo_item_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+void _wrap_delete_wggo_item_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   
   arg1 = *(struct wggo_item **)&_swig_go_0; 
@@ -5223,7 +5377,7 @@ void _wrap_delete_wggo_item_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) 
 }
 
 
-intgo _wrap_WGGO_DATAGRAM_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGGO_DATAGRAM_capi_6839273b1192ea7f() {
   int result;
   intgo _swig_go_result;
   
@@ -5235,7 +5389,7 @@ intgo _wrap_WGGO_DATAGRAM_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGGO_EVENT_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGGO_EVENT_capi_6839273b1192ea7f() {
   int result;
   intgo _swig_go_result;
   
@@ -5247,7 +5401,7 @@ intgo _wrap_WGGO_EVENT_capi_cdbfd78b117f07fd() {
 }
 
 
-intgo _wrap_WGGO_LOG_capi_cdbfd78b117f07fd() {
+intgo _wrap_WGGO_LOG_capi_6839273b1192ea7f() {
   int result;
   intgo _swig_go_result;
   
@@ -5259,7 +5413,7 @@ intgo _wrap_WGGO_LOG_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wggo_sink_efd_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_efd_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5271,7 +5425,7 @@ void _wrap_wggo_sink_efd_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0,
 }
 
 
-intgo _wrap_wggo_sink_efd_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_efd_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5284,7 +5438,7 @@ intgo _wrap_wggo_sink_efd_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0
 }
 
 
-void _wrap_wggo_sink_head_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_sink_head_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5296,7 +5450,7 @@ void _wrap_wggo_sink_head_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_sink_head_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+struct wggo_item *_wrap_wggo_sink_head_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5309,7 +5463,7 @@ struct wggo_item *_wrap_wggo_sink_head_get_capi_cdbfd78b117f07fd(struct wggo_sin
 }
 
 
-void _wrap_wggo_sink_tail_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_sink_tail_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5321,7 +5475,7 @@ void _wrap_wggo_sink_tail_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_sink_tail_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+struct wggo_item *_wrap_wggo_sink_tail_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5334,7 +5488,7 @@ struct wggo_item *_wrap_wggo_sink_tail_get_capi_cdbfd78b117f07fd(struct wggo_sin
 }
 
 
-void _wrap_wggo_sink_closed_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_closed_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5346,7 +5500,7 @@ void _wrap_wggo_sink_closed_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go
 }
 
 
-intgo _wrap_wggo_sink_closed_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_closed_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5359,7 +5513,7 @@ intgo _wrap_wggo_sink_closed_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_g
 }
 
 
-void _wrap_wggo_sink_fake_clock_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_fake_clock_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5371,7 +5525,7 @@ void _wrap_wggo_sink_fake_clock_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swi
 }
 
 
-intgo _wrap_wggo_sink_fake_clock_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_fake_clock_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5384,7 +5538,7 @@ intgo _wrap_wggo_sink_fake_clock_get_capi_cdbfd78b117f07fd(struct wggo_sink *_sw
 }
 
 
-void _wrap_wggo_sink_mono_ns_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_sink_mono_ns_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t arg2 ;
   
@@ -5396,7 +5550,7 @@ void _wrap_wggo_sink_mono_ns_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_g
 }
 
 
-long long _wrap_wggo_sink_mono_ns_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+long long _wrap_wggo_sink_mono_ns_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5409,7 +5563,7 @@ long long _wrap_wggo_sink_mono_ns_get_capi_cdbfd78b117f07fd(struct wggo_sink *_s
 }
 
 
-void _wrap_wggo_sink_real_ns_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_sink_real_ns_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int64_t arg2 ;
   
@@ -5421,7 +5575,7 @@ void _wrap_wggo_sink_real_ns_set_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_g
 }
 
 
-long long _wrap_wggo_sink_real_ns_get_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+long long _wrap_wggo_sink_real_ns_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5434,7 +5588,20 @@ long long _wrap_wggo_sink_real_ns_get_capi_cdbfd78b117f07fd(struct wggo_sink *_s
 }
 
 
-struct wggo_sink *_wrap_new_wggo_sink_capi_cdbfd78b117f07fd() {
+wggo_sink_feeds (*_wrap_wggo_sink_feeds_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0))[8] {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  wggo_sink_feeds *result = 0 ;
+  wggo_sink_feeds (*_swig_go_result)[8];
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  
+  result = (wggo_sink_feeds *)(wggo_sink_feeds *) ((arg1)->feeds);
+  *(wggo_sink_feeds **)&_swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct wggo_sink *_wrap_new_wggo_sink_capi_6839273b1192ea7f() {
   struct wggo_sink *result = 0 ;
   struct wggo_sink *_swig_go_result;
   
@@ -5445,7 +5612,7 @@ struct wggo_sink *_wrap_new_wggo_sink_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_delete_wggo_sink_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+void _wrap_delete_wggo_sink_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5455,7 +5622,90 @@ void _wrap_delete_wggo_sink_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) 
 }
 
 
-struct wggo_sink *_wrap_wggo_sink_new_capi_cdbfd78b117f07fd() {
+void _wrap_wggo_sink_feeds_w_set_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0, struct wg_watch *_swig_go_1) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  wg_watch *arg2 = (wg_watch *) 0 ;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  arg2 = *(wg_watch **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->w = arg2;
+  
+}
+
+
+struct wg_watch *_wrap_wggo_sink_feeds_w_get_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  wg_watch *result = 0 ;
+  struct wg_watch *_swig_go_result;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  result = (wg_watch *) ((arg1)->w);
+  *(wg_watch **)&_swig_go_result = (wg_watch *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_sink_feeds_name_set_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0, _gostring_ _swig_go_1) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  char *arg2 ;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  {
+    if(arg2) {
+      strncpy((char*)arg1->name, (const char *)arg2, IFNAMSIZ-1);
+      arg1->name[IFNAMSIZ-1] = 0;
+    } else {
+      arg1->name[0] = 0;
+    }
+  }
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_wggo_sink_feeds_name_get_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  result = (char *)(char *) ((arg1)->name);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+wggo_sink_feeds *_wrap_new_wggo_sink_feeds_capi_6839273b1192ea7f() {
+  wggo_sink_feeds *result = 0 ;
+  wggo_sink_feeds *_swig_go_result;
+  
+  
+  result = (wggo_sink_feeds *)calloc(1, sizeof(wggo_sink_feeds));
+  *(wggo_sink_feeds **)&_swig_go_result = (wggo_sink_feeds *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_wggo_sink_feeds_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+struct wggo_sink *_wrap_wggo_sink_new_capi_6839273b1192ea7f() {
   struct wggo_sink *result = 0 ;
   struct wggo_sink *_swig_go_result;
   
@@ -5466,7 +5716,7 @@ struct wggo_sink *_wrap_wggo_sink_new_capi_cdbfd78b117f07fd() {
 }
 
 
-void _wrap_wggo_item_free_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
+void _wrap_wggo_item_free_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   
   arg1 = *(struct wggo_item **)&_swig_go_0; 
@@ -5476,7 +5726,7 @@ void _wrap_wggo_item_free_capi_cdbfd78b117f07fd(struct wggo_item *_swig_go_0) {
 }
 
 
-struct wggo_item *_wrap_wggo_sink_pop_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+struct wggo_item *_wrap_wggo_sink_pop_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   struct wggo_item *result = 0 ;
@@ -5491,7 +5741,7 @@ struct wggo_item *_wrap_wggo_sink_pop_capi_cdbfd78b117f07fd(struct wggo_sink *_s
 }
 
 
-intgo _wrap_wggo_sink_fd_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_fd_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5504,7 +5754,7 @@ intgo _wrap_wggo_sink_fd_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_close_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+void _wrap_wggo_sink_close_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5514,7 +5764,7 @@ void _wrap_wggo_sink_close_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_free_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
+void _wrap_wggo_sink_free_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5524,7 +5774,7 @@ void _wrap_wggo_sink_free_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_set_clock_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_wggo_sink_set_clock_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t arg2 ;
   int64_t arg3 ;
@@ -5538,7 +5788,7 @@ void _wrap_wggo_sink_set_clock_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_
 }
 
 
-void _wrap_wggo_set_log_sink_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_set_log_sink_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5550,13 +5800,13 @@ void _wrap_wggo_set_log_sink_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0,
 }
 
 
-void _wrap_wggo_clear_log_sink_capi_cdbfd78b117f07fd() {
+void _wrap_wggo_clear_log_sink_capi_6839273b1192ea7f() {
   wggo_clear_log_sink();
   
 }
 
 
-struct wg_engine *_wrap_wggo_engine_new_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+struct wg_engine *_wrap_wggo_engine_new_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint32_t arg2 ;
   long *arg3 = (long *) 0 ;
@@ -5584,7 +5834,7 @@ struct wg_engine *_wrap_wggo_engine_new_capi_cdbfd78b117f07fd(struct wggo_sink *
 }
 
 
-struct wg_tunnel *_wrap_wggo_tunnel_new_capi_cdbfd78b117f07fd(struct wggo_sink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, short _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, _goslice_ _swig_go_8) {
+struct wg_tunnel *_wrap_wggo_tunnel_new_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, short _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, intgo _swig_go_8, intgo _swig_go_9, _goslice_ _swig_go_10) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5593,8 +5843,10 @@ struct wg_tunnel *_wrap_wggo_tunnel_new_capi_cdbfd78b117f07fd(struct wggo_sink *
   uint16_t arg6 ;
   uint32_t arg7 ;
   uint32_t arg8 ;
-  long *arg9 = (long *) 0 ;
-  long temp9 ;
+  uintptr_t arg9 ;
+  uintptr_t arg10 ;
+  long *arg11 = (long *) 0 ;
+  long temp11 ;
   wg_tunnel *result = 0 ;
   struct wg_tunnel *_swig_go_result;
   
@@ -5610,18 +5862,20 @@ struct wg_tunnel *_wrap_wggo_tunnel_new_capi_cdbfd78b117f07fd(struct wggo_sink *
   arg6 = (uint16_t)_swig_go_5; 
   arg7 = (uint32_t)_swig_go_6; 
   arg8 = (uint32_t)_swig_go_7; 
+  arg9 = (uintptr_t)_swig_go_8; 
+  arg10 = (uintptr_t)_swig_go_9; 
   {
-    if (_swig_go_8.len == 0) {
+    if (_swig_go_10.len == 0) {
       _swig_gopanic("array must contain at least 1 element");
     }
-    arg9 = &temp9;
+    arg11 = &temp11;
   }
   
-  result = (wg_tunnel *)wggo_tunnel_new(arg1,(char const *)arg2,arg3,arg4,arg5,arg6,arg7,arg8,arg9);
+  result = (wg_tunnel *)wggo_tunnel_new(arg1,(char const *)arg2,arg3,arg4,arg5,arg6,arg7,arg8,arg9,arg10,arg11);
   *(wg_tunnel **)&_swig_go_result = (wg_tunnel *)result; 
   {
-    long* a = (long *) _swig_go_8.array;
-    a[0] = temp9;
+    long* a = (long *) _swig_go_10.array;
+    a[0] = temp11;
   }
   free(arg2); 
   
@@ -5629,7 +5883,7 @@ struct wg_tunnel *_wrap_wggo_tunnel_new_capi_cdbfd78b117f07fd(struct wggo_sink *
 }
 
 
-intgo _wrap_wggo_fd_ready_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
+intgo _wrap_wggo_fd_ready_capi_6839273b1192ea7f(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -5642,7 +5896,7 @@ intgo _wrap_wggo_fd_ready_capi_cdbfd78b117f07fd(intgo _swig_go_0) {
 }
 
 
-struct wg_packet *_wrap_wggo_packets_new_capi_cdbfd78b117f07fd(long long _swig_go_0, intgo _swig_go_1) {
+struct wg_packet *_wrap_wggo_packets_new_capi_6839273b1192ea7f(long long _swig_go_0, intgo _swig_go_1) {
   size_t arg1 ;
   uint32_t arg2 ;
   struct wg_packet *result = 0 ;
@@ -5657,7 +5911,7 @@ struct wg_packet *_wrap_wggo_packets_new_capi_cdbfd78b117f07fd(long long _swig_g
 }
 
 
-void _wrap_wggo_packets_free_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_packets_free_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, long long _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   size_t arg2 ;
   
@@ -5669,7 +5923,7 @@ void _wrap_wggo_packets_free_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0,
 }
 
 
-struct wg_packet *_wrap_wggo_packet_at_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0, long long _swig_go_1) {
+struct wg_packet *_wrap_wggo_packet_at_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, long long _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   size_t arg2 ;
   struct wg_packet *result = 0 ;
@@ -5684,7 +5938,7 @@ struct wg_packet *_wrap_wggo_packet_at_capi_cdbfd78b117f07fd(struct wg_packet *_
 }
 
 
-char *_wrap_wggo_packets_base_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0) {
+char *_wrap_wggo_packets_base_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -5697,7 +5951,7 @@ char *_wrap_wggo_packets_base_capi_cdbfd78b117f07fd(struct wg_packet *_swig_go_0
 }
 
 
-long long _wrap_wggo_packet_layout_capi_cdbfd78b117f07fd() {
+long long _wrap_wggo_packet_layout_capi_6839273b1192ea7f() {
   long result;
   long long _swig_go_result;
   
@@ -5708,7 +5962,41 @@ long long _wrap_wggo_packet_layout_capi_cdbfd78b117f07fd() {
 }
 
 
-struct wg_watch *_wrap_wggo_watch_open_capi_cdbfd78b117f07fd(_gostring_ _swig_go_0, intgo _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, intgo _swig_go_5, _goslice_ _swig_go_6) {
+intgo _wrap_wggo_sink_watch_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wg_watch *_swig_go_1, _gostring_ _swig_go_2) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  wg_watch *arg2 = (wg_watch *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  arg2 = *(wg_watch **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (int)wggo_sink_watch(arg1,arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_sink_unwatch_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wg_watch *_swig_go_1) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  wg_watch *arg2 = (wg_watch *) 0 ;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  arg2 = *(wg_watch **)&_swig_go_1; 
+  
+  wggo_sink_unwatch(arg1,arg2);
+  
+}
+
+
+struct wg_watch *_wrap_wggo_watch_open_capi_6839273b1192ea7f(_gostring_ _swig_go_0, intgo _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, intgo _swig_go_5, _goslice_ _swig_go_6) {
   char *arg1 = (char *) 0 ;
   int arg2 ;
   uint32_t arg3 ;
@@ -5749,7 +6037,7 @@ struct wg_watch *_wrap_wggo_watch_open_capi_cdbfd78b117f07fd(_gostring_ _swig_go
 }
 
 
-struct wg_watch_event *_wrap_wggo_watch_events_new_capi_cdbfd78b117f07fd(long long _swig_go_0) {
+struct wg_watch_event *_wrap_wggo_watch_events_new_capi_6839273b1192ea7f(long long _swig_go_0) {
   size_t arg1 ;
   struct wg_watch_event *result = 0 ;
   struct wg_watch_event *_swig_go_result;
@@ -5762,7 +6050,7 @@ struct wg_watch_event *_wrap_wggo_watch_events_new_capi_cdbfd78b117f07fd(long lo
 }
 
 
-void _wrap_wggo_watch_events_free_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0) {
+void _wrap_wggo_watch_events_free_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   
   arg1 = *(struct wg_watch_event **)&_swig_go_0; 
@@ -5772,7 +6060,7 @@ void _wrap_wggo_watch_events_free_capi_cdbfd78b117f07fd(struct wg_watch_event *_
 }
 
 
-intgo _wrap_wggo_watch_read_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, struct wg_watch_event *_swig_go_1, long long _swig_go_2) {
+intgo _wrap_wggo_watch_read_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, struct wg_watch_event *_swig_go_1, long long _swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   struct wg_watch_event *arg2 = (struct wg_watch_event *) 0 ;
   size_t arg3 ;
@@ -5789,7 +6077,7 @@ intgo _wrap_wggo_watch_read_capi_cdbfd78b117f07fd(struct wg_watch *_swig_go_0, s
 }
 
 
-_gostring_ _wrap_wggo_watch_event_json_capi_cdbfd78b117f07fd(struct wg_watch_event *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_wggo_watch_event_json_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   size_t arg2 ;
   char *result = 0 ;

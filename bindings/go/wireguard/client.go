@@ -4,10 +4,13 @@ package wireguard
 
 import (
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"libwireguard.invalid/go/capi"
 )
@@ -18,8 +21,9 @@ import (
 //
 // A Client holds no C resources; it is safe for concurrent use.
 type Client struct {
-	mu     sync.RWMutex
-	closed bool
+	mu      sync.RWMutex
+	closed  bool
+	timeout atomic.Int64 // UAPI timeout in ms; 0: the library's default (10 s)
 }
 
 // errClosed is returned by a Client's methods after Close.
@@ -36,6 +40,33 @@ func (c *Client) Close() error {
 	defer c.mu.Unlock()
 	c.closed = true
 	return nil
+}
+
+// SetUAPITimeout bounds how long this Client waits for a userspace daemon
+// (a UAPI socket): each accept, read and reply of Device, Devices and
+// ConfigureDevice on such a device gives up after d. The error then matches
+// syscall.ETIMEDOUT and os.ErrDeadlineExceeded, and its Timeout method
+// reports true. Zero restores the library's default, 10 s; kernel devices
+// are not affected. A negative or sub-millisecond d fails with an error
+// matching syscall.EINVAL and changes nothing. It is safe to call while
+// other calls run; they keep the timeout they started with.
+func (c *Client) SetUAPITimeout(d time.Duration) error {
+	if d < 0 || (d > 0 && d < time.Millisecond) || d.Milliseconds() > math.MaxInt32 {
+		return invalid("wireguard: set UAPI timeout", "timeout "+d.String()+" out of range")
+	}
+	c.timeout.Store(d.Milliseconds())
+	return nil
+}
+
+// uapiCall is call with the Client's UAPI timeout set on the OS thread that
+// makes the C call (the library keeps the setting per thread), and the
+// thread's previous setting put back afterwards.
+func (c *Client) uapiCall(op string, f func() int) error {
+	return call(op, func() int {
+		prev := capi.Wg_set_uapi_timeout(int(c.timeout.Load()))
+		defer capi.Wg_set_uapi_timeout(prev)
+		return f()
+	})
 }
 
 func (c *Client) check() error {
@@ -61,7 +92,7 @@ func (c *Client) Devices() ([]*Device, error) {
 	}
 	devs := make([]*Device, 0, len(names))
 	for _, name := range names {
-		d, err := getDevice(name)
+		d, err := c.getDevice(name)
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ETIMEDOUT) {
 			continue
 		}
@@ -94,13 +125,13 @@ func (c *Client) Device(name string) (*Device, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	return getDevice(name)
+	return c.getDevice(name)
 }
 
-func getDevice(name string) (*Device, error) {
+func (c *Client) getDevice(name string) (*Device, error) {
 	op := "wireguard: get device " + name
 	out := []uintptr{0}
-	err := call(op, func() int { return capi.Wg_get_device(out, name) })
+	err := c.uapiCall(op, func() int { return capi.Wg_get_device(out, name) })
 	if err != nil {
 		// wgctrl's rule: a link that is not WireGuard, or no backend for
 		// it, is a WireGuard device that does not exist.
@@ -137,7 +168,7 @@ func (c *Client) ConfigureDevice(name string, cfg Config) error {
 		return err
 	}
 	defer capi.Wg_free_device(dev)
-	return call(op, func() int { return capi.Wg_set_device(dev) })
+	return c.uapiCall(op, func() int { return capi.Wg_set_device(dev) })
 }
 
 // CreateDevice creates a kernel WireGuard interface.

@@ -45,7 +45,7 @@ func TestClosedEngine(t *testing.T) {
 // Tunnel likewise; a Tunnel that Close freed has the zero value's state.
 func TestClosedTunnel(t *testing.T) {
 	tun := &Tunnel{events: make(chan Event), done: make(chan struct{})}
-	checks := map[string]error{"Configure": tun.Configure(Config{})}
+	checks := map[string]error{"Configure": tun.Configure(Config{}), "Rebind": tun.Rebind()}
 	_, checks["Device"] = tun.Device()
 	for name, err := range checks {
 		if !errors.Is(err, net.ErrClosed) {

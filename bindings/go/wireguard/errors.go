@@ -35,14 +35,23 @@ func (e *Error) Error() string {
 // Unwrap returns the errno.
 func (e *Error) Unwrap() error { return e.Errno }
 
-// Is reports ENODEV as os.ErrNotExist, which syscall.Errno does not, and a
-// closed Engine or Tunnel as net.ErrClosed.
+// Is reports ENODEV as os.ErrNotExist, which syscall.Errno does not, a
+// closed Engine or Tunnel as net.ErrClosed, and ETIMEDOUT (a userspace
+// daemon that did not answer, see Client.SetUAPITimeout) as
+// os.ErrDeadlineExceeded.
 func (e *Error) Is(target error) bool {
 	if e.cause != nil && target == e.cause {
 		return true
 	}
+	if target == os.ErrDeadlineExceeded {
+		return e.Errno == syscall.ETIMEDOUT
+	}
 	return target == os.ErrNotExist && (e.Errno == syscall.ENODEV || e.notExist)
 }
+
+// Timeout reports whether the call gave up waiting (ETIMEDOUT), as
+// net.Error's Timeout does.
+func (e *Error) Timeout() bool { return e.Errno == syscall.ETIMEDOUT }
 
 // call runs one C function that returns 0 or a negative errno, and reads the
 // message on the same OS thread: the library keeps it per thread.

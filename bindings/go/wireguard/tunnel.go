@@ -5,6 +5,7 @@ package wireguard
 import (
 	"net"
 	"os"
+	"runtime/cgo"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -28,6 +29,16 @@ type TunnelOptions struct {
 	FirewallMark int
 	MTU          int // of a created interface; 0: 1420
 	Events       int // capacity of the Events channel (default 64)
+
+	// Control, if not nil, is called with each UDP socket the tunnel
+	// creates, before it is bound (in NewTunnel, Rebind, and Configure with
+	// a new ListenPort), as net.ListenConfig's Control is: network is
+	// "udp4" or "udp6". It is where an Android app calls
+	// VpnService.protect(fd) through c.Control. An error fails that call
+	// and changes nothing; a syscall.Errno in it is the call's errno
+	// (otherwise EPERM). It runs on a thread of the library's or the
+	// caller's, must not call the Tunnel, and must not close the socket.
+	Control func(network string, c syscall.RawConn) error
 }
 
 // Tunnel is an engine wired to the system, as wireguard-go is: a TUN
@@ -44,6 +55,7 @@ type Tunnel struct {
 	closing atomic.Bool
 	pump    sync.WaitGroup
 	dropped atomic.Uint64
+	control cgo.Handle // Control, for the C hook; 0 without one
 	// The queue's and the stopped fd's waits in the runtime poller.
 	sinkPoll, stoppedPoll *pollFD
 }
@@ -85,10 +97,15 @@ func NewTunnel(opts TunnelOptions) (*Tunnel, error) {
 		}
 		return nil, &Error{Op: op, Errno: syscall.ENOMEM}
 	}
+	var hook uint
+	if opts.Control != nil {
+		t.control = cgo.NewHandle(socketHook(opts.Control))
+		hook = socketHookAddr()
+	}
 	errp := []int64{0}
 	err := call(op, func() int {
 		t.tunnel = capi.Wggo_tunnel_new(t.sink, opts.Name, fd, uint(flags), uint(opts.Threads),
-			uint16(opts.ListenPort), uint(opts.FirewallMark), uint(opts.MTU), errp)
+			uint16(opts.ListenPort), uint(opts.FirewallMark), uint(opts.MTU), hook, uint(t.control), errp)
 		return int(errp[0])
 	})
 	if err != nil {
@@ -96,6 +113,7 @@ func NewTunnel(opts TunnelOptions) (*Tunnel, error) {
 			syscall.Close(fd) // not taken over on failure
 		}
 		capi.Wggo_sink_free(t.sink)
+		t.freeControl()
 		return nil, err
 	}
 	t.name = capi.Wg_tunnel_name(t.tunnel)
@@ -109,6 +127,7 @@ func NewTunnel(opts TunnelOptions) (*Tunnel, error) {
 	if err != nil {
 		capi.Wg_tunnel_free(t.tunnel)
 		capi.Wggo_sink_free(t.sink)
+		t.freeControl()
 		return nil, &Error{Op: op, Errno: err.(syscall.Errno), Message: err.Error()}
 	}
 	t.sinkPoll = sink
@@ -199,6 +218,25 @@ func (t *Tunnel) Configure(cfg Config) error {
 	return call(op, func() int { return capi.Wg_tunnel_set_device(t.tunnel, dev) })
 }
 
+func (t *Tunnel) freeControl() {
+	if t.control != 0 {
+		t.control.Delete()
+		t.control = 0
+	}
+}
+
+// Rebind closes the UDP sockets and opens new ones on the same port, after a
+// network change (as wireguard-apple's wgBumpSockets), keeping peers and
+// sessions. On error the tunnel keeps its old sockets.
+func (t *Tunnel) Rebind() error {
+	const op = "wireguard: rebind tunnel"
+	if err := t.enter(op); err != nil {
+		return err
+	}
+	defer t.mu.RUnlock()
+	return call(op, func() int { return capi.Wg_tunnel_rebind(t.tunnel) })
+}
+
 // Device reads the configuration and statistics; ListenPort is the port
 // actually bound.
 func (t *Tunnel) Device() (*Device, error) {
@@ -235,6 +273,7 @@ func (t *Tunnel) Close() error {
 	t.stoppedPoll.close()
 	capi.Wg_tunnel_free(t.tunnel) // its threads may still queue events: the sink outlives them
 	capi.Wggo_sink_free(t.sink)
+	t.freeControl()
 	t.sink = nil
 	close(t.events)
 	t.stopped.Do(func() { close(t.done) })

@@ -3,6 +3,7 @@
 package wireguard
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -201,5 +202,100 @@ func TestTunnelPing(t *testing.T) {
 		if err != nil || d.Peers[0].LastHandshakeTime.IsZero() || d.Peers[0].ReceiveBytes == 0 {
 			t.Errorf("%s after the ping: %+v, %v", ns, d, err)
 		}
+	}
+	// After a network change: new sockets on the same port, same session.
+	for ns, tun := range tunnels {
+		if err := inNetns(ns, tun.Rebind); err != nil {
+			t.Fatalf("%s: Rebind: %v", ns, err)
+		}
+		if d, err := tun.Device(); err != nil || d.ListenPort != 51877 {
+			t.Errorf("%s after Rebind: %+v, %v", ns, d, err)
+		}
+	}
+	out, err = exec.Command("ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "3", inner[nsB].Addr().String()).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ping after Rebind: %v\n%s", err, out)
+	}
+	for ns, tun := range tunnels {
+		select {
+		case ev := <-tun.Events():
+			t.Errorf("%s: %v after Rebind: the session should have been kept", ns, ev.Type)
+		default:
+		}
+	}
+}
+
+// Control sees each UDP socket before its bind, in NewTunnel, Rebind and a
+// port change; its error fails the call and changes nothing.
+func TestTunnelControl(t *testing.T) {
+	ns := needRootNetns(t)
+	type seen struct {
+		network string
+		port    int
+	}
+	var got []seen
+	var refuse error
+	control := func(network string, c syscall.RawConn) error {
+		err := c.Control(func(fd uintptr) {
+			sa, err := syscall.Getsockname(int(fd))
+			port := -1
+			switch sa := sa.(type) {
+			case *syscall.SockaddrInet4:
+				port = sa.Port
+			case *syscall.SockaddrInet6:
+				port = sa.Port
+			}
+			if err != nil {
+				port = -1
+			}
+			got = append(got, seen{network, port})
+		})
+		if err != nil {
+			return err
+		}
+		return refuse
+	}
+	var tun *Tunnel
+	err := inNetns(ns, func() (err error) {
+		tun, err = NewTunnel(TunnelOptions{Name: ns + "c", Threads: 1, Control: control})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("NewTunnel: %v", err)
+	}
+	defer tun.Close()
+	check := func(when string) {
+		t.Helper()
+		if len(got) == 0 || len(got) > 2 || got[0].network != "udp6" && got[0].network != "udp4" {
+			t.Errorf("%s: Control saw %v", when, got)
+		}
+		for _, s := range got {
+			if s.port != 0 {
+				t.Errorf("%s: a socket was bound before Control: %v", when, got)
+			}
+		}
+		got = nil
+	}
+	check("NewTunnel")
+	if err := inNetns(ns, tun.Rebind); err != nil {
+		t.Fatalf("Rebind: %v", err)
+	}
+	check("Rebind")
+	if err := inNetns(ns, func() error { return tun.Configure(Config{ListenPort: ptr(51866)}) }); err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+	check("Configure")
+	refuse = syscall.EACCES
+	err = inNetns(ns, tun.Rebind)
+	if !errors.Is(err, syscall.EACCES) {
+		t.Errorf("Rebind with Control failing: %v, want EACCES", err)
+	}
+	refuse = fmt.Errorf("not an errno")
+	err = inNetns(ns, func() error { return tun.Configure(Config{ListenPort: ptr(51867)}) })
+	if !errors.Is(err, syscall.EPERM) {
+		t.Errorf("Configure with Control failing: %v, want EPERM", err)
+	}
+	if d, err := tun.Device(); err != nil || d.ListenPort != 51866 {
+		t.Errorf("after the failures: %+v, %v; want port 51866", d, err)
 	}
 }

@@ -27,6 +27,19 @@ def tunnel_available() -> bool:
     return hasattr(lib, "wg_tunnel_new")
 
 
+@ffi.def_extern(name="_pywg_wg_tunnel_socket_fn")
+def _socket_cb(fd, family, ctx):
+    cbs = ffi.from_handle(ctx)
+    try:
+        cbs.on_socket(fd, family)
+        return 0
+    except OSError as e:
+        return -(e.errno or _errno.EIO)
+    except BaseException as e:  # noqa: B902 - re-raised by the call that made the socket
+        cbs.fail(e, "socket")
+        return -_errno.EPERM
+
+
 class Tunnel(_EventSource, Handle):
     """A managed WireGuard interface run by this process (wg_tunnel).
 
@@ -43,6 +56,13 @@ class Tunnel(_EventSource, Handle):
     :param listen_port: UDP port; 0 = random.
     :param on_event:    called with each Event, on the tunnel's threads;
                         events are also queued for events() / fileno().
+    :param on_socket:   called as on_socket(fd, family) with each UDP socket
+                        the tunnel creates, before it is bound (here, at
+                        rebind() and at a listen-port change): e.g. Android's
+                        VpnService.protect(fd).  Raising OSError fails that
+                        call with its errno and changes nothing; another
+                        exception fails it with EPERM and is re-raised by it.
+                        It must not call back into the tunnel, nor close fd.
 
     The interface and socket go away with close() (or the with block).
     """
@@ -50,9 +70,11 @@ class Tunnel(_EventSource, Handle):
     def __init__(self, ifname: Optional[str] = "wg%d", config: Optional[Device] = None, *,
                  tun_fd: Optional[int] = None, uapi: bool = False, offload: bool = True,
                  threads: int = 0, listen_port: int = 0, fwmark: int = 0, mtu: int = 0,
-                 on_event: Optional[Callable[[Event], None]] = None, max_events: int = 4096):
+                 on_event: Optional[Callable[[Event], None]] = None, max_events: int = 4096,
+                 on_socket: Optional[Callable[[int, int], None]] = None):
         self._tunnel = ffi.NULL
         self._cbs = _Callbacks(None, on_event, None, None, None, max_events)
+        self._cbs.on_socket = on_socket
         if not tunnel_available():
             raise error_from_errno(_errno.EOPNOTSUPP, "managed engine not in this libwireguard")
         self._handle = ffi.new_handle(self._cbs)
@@ -69,8 +91,13 @@ class Tunnel(_EventSource, Handle):
         opts.mtu = mtu
         opts.event = lib._pywg_wg_engine_event_fn
         opts.ctx = self._handle
+        if on_socket is not None:
+            opts.socket = lib._pywg_wg_tunnel_socket_fn
+            opts.socket_ctx = self._handle
         out = ffi.new("wg_tunnel **")
-        check(lib.wg_tunnel_new(out, opts))
+        ret = lib.wg_tunnel_new(out, opts)
+        self._reraise()
+        check(ret)
         self._tunnel = out[0]
         if config is not None:
             try:
@@ -91,7 +118,17 @@ class Tunnel(_EventSource, Handle):
 
     def configure(self, config: Device) -> None:
         """Apply a configuration with set_device() semantics (name ignored)."""
-        check(lib.wg_tunnel_set_device(self._ptr(), config.to_c()))
+        ret = lib.wg_tunnel_set_device(self._ptr(), config.to_c())
+        self._reraise()
+        check(ret)
+
+    def rebind(self) -> None:
+        """Reopen the UDP sockets on the same port after a network change
+        (through on_socket again), keeping peers and sessions.  On error
+        the old sockets stay."""
+        ret = lib.wg_tunnel_rebind(self._ptr())
+        self._reraise()
+        check(ret)
 
     def get_device(self) -> Device:
         """The configuration and statistics; listen_port is the bound port."""
