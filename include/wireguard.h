@@ -1521,10 +1521,17 @@ struct wg_watch_options {
 	/** Devices to watch by name, NULL-terminated, or NULL for every device.
 	 * A name that does not exist yet is reported when it appears. */
 	const char *const *devices;
-	/** Kernel devices of this network namespace (an open /run/netns/NAME or
+	/** Devices of this network namespace (an open /run/netns/NAME or
 	 * /proc/PID/ns/net; the watch keeps its own copy), or -1 for the
-	 * caller's.  With a namespace, only its kernel devices are watched:
-	 * /var/run/wireguard belongs to no namespace. */
+	 * caller's.  With a namespace: its kernel devices, and the userspace
+	 * daemons living in it.  /var/run/wireguard is a path of the caller's
+	 * mount namespace, shared by daemons of every network namespace (as
+	 * with `ip netns exec`): a socket's daemon is placed by its pid
+	 * (SO_PEERCRED, /proc/PID/ns/net) at the first connection and only
+	 * this namespace's are reported.  When nothing holds the namespace any
+	 * more, WG_WATCH_NAMESPACE_GONE (the watch's own reference does not
+	 * count; an fd kept by another program or a mount in another mount
+	 * namespace is not seen). */
 	int netns_fd;
 	uint32_t flags;			/**< enum wg_watch_flags */
 	uint32_t interval_ms;		/**< re-read period; 0 = 1000; min 10 */

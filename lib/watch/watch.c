@@ -90,6 +90,11 @@ void watch_dev_remove(struct wg_watch *w, struct watch_dev *d, int err)
 	watch_event_init(&ev, d, WG_WATCH_DEVICE_REMOVED, NULL);
 	ev.error = err;
 	watch_emit(w, &ev);
+	watch_dev_forget(w, d);
+}
+
+void watch_dev_forget(struct wg_watch *w, struct watch_dev *d)
+{
 	for (struct watch_dev **p = &w->devs; *p; p = &(*p)->next)
 		if (*p == d) {
 			*p = d->next;
@@ -310,9 +315,16 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 	ret = open_fds(w);
 	if (ret)
 		goto err;
+	if (w->o.netns_fd >= 0) {
+		ret = watch_netns_identify(w);
+		if (ret)
+			goto err;
+	}
 	/* Userspace sockets first, so that their TUN links found by the link
-	 * dump attach to them. */
-	if (!(w->o.flags & WG_WATCH_NO_UAPI) && w->o.netns_fd < 0) {
+	 * dump attach to them.  The UAPI directory is the one of our mount
+	 * namespace; on a namespace watch only the daemons living in that
+	 * network namespace count (watch_uapi.c). */
+	if (!(w->o.flags & WG_WATCH_NO_UAPI)) {
 		ret = watch_uapi_open(w);
 		if (ret)
 			goto err;

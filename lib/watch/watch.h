@@ -67,6 +67,10 @@ struct watch_dev {
 	 * the "get" in flight. */
 	uint64_t appeared_ns;
 	bool answered;
+	/* UAPI, on a namespace watch: whose daemon it is is known at the first
+	 * connection (ns_pending until then, no events); foreign: its daemon
+	 * lives in another network namespace, the watch ignores it. */
+	bool ns_pending, announce, foreign;
 	int fd;
 	struct watch_src src;
 	struct strbuf reply;
@@ -147,6 +151,8 @@ struct watch_dev *watch_find_ifindex(const struct wg_watch *w, uint32_t ifindex)
 struct watch_dev *watch_dev_new(struct wg_watch *w, enum watch_dev_type type, const char *name);
 /* Emit DEVICE_REMOVED (with err) and forget the device. */
 void watch_dev_remove(struct wg_watch *w, struct watch_dev *d, int err);
+/* Forget the device without an event. */
+void watch_dev_forget(struct wg_watch *w, struct watch_dev *d);
 /* Start an event of kind for d (and peer, if not NULL). */
 void watch_event_init(struct wg_watch_event *ev, const struct watch_dev *d, uint32_t kind,
 		      const uint8_t *peer);
@@ -188,6 +194,9 @@ void watch_kdump_free(struct watch_kdump *k);
 void watch_link_close(struct wg_watch *w);
 
 /* watch_netns.c */
+int watch_netns_identify(struct wg_watch *w);
+/* Whether process pid lives in the watched namespace. */
+bool watch_netns_has(const struct wg_watch *w, pid_t pid);
 int watch_netns_open(struct wg_watch *w);
 void watch_netns_tick(struct wg_watch *w);
 void watch_netns_mounts_changed(struct wg_watch *w);
@@ -200,10 +209,12 @@ void watch_uapi_cancel(struct wg_watch *w, struct watch_dev *d);
 /* Read d now (or right after the reading in flight). */
 void watch_read_soon(struct wg_watch *w, struct watch_dev *d);
 
-/* watch_uapi.c: sockets in the UAPI directory. */
+/* watch_uapi.c: sockets in the UAPI directory.  watch_uapi_placed(): the
+ * first connection (fd) to d's daemon on a namespace watch: is it ours? */
 int watch_uapi_open(struct wg_watch *w);
 void watch_uapi_scan(struct wg_watch *w, bool baseline);
 void watch_inotify_dispatch(struct wg_watch *w);
+void watch_uapi_placed(struct wg_watch *w, struct watch_dev *d, int fd);
 
 /* watch_feed.c */
 void watch_inbox_dispatch(struct wg_watch *w);

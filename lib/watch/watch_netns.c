@@ -36,15 +36,14 @@ static bool is_ours(const struct wg_watch *w, const char *path)
 	return stat(path, &st) == 0 && st.st_dev == w->ns_dev && st.st_ino == w->ns_ino;
 }
 
-static bool witness_in(const struct wg_watch *w)
+bool watch_netns_has(const struct wg_watch *w, pid_t pid)
 {
 	char path[64];
 
-	if (w->ns_witness <= 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)w->ns_witness);
-	return is_ours(w, path);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return pid > 0 && is_ours(w, path);
 }
+
 
 /* Whether an nsfs mount of the namespace is in our mount table. */
 static bool mounted(const struct wg_watch *w)
@@ -109,7 +108,7 @@ static void gone(struct wg_watch *w)
 
 static void check(struct wg_watch *w)
 {
-	if (w->ns_gone || witness_in(w))
+	if (w->ns_gone || watch_netns_has(w, w->ns_witness))
 		return;
 	w->ns_witness = 0;
 	w->ns_mounted = mounted(w);
@@ -120,9 +119,8 @@ static void check(struct wg_watch *w)
 		gone(w);
 }
 
-int watch_netns_open(struct wg_watch *w)
+int watch_netns_identify(struct wg_watch *w)
 {
-	struct epoll_event e = { .events = EPOLLPRI | EPOLLERR, .data.ptr = &w->src_mounts };
 	struct stat st;
 
 	if (fstat(w->o.netns_fd, &st) < 0)
@@ -130,6 +128,13 @@ int watch_netns_open(struct wg_watch *w)
 				strerror(errno));
 	w->ns_dev = st.st_dev;
 	w->ns_ino = st.st_ino;
+	return 0;
+}
+
+int watch_netns_open(struct wg_watch *w)
+{
+	struct epoll_event e = { .events = EPOLLPRI | EPOLLERR, .data.ptr = &w->src_mounts };
+
 	w->src_mounts.type = SRC_MOUNTS;
 	w->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	/* Without it, mounts are checked every interval instead. */

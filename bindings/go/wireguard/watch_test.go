@@ -95,26 +95,8 @@ func TestWatchDaemon(t *testing.T) {
 // once (pushed: the interval is far too long for a re-reading to find it),
 // and is no longer fed once the channel is closed.
 func TestWatchFedByEngine(t *testing.T) {
-	var toA, toB wire
-	a := newEngine(t, toB.send)
-	b := newEngine(t, toA.send)
-	toA.from = netip.MustParseAddrPort("192.0.2.2:51820")
-	toB.from = netip.MustParseAddrPort("192.0.2.1:51820")
-	privA, privB := mustKey(t), mustKey(t)
-	for _, c := range []struct {
-		e         *Engine
-		priv, pub Key
-		ep        netip.AddrPort
-		allowed   string
-	}{{a, privA, privB.PublicKey(), toA.from, "10.0.0.2/32"}, {b, privB, privA.PublicKey(), toB.from, "10.0.0.1/32"}} {
-		priv := c.priv
-		if err := c.e.Configure(Config{PrivateKey: &priv, Peers: []PeerConfig{{
-			PublicKey: c.pub, Endpoint: udpAddrOf(c.ep),
-			AllowedIPs: []netip.Prefix{netip.MustParsePrefix(c.allowed)},
-		}}}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	pair := newEnginePair(t, nil)
+	a, b, toA, toB := pair.a, pair.b, pair.toA, pair.toB
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch, err := Watch(ctx, WatchOptions{Devices: []string{"no-such-dev"}, NoKernel: true, NoUAPI: true,
@@ -133,7 +115,7 @@ func TestWatchFedByEngine(t *testing.T) {
 	for _, hop := range []struct {
 		e *Engine
 		w *wire
-	}{{b, &toB}, {a, &toA}} {
+	}{{b, toB}, {a, toA}} {
 		batch.Reset()
 		for _, d := range hop.w.queue {
 			batch.Add(d, hop.w.from)
@@ -142,7 +124,7 @@ func TestWatchFedByEngine(t *testing.T) {
 		hop.e.Decrypt(batch)
 	}
 	ev := nextKind(t, ch, "handshake")
-	if !ev.Pushed || ev.Device != "a" || ev.Peer == nil || !ev.Peer.Equal(privB.PublicKey()) {
+	if !ev.Pushed || ev.Device != "a" || ev.Peer == nil || !ev.Peer.Equal(pair.privB.PublicKey()) {
 		t.Fatalf("handshake event %+v", ev)
 	}
 	cancel()
