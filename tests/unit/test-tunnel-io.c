@@ -192,8 +192,8 @@ static void add_ip(wg_peer *peer, int family, uint8_t last)
 	}
 }
 
-/* Tunnel i knows the other one as its only peer, at addr:port. */
-static int configure_at(struct pair *p, int i, in_addr_t addr, uint16_t port)
+/* Tunnel i knows the other one as its only peer, at endpoint ep. */
+static int configure_ep(struct pair *p, int i, const wg_endpoint *ep)
 {
 	wg_device *dev = wg_device_new(NULL);
 	wg_peer *peer = wg_device_add_peer(dev);
@@ -203,14 +203,30 @@ static int configure_at(struct pair *p, int i, in_addr_t addr, uint16_t port)
 	memcpy(dev->private_key, p->priv[i], sizeof(wg_key));
 	peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_REPLACE_ALLOWEDIPS;
 	memcpy(peer->public_key, p->pub[!i], sizeof(wg_key));
-	peer->endpoint.addr4.sin_family = AF_INET;
-	peer->endpoint.addr4.sin_addr.s_addr = addr;
-	peer->endpoint.addr4.sin_port = htons(port);
+	peer->endpoint = *ep;
 	add_ip(peer, AF_INET, (uint8_t)(2 - i));
 	add_ip(peer, AF_INET6, (uint8_t)(2 - i));
 	ret = wg_tunnel_set_device(p->t[i], dev);
 	wg_free_device(dev);
 	return ret;
+}
+
+/* ... at addr:port (IPv4, network order). */
+static int configure_at(struct pair *p, int i, in_addr_t addr, uint16_t port)
+{
+	wg_endpoint ep = { .addr4 = { .sin_family = AF_INET, .sin_addr.s_addr = addr,
+				      .sin_port = htons(port) } };
+
+	return configure_ep(p, i, &ep);
+}
+
+/* ... at [::1]:port. */
+static int configure_at6(struct pair *p, int i, uint16_t port)
+{
+	wg_endpoint ep = { .addr6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+				      .sin6_port = htons(port) } };
+
+	return configure_ep(p, i, &ep);
 }
 
 static int configure(struct pair *p, int i, uint16_t port)
@@ -709,6 +725,37 @@ static void test_sticky_source(void)
 	pair_free(&p);
 }
 
+/* The same over IPv6 outside: the IPv6 sockets of udp.c, with GSO, GRO
+ * and IPV6_PKTINFO, and endpoints that stay [::1]. */
+static void test_ipv6_outer(void)
+{
+	static uint8_t in[70000], out[70000];
+	struct fake_net_stats ns0, ns;
+	struct pair p;
+	wg_device *dev;
+	size_t len;
+
+	CHECK(pair_new(&p, 0, 1, NULL));
+	CHECK(configure_at6(&p, 0, port_of(p.t[1])) == 0);
+	CHECK(configure_at6(&p, 1, port_of(p.t[0])) == 0);
+	CHECK(ping(&p, 0, 100, 1, WAIT_MS));
+	CHECK(ping(&p, 1, 1420, 2, WAIT_MS));
+	ns0 = fake_net_stats(p.net);
+	len = tcp_super(in, 6, 1, 2, 30 * 1348 + 7, 1348, 99);
+	CHECK(fake_tun_inject(p.tun[0], 0, in, len));
+	CHECK(fake_tun_take(p.tun[1], out, sizeof(out), WAIT_MS) == len);
+	CHECK(!memcmp(out, in, len));
+	ns = fake_net_stats(p.net);
+	CHECK(ns.gso_sends > ns0.gso_sends && ns.gro_receives > ns0.gro_receives);
+	for (int i = 0; i < 2; i++) {
+		CHECK(wg_tunnel_get_device(p.t[i], &dev) == 0);
+		CHECK(dev->first_peer->endpoint.addr.sa_family == AF_INET6 &&
+		      IN6_IS_ADDR_LOOPBACK(&dev->first_peer->endpoint.addr6.sin6_addr));
+		wg_free_device(dev);
+	}
+	pair_free(&p);
+}
+
 struct release {
 	struct fake_tun *tun;
 	int after_ms;
@@ -939,6 +986,7 @@ int main(void)
 	test_handshake_both_ways();
 	test_batching();
 	test_offload_round_trip();
+	test_ipv6_outer();
 	test_drops();
 	test_reconfigure_under_traffic();
 	test_rebind_under_traffic(1);
