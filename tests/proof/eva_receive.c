@@ -119,6 +119,7 @@ void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct engine_pee
 void wg_packet_send_staged(struct engine_peer *peer);
 
 #include "receive.c"
+#include "replay_spec.h"	/* the predicates of replay.c's proof hints */
 #include "replay.c"	/* proved on its own: tests/proof/replay_contract.c */
 
 static uint8_t datagram[2048];
