@@ -268,7 +268,7 @@ static bool pair_new(struct pair *p, uint32_t flags, unsigned threads, const cha
 		p->tun[i] = fake_tun_new();
 		wg_generate_private_key(p->priv[i]);
 		wg_generate_public_key(p->pub[i], p->priv[i]);
-		if (tunnel_new(p, i, flags, threads, i ? NULL : uapi_dir) < 0) {
+		if (tunnel_new(p, i, flags, threads, uapi_dir) < 0) {
 			fprintf(stderr, "wg_tunnel_new_io: %s\n", wg_last_error());
 			return false;
 		}
