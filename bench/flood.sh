@@ -17,7 +17,8 @@
 # WG_ENGINE_OLD=PATH (another wg-engine build, e.g. before a change).
 # FLOOD_BUSY=N runs N busy-looping processes for the whole run (every server
 # alike), standing for a loaded machine: a daemon then gets its threads'
-# share of the CPU, not the CPU.
+# share of the CPU, not the CPU (the flooder runs at nice -10 then, so that
+# it still offers PPS).
 set -u
 umask 077
 cd "$(dirname "$0")/.."
@@ -85,7 +86,9 @@ server() {
 	ip -n $C addr add 10.78.0.2/24 dev $ic && ip -n $C link set $ic up
 	idle=$(for _ in $(seq "$SAMPLES"); do handshake_ms $is $ic; done | median)
 	dur=$((SAMPLES * 8 + 4))
-	ip netns exec $F "$FLOOD_GEN" 192.168.244.1 51820 "$SPUB" "$PPS" $dur >$TMP/sent &
+	# Beside busy loops the flooder keeps its rate (nice -10); the servers do not.
+	ip netns exec $F nice -n "$([ "${FLOOD_BUSY:-0}" = 0 ] && echo 0 || echo -10)" \
+		"$FLOOD_GEN" 192.168.244.1 51820 "$SPUB" "$PPS" $dur >$TMP/sent &
 	fpid=$!
 	sleep 2
 	t0=$(cpu_ticks $ps) r0=$(rx_packets) w0=$(date +%s.%N) e0=$(rcvbuf_errors)

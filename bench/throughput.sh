@@ -18,6 +18,8 @@
 # WIREGUARD_GO_MODERN=/path/to/wireguard-go (a recent build), BORINGTUN=boringtun-cli;
 # unset, they are taken from $WGBENCH_DIR/bin (default /opt/wgbench, where
 # bench/install-peers.sh puts the pinned versions) when present there.
+# WG_ENGINE_BASE=/path/to/wg-engine (another build, e.g. before a change)
+# joins as "wg-engine (base)", with columns of ratios to it.
 #
 # Then the handshake's cost to the first ping: HANDSHAKES=N (default 21) fresh
 # handshakes per implementation, interleaved across implementations; each one
@@ -124,6 +126,7 @@ tunnel 1 "wireguard-go $(wireguard-go --version | sed -n 's/^wireguard-go //p')"
 [ -n "${WIREGUARD_GO_MODERN:-}" ] && tunnel 2 "wireguard-go (modern)" "$WIREGUARD_GO_MODERN"
 [ -n "${BORINGTUN:-}" ] && tunnel 3 "boringtun" "$BORINGTUN --disable-drop-privileges"
 tunnel 4 "wg-engine" "$WG_ENGINE"
+[ -n "${WG_ENGINE_BASE:-}" ] && tunnel 5 "wg-engine (base)" "$(realpath "$WG_ENGINE_BASE")"
 
 # Rounds alternate the implementations, so that load from elsewhere on the
 # machine falls on all of them alike; the table keeps each one's best round.
@@ -168,6 +171,8 @@ cols = [("Gbit/s", 2, None), ("CPU s/GB", 3, None), ("x Debian", 2, debian),
         ("CPU x Debian", 3, debian)]
 if any(k[0] == modern for k in best):
     cols += [("x modern", 2, modern), ("CPU x modern", 3, modern)]
+if any(k[0] == "wg-engine (base)" for k in best):
+    cols += [("x base", 2, "wg-engine (base)"), ("CPU x base", 3, "wg-engine (base)")]
 print(f"{'implementation':28} {'streams':>7} " + " ".join(f"{c[0]:>{max(9, len(c[0]))}}" for c in cols))
 for r in rows:
     if r[3] in ("0.00", "-"):

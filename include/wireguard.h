@@ -1450,6 +1450,14 @@ enum wg_watch_kind {
 	/* Only from in-process engines and daemons that push events. */
 	WG_WATCH_PEER_UNREACHABLE,	/**< handshake attempts given up (90 s) */
 	WG_WATCH_SESSION_EXPIRED,	/**< session keys zeroed (540 s idle) */
+	/* A watch on a network namespace (netns_fd). */
+	WG_WATCH_NAMESPACE_GONE,	/**< device "": nothing holds the namespace
+					 * any more (no process in it, no bind
+					 * mount of it such as /run/netns/NAME);
+					 * its kernel devices were reported
+					 * removed just before, and the watch let
+					 * go of it (its other devices are still
+					 * watched) */
 };
 
 /** An allowed-IP prefix. */
@@ -1513,10 +1521,17 @@ struct wg_watch_options {
 	/** Devices to watch by name, NULL-terminated, or NULL for every device.
 	 * A name that does not exist yet is reported when it appears. */
 	const char *const *devices;
-	/** Kernel devices of this network namespace (an open /run/netns/NAME or
+	/** Devices of this network namespace (an open /run/netns/NAME or
 	 * /proc/PID/ns/net; the watch keeps its own copy), or -1 for the
-	 * caller's.  With a namespace, only its kernel devices are watched:
-	 * /var/run/wireguard belongs to no namespace. */
+	 * caller's.  With a namespace: its kernel devices, and the userspace
+	 * daemons living in it.  /var/run/wireguard is a path of the caller's
+	 * mount namespace, shared by daemons of every network namespace (as
+	 * with `ip netns exec`): a socket's daemon is placed by its pid
+	 * (SO_PEERCRED, /proc/PID/ns/net) at the first connection and only
+	 * this namespace's are reported.  When nothing holds the namespace any
+	 * more, WG_WATCH_NAMESPACE_GONE (the watch's own reference does not
+	 * count; an fd kept by another program or a mount in another mount
+	 * namespace is not seen). */
 	int netns_fd;
 	uint32_t flags;			/**< enum wg_watch_flags */
 	uint32_t interval_ms;		/**< re-read period; 0 = 1000; min 10 */
@@ -1619,7 +1634,7 @@ int wg_watch_remove_device(wg_watch *watch, const char *name);
  * \param event   the engine's event, as its callback received it.
  * \return 0; -ENOENT if the watch has no such in-process device (the
  *         event is dropped); -ENOBUFS if the queue is full (an OVERFLOW
- *         event will say so).
+ *         event for this device, and only this one, will say so).
  */
 int wg_watch_feed(wg_watch *watch, const char *device, const struct wg_event *event);
 

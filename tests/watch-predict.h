@@ -12,6 +12,8 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +233,108 @@ static inline size_t watch_collect(wg_watch *w, int ms, struct lines *out, const
 		}
 	}
 	return total;
+}
+
+/* A device of up to 12 peers changed at random, one small change each call:
+ * a peer removed, its endpoint, keepalive or allowed IPs (added, replaced or
+ * one removed) changed, or the device's listen port.  r is random. */
+static inline wg_device *predict_random_change(const char *name, wg_key keys[12], uint32_t r)
+{
+	wg_device *dev = wg_device_new(name);
+	wg_peer *p = wg_device_add_peer(dev);
+	wg_allowedip *aip;
+
+	p->flags = WGPEER_HAS_PUBLIC_KEY;
+	memcpy(p->public_key, keys[r % 12], 32);
+	switch ((r >> 8) % 7) {
+	case 0:
+		p->flags |= WGPEER_REMOVE_ME;
+		break;
+	case 1:
+		p->endpoint.addr4.sin_family = AF_INET;
+		p->endpoint.addr4.sin_port = htons((uint16_t)(1 + (r >> 16) % 50));
+		p->endpoint.addr4.sin_addr.s_addr = htonl(0xc6336401);	/* 198.51.100.1 */
+		break;
+	case 2:
+		p->flags |= WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL;
+		p->persistent_keepalive_interval = (uint16_t)((r >> 16) % 3);
+		break;
+	case 3:
+		p->flags |= WGPEER_REPLACE_ALLOWEDIPS;
+		/* fall through */
+	default:
+		aip = wg_peer_add_allowedip(p);
+		aip->family = AF_INET;
+		aip->ip4.s_addr = htonl(0x0a000000 | ((r >> 16) % 24) << 8);
+		aip->cidr = 24;
+		if ((r >> 12) % 3 == 0)
+			aip->flags = WGALLOWEDIP_REMOVE_ME;
+		break;
+	case 6:
+		dev->flags |= WGDEVICE_HAS_LISTEN_PORT;
+		dev->listen_port = (uint16_t)(2000 + (r >> 16) % 3);
+		break;
+	}
+	return dev;
+}
+
+/* How a test reads and changes the device under the watch (0 or -errno). */
+typedef int predict_get_fn(void *ctx, wg_device **dev);
+typedef int predict_set_fn(void *ctx, wg_device *dev);
+
+/*
+ * 1,000 random changes in rounds of 10: each round's events, collected for
+ * settle_ms, must be exactly what predict() says of the device read before
+ * and after the round.  Prints a summary; returns whether every round
+ * matched (a failed read or change counts as a mismatch).
+ */
+static inline bool predict_random_rounds(wg_watch *w, const char *name, int settle_ms,
+					 predict_get_fn *get, predict_set_fn *set, void *ctx)
+{
+	uint64_t rng = 0x1234567;
+	wg_key keys[12];
+	unsigned changes = 0, rounds = 0, events = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < 12; i++)
+		wg_generate_private_key(keys[i]);
+	while (changes < 1000) {
+		struct lines got = { 0 }, want = { 0 };
+		wg_device *before = NULL, *after = NULL;
+
+		if (get(ctx, &before) < 0)
+			return false;
+		for (int k = 0; k < 10; k++, changes++) {
+			wg_device *dev;
+
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			dev = predict_random_change(name, keys, (uint32_t)(rng >> 33));
+			if (set(ctx, dev) < 0) {
+				fprintf(stderr, "change %u failed: %s\n", changes, wg_last_error());
+				ok = false;
+			}
+			wg_free_device(dev);
+		}
+		if (get(ctx, &after) < 0) {
+			wg_free_device(before);
+			return false;
+		}
+		predict(&want, name, before, after);
+		watch_collect(w, settle_ms, &got, NULL, NULL);
+		events += (unsigned)got.n;
+		if (!lines_same(&got, &want)) {
+			ok = false;
+			fprintf(stderr, "round %u differs\n", rounds);
+		}
+		rounds++;
+		lines_free(&got);
+		lines_free(&want);
+		wg_free_device(before);
+		wg_free_device(after);
+	}
+	printf("random: %u changes in %u rounds, %u events, all as predicted: %s\n", changes, rounds,
+	       events, ok ? "yes" : "no");
+	return ok;
 }
 
 #endif

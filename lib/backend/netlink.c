@@ -200,7 +200,7 @@ static int parse_peer_attr(const struct nlattr *attr, wg_peer *peer)
  * A peer whose allowed IPs did not fit in one message continues in the next
  * with its public key repeated: merge it into the one before.
  */
-static int parse_peer(const struct nlattr *nest, wg_device *dev)
+int kernel_parse_peer(const struct nlattr *nest, wg_device *dev)
 {
 	wg_peer *peer = calloc(1, sizeof(*peer)), *last = dev->last_peer;
 	const struct nlattr *attr;
@@ -287,7 +287,7 @@ int kernel_parse_device(const struct nlmsghdr *nlh, void *data)
 			break;
 		case WGDEVICE_A_PEERS:
 			mnl_attr_for_each_nested(nest, attr) {
-				ret = parse_peer(nest, dev);
+				ret = kernel_parse_peer(nest, dev);
 				if (ret < 0)
 					return ret;
 			}
@@ -300,15 +300,15 @@ int kernel_parse_device(const struct nlmsghdr *nlh, void *data)
 /* Dumps are retried this often when the device keeps changing under them. */
 #define DUMP_RETRIES 64
 
-int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex)
+int kernel_dump(struct wg_netlink *nl, const char *name, uint32_t ifindex, nl_msg_fn *cb,
+		int (*restart)(void *data), void *data)
 {
 	uint8_t buf[128];
 	char lbuf[32];
 	const char *dev_label = label(lbuf, name, ifindex);
 	struct nlmsghdr *nlh;
-	wg_device *dev;
 	bool refreshed = false;
-	int family, ret;
+	int family, ret = 0;
 
 	if (name && strlen(name) >= IFNAMSIZ)
 		return wg_error(EINVAL, "%s: interface name longer than %d bytes", name, IFNAMSIZ - 1);
@@ -316,22 +316,19 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 		family = genl_family(nl, name, ifindex, dev_label);
 		if (family < 0)
 			return family;
-		dev = wg_device_new(NULL);
-		if (!dev)
-			return -ENOMEM;
+		ret = restart(data);
+		if (ret < 0)
+			return ret;
 		nlh = nl_put_genl(buf, (uint16_t)family, WG_CMD_GET_DEVICE, WG_GENL_VERSION, NLM_F_DUMP);
 		if (name && name[0])
 			mnl_attr_put_strz(nlh, WGDEVICE_A_IFNAME, name);
 		else
 			mnl_attr_put_u32(nlh, WGDEVICE_A_IFINDEX, ifindex);
-		ret = nl_request(nl, NL_GENL, nlh, kernel_parse_device, dev);
+		ret = nl_request(nl, NL_GENL, nlh, cb, data);
 		/* The reply held the private and preshared keys; an open handle keeps its buffer. */
 		wg_memzero(nl->buf, NL_RECV_BUFFER);
-		if (!ret) {
-			*out = dev;
+		if (!ret)
 			return 0;
-		}
-		wg_free_device(dev);
 		if (!refreshed && family_went_away(nl, ret)) {
 			refreshed = true;
 			continue;
@@ -345,6 +342,34 @@ int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name,
 	if (ret == -EPROTO)
 		return wg_error(EPROTO, "%s: malformed reply from the kernel", dev_label);
 	return kernel_error(-ret, "reading the device", dev_label);
+}
+
+/* A fresh device for each attempt of the dump. */
+static int new_reading(void *data)
+{
+	wg_device **dev = data;
+
+	wg_free_device(*dev);
+	*dev = wg_device_new(NULL);
+	return *dev ? 0 : -ENOMEM;
+}
+
+static int parse_reading(const struct nlmsghdr *nlh, void *data)
+{
+	return kernel_parse_device(nlh, *(wg_device **)data);
+}
+
+int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex)
+{
+	wg_device *dev = NULL;
+	int ret = kernel_dump(nl, name, ifindex, parse_reading, new_reading, &dev);
+
+	if (ret < 0) {
+		wg_free_device(dev);
+		return ret;
+	}
+	*out = dev;
+	return 0;
 }
 
 WG_EXPORT int wg_netlink_get_device(wg_netlink *given, wg_device **dev, const char *name)

@@ -15,8 +15,37 @@ extern size_t wg_netlink_set_msg_size;
  */
 int kernel_parse_device(const struct nlmsghdr *nlh, void *data);
 
+/*
+ * Add one peer (a WGDEVICE_A_PEERS element) of such a dump to dev, merged
+ * into the last peer when it continues it.  0, -EPROTO or -ENOMEM.
+ */
+int kernel_parse_peer(const struct nlattr *nest, wg_device *dev);
+
+/*
+ * One WG_CMD_GET_DEVICE dump of a device (by name, or by ifindex when name
+ * is NULL or ""), every data message given to cb.  restart(data) runs
+ * before each attempt: a dump interrupted by a change, or sent to a
+ * family that went away (module reload), starts again from the beginning.
+ * 0, or -errno with a message naming the device.
+ */
+int kernel_dump(struct wg_netlink *nl, const char *name, uint32_t ifindex, nl_msg_fn *cb,
+		int (*restart)(void *data), void *data);
+
 /* Read a device by name, or by ifindex when name is NULL or "". */
 int kernel_dump_device(struct wg_netlink *nl, wg_device **out, const char *name, uint32_t ifindex);
+
+/* What an RTM_NEWLINK or RTM_DELLINK message says of a link. */
+struct link_info {
+	uint32_t ifindex;
+	char name[IFNAMSIZ];	/* "" if the message had none */
+	bool is_wireguard;	/* of kind "wireguard" */
+	bool up;		/* IFF_UP */
+	uint32_t mtu;		/* 0 if the message had none */
+	bool removed;		/* RTM_DELLINK */
+};
+
+/* Parse a link message (the backend's lookups, the watch's monitor): 0 or -EPROTO. */
+int kernel_parse_link(const struct nlmsghdr *nlh, struct link_info *info);
 
 /* 0 if the link exists (by name, or by ifindex when name is NULL or ""), else -errno. */
 int kernel_link_exists(struct wg_netlink *nl, const char *name, uint32_t ifindex);

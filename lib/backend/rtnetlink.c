@@ -41,22 +41,18 @@ static int check_name(const char *name)
 
 /* ---- links --------------------------------------------------------------- */
 
-struct link_info {
-	uint32_t ifindex;
-	char name[IFNAMSIZ];
-	bool is_wireguard;
-};
-
-static int link_cb(const struct nlmsghdr *nlh, void *data)
+int kernel_parse_link(const struct nlmsghdr *nlh, struct link_info *info)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	struct link_info *info = data;
 	const struct nlattr *attr, *nest;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EPROTO;
 	memset(info, 0, sizeof(*info));
+	info->removed = nlh->nlmsg_type == RTM_DELLINK;
 	info->ifindex = (uint32_t)ifi->ifi_index;
+	info->up = ifi->ifi_flags & IFF_UP;
 	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
 		switch (mnl_attr_get_type(attr)) {
 		case IFLA_IFNAME:
@@ -64,6 +60,10 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 			    mnl_attr_get_payload_len(attr) > IFNAMSIZ)
 				return -EPROTO;
 			strcpy(info->name, mnl_attr_get_str(attr));
+			break;
+		case IFLA_MTU:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				info->mtu = mnl_attr_get_u32(attr);
 			break;
 		case IFLA_LINKINFO:
 			mnl_attr_for_each_nested(nest, attr) {
@@ -77,6 +77,11 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	return 0;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return kernel_parse_link(nlh, data);
 }
 
 /* Look a link up by name in the handle's namespace (if_nametoindex would use ours). */

@@ -36,6 +36,7 @@ static const char *const kind_names[] = {
 	[WG_WATCH_DEVICE_ERROR] = "error",
 	[WG_WATCH_PEER_UNREACHABLE] = "unreachable",
 	[WG_WATCH_SESSION_EXPIRED] = "session-expired",
+	[WG_WATCH_NAMESPACE_GONE] = "namespace-gone",
 };
 
 WG_EXPORT const char *wg_watch_kind_name(uint32_t kind)

@@ -252,8 +252,11 @@ void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, co
 
 	if (src->addr.sa_family != AF_INET && src->addr.sa_family != AF_INET6)
 		return;
-	peer->local[0] = pkt->reserved[0];
-	peer->local[1] = pkt->reserved[1];
+	/* Written only when it changes: the sending threads read this line. */
+	if (peer->local[0] != pkt->reserved[0] || peer->local[1] != pkt->reserved[1]) {
+		peer->local[0] = pkt->reserved[0];
+		peer->local[1] = pkt->reserved[1];
+	}
 	if (wg_endpoint_equal(&peer->endpoint, src))
 		return;
 	wg_endpoint_copy(&peer->endpoint, src);

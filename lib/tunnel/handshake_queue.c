@@ -19,6 +19,7 @@
 
 struct wg_handshake_entry {
 	wg_endpoint src;
+	uint64_t local[2];	/* wg_packet.reserved: where it arrived (udp.c) */
 	uint32_t len;
 	uint8_t msg[HANDSHAKE_MAX_LEN];
 };
@@ -39,6 +40,8 @@ static bool ring_put(struct wg_handshake_ring *r, const struct wg_packet *p)
 		return false;
 	e = &r->entries[(r->head + r->count++) % r->capacity];
 	e->src = p->endpoint;
+	e->local[0] = p->reserved[0];
+	e->local[1] = p->reserved[1];
 	e->len = p->len;
 	memcpy(e->msg, p->buf + p->offset, p->len);
 	return true;
@@ -180,6 +183,7 @@ static void *handshake_main(void *arg)
 					.size = sizeof(batch[i].msg),
 					.len = batch[i].len,
 					.endpoint = batch[i].src,
+					.reserved = { batch[i].local[0], batch[i].local[1] },
 				};
 			wg_engine_set_handshake_queue(q->engine, depth, WG_HANDSHAKE_QUEUE_CAPACITY);
 			wg_engine_decrypt(q->engine, pkts, n);

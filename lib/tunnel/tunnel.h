@@ -28,6 +28,7 @@
 #define WG_RX_PACKETS 1024
 /* TUN packets per write operation (tunnel_io.h). */
 #define WG_TUN_WRITES 64
+#define WG_TUN_IOVS (4 * (64 + 1))	/* room for 4 GRO writes of 64 segments */
 
 /* tun.c: open `queues` queues of the TUN interface `name` (creating it if
  * missing; a "%d" template is allowed).  The kernel's chosen name goes to
@@ -109,10 +110,10 @@ struct wg_worker {
 	uint8_t *arena;		/* WG_BATCH packet buffers */
 	uint8_t *gso_buf;	/* a TUN super-packet before segmentation */
 	struct wg_packet pkts[WG_RX_PACKETS];
-	/* One batch of TUN writes (socket side). */
+	/* One batch of TUN writes (socket side): their iovecs and headers. */
 	struct wg_tun_msg out[WG_TUN_WRITES];
-	struct iovec out_iov[WG_TUN_WRITES];
-	struct wg_gro gro[WG_TUN_WRITES];
+	struct iovec out_iov[WG_TUN_IOVS];
+	struct virtio_net_hdr out_vh[WG_TUN_WRITES];
 };
 int wg_worker_start(struct wg_worker *w);
 void wg_worker_join(struct wg_worker *w);

@@ -90,6 +90,11 @@ void watch_dev_remove(struct wg_watch *w, struct watch_dev *d, int err)
 	watch_event_init(&ev, d, WG_WATCH_DEVICE_REMOVED, NULL);
 	ev.error = err;
 	watch_emit(w, &ev);
+	watch_dev_forget(w, d);
+}
+
+void watch_dev_forget(struct wg_watch *w, struct watch_dev *d)
+{
 	for (struct watch_dev **p = &w->devs; *p; p = &(*p)->next)
 		if (*p == d) {
 			*p = d->next;
@@ -107,6 +112,7 @@ static void dev_free(struct watch_dev *d)
 {
 	wg_free_device(d->state);
 	free(d->act);
+	watch_kdump_free(d->kdump);
 	free(d);
 }
 
@@ -295,6 +301,7 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 		return wg_error(ENOMEM, "out of memory");
 	w->epfd = w->timerfd = w->ready_efd = w->inbox_efd = w->inotify_fd = -1;
 	w->dir_wd = w->parent_wd = -1;
+	w->mounts_fd = -1;
 	wg_mutex_init(&w->inbox_lock);
 	ret = copy_options(w, options);
 	if (ret)
@@ -308,9 +315,16 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 	ret = open_fds(w);
 	if (ret)
 		goto err;
+	if (w->o.netns_fd >= 0) {
+		ret = watch_netns_identify(w);
+		if (ret)
+			goto err;
+	}
 	/* Userspace sockets first, so that their TUN links found by the link
-	 * dump attach to them. */
-	if (!(w->o.flags & WG_WATCH_NO_UAPI) && w->o.netns_fd < 0) {
+	 * dump attach to them.  The UAPI directory is the one of our mount
+	 * namespace; on a namespace watch only the daemons living in that
+	 * network namespace count (watch_uapi.c). */
+	if (!(w->o.flags & WG_WATCH_NO_UAPI)) {
 		ret = watch_uapi_open(w);
 		if (ret)
 			goto err;
@@ -325,6 +339,11 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 			goto err;
 	}
 	watch_read_all(w);
+	if (w->o.netns_fd >= 0) {
+		ret = watch_netns_open(w);
+		if (ret)
+			goto err;
+	}
 	*watch = w;
 	return 0;
 err:
@@ -358,6 +377,8 @@ WG_EXPORT void wg_watch_close(wg_watch *w)
 			close(*fd);
 	if (w->inotify_fd >= 0)
 		close(w->inotify_fd);
+	if (w->mounts_fd >= 0)
+		close(w->mounts_fd);
 	wg_mutex_destroy(&w->inbox_lock);
 	free(w->inbox);
 	free(w->fed);
@@ -391,8 +412,13 @@ static void dispatch(struct wg_watch *w)
 
 			switch (src->type) {
 			case SRC_TIMER:
-				if (read(w->timerfd, &v, sizeof(v)) == sizeof(v))
+				if (read(w->timerfd, &v, sizeof(v)) == sizeof(v)) {
 					watch_read_all(w);
+					watch_netns_tick(w);
+				}
+				break;
+			case SRC_MOUNTS:
+				watch_netns_mounts_changed(w);
 				break;
 			case SRC_RTNL:
 				watch_link_dispatch(w);

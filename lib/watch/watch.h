@@ -14,6 +14,7 @@
 #define WG_WATCH_H
 
 #include <libmnl/libmnl.h>
+#include <sys/types.h>
 
 #include <wireguard.h>
 
@@ -22,9 +23,11 @@
 
 enum watch_src_type {
 	SRC_TIMER, SRC_RTNL, SRC_GENL, SRC_INOTIFY, SRC_INBOX, SRC_READY, SRC_UAPI, SRC_SUB,
+	SRC_MOUNTS,
 };
 
 struct watch_dev;
+struct watch_kdump;
 
 /* What an epoll event points at. */
 struct watch_src {
@@ -56,12 +59,18 @@ struct watch_dev {
 	bool pushed;		/* handshakes arrive pushed: re-readings skip them */
 	int error;		/* the error last reported (DEVICE_ERROR), 0: fine */
 	bool dead;		/* removed; freed once no epoll batch points at it */
+	/* Kernel: the last dump's summary, to skip unchanged configurations. */
+	struct watch_kdump *kdump;
 	/* In-process devices. */
 	void *obj;		/* wg_engine * or wg_tunnel * */
 	/* UAPI: when the socket appeared, whether the daemon ever answered, and
 	 * the "get" in flight. */
 	uint64_t appeared_ns;
 	bool answered;
+	/* UAPI, on a namespace watch: whose daemon it is is known at the first
+	 * connection (ns_pending until then, no events); foreign: its daemon
+	 * lives in another network namespace, the watch ignores it. */
+	bool ns_pending, announce, foreign;
 	int fd;
 	struct watch_src src;
 	struct strbuf reply;
@@ -74,6 +83,13 @@ struct watch_dev {
 	struct strbuf sub_buf;
 	bool sub_ok;		/* the daemon answered errno=0 */
 	bool no_push;		/* it refused: re-read only */
+};
+
+/* A name wg_watch_feed() takes, and whether events of it were dropped
+ * because the inbox was full (an OVERFLOW for that device is owed). */
+struct fed_dev {
+	char name[IFNAMSIZ];
+	bool lost;
 };
 
 /* An event pushed by wg_watch_feed(), waiting for the reading thread. */
@@ -93,8 +109,17 @@ struct wg_watch {
 	wg_netlink *nl;
 	struct mnl_socket *rtnl, *genl;
 	uint8_t *buf;			/* netlink receive buffer */
-	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready;
+	struct watch_src src_timer, src_rtnl, src_genl, src_inotify, src_inbox, src_ready, src_mounts;
 	bool kernel_wg;			/* the kernel has the WireGuard family */
+
+	/* A watched namespace (netns_fd): what holds it, and whether it went
+	 * away (watch_netns.c). */
+	dev_t ns_dev;
+	ino_t ns_ino;
+	int mounts_fd;			/* /proc/self/mountinfo, polled for changes */
+	pid_t ns_witness;		/* a process in it, or 0 */
+	bool ns_mounted;		/* an nsfs mount of it exists */
+	bool ns_gone;
 
 	struct watch_dev *devs;
 	struct watch_dev *graveyard;	/* removed, to free after the epoll batch */
@@ -112,8 +137,7 @@ struct wg_watch {
 	wg_mutex inbox_lock;
 	struct inbox_item *inbox;
 	size_t inbox_len, inbox_cap;
-	bool inbox_overflow;
-	char (*fed)[IFNAMSIZ];
+	struct fed_dev *fed;
 	size_t nfed;
 };
 
@@ -127,6 +151,8 @@ struct watch_dev *watch_find_ifindex(const struct wg_watch *w, uint32_t ifindex)
 struct watch_dev *watch_dev_new(struct wg_watch *w, enum watch_dev_type type, const char *name);
 /* Emit DEVICE_REMOVED (with err) and forget the device. */
 void watch_dev_remove(struct wg_watch *w, struct watch_dev *d, int err);
+/* Forget the device without an event. */
+void watch_dev_forget(struct wg_watch *w, struct watch_dev *d);
 /* Start an event of kind for d (and peer, if not NULL). */
 void watch_event_init(struct wg_watch_event *ev, const struct watch_dev *d, uint32_t kind,
 		      const uint8_t *peer);
@@ -135,8 +161,17 @@ void watch_emit(struct wg_watch *w, const struct wg_watch_event *ev);
 /* Report (err != 0) or clear (err == 0) a device's failure, once per change. */
 void watch_dev_error(struct wg_watch *w, struct watch_dev *d, int err);
 
-/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed). */
-void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* watch_diff.c: a new reading of d (taken over: sorted, kept or freed).
+ * 0, or -ENOMEM when the old reading was kept. */
+int watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *reading);
+/* A peer in both readings (a before, b now): its changes, then whether it
+ * went silent or active. */
+void watch_diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+		     const wg_peer *b, struct peer_act *act, uint64_t now);
+/* A peer's new handshake time and received bytes against its last reading
+ * a: HANDSHAKE (unless pushed), PEER_SILENT, PEER_ACTIVE. */
+void watch_peer_progress(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+			 const struct wg_timespec64 *hs, uint64_t rx, struct peer_act *act, uint64_t now);
 /* The index of a peer in d->state, or -1. */
 ssize_t watch_peer_index(const struct watch_dev *d, const uint8_t *key);
 /* A peer of d was active now (a pushed handshake): PEER_ACTIVE if it was silent. */
@@ -151,6 +186,21 @@ void watch_link_dispatch(struct wg_watch *w);
 void watch_link_lookup(struct wg_watch *w, struct watch_dev *d);
 void watch_genl_dispatch(struct wg_watch *w);
 
+/* watch_kernel.c: re-read a kernel device (the full diff only on change). */
+void watch_read_kernel(struct wg_watch *w, struct watch_dev *d);
+void watch_kdump_free(struct watch_kdump *k);
+
+/* watch_link.c: close the netlink sockets (the namespace went away). */
+void watch_link_close(struct wg_watch *w);
+
+/* watch_netns.c */
+int watch_netns_identify(struct wg_watch *w);
+/* Whether process pid lives in the watched namespace. */
+bool watch_netns_has(const struct wg_watch *w, pid_t pid);
+int watch_netns_open(struct wg_watch *w);
+void watch_netns_tick(struct wg_watch *w);
+void watch_netns_mounts_changed(struct wg_watch *w);
+
 /* watch_read.c */
 void watch_read_device(struct wg_watch *w, struct watch_dev *d);
 void watch_read_all(struct wg_watch *w);
@@ -159,10 +209,12 @@ void watch_uapi_cancel(struct wg_watch *w, struct watch_dev *d);
 /* Read d now (or right after the reading in flight). */
 void watch_read_soon(struct wg_watch *w, struct watch_dev *d);
 
-/* watch_uapi.c: sockets in the UAPI directory. */
+/* watch_uapi.c: sockets in the UAPI directory.  watch_uapi_placed(): the
+ * first connection (fd) to d's daemon on a namespace watch: is it ours? */
 int watch_uapi_open(struct wg_watch *w);
 void watch_uapi_scan(struct wg_watch *w, bool baseline);
 void watch_inotify_dispatch(struct wg_watch *w);
+void watch_uapi_placed(struct wg_watch *w, struct watch_dev *d, int fd);
 
 /* watch_feed.c */
 void watch_inbox_dispatch(struct wg_watch *w);

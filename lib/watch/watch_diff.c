@@ -109,12 +109,13 @@ static void diff_allowedips(struct wg_watch *w, const struct watch_dev *d, const
 	}
 }
 
-static bool handshake_newer(const wg_peer *a, const wg_peer *b)
+/* Whether hs is a handshake a (NULL: a peer not seen before) had not had. */
+static bool handshake_newer(const wg_peer *a, const struct wg_timespec64 *hs)
 {
-	if (!b->last_handshake_time.tv_sec && !b->last_handshake_time.tv_nsec)
+	if (!hs->tv_sec && !hs->tv_nsec)
 		return false;
-	return !a || a->last_handshake_time.tv_sec != b->last_handshake_time.tv_sec ||
-	       a->last_handshake_time.tv_nsec != b->last_handshake_time.tv_nsec;
+	return !a || a->last_handshake_time.tv_sec != hs->tv_sec ||
+	       a->last_handshake_time.tv_nsec != hs->tv_nsec;
 }
 
 /* Activity of a peer seen for the first time: silent unless its last
@@ -137,22 +138,44 @@ static struct peer_act first_act(const struct wg_watch *w, const wg_peer *p, uin
 	return act;
 }
 
-static void silence_event(struct wg_watch *w, const struct watch_dev *d, const wg_peer *p,
-			  uint32_t kind)
+static void silence_event(struct wg_watch *w, const struct watch_dev *d, const uint8_t *key,
+			  const struct wg_timespec64 *hs, uint32_t kind)
 {
 	struct wg_watch_event ev;
 
-	watch_event_init(&ev, d, kind, p->public_key);
-	ev.before.time = p->last_handshake_time;
+	watch_event_init(&ev, d, kind, key);
+	ev.before.time = *hs;
 	watch_emit(w, &ev);
 }
 
-/* A peer in both readings: its changes and whether it went silent or active. */
-static void diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
-		      const wg_peer *b, struct peer_act *act, uint64_t now)
+void watch_peer_progress(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+			 const struct wg_timespec64 *hs, uint64_t rx, struct peer_act *act, uint64_t now)
 {
-	bool active = handshake_newer(a, b) || b->rx_bytes != a->rx_bytes;
+	bool active = handshake_newer(a, hs) || rx != a->rx_bytes;
 
+	if (handshake_newer(a, hs) && !d->pushed) {
+		struct wg_watch_event ev;
+
+		watch_event_init(&ev, d, WG_WATCH_HANDSHAKE, a->public_key);
+		ev.after.time = *hs;
+		watch_emit(w, &ev);
+	}
+	if (active) {
+		act->last_active_ns = now;
+		if (act->silent) {
+			act->silent = false;
+			silence_event(w, d, a->public_key, hs, WG_WATCH_PEER_ACTIVE);
+		}
+	} else if (!act->silent && w->o.silent_after_ms &&
+		   now - act->last_active_ns >= (uint64_t)w->o.silent_after_ms * 1000000) {
+		act->silent = true;
+		silence_event(w, d, a->public_key, hs, WG_WATCH_PEER_SILENT);
+	}
+}
+
+void watch_diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *a,
+		     const wg_peer *b, struct peer_act *act, uint64_t now)
+{
 	if (!wg_endpoint_equal(&a->endpoint, &b->endpoint))
 		endpoint_event(w, d, b->public_key, &a->endpoint, &b->endpoint, 0);
 	if (!wg_key_equal(a->preshared_key, b->preshared_key)) {
@@ -165,24 +188,7 @@ static void diff_peer(struct wg_watch *w, const struct watch_dev *d, const wg_pe
 		number_event(w, d, WG_WATCH_KEEPALIVE, b->public_key, a->persistent_keepalive_interval,
 			     b->persistent_keepalive_interval);
 	diff_allowedips(w, d, a, b);
-	if (handshake_newer(a, b) && !d->pushed) {
-		struct wg_watch_event ev;
-
-		watch_event_init(&ev, d, WG_WATCH_HANDSHAKE, b->public_key);
-		ev.after.time = b->last_handshake_time;
-		watch_emit(w, &ev);
-	}
-	if (active) {
-		act->last_active_ns = now;
-		if (act->silent) {
-			act->silent = false;
-			silence_event(w, d, b, WG_WATCH_PEER_ACTIVE);
-		}
-	} else if (!act->silent && w->o.silent_after_ms &&
-		   now - act->last_active_ns >= (uint64_t)w->o.silent_after_ms * 1000000) {
-		act->silent = true;
-		silence_event(w, d, b, WG_WATCH_PEER_SILENT);
-	}
+	watch_peer_progress(w, d, a, &b->last_handshake_time, b->rx_bytes, act, now);
 }
 
 static void added_peer(struct wg_watch *w, const struct watch_dev *d, const wg_peer *b)
@@ -201,7 +207,7 @@ static void added_peer(struct wg_watch *w, const struct watch_dev *d, const wg_p
 		number_event(w, d, WG_WATCH_KEEPALIVE, b->public_key, 0, b->persistent_keepalive_interval);
 	diff_allowedips(w, d, NULL, b);
 	/* Added and already shaken hands within one interval. */
-	if (handshake_newer(NULL, b) && !d->pushed) {
+	if (handshake_newer(NULL, &b->last_handshake_time) && !d->pushed) {
 		watch_event_init(&ev, d, WG_WATCH_HANDSHAKE, b->public_key);
 		ev.after.time = b->last_handshake_time;
 		watch_emit(w, &ev);
@@ -218,7 +224,7 @@ static size_t count_peers(const wg_device *dev)
 	return n;
 }
 
-void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *b)
+int watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *b)
 {
 	static const wg_device empty;
 	const wg_device *a = d->state ? d->state : &empty;
@@ -231,7 +237,7 @@ void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *b)
 	if (wg_config_sort(b) < 0 || !(act = calloc(count_peers(b) + 1, sizeof(*act)))) {
 		/* Keep the old reading: the next interval tries again. */
 		wg_free_device(b);
-		return;
+		return -ENOMEM;
 	}
 	watch_realtime(&rt);
 	if (!d->baseline)
@@ -254,7 +260,7 @@ void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *b)
 			j++;
 		} else {
 			act[j] = d->act[i];
-			diff_peer(w, d, p, q, &act[j], now);
+			watch_diff_peer(w, d, p, q, &act[j], now);
 			p = p->next_peer;
 			q = q->next_peer;
 			i++;
@@ -266,6 +272,7 @@ void watch_update(struct wg_watch *w, struct watch_dev *d, wg_device *b)
 	free(d->act);
 	d->state = b;
 	d->act = act;
+	return 0;
 }
 
 ssize_t watch_peer_index(const struct watch_dev *d, const uint8_t *key)
@@ -293,6 +300,6 @@ void watch_peer_active(struct wg_watch *w, struct watch_dev *d, size_t i)
 	d->act[i].last_active_ns = watch_now_ns();
 	if (d->act[i].silent) {
 		d->act[i].silent = false;
-		silence_event(w, d, p, WG_WATCH_PEER_ACTIVE);
+		silence_event(w, d, p->public_key, &p->last_handshake_time, WG_WATCH_PEER_ACTIVE);
 	}
 }

@@ -14,12 +14,12 @@
 #include "util.h"
 #include "watch.h"
 
-static bool fed_has(const struct wg_watch *w, const char *name)
+static struct fed_dev *fed_find(const struct wg_watch *w, const char *name)
 {
 	for (size_t i = 0; i < w->nfed; i++)
-		if (!strcmp(w->fed[i], name))
-			return true;
-	return false;
+		if (!strcmp(w->fed[i].name, name))
+			return &w->fed[i];
+	return NULL;
 }
 
 static int add_inprocess(struct wg_watch *w, const char *name, enum watch_dev_type type, void *obj)
@@ -36,7 +36,8 @@ static int add_inprocess(struct wg_watch *w, const char *name, enum watch_dev_ty
 	more = realloc(w->fed, (w->nfed + 1) * sizeof(*w->fed));
 	if (more) {
 		w->fed = more;
-		memcpy(w->fed[w->nfed++], name, len + 1);
+		memset(&w->fed[w->nfed], 0, sizeof(*w->fed));
+		memcpy(w->fed[w->nfed++].name, name, len + 1);
 	}
 	wg_mutex_unlock(&w->inbox_lock);
 	d = more ? watch_dev_new(w, type, name) : NULL;
@@ -66,8 +67,8 @@ WG_EXPORT int wg_watch_remove_device(wg_watch *w, const char *name)
 		return wg_error(ENOENT, "%s: the watch has no in-process device of that name", name);
 	wg_mutex_lock(&w->inbox_lock);
 	for (size_t i = 0; i < w->nfed; i++)
-		if (!strcmp(w->fed[i], name)) {
-			memmove(w->fed[i], w->fed[i + 1], (w->nfed - i - 1) * sizeof(*w->fed));
+		if (!strcmp(w->fed[i].name, name)) {
+			memmove(&w->fed[i], &w->fed[i + 1], (w->nfed - i - 1) * sizeof(*w->fed));
 			w->nfed--;
 			break;
 		}
@@ -79,13 +80,15 @@ WG_EXPORT int wg_watch_remove_device(wg_watch *w, const char *name)
 WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_event *event)
 {
 	struct inbox_item *item;
+	struct fed_dev *fed;
 	int ret = 0;
 
 	wg_mutex_lock(&w->inbox_lock);
-	if (!fed_has(w, device)) {
+	fed = fed_find(w, device);
+	if (!fed) {
 		ret = -ENOENT;
 	} else if (w->inbox_len >= w->o.queue_max) {
-		w->inbox_overflow = true;
+		fed->lost = true;
 		ret = -ENOBUFS;
 	} else {
 		if (w->inbox_len == w->inbox_cap) {
@@ -93,7 +96,7 @@ WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_eve
 			void *more = realloc(w->inbox, cap * sizeof(*w->inbox));
 
 			if (!more) {
-				w->inbox_overflow = true;
+				fed->lost = true;
 				ret = -ENOBUFS;
 				goto out;
 			}
@@ -107,7 +110,8 @@ WG_EXPORT int wg_watch_feed(wg_watch *w, const char *device, const struct wg_eve
 	}
 out:
 	wg_mutex_unlock(&w->inbox_lock);
-	if (!ret)
+	/* Woken for a loss too: the reader is owed its OVERFLOW. */
+	if (ret != -ENOENT)
 		eventfd_write(w->inbox_efd, 1);
 	errno = -ret;
 	return ret;
@@ -162,18 +166,23 @@ void watch_pushed(struct wg_watch *w, struct watch_dev *d, const struct wg_event
 void watch_inbox_dispatch(struct wg_watch *w)
 {
 	struct inbox_item *items;
-	size_t n;
-	bool overflow;
+	char (*lost)[IFNAMSIZ];
+	size_t n, nlost = 0;
 	eventfd_t v;
 
 	eventfd_read(w->inbox_efd, &v);
 	wg_mutex_lock(&w->inbox_lock);
 	items = w->inbox;
 	n = w->inbox_len;
-	overflow = w->inbox_overflow;
 	w->inbox = NULL;
 	w->inbox_len = w->inbox_cap = 0;
-	w->inbox_overflow = false;
+	/* Without memory to copy the names, they stay marked for the next call. */
+	lost = malloc((w->nfed + 1) * sizeof(*lost));
+	for (size_t i = 0; lost && i < w->nfed; i++)
+		if (w->fed[i].lost) {
+			w->fed[i].lost = false;
+			memcpy(lost[nlost++], w->fed[i].name, IFNAMSIZ);
+		}
 	wg_mutex_unlock(&w->inbox_lock);
 	for (size_t i = 0; i < n; i++) {
 		struct watch_dev *d = watch_find(w, items[i].device);
@@ -182,14 +191,15 @@ void watch_inbox_dispatch(struct wg_watch *w)
 			watch_pushed(w, d, &items[i].ev, &items[i].time);
 	}
 	free(items);
-	if (overflow) {
-		/* Which device lost events is unknown: every in-process one. */
-		for (struct watch_dev *d = w->devs; d; d = d->next)
-			if (d->type == DEV_ENGINE || d->type == DEV_TUNNEL) {
-				struct wg_watch_event ev;
+	/* After the events that made it in: only the devices that lost some. */
+	for (size_t i = 0; i < nlost; i++) {
+		struct watch_dev *d = watch_find(w, lost[i]);
+		struct wg_watch_event ev;
 
-				watch_event_init(&ev, d, WG_WATCH_OVERFLOW, NULL);
-				watch_emit(w, &ev);
-			}
+		if (!d || (d->type != DEV_ENGINE && d->type != DEV_TUNNEL))
+			continue;
+		watch_event_init(&ev, d, WG_WATCH_OVERFLOW, NULL);
+		watch_emit(w, &ev);
 	}
+	free(lost);
 }

@@ -10,6 +10,7 @@
  * kernel offers it, re-read a device as soon as it announces a change.
  */
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <linux/genetlink.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -17,56 +18,21 @@
 
 #include "error.h"
 #include "genl_wireguard.h"
+#include "netlink_internal.h"
 #include "nlsock.h"
 #include "util.h"
 #include "watch.h"
 
-struct link_msg {
-	bool del;
-	uint32_t ifindex;
-	char name[IFNAMSIZ];
-	bool wireguard, up;
-	uint32_t mtu;
-};
-
-static int parse_link(const struct nlmsghdr *nlh, struct link_msg *m)
+static int parse_link(const struct nlmsghdr *nlh, struct link_info *m)
 {
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr, *nest;
+	int ret = kernel_parse_link(nlh, m);
 
-	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
-		return -EPROTO;
-	memset(m, 0, sizeof(*m));
-	m->del = nlh->nlmsg_type == RTM_DELLINK;
-	m->ifindex = (uint32_t)ifi->ifi_index;
-	m->up = ifi->ifi_flags & IFF_UP;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
-		switch (mnl_attr_get_type(attr)) {
-		case IFLA_IFNAME:
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
-			    mnl_attr_get_payload_len(attr) > IFNAMSIZ)
-				return -EPROTO;
-			strcpy(m->name, mnl_attr_get_str(attr));
-			break;
-		case IFLA_MTU:
-			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-				m->mtu = mnl_attr_get_u32(attr);
-			break;
-		case IFLA_LINKINFO:
-			mnl_attr_for_each_nested(nest, attr)
-				if (mnl_attr_get_type(nest) == IFLA_INFO_KIND &&
-				    mnl_attr_validate(nest, MNL_TYPE_STRING) == 0 &&
-				    mnl_attr_get_payload_len(nest) >= 9 &&
-				    !strncmp(mnl_attr_get_str(nest), "wireguard", 9))
-					m->wireguard = true;
-			break;
-		}
-	}
-	return m->name[0] || m->del ? 0 : -EPROTO;
+	if (ret < 0)
+		return ret;
+	return m->name[0] || m->removed ? 0 : -EPROTO;
 }
 
-static void link_changes(struct wg_watch *w, struct watch_dev *d, const struct link_msg *m,
+static void link_changes(struct wg_watch *w, struct watch_dev *d, const struct link_info *m,
 			 bool quiet)
 {
 	struct wg_watch_event ev;
@@ -98,7 +64,7 @@ static void link_changes(struct wg_watch *w, struct watch_dev *d, const struct l
 	}
 }
 
-static void attach(struct watch_dev *d, const struct link_msg *m)
+static void attach(struct watch_dev *d, const struct link_info *m)
 {
 	d->have_link = true;
 	d->ifindex = m->ifindex;
@@ -107,12 +73,12 @@ static void attach(struct watch_dev *d, const struct link_msg *m)
 }
 
 /* One link message; baseline: the watch is opening, report nothing. */
-static void handle_link(struct wg_watch *w, const struct link_msg *m, bool baseline)
+static void handle_link(struct wg_watch *w, const struct link_info *m, bool baseline)
 {
 	struct watch_dev *d = watch_find_ifindex(w, m->ifindex);
 	struct wg_watch_event ev;
 
-	if (m->del) {
+	if (m->removed) {
 		if (!d)
 			return;
 		if (d->type == DEV_KERNEL)
@@ -130,7 +96,7 @@ static void handle_link(struct wg_watch *w, const struct link_msg *m, bool basel
 		attach(d, m);	/* a userspace device's TUN interface */
 		return;
 	}
-	if (d || !m->wireguard || (w->o.flags & WG_WATCH_NO_KERNEL) || !watch_wants(w, m->name))
+	if (d || !m->is_wireguard || (w->o.flags & WG_WATCH_NO_KERNEL) || !watch_wants(w, m->name))
 		return;
 	d = watch_dev_new(w, DEV_KERNEL, m->name);
 	if (!d)
@@ -159,7 +125,7 @@ struct sync_ctx {
 static int sync_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sync_ctx *c = data;
-	struct link_msg m;
+	struct link_info m;
 
 	if (parse_link(nlh, &m) < 0)
 		return 0;
@@ -237,7 +203,7 @@ void watch_link_lookup(struct wg_watch *w, struct watch_dev *d)
 
 static void link_msg_cb(struct wg_watch *w, const struct nlmsghdr *nlh)
 {
-	struct link_msg m;
+	struct link_info m;
 
 	if (parse_link(nlh, &m) == 0)
 		handle_link(w, &m, false);
@@ -259,8 +225,25 @@ static bool drain(struct wg_watch *w, struct mnl_socket *sock,
 	}
 }
 
+void watch_link_close(struct wg_watch *w)
+{
+	struct mnl_socket **socks[] = { &w->rtnl, &w->genl };
+
+	for (size_t i = 0; i < ARRAY_SIZE(socks); i++) {
+		if (!*socks[i])
+			continue;
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, mnl_socket_get_fd(*socks[i]), NULL);
+		mnl_socket_close(*socks[i]);
+		*socks[i] = NULL;
+	}
+	wg_netlink_close(w->nl);
+	w->nl = NULL;
+}
+
 void watch_link_dispatch(struct wg_watch *w)
 {
+	if (!w->rtnl)
+		return;	/* closed earlier in this epoll batch */
 	/* Overflowed: what we missed is whatever differs from a new dump. */
 	if (!drain(w, w->rtnl, link_msg_cb))
 		watch_link_sync(w, false);
@@ -309,7 +292,7 @@ static void genl_msg_cb(struct wg_watch *w, const struct nlmsghdr *nlh)
 
 void watch_genl_dispatch(struct wg_watch *w)
 {
-	if (!drain(w, w->genl, genl_msg_cb))
+	if (w->genl && !drain(w, w->genl, genl_msg_cb))
 		for (struct watch_dev *d = w->devs; d; d = d->next)
 			if (d->type == DEV_KERNEL)
 				watch_read_device(w, d);

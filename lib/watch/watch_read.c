@@ -41,6 +41,8 @@ static void uapi_start(struct wg_watch *w, struct watch_dev *d)
 	uint64_t now = watch_now_ns();
 	uint64_t limit = (uint64_t)w->o.interval_ms * 3;
 
+	if (d->foreign)
+		return;	/* another namespace's daemon */
 	if (d->fd >= 0) {
 		if (limit < UAPI_ANSWER_MS)
 			limit = UAPI_ANSWER_MS;
@@ -61,8 +63,18 @@ static void uapi_start(struct wg_watch *w, struct watch_dev *d)
 		 * listen; give a new socket a moment before calling it dead. */
 		if (err == ECONNREFUSED && !d->answered && now - d->appeared_ns < UAPI_STARTUP_NS)
 			return;
-		watch_dev_error(w, d, err);
+		/* Not known to be ours: not ours to report. */
+		if (!d->ns_pending)
+			watch_dev_error(w, d, err);
 		return;
+	}
+	if (d->ns_pending) {
+		watch_uapi_placed(w, d, d->fd);
+		if (d->foreign) {
+			close(d->fd);
+			d->fd = -1;
+			return;
+		}
 	}
 	/* A few bytes into an empty socket buffer: never blocks. */
 	if (send(d->fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1 ||
@@ -142,11 +154,8 @@ void watch_read_device(struct wg_watch *w, struct watch_dev *d)
 
 	switch (d->type) {
 	case DEV_KERNEL:
-		ret = wg_netlink_get_device_by_index(w->nl, &dev, d->ifindex);
-		/* Gone: its RTM_DELLINK is on the way and will remove it. */
-		if (ret == -ENODEV)
-			return;
-		break;
+		watch_read_kernel(w, d);
+		return;
 	case DEV_ENGINE:
 		ret = wg_engine_get_device(d->obj, &dev);
 		break;

@@ -4,11 +4,25 @@
  * directory (/var/run/wireguard): inotify tells us, so the directory is
  * never polled.  If the directory does not exist yet, its parent is watched
  * until it does.
+ *
+ * The directory is a path: it belongs to a mount namespace, not to a
+ * network namespace.  A daemon started with `ip netns exec NS` binds its
+ * socket in the same /var/run/wireguard as the host's daemons (ip netns
+ * exec remounts /sys, not /run).  So a watch on a network namespace
+ * watches the same directory and keeps only the daemons that live in that
+ * namespace: at the first connection to a socket, the daemon's pid
+ * (SO_PEERCRED) tells its network namespace (/proc/PID/ns/net).  Until
+ * then the device is not announced and its failures are not reported;
+ * another namespace's daemon is ignored for as long as its socket exists.
+ * A daemon whose /var/run is private to another mount namespace is not
+ * visible at all.  A watch on the caller's namespace keeps every socket,
+ * as wg(8) shows every socket of the directory.
  */
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,12 +58,27 @@ static void socket_appeared(struct wg_watch *w, const char *name, bool baseline)
 	if (!d)
 		return;
 	d->baseline = baseline;
-	watch_link_lookup(w, d);
-	if (!baseline) {
-		watch_event_init(&ev, d, WG_WATCH_DEVICE_ADDED, NULL);
-		watch_emit(w, &ev);
+	if (w->o.netns_fd >= 0) {
+		/* Announced once its daemon is known to live in the namespace. */
+		d->ns_pending = true;
+		d->announce = !baseline;
+	} else {
+		watch_link_lookup(w, d);
+		if (!baseline) {
+			watch_event_init(&ev, d, WG_WATCH_DEVICE_ADDED, NULL);
+			watch_emit(w, &ev);
+		}
 	}
 	watch_read_device(w, d);
+}
+
+/* Its socket is gone; silently if it was never announced. */
+static void socket_gone(struct wg_watch *w, struct watch_dev *d)
+{
+	if (d->ns_pending || d->foreign)
+		watch_dev_forget(w, d);
+	else
+		watch_dev_remove(w, d, 0);
 }
 
 static void socket_vanished(struct wg_watch *w, const char *name)
@@ -57,7 +86,26 @@ static void socket_vanished(struct wg_watch *w, const char *name)
 	struct watch_dev *d = watch_find(w, name);
 
 	if (d && d->type == DEV_UAPI)
-		watch_dev_remove(w, d, 0);
+		socket_gone(w, d);
+}
+
+void watch_uapi_placed(struct wg_watch *w, struct watch_dev *d, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct wg_watch_event ev;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !watch_netns_has(w, cred.pid)) {
+		d->foreign = true;
+		return;
+	}
+	d->ns_pending = false;
+	watch_link_lookup(w, d);
+	if (d->announce) {
+		watch_event_init(&ev, d, WG_WATCH_DEVICE_ADDED, NULL);
+		watch_emit(w, &ev);
+	}
 }
 
 void watch_uapi_scan(struct wg_watch *w, bool baseline)
@@ -146,7 +194,7 @@ void watch_inotify_dispatch(struct wg_watch *w)
 			next = d->next;
 			snprintf(path, sizeof(path), "%s/%s.sock", uapi_socket_dir, d->name);
 			if (d->type == DEV_UAPI && stat(path, &st) < 0)
-				watch_dev_remove(w, d, 0);
+				socket_gone(w, d);
 		}
 		watch_uapi_scan(w, false);
 	}

@@ -16,6 +16,12 @@ PIDS="$PIDS $!"
 # At the default 1 s, in JSON: how late handshakes arrive, pushed or re-read.
 "$WG_MONITOR" --json $E $G >"$TMP/monitor.json" 2>&1 &
 PIDS="$PIDS $!"
+# Watches on one network namespace each: a daemon's socket is in the same
+# /var/run/wireguard for all, but only the namespace's own daemon counts.
+for ns in "$A" "$B"; do
+	"$WG_MONITOR" --netns "/run/netns/$ns" --interval 0.2 $E $G >"$TMP/monitor-$ns.out" 2>&1 &
+	PIDS="$PIDS $!"
+done
 sleep 0.3
 
 # saw SECONDS LINE: the monitor printed LINE (keys hold '+' and '/': no regex).
@@ -107,4 +113,15 @@ check "a daemon that died is reported" saw 3 "$E error Connection refused"
 eval "kill -TERM \$PID_$G"
 check "a daemon that exits is removed" saw 3 "$G device-removed"
 check "wg-monitor printed nothing on stderr" test ! -s "$TMP/monitor.err"
+# in_ns NS SECONDS LINE: the namespace's monitor printed LINE.
+in_ns() {
+	wait_for "$2" grep -qxF "$3" "$TMP/monitor-$1.out" || { echo "no '$3' in:"; cat "$TMP/monitor-$1.out"; return 1; }
+}
+check "a watch on namespace A sees its daemon appear" in_ns "$A" 1 "$E device-added"
+check "its configuration" in_ns "$A" 1 "$E private-key (none) -> $(cat "$TMP/a.pub")"
+check "and its death" in_ns "$A" 1 "$E error Connection refused"
+check "a watch on namespace B sees its daemon appear and leave" \
+	sh -c "grep -qxF '$G device-added' $TMP/monitor-$B.out && grep -qxF '$G device-removed' $TMP/monitor-$B.out"
+check "neither sees the other namespace's daemon" \
+	sh -c "! grep -q '^$G ' $TMP/monitor-$A.out && ! grep -q '^$E ' $TMP/monitor-$B.out"
 finish

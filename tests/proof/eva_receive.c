@@ -38,6 +38,11 @@ bool engine_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct i
     ensures \result == 0 || \result == 1; */
 bool wg_cookie_message_consume(const struct message_handshake_cookie *src, struct wg_engine *engine);
 
+/* Assumed (handshake_load.c): under load or not. */
+/*@ assigns \result \from now;
+    ensures \result == 0 || \result == 1; */
+bool wg_engine_under_load(struct wg_engine *engine, uint64_t now);
+
 /* Assumed (cookie.c): any verdict. */
 /*@ assigns \result \from msg[0 .. len - 1];
     ensures \result == 0 || \result == 1; */
@@ -72,7 +77,7 @@ void wg_engine_log(const struct wg_engine *engine, int level, const char *fmt, .
 static uint8_t reply[sizeof(struct message_handshake_cookie)];
 /*@ assigns \result \from len;
     ensures \result == \null || (\result == &reply[0] && len <= sizeof(reply)); */
-uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, uint32_t len);
+uint8_t *wg_outbox_add(struct wg_outbox *ob, const wg_endpoint *dst, const uint64_t local[2], uint32_t len);
 
 /* Assumed (noise.c): a keypair's expiry and confirmation, either way. */
 /*@ assigns \result \from kp->in_use, kp->birthdate, now;
@@ -104,8 +109,8 @@ void wg_timers_any_authenticated_packet_received(struct engine_peer *peer);
 void wg_timers_any_authenticated_packet_traversal(struct engine_peer *peer, uint64_t now);
 /*@ assigns peer->timers, *ob; */
 void wg_timers_handshake_complete(struct wg_outbox *ob, struct engine_peer *peer);
-/*@ assigns peer->endpoint, *ob; */
-void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const wg_endpoint *src);
+/*@ assigns peer->endpoint, peer->local[0 .. 1], *ob; */
+void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const struct wg_packet *pkt);
 /*@ assigns *ob; */
 void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
 /*@ assigns peer->timers, *ob; */
@@ -114,6 +119,7 @@ void wg_packet_send_handshake_initiation(struct wg_outbox *ob, struct engine_pee
 void wg_packet_send_staged(struct engine_peer *peer);
 
 #include "receive.c"
+#include "replay_spec.h"	/* the predicates of replay.c's proof hints */
 #include "replay.c"	/* proved on its own: tests/proof/replay_contract.c */
 
 static uint8_t datagram[2048];

@@ -94,3 +94,36 @@ def test_ten_thousand_events_leak_nothing():
         w.remove_device("e")
     assert fds() == fds0
     eng.close()
+
+
+def _events_within(w, seconds):
+    import select
+    import time
+    got, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        select.select([w.fileno()], [], [], max(0.0, end - time.monotonic()))
+        got += w.read()
+    return got
+
+
+def test_engine_events_are_fed_to_the_watch():
+    # A handshake between two Python engines reaches the watch at once,
+    # pushed (the interval is far too long for a re-reading to find it).
+    from test_engine import handshake, pair
+    a, b, ka, kb = pair()
+    with Watch(["no-such-dev"], kernel=False, uapi=False, interval=60) as w:
+        w.add_engine("a", a)
+        assert w.read() == []
+        handshake(a, b)
+        got = [e for e in _events_within(w, 1.0) if e.kind == "handshake"]
+        assert len(got) == 1 and got[0].pushed and got[0].device == "a"
+        assert got[0].peer == kb.public_key()
+        # Removed: the engine feeds the watch no more.
+        w.remove_device("a")
+        assert a._cbs.watches == {}
+    # Closed: neither.
+    with Watch(["no-such-dev"], kernel=False, uapi=False, interval=60) as w:
+        w.add_engine("b", b)
+    assert b._cbs.watches == {}
+    a.close()
+    b.close()

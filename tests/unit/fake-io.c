@@ -18,13 +18,15 @@
 #define GRO_SEGMENTS 64		/* the kernel's UDP_GRO limit */
 #define EPHEMERAL_FIRST 40000
 
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+};
+
 struct dgram {
 	struct dgram *next;
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} src;
+	union addr src, dst;	/* dst: the address the sender wrote to */
 	size_t len;
 	uint8_t data[];
 };
@@ -99,7 +101,7 @@ struct fsock {
 	bool used;
 	int fd, family;
 	uint16_t port;		/* 0: unbound */
-	bool reuse, gro;
+	bool reuse, reuseaddr, gro, pktinfo;
 	uint32_t mark;
 	struct queue q;
 };
@@ -169,12 +171,14 @@ static struct fsock *sock_of(struct fake_net *net, int fd)
 	abort();
 }
 
-static bool port_taken(struct fake_net *net, int family, uint16_t port, bool reuse)
+/* Sharing a port takes SO_REUSEPORT, or SO_REUSEADDR, on both sockets. */
+static bool port_taken(struct fake_net *net, const struct fsock *me, uint16_t port)
 {
 	for (unsigned i = 0; i < MAX_SOCKETS; i++) {
 		struct fsock *s = &net->socks[i];
 
-		if (s->used && s->family == family && s->port == port && !(reuse && s->reuse))
+		if (s->used && s != me && s->family == me->family && s->port == port &&
+		    !(me->reuse && s->reuse) && !(me->reuseaddr && s->reuseaddr))
 			return true;
 	}
 	return false;
@@ -221,6 +225,11 @@ static int f_setsockopt(void *ctx, int fd, int level, int name, const void *val,
 	s = sock_of(net, fd);
 	if (level == SOL_SOCKET && name == SO_REUSEPORT)
 		s->reuse = v;
+	else if (level == SOL_SOCKET && name == SO_REUSEADDR)
+		s->reuseaddr = v;
+	else if ((level == IPPROTO_IP && name == IP_PKTINFO) ||
+		 (level == IPPROTO_IPV6 && name == IPV6_RECVPKTINFO))
+		s->pktinfo = v;
 	else if (level == SOL_SOCKET && (name == SO_RCVBUFFORCE || name == SO_SNDBUFFORCE))
 		ret = -EPERM;	/* as without CAP_NET_ADMIN */
 	else if (level == SOL_SOCKET && name == SO_MARK)
@@ -252,7 +261,7 @@ static int f_bind(void *ctx, int fd, const struct sockaddr *sa, socklen_t len)
 	if (s->port || sa->sa_family != s->family) {
 		ret = -EINVAL;
 	} else if (port) {
-		if (port_taken(net, s->family, port, s->reuse))
+		if (port_taken(net, s, port))
 			ret = -EADDRINUSE;
 		else
 			s->port = port;
@@ -263,7 +272,9 @@ static int f_bind(void *ctx, int fd, const struct sockaddr *sa, socklen_t len)
 
 			if (net->next_port >= 60000)
 				net->next_port = EPHEMERAL_FIRST;
-			if (!port_taken(net, s->family, p, false))
+			struct fsock alone = { .family = s->family };
+
+			if (!port_taken(net, &alone, p))
 				s->port = p;
 		}
 		if (!s->port)
@@ -307,9 +318,10 @@ static int f_getsockname(void *ctx, int fd, struct sockaddr *sa, socklen_t *len)
 	return 0;
 }
 
-/* One datagram from `from` to `to` (any address is this host's). */
-static void deliver(struct fake_net *net, const struct fsock *from, const struct sockaddr *to,
-		    const uint8_t *data, size_t len)
+/* One datagram from socket `from`, leaving from address src, to `to` (any
+ * address is this host's). */
+static void deliver(struct fake_net *net, const struct fsock *from, const union addr *src,
+		    const struct sockaddr *to, const uint8_t *data, size_t len)
 {
 	struct fsock *group[MAX_SOCKETS];
 	unsigned n = 0, max = net->k.queue_max ? net->k.queue_max : 4096;
@@ -337,7 +349,8 @@ static void deliver(struct fake_net *net, const struct fsock *from, const struct
 	}
 	d = dgram_new(len);
 	memcpy(d->data, data, len);
-	fill_addr(&d->src.sa, from->family, from->port, true);
+	d->src = *src;
+	memcpy(&d->dst, to, to->sa_family == AF_INET6 ? sizeof(d->dst.in6) : sizeof(d->dst.in4));
 	queue_push(&s->q, d);
 	readiness(s->fd, &s->q);
 	net->st.delivered++;
@@ -358,16 +371,53 @@ static size_t gather(const struct msghdr *h, uint8_t *out, size_t room)
 	return len;
 }
 
-static uint16_t segment_size(const struct msghdr *h)
+/* What the control messages ask: the GSO segment size, and the source
+ * address (IP_PKTINFO's ipi_spec_dst, IPV6_PKTINFO's ipi6_addr; any: none). */
+static uint16_t parse_control(const struct msghdr *h, union addr *src)
 {
 	uint16_t seg = 0;
 
 	if (!h->msg_control)
 		return 0;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR((struct msghdr *)h, cm))
-		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_SEGMENT)
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR((struct msghdr *)h, cm)) {
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_SEGMENT) {
 			memcpy(&seg, CMSG_DATA(cm), sizeof(seg));
+		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			src->in4.sin_addr = pi.ipi_spec_dst;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			src->in6.sin6_addr = pi.ipi6_addr;
+		}
+	}
 	return seg;
+}
+
+/* The fake host's addresses: 127.0.0.0/8 but knobs.gone4, and ::1. */
+static bool is_local(const struct fake_net *net, const union addr *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return (ntohl(a->in4.sin_addr.s_addr) >> 24) == 127 && a->in4.sin_addr.s_addr != net->k.gone4;
+	return IN6_IS_ADDR_LOOPBACK(&a->in6.sin6_addr);
+}
+
+/* The source of a datagram: the one asked for, or routing's (loopback). */
+static int source(const struct fake_net *net, const struct fsock *s, const struct msghdr *h, union addr *src,
+		  uint16_t *seg)
+{
+	fill_addr(&src->sa, s->family, s->port, false);
+	*seg = parse_control(h, src);
+	if (s->family == AF_INET ? src->in4.sin_addr.s_addr == INADDR_ANY :
+				   IN6_IS_ADDR_UNSPECIFIED(&src->in6.sin6_addr)) {
+		fill_addr(&src->sa, s->family, s->port, true);
+		return 0;
+	}
+	/* Not (or no longer) an address of this host: as Linux, EINVAL. */
+	return is_local(net, src) ? 0 : -EINVAL;
 }
 
 /* One message: a datagram, or with UDP_SEGMENT a run of them cut at seg bytes. */
@@ -376,19 +426,26 @@ static int send_one(struct fake_net *net, struct fsock *s, const struct msghdr *
 {
 	static __thread uint8_t buf[65536];
 	size_t len = gather(h, buf, sizeof(buf));
-	uint16_t seg = gso_ok ? segment_size(h) : 0;
 	unsigned segs = 0;
+	union addr src;
+	uint16_t seg;
+	int ret;
 
 	if (!h->msg_name || ((const struct sockaddr *)h->msg_name)->sa_family != s->family)
 		return -EINVAL;
+	ret = source(net, s, h, &src, &seg);
+	if (ret < 0)
+		return ret;
+	if (!gso_ok)
+		seg = 0;
 	if (seg && net->k.gso_fails)
 		return -EIO;
 	if (!seg || seg >= len) {
-		deliver(net, s, h->msg_name, buf, len);
+		deliver(net, s, &src, h->msg_name, buf, len);
 		segs = 1;
 	} else {
 		for (size_t off = 0; off < len; off += seg, segs++)
-			deliver(net, s, h->msg_name, buf + off, len - off < seg ? len - off : seg);
+			deliver(net, s, &src, h->msg_name, buf + off, len - off < seg ? len - off : seg);
 		net->st.gso_sends++;
 	}
 	if (segs > net->st.max_segs)
@@ -435,42 +492,46 @@ static int f_sendmsg(void *ctx, int fd, const struct msghdr *msg)
 	return ret < 0 ? ret : (int)len;
 }
 
-static void put_gro_cmsg(struct msghdr *h, int seg)
+/* Appends a control message; false when the buffer is full (MSG_CTRUNC). */
+static bool put_cmsg(struct msghdr *h, size_t *used, int level, int type, const void *data, size_t len)
 {
 	struct cmsghdr *cm;
 
-	if (h->msg_controllen < CMSG_SPACE(sizeof(int))) {
-		h->msg_controllen = 0;
+	if (*used + CMSG_SPACE(len) > h->msg_controllen) {
 		h->msg_flags |= MSG_CTRUNC;
-		return;
+		return false;
 	}
-	cm = CMSG_FIRSTHDR(h);
-	cm->cmsg_level = SOL_UDP;
-	cm->cmsg_type = UDP_GRO;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
-	h->msg_controllen = CMSG_SPACE(sizeof(int));
+	cm = (struct cmsghdr *)((uint8_t *)h->msg_control + *used);
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(cm), data, len);
+	*used += CMSG_SPACE(len);
+	return true;
 }
 
-static bool same_src(const struct sockaddr *a, const struct sockaddr *b)
+static bool same_addr(const union addr *a, const union addr *b)
 {
-	return a->sa_family == b->sa_family && port_of(a) == port_of(b);
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in4.sin_addr.s_addr == b->in4.sin_addr.s_addr && a->in4.sin_port == b->in4.sin_port;
+	return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16) && a->in6.sin6_port == b->in6.sin6_port;
 }
 
 /* One receive buffer: a datagram, or with UDP_GRO a run of equal-sized
- * datagrams of one source (the last may be shorter), as the kernel's GRO. */
+ * datagrams of one source to one address (the last may be shorter), as the
+ * kernel's GRO; with IP_PKTINFO/IPV6_RECVPKTINFO, the address it came to. */
 static void recv_one(struct fake_net *net, struct fsock *s, struct mmsghdr *m)
 {
 	struct msghdr *h = &m->msg_hdr;
 	uint8_t *out = h->msg_iov[0].iov_base;
-	size_t room = h->msg_iov[0].iov_len, len = 0;
+	size_t room = h->msg_iov[0].iov_len, len = 0, used = 0;
 	struct dgram *d = queue_pop(&s->q), *next;
-	size_t seg = d->len;
-	socklen_t namelen = d->src.sa.sa_family == AF_INET6 ? sizeof(d->src.in6) : sizeof(d->src.in4);
-	struct sockaddr_in6 src;
-	size_t segs = 0;
+	union addr src = d->src, dst = d->dst;
+	size_t seg = d->len, segs = 0;
+	socklen_t namelen = src.sa.sa_family == AF_INET6 ? sizeof(src.in6) : sizeof(src.in4);
 
-	memcpy(&src, &d->src, sizeof(src));
 	h->msg_flags = 0;
 	if (h->msg_name) {
 		memcpy(h->msg_name, &src, namelen < h->msg_namelen ? namelen : h->msg_namelen);
@@ -490,17 +551,28 @@ static void recv_one(struct fake_net *net, struct fsock *s, struct mmsghdr *m)
 		next = s->q.head;
 		if (!s->gro || !next || segs == GRO_SEGMENTS || (h->msg_flags & MSG_TRUNC) ||
 		    len != segs * seg || next->len > seg || len + next->len > room ||
-		    !same_src(&next->src.sa, (struct sockaddr *)&src))
+		    !same_addr(&next->src, &src) || !same_addr(&next->dst, &dst))
 			break;
 		d = queue_pop(&s->q);
 	}
 	m->msg_len = (unsigned)len;
-	if (segs > 1) {
-		put_gro_cmsg(h, (int)seg);
-		net->st.gro_receives++;
-	} else {
-		h->msg_controllen = 0;
+	if (s->pktinfo && dst.sa.sa_family == AF_INET) {
+		struct in_pktinfo pi = { .ipi_ifindex = 1, .ipi_spec_dst = dst.in4.sin_addr,
+					 .ipi_addr = dst.in4.sin_addr };
+
+		put_cmsg(h, &used, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+	} else if (s->pktinfo) {
+		struct in6_pktinfo pi = { .ipi6_addr = dst.in6.sin6_addr, .ipi6_ifindex = 1 };
+
+		put_cmsg(h, &used, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	}
+	if (segs > 1) {
+		int v = (int)seg;
+
+		put_cmsg(h, &used, SOL_UDP, UDP_GRO, &v, sizeof(v));
+		net->st.gro_receives++;
+	}
+	h->msg_controllen = used;
 }
 
 static int f_recvmmsg(void *ctx, int fd, struct mmsghdr *msgs, unsigned n)

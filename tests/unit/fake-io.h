@@ -4,7 +4,8 @@
  * wireguard-go's tuntest and bindtest: a fake TUN whose packets a test
  * injects and takes, and a fake wire that joins fake UDP sockets of several
  * tunnels.  Both keep the kernel's contracts that the tunnel relies on
- * (pollable fds, batches, UDP GSO/GRO with their control messages, TUN
+ * (pollable fds, batches, UDP GSO/GRO and IP_PKTINFO/IPV6_PKTINFO with
+ * their control messages, TUN
  * virtio_net_hdr super-packets are passed through untouched), and add knobs
  * a kernel does not have: batch sizes, drops, stalls, failures.
  *
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "tunnel_io.h"
 
@@ -31,6 +33,9 @@ struct fake_net_knobs {
 	bool send_stalled;	/* sendmmsg returns EAGAIN (full socket buffer) */
 	bool mark_fails;	/* SO_MARK fails with EPERM (no CAP_NET_ADMIN) */
 	unsigned queue_max;	/* datagrams a socket holds before dropping; 0: 4096 */
+	/* The host's addresses are 127.0.0.0/8 and ::1; this one (network
+	 * order; 0: none) is gone: sending from it fails with EINVAL. */
+	in_addr_t gone4;
 };
 
 struct fake_net_stats {

@@ -4,9 +4,13 @@
  * in-memory I/O (fake-io.c), without root, so that it runs under ASan and
  * UBSan too (issue #15, fault 7): two tunnels joined by a fake wire
  * handshake and pass packets both ways through the real worker threads,
- * batching and the UDP and TUN offloads round-trip byte for byte,
- * reconfiguration happens under traffic, and shutdown and a stuck UAPI
- * client cannot hold the data path.
+ * batching and the UDP and TUN offloads round-trip byte for byte, lost
+ * datagrams lose only their packets, port changes and rebinds happen under
+ * traffic (and a failed one changes nothing), shutdown is prompt whatever
+ * the workers are doing, and a stuck UAPI client cannot hold the data path.
+ *
+ * Timing bounds are loose on purpose (CI machines are loaded, ASan is
+ * slow): what they catch is a wait for a deadline (seconds), not jitter.
  */
 #include <errno.h>
 #include <linux/virtio_net.h>
@@ -19,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blake2s.h"
 #include "fake-io.h"
 #include "test.h"
 
@@ -143,7 +148,22 @@ struct pair {
 	wg_tunnel *t[2];
 	wg_key priv[2], pub[2];
 	bool vnet;
+	/* Each tunnel's socket hook (wg_tunnel_socket_fn): calls, and the
+	 * errno it fails sockets with (0: none).  Atomic. */
+	struct hook {
+		unsigned calls;
+		int err;
+	} hook[2];
 };
+
+static int socket_hook(int fd, int family, void *ctx)
+{
+	struct hook *h = ctx;
+
+	(void)fd, (void)family;
+	__atomic_fetch_add(&h->calls, 1, __ATOMIC_RELAXED);
+	return -__atomic_load_n(&h->err, __ATOMIC_RELAXED);
+}
 
 static uint16_t port_of(wg_tunnel *t)
 {
@@ -172,8 +192,8 @@ static void add_ip(wg_peer *peer, int family, uint8_t last)
 	}
 }
 
-/* Tunnel i knows the other one as its only peer, at 127.0.0.1:port. */
-static int configure(struct pair *p, int i, uint16_t port)
+/* Tunnel i knows the other one as its only peer, at endpoint ep. */
+static int configure_ep(struct pair *p, int i, const wg_endpoint *ep)
 {
 	wg_device *dev = wg_device_new(NULL);
 	wg_peer *peer = wg_device_add_peer(dev);
@@ -183,9 +203,7 @@ static int configure(struct pair *p, int i, uint16_t port)
 	memcpy(dev->private_key, p->priv[i], sizeof(wg_key));
 	peer->flags = WGPEER_HAS_PUBLIC_KEY | WGPEER_REPLACE_ALLOWEDIPS;
 	memcpy(peer->public_key, p->pub[!i], sizeof(wg_key));
-	peer->endpoint.addr4.sin_family = AF_INET;
-	peer->endpoint.addr4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	peer->endpoint.addr4.sin_port = htons(port);
+	peer->endpoint = *ep;
 	add_ip(peer, AF_INET, (uint8_t)(2 - i));
 	add_ip(peer, AF_INET6, (uint8_t)(2 - i));
 	ret = wg_tunnel_set_device(p->t[i], dev);
@@ -193,10 +211,48 @@ static int configure(struct pair *p, int i, uint16_t port)
 	return ret;
 }
 
+/* ... at addr:port (IPv4, network order). */
+static int configure_at(struct pair *p, int i, in_addr_t addr, uint16_t port)
+{
+	wg_endpoint ep = { .addr4 = { .sin_family = AF_INET, .sin_addr.s_addr = addr,
+				      .sin_port = htons(port) } };
+
+	return configure_ep(p, i, &ep);
+}
+
+/* ... at [::1]:port. */
+static int configure_at6(struct pair *p, int i, uint16_t port)
+{
+	wg_endpoint ep = { .addr6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+				      .sin6_port = htons(port) } };
+
+	return configure_ep(p, i, &ep);
+}
+
+static int configure(struct pair *p, int i, uint16_t port)
+{
+	return configure_at(p, i, htonl(INADDR_LOOPBACK), port);
+}
+
+/* The IPv4 address tunnel i has for its peer's endpoint (network order). */
+static in_addr_t endpoint_addr(struct pair *p, int i)
+{
+	in_addr_t a = 0;
+	wg_device *dev;
+
+	if (wg_tunnel_get_device(p->t[i], &dev) == 0) {
+		if (dev->first_peer && dev->first_peer->endpoint.addr.sa_family == AF_INET)
+			a = dev->first_peer->endpoint.addr4.sin_addr.s_addr;
+		wg_free_device(dev);
+	}
+	return a;
+}
+
 static int tunnel_new(struct pair *p, int i, uint32_t flags, unsigned threads, const char *uapi_dir)
 {
 	struct wg_tunnel_options o = { .size = sizeof(o), .ifname = i ? "fakeb%d" : "fakea%d",
-				       .flags = flags, .threads = threads };
+				       .flags = flags, .threads = threads,
+				       .socket = socket_hook, .socket_ctx = &p->hook[i] };
 	struct wg_tunnel_io io = { .tun = &fake_tun_ops, .tun_ctx = p->tun[i],
 				   .udp = &fake_udp_ops, .udp_ctx = p->net, .uapi_dir = uapi_dir };
 
@@ -598,6 +654,108 @@ static void test_reconfigure_under_traffic(void)
 	pair_free(&p);
 }
 
+static void set_hook_errno(struct pair *p, int i, int err)
+{
+	__atomic_store_n(&p->hook[i].err, err, __ATOMIC_RELAXED);
+}
+
+/* wg_tunnel_rebind() under traffic: new sockets on the same port, bound
+ * beside the old ones (one lane: by SO_REUSEADDR on both for that moment;
+ * more: SO_REUSEPORT); one the socket hook refuses changes nothing. */
+static void test_rebind_under_traffic(unsigned lanes)
+{
+	struct traffic tr = { 0 };
+	struct pair p;
+	pthread_t th;
+	unsigned sockets, calls;
+	uint16_t port;
+
+	CHECK(pair_new(&p, 0, lanes, NULL));
+	CHECK(ping(&p, 0, 200, 0, WAIT_MS));
+	port = port_of(p.t[0]);
+	tr.p = &p;
+	pthread_create(&th, NULL, traffic_main, &tr);
+	CHECK(flowing(&p));
+	sockets = fake_net_stats(p.net).sockets;
+	for (int i = 0; i < 3; i++) {
+		calls = __atomic_load_n(&p.hook[0].calls, __ATOMIC_RELAXED);
+		CHECK(wg_tunnel_rebind(p.t[0]) == 0);
+		CHECK(__atomic_load_n(&p.hook[0].calls, __ATOMIC_RELAXED) == calls + 2 * lanes);
+		CHECK(port_of(p.t[0]) == port);
+		CHECK(fake_net_stats(p.net).sockets == sockets);
+		CHECK(flowing(&p));
+	}
+	set_hook_errno(&p, 0, EPERM);
+	CHECK(wg_tunnel_rebind(p.t[0]) == -EPERM);
+	CHECK(set_dev(p.t[0], 52000, 0) == -EPERM);
+	CHECK(device_is(p.t[0], port, 0));
+	CHECK(fake_net_stats(p.net).sockets == sockets);
+	CHECK(flowing(&p));
+	set_hook_errno(&p, 0, 0);
+	__atomic_store_n(&tr.stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	pair_free(&p);
+}
+
+/* Sticky source addresses (issue #15 fault 5) on the fake wire: a host
+ * with many addresses (127.0.0.0/8) answers from the one its peer wrote to,
+ * so the peer keeps that endpoint; when that address goes away, from the
+ * one routing picks. */
+static void test_sticky_source(void)
+{
+	in_addr_t second = htonl(0x7f000002), first = htonl(INADDR_LOOPBACK);
+	struct pair p;
+	bool ok = true;
+
+	CHECK(pair_new(&p, WG_TUNNEL_NO_OFFLOAD, 1, NULL));
+	CHECK(configure_at(&p, 0, second, port_of(p.t[1])) == 0);
+	/* A writes to 127.0.0.2 (handshake and data); B's answers, and its
+	 * own packets after, must leave from there. */
+	CHECK(ping(&p, 0, 100, 1, WAIT_MS));
+	for (uint32_t i = 0; i < 20 && ok; i++)
+		ok &= ping(&p, 1, 100, 2 + i, WAIT_MS);
+	CHECK(ok);
+	CHECK(endpoint_addr(&p, 0) == second);
+	/* 127.0.0.2 goes away: B's sends from it fail (EINVAL), B lets
+	 * routing choose (127.0.0.1), and A follows the peer there. */
+	fake_net_set(p.net, &(struct fake_net_knobs){ .gone4 = second });
+	CHECK(ping(&p, 1, 100, 30, WAIT_MS));
+	CHECK(ping(&p, 0, 100, 31, WAIT_MS));
+	CHECK(endpoint_addr(&p, 0) == first);
+	pair_free(&p);
+}
+
+/* The same over IPv6 outside: the IPv6 sockets of udp.c, with GSO, GRO
+ * and IPV6_PKTINFO, and endpoints that stay [::1]. */
+static void test_ipv6_outer(void)
+{
+	static uint8_t in[70000], out[70000];
+	struct fake_net_stats ns0, ns;
+	struct pair p;
+	wg_device *dev;
+	size_t len;
+
+	CHECK(pair_new(&p, 0, 1, NULL));
+	CHECK(configure_at6(&p, 0, port_of(p.t[1])) == 0);
+	CHECK(configure_at6(&p, 1, port_of(p.t[0])) == 0);
+	CHECK(ping(&p, 0, 100, 1, WAIT_MS));
+	CHECK(ping(&p, 1, 1420, 2, WAIT_MS));
+	ns0 = fake_net_stats(p.net);
+	len = tcp_super(in, 6, 1, 2, 30 * 1348 + 7, 1348, 99);
+	CHECK(fake_tun_inject(p.tun[0], 0, in, len));
+	CHECK(fake_tun_take(p.tun[1], out, sizeof(out), WAIT_MS) == len);
+	CHECK(!memcmp(out, in, len));
+	ns = fake_net_stats(p.net);
+	CHECK(ns.gso_sends > ns0.gso_sends && ns.gro_receives > ns0.gro_receives);
+	for (int i = 0; i < 2; i++) {
+		CHECK(wg_tunnel_get_device(p.t[i], &dev) == 0);
+		CHECK(dev->first_peer->endpoint.addr.sa_family == AF_INET6 &&
+		      IN6_IS_ADDR_LOOPBACK(&dev->first_peer->endpoint.addr6.sin6_addr));
+		wg_free_device(dev);
+	}
+	pair_free(&p);
+}
+
 struct release {
 	struct fake_tun *tun;
 	int after_ms;
@@ -665,6 +823,13 @@ static void test_shutdown(void)
 	pair_free(&p);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* A UAPI client that pipelines requests and never reads the replies holds
  * its connection's thread, never the data path, and does not delay the
  * tunnel's shutdown. */
@@ -673,7 +838,7 @@ static void test_stuck_uapi_client(void)
 	char dir[] = "/tmp/wg-test-tunnel-io.XXXXXX";
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	static const char req[] = "get=1\n\n";
-	double worst = 0, t0, ms;
+	double ms[50], t0;
 	struct pair p;
 	size_t queued = 0;
 	int fd;
@@ -696,17 +861,20 @@ static void test_stuck_uapi_client(void)
 		queued++;
 	}
 	CHECK(queued > 10);
-	for (uint32_t i = 1; i <= 50; i++) {
+	for (int i = 0; i < 50; i++)
+		ms[i] = 1e9;	/* lost */
+	for (uint32_t i = 0; i < 50; i++) {
 		t0 = now_ms();
-		if (!ping(&p, (int)(i & 1), 200, i, WAIT_MS)) {
+		if (!ping(&p, (int)(i & 1), 200, i + 1, WAIT_MS)) {
 			CHECK(!"ping through the tunnel");
 			break;
 		}
-		ms = now_ms() - t0;
-		if (ms > worst)
-			worst = ms;
+		ms[i] = now_ms() - t0;
 	}
-	CHECK(worst < 100);
+	qsort(ms, 50, sizeof(ms[0]), cmp_double);
+	/* Typically well under 1 ms each. */
+	CHECK(ms[25] < 20);
+	CHECK(ms[49] < 250);
 	t0 = now_ms();
 	wg_tunnel_free(p.t[0]);
 	p.t[0] = NULL;
@@ -716,14 +884,116 @@ static void test_stuck_uapi_client(void)
 	rmdir(dir);
 }
 
+/* A flooder on the fake wire: initiations with random contents and a valid
+ * mac1 for `pub`, 64 every 2 ms (32,000 a second), until stop; it counts the
+ * cookie replies that come back. */
+struct flood {
+	struct fake_net *net;
+	uint16_t port;
+	const uint8_t *pub;
+	bool stop;
+	unsigned long sent, cookies;
+};
+
+static void *flood_main(void *arg)
+{
+	struct flood *f = arg;
+	static uint8_t msgs[64][148], in[64][256];
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(f->port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct mmsghdr out[64], back[64];
+	struct iovec iov[64], iov_in[64];
+	struct blake2s_state st;
+	uint8_t key[32];
+	uint32_t rng = 7;
+	int fd = fake_udp_ops.socket(f->net, AF_INET);
+
+	if (fd < 0 || fake_udp_ops.bind(f->net, fd, (struct sockaddr *)&any, sizeof(any)) < 0)
+		return NULL;
+	blake2s_init(&st, 32, NULL, 0);
+	blake2s_update(&st, "mac1----", 8);
+	blake2s_update(&st, f->pub, 32);
+	blake2s_final(&st, key);
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		int got;
+
+		for (int i = 0; i < 64; i++) {
+			for (int k = 0; k < 148; k++)
+				msgs[i][k] = (uint8_t)((rng = rng * 1103515245 + 12345) >> 16);
+			msgs[i][0] = 1, msgs[i][1] = msgs[i][2] = msgs[i][3] = 0;
+			blake2s(msgs[i] + 116, 16, msgs[i], 116, key, 32);
+			memset(msgs[i] + 132, 0, 16);
+			iov[i] = (struct iovec){ msgs[i], 148 };
+			out[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &to, .msg_namelen = sizeof(to),
+								 .msg_iov = &iov[i], .msg_iovlen = 1 } };
+			iov_in[i] = (struct iovec){ in[i], sizeof(in[i]) };
+			back[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov_in[i], .msg_iovlen = 1 } };
+		}
+		if (fake_udp_ops.sendmmsg(f->net, fd, out, 64) > 0)
+			f->sent += 64;
+		while ((got = fake_udp_ops.recvmmsg(f->net, fd, back, 64)) > 0)
+			for (int i = 0; i < got; i++)
+				f->cookies += back[i].msg_len == 64 && in[i][0] == 3;
+		usleep(2000);
+	}
+	fake_udp_ops.close(f->net, fd);
+	return NULL;
+}
+
+/*
+ * A flood of initiations with a valid mac1 (issue #15) through the real
+ * workers: they only sort the messages into the handshake queue, so pings
+ * through the tunnel keep their usual latency meanwhile; the queue backs up
+ * and its depth puts the tunnel under load (cookie replies to the flood);
+ * the tunnel stops with messages still queued (ASan: nothing leaks).
+ */
+static void test_handshake_flood(void)
+{
+	struct flood f = { 0 };
+	double worst = 0, t0, ms;
+	unsigned ok = 0;
+	struct pair p;
+	pthread_t th;
+
+	CHECK(pair_new(&p, WG_TUNNEL_NO_OFFLOAD, 1, NULL));
+	CHECK(ping(&p, 0, 200, 0, WAIT_MS));
+	f = (struct flood){ .net = p.net, .port = port_of(p.t[1]), .pub = p.pub[1] };
+	pthread_create(&th, NULL, flood_main, &f);
+	usleep(300 * 1000);
+	for (uint32_t i = 1; i <= 100; i++) {
+		t0 = now_ms();
+		ok += ping(&p, (int)(i & 1), 200, i, WAIT_MS);
+		ms = now_ms() - t0;
+		worst = ms > worst ? ms : worst;
+		usleep(10 * 1000);
+	}
+	printf("# flood of %lu valid-mac1 initiations: %u/100 pings, worst %.1f ms; %lu cookie replies\n",
+	       f.sent, ok, worst, f.cookies);
+	CHECK(ok == 100);
+	CHECK(worst < 500);
+	CHECK(f.cookies > 0);
+	/* Freed mid-flood: queued messages and all. */
+	wg_tunnel_free(p.t[1]);
+	p.t[1] = NULL;
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	pair_free(&p);
+}
+
 int main(void)
 {
 	test_handshake_both_ways();
 	test_batching();
 	test_offload_round_trip();
+	test_ipv6_outer();
 	test_drops();
 	test_reconfigure_under_traffic();
+	test_rebind_under_traffic(1);
+	test_rebind_under_traffic(2);
+	test_sticky_source();
 	test_shutdown();
 	test_stuck_uapi_client();
+	test_handshake_flood();
 	return test_done();
 }

@@ -148,392 +148,411 @@ typedef long long swig_type_110;
 typedef long long swig_type_111;
 typedef long long swig_type_112;
 typedef long long swig_type_113;
-typedef long long swig_type_114;
-typedef long long swig_type_115;
-typedef _goslice_ swig_type_116;
-typedef _gostring_ swig_type_117;
+typedef _gostring_ swig_type_114;
+typedef _gostring_ swig_type_115;
+typedef long long swig_type_116;
+typedef long long swig_type_117;
 typedef _goslice_ swig_type_118;
-typedef long long swig_type_119;
-typedef long long swig_type_120;
+typedef _gostring_ swig_type_119;
+typedef _goslice_ swig_type_120;
 typedef long long swig_type_121;
 typedef long long swig_type_122;
-typedef _gostring_ swig_type_123;
-typedef _goslice_ swig_type_124;
-typedef long long swig_type_125;
-typedef long long swig_type_126;
-typedef _gostring_ swig_type_127;
+typedef long long swig_type_123;
+typedef long long swig_type_124;
+typedef _gostring_ swig_type_125;
+typedef _gostring_ swig_type_126;
+typedef _goslice_ swig_type_127;
 typedef long long swig_type_128;
-extern void _wrap_Swig_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_capi_43875331ec2aeffc(swig_intgo arg1);
-extern swig_type_1 _wrap_wg_version_capi_43875331ec2aeffc(void);
-extern swig_type_2 _wrap_wg_last_error_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_LOG_ERROR_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_LOG_INFO_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_LOG_DEBUG_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_generate_private_key_capi_43875331ec2aeffc(swig_type_3 arg1);
-extern void _wrap_wg_generate_preshared_key_capi_43875331ec2aeffc(swig_type_4 arg1);
-extern void _wrap_wg_generate_public_key_capi_43875331ec2aeffc(swig_type_5 arg1, swig_type_6 arg2);
-extern void _wrap_wg_key_to_base64_capi_43875331ec2aeffc(swig_type_7 arg1, swig_type_8 arg2);
-extern swig_intgo _wrap_wg_key_from_base64_capi_43875331ec2aeffc(swig_type_9 arg1, swig_type_10 arg2);
-extern void _wrap_wg_key_to_hex_capi_43875331ec2aeffc(swig_type_11 arg1, swig_type_12 arg2);
-extern swig_intgo _wrap_wg_key_from_hex_capi_43875331ec2aeffc(swig_type_13 arg1, swig_type_14 arg2);
-extern _Bool _wrap_wg_key_is_zero_capi_43875331ec2aeffc(swig_type_15 arg1);
-extern _Bool _wrap_wg_key_equal_capi_43875331ec2aeffc(swig_type_16 arg1, swig_type_17 arg2);
-extern void _wrap_wg_timespec64_tv_sec_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_18 arg2);
-extern swig_type_19 _wrap_wg_timespec64_tv_sec_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_timespec64_tv_nsec_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_20 arg2);
-extern swig_type_21 _wrap_wg_timespec64_tv_nsec_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_timespec64_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_timespec64_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_allowedip_family_set_capi_43875331ec2aeffc(uintptr_t arg1, short arg2);
-extern short _wrap_wg_allowedip_family_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_allowedip_cidr_set_capi_43875331ec2aeffc(uintptr_t arg1, char arg2);
-extern char _wrap_wg_allowedip_cidr_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_allowedip_next_allowedip_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_allowedip_next_allowedip_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_allowedip_flags_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_allowedip_flags_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_allowedip_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_allowedip_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WGPEER_REMOVE_ME_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGPEER_UPDATE_ONLY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_43875331ec2aeffc(void);
-extern uintptr_t _wrap_new_wg_endpoint_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_endpoint_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_flags_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_peer_flags_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_public_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_22 arg2);
-extern swig_type_23 _wrap_wg_peer_public_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_preshared_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_24 arg2);
-extern swig_type_25 _wrap_wg_peer_preshared_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_endpoint_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_peer_endpoint_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_last_handshake_time_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_peer_last_handshake_time_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_rx_bytes_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_26 arg2);
-extern swig_type_27 _wrap_wg_peer_rx_bytes_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_tx_bytes_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_28 arg2);
-extern swig_type_29 _wrap_wg_peer_tx_bytes_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_persistent_keepalive_interval_set_capi_43875331ec2aeffc(uintptr_t arg1, short arg2);
-extern short _wrap_wg_peer_persistent_keepalive_interval_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_first_allowedip_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_peer_first_allowedip_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_last_allowedip_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_peer_last_allowedip_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_next_peer_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_peer_next_peer_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_peer_protocol_version_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_peer_protocol_version_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_peer_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_peer_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGDEVICE_HAS_FWMARK_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_device_name_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_30 arg2);
-extern swig_type_31 _wrap_wg_device_name_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_ifindex_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_device_ifindex_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_flags_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_device_flags_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_public_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_32 arg2);
-extern swig_type_33 _wrap_wg_device_public_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_private_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_34 arg2);
-extern swig_type_35 _wrap_wg_device_private_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_fwmark_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_device_fwmark_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_listen_port_set_capi_43875331ec2aeffc(uintptr_t arg1, short arg2);
-extern short _wrap_wg_device_listen_port_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_first_peer_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_device_first_peer_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_device_last_peer_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_device_last_peer_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_device_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_device_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_wg_device_new_capi_43875331ec2aeffc(swig_type_36 arg1);
-extern uintptr_t _wrap_wg_device_add_peer_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_wg_peer_add_allowedip_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_free_device_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_get_device_capi_43875331ec2aeffc(swig_type_37 arg1, swig_type_38 arg2);
-extern swig_intgo _wrap_wg_set_device_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_add_device_capi_43875331ec2aeffc(swig_type_39 arg1);
-extern swig_intgo _wrap_wg_del_device_capi_43875331ec2aeffc(swig_type_40 arg1);
-extern swig_intgo _wrap_wg_set_uapi_timeout_capi_43875331ec2aeffc(swig_intgo arg1);
-extern swig_intgo _wrap_wg_netlink_open_capi_43875331ec2aeffc(swig_type_41 arg1, swig_intgo arg2);
-extern void _wrap_wg_netlink_close_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_netlink_get_device_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_42 arg2, swig_type_43 arg3);
-extern swig_intgo _wrap_wg_netlink_get_device_by_index_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_44 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_wg_get_device_by_index_capi_43875331ec2aeffc(swig_type_45 arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_netlink_set_device_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_wg_netlink_add_device_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_46 arg2);
-extern swig_intgo _wrap_wg_netlink_del_device_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_47 arg2);
-extern swig_intgo _wrap_wg_link_set_up_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_48 arg2, _Bool arg3);
-extern swig_intgo _wrap_wg_link_set_mtu_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_49 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_wg_link_set_netns_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_50 arg2, swig_intgo arg3);
-extern swig_intgo _wrap_wg_addr_add_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_51 arg2, swig_intgo arg3, swig_type_52 arg4, char arg5);
-extern swig_intgo _wrap_wg_addr_del_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_53 arg2, swig_intgo arg3, swig_type_54 arg4, char arg5);
-extern swig_intgo _wrap_wg_route_add_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_55 arg2, swig_intgo arg3, swig_type_56 arg4, char arg5, swig_intgo arg6);
-extern swig_intgo _wrap_wg_route_del_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_57 arg2, swig_intgo arg3, swig_type_58 arg4, char arg5, swig_intgo arg6);
-extern swig_intgo _wrap_WG_QUICK_ADDRESS_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_DNS_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_MTU_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_TABLE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_PRE_UP_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_POST_UP_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_PRE_DOWN_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_POST_DOWN_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_CONFIG_APPEND_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_CONFIG_STRICT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_CONFIG_NUMERIC_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_wg_config_parse_capi_43875331ec2aeffc(swig_type_59 arg1, swig_type_60 arg2, swig_type_61 arg3, swig_type_62 arg4, swig_intgo arg5);
-extern swig_intgo _wrap_wg_config_parse_file_capi_43875331ec2aeffc(swig_type_63 arg1, swig_type_64 arg2, swig_type_65 arg3, swig_intgo arg4);
-extern swig_type_66 _wrap_wg_quick_config_count_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_type_67 _wrap_wg_quick_config_get_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2, swig_type_68 arg3);
-extern void _wrap_wg_quick_config_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_device_copy_capi_43875331ec2aeffc(swig_type_69 arg1, uintptr_t arg2);
-extern swig_intgo _wrap_wg_device_apply_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_wg_device_canonicalize_capi_43875331ec2aeffc(uintptr_t arg1);
-extern _Bool _wrap_wg_device_equal_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_wg_device_diff_capi_43875331ec2aeffc(swig_type_70 arg1, uintptr_t arg2, uintptr_t arg3, swig_intgo arg4);
-extern swig_intgo _wrap_WG_PACKET_DROP_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_PACKET_SEND_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_PACKET_DELIVER_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_PACKET_CONSUMED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_NONE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_NO_PEER_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_NO_ROOM_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_MALFORMED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_AUTH_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_REPLAY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_SOURCE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_EXPIRED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_RATELIMIT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_QUEUE_FULL_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_NO_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_DROP_NO_ENDPOINT_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_packet_buf_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_voidp arg2);
-extern swig_voidp _wrap_wg_packet_buf_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_size_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_packet_size_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_offset_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_packet_offset_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_len_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_packet_len_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_status_set_capi_43875331ec2aeffc(uintptr_t arg1, short arg2);
-extern short _wrap_wg_packet_status_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_reason_set_capi_43875331ec2aeffc(uintptr_t arg1, short arg2);
-extern short _wrap_wg_packet_reason_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_endpoint_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_packet_endpoint_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_packet_reserved_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_voidp arg2);
-extern swig_voidp _wrap_wg_packet_reserved_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_packet_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_packet_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_event_Type_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_event_Type_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_event_public_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_71 arg2);
-extern swig_type_72 _wrap_wg_event_public_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_event_endpoint_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_event_endpoint_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_event_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_event_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_engine_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_engine_set_device_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_wg_engine_get_device_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_73 arg2);
-extern void _wrap_wg_engine_encrypt_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2, swig_type_74 arg3);
-extern void _wrap_wg_engine_decrypt_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2, swig_type_75 arg3);
-extern swig_type_76 _wrap_wg_engine_tick_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WG_TUNNEL_UAPI_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_tunnel_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_tunnel_set_device_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_wg_tunnel_get_device_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_77 arg2);
-extern swig_intgo _wrap_wg_tunnel_rebind_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_type_78 _wrap_wg_tunnel_name_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_tunnel_stopped_fd_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_UP_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_MTU_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_LISTEN_PORT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_FWMARK_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PEER_ADDED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PEER_REMOVED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_ENDPOINT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_KEEPALIVE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_HANDSHAKE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PEER_SILENT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_OVERFLOW_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_watch_prefix_family_set_capi_43875331ec2aeffc(uintptr_t arg1, short arg2);
-extern short _wrap_wg_watch_prefix_family_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_prefix_cidr_set_capi_43875331ec2aeffc(uintptr_t arg1, char arg2);
-extern char _wrap_wg_watch_prefix_cidr_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_prefix_reserved_set_capi_43875331ec2aeffc(uintptr_t arg1, char arg2);
-extern char _wrap_wg_watch_prefix_reserved_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_prefix_ip4_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_prefix_ip4_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_prefix_ip6_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_prefix_ip6_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_watch_prefix_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_watch_prefix_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_value_number_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_79 arg2);
-extern swig_type_80 _wrap_wg_watch_value_number_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_value_name_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_81 arg2);
-extern swig_type_82 _wrap_wg_watch_value_name_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_value_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_83 arg2);
-extern swig_type_84 _wrap_wg_watch_value_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_value_endpoint_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_value_endpoint_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_value_prefix_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_value_prefix_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_value_time_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_value_time_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_watch_value_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_watch_value_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WG_WATCH_EVENT_PEER_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_watch_event_size_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_event_size_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_kind_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_event_kind_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_flags_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_event_flags_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_ifindex_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_event_ifindex_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_device_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_85 arg2);
-extern swig_type_86 _wrap_wg_watch_event_device_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_public_key_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_87 arg2);
-extern swig_type_88 _wrap_wg_watch_event_public_key_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_time_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_event_time_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_error_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_event_error_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_reserved_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_event_reserved_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_before_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_event_before_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_event_after_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wg_watch_event_after_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_watch_event_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_watch_event_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WG_WATCH_NO_KERNEL_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_NO_UAPI_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WG_WATCH_NO_PUSH_capi_43875331ec2aeffc(void);
-extern void _wrap_wg_watch_options_size_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_89 arg2);
-extern swig_type_90 _wrap_wg_watch_options_size_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_options_devices_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_voidp arg2);
-extern swig_voidp _wrap_wg_watch_options_devices_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_options_netns_fd_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_options_netns_fd_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_options_flags_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_options_flags_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_options_interval_ms_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_options_interval_ms_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_options_silent_after_ms_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_options_silent_after_ms_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wg_watch_options_queue_max_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wg_watch_options_queue_max_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wg_watch_options_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wg_watch_options_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_watch_open_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern void _wrap_wg_watch_close_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_watch_fd_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wg_watch_read_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2, swig_type_91 arg3, swig_type_92 arg4);
-extern swig_intgo _wrap_wg_watch_add_engine_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_93 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_wg_watch_add_tunnel_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern swig_intgo _wrap_wg_watch_remove_device_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_94 arg2);
-extern swig_intgo _wrap_wg_watch_feed_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_95 arg2, uintptr_t arg3);
-extern swig_type_96 _wrap_wg_watch_kind_name_capi_43875331ec2aeffc(swig_intgo arg1);
-extern swig_intgo _wrap_WG_WATCH_FORMAT_JSON_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_wg_watch_format_capi_43875331ec2aeffc(swig_type_97 arg1, swig_type_98 arg2, uintptr_t arg3, swig_intgo arg4);
-extern swig_type_99 _wrap_wggo_error_message_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_wggo_endpoint_get_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_100 arg2);
-extern swig_intgo _wrap_wggo_endpoint_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_101 arg2, short arg3, swig_intgo arg4);
-extern swig_intgo _wrap_wggo_allowedip_get_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_102 arg2);
-extern swig_intgo _wrap_wggo_allowedip_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_103 arg2);
-extern swig_type_104 _wrap_wggo_list_device_names_capi_43875331ec2aeffc(swig_type_105 arg1);
-extern swig_type_106 _wrap_wggo_netlink_list_device_names_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_107 arg2);
-extern swig_type_108 _wrap_wggo_config_format_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2, swig_type_109 arg3);
-extern void _wrap_wggo_item_next_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wggo_item_next_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_item_kind_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_item_kind_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_item_level_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_item_level_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_item_endpoint_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wggo_item_endpoint_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_item_event_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wggo_item_event_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_item_len_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_item_len_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_item_data_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_voidp arg2);
-extern swig_voidp _wrap_wggo_item_data_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wggo_item_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wggo_item_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_WGGO_DATAGRAM_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGGO_EVENT_capi_43875331ec2aeffc(void);
-extern swig_intgo _wrap_WGGO_LOG_capi_43875331ec2aeffc(void);
-extern void _wrap_wggo_sink_efd_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_sink_efd_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_head_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wggo_sink_head_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_tail_set_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_wggo_sink_tail_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_closed_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_sink_closed_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_fake_clock_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_sink_fake_clock_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_mono_ns_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_110 arg2);
-extern swig_type_111 _wrap_wggo_sink_mono_ns_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_real_ns_set_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_112 arg2);
-extern swig_type_113 _wrap_wggo_sink_real_ns_get_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_new_wggo_sink_capi_43875331ec2aeffc(void);
-extern void _wrap_delete_wggo_sink_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_wggo_sink_new_capi_43875331ec2aeffc(void);
-extern void _wrap_wggo_item_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern uintptr_t _wrap_wggo_sink_pop_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern swig_intgo _wrap_wggo_sink_fd_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_close_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern void _wrap_wggo_sink_set_clock_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_114 arg2, swig_type_115 arg3);
-extern void _wrap_wggo_set_log_sink_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2);
-extern void _wrap_wggo_clear_log_sink_capi_43875331ec2aeffc(void);
-extern uintptr_t _wrap_wggo_engine_new_capi_43875331ec2aeffc(uintptr_t arg1, swig_intgo arg2, swig_type_116 arg3);
-extern uintptr_t _wrap_wggo_tunnel_new_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_117 arg2, swig_intgo arg3, swig_intgo arg4, swig_intgo arg5, short arg6, swig_intgo arg7, swig_intgo arg8, swig_intgo arg9, swig_intgo arg10, swig_type_118 arg11);
-extern swig_intgo _wrap_wggo_fd_ready_capi_43875331ec2aeffc(swig_intgo arg1);
-extern uintptr_t _wrap_wggo_packets_new_capi_43875331ec2aeffc(swig_type_119 arg1, swig_intgo arg2);
-extern void _wrap_wggo_packets_free_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_120 arg2);
-extern uintptr_t _wrap_wggo_packet_at_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_121 arg2);
-extern swig_voidp _wrap_wggo_packets_base_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_type_122 _wrap_wggo_packet_layout_capi_43875331ec2aeffc(void);
-extern uintptr_t _wrap_wggo_watch_open_capi_43875331ec2aeffc(swig_type_123 arg1, swig_intgo arg2, swig_intgo arg3, swig_intgo arg4, swig_intgo arg5, swig_intgo arg6, swig_type_124 arg7);
-extern uintptr_t _wrap_wggo_watch_events_new_capi_43875331ec2aeffc(swig_type_125 arg1);
-extern void _wrap_wggo_watch_events_free_capi_43875331ec2aeffc(uintptr_t arg1);
-extern swig_intgo _wrap_wggo_watch_read_capi_43875331ec2aeffc(uintptr_t arg1, uintptr_t arg2, swig_type_126 arg3);
-extern swig_type_127 _wrap_wggo_watch_event_json_capi_43875331ec2aeffc(uintptr_t arg1, swig_type_128 arg2);
+typedef long long swig_type_129;
+typedef _gostring_ swig_type_130;
+typedef long long swig_type_131;
+extern void _wrap_Swig_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_capi_6839273b1192ea7f(swig_intgo arg1);
+extern swig_type_1 _wrap_wg_version_capi_6839273b1192ea7f(void);
+extern swig_type_2 _wrap_wg_last_error_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_LOG_ERROR_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_LOG_INFO_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_LOG_DEBUG_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_generate_private_key_capi_6839273b1192ea7f(swig_type_3 arg1);
+extern void _wrap_wg_generate_preshared_key_capi_6839273b1192ea7f(swig_type_4 arg1);
+extern void _wrap_wg_generate_public_key_capi_6839273b1192ea7f(swig_type_5 arg1, swig_type_6 arg2);
+extern void _wrap_wg_key_to_base64_capi_6839273b1192ea7f(swig_type_7 arg1, swig_type_8 arg2);
+extern swig_intgo _wrap_wg_key_from_base64_capi_6839273b1192ea7f(swig_type_9 arg1, swig_type_10 arg2);
+extern void _wrap_wg_key_to_hex_capi_6839273b1192ea7f(swig_type_11 arg1, swig_type_12 arg2);
+extern swig_intgo _wrap_wg_key_from_hex_capi_6839273b1192ea7f(swig_type_13 arg1, swig_type_14 arg2);
+extern _Bool _wrap_wg_key_is_zero_capi_6839273b1192ea7f(swig_type_15 arg1);
+extern _Bool _wrap_wg_key_equal_capi_6839273b1192ea7f(swig_type_16 arg1, swig_type_17 arg2);
+extern void _wrap_wg_timespec64_tv_sec_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_18 arg2);
+extern swig_type_19 _wrap_wg_timespec64_tv_sec_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_timespec64_tv_nsec_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_20 arg2);
+extern swig_type_21 _wrap_wg_timespec64_tv_nsec_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_timespec64_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_timespec64_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_allowedip_family_set_capi_6839273b1192ea7f(uintptr_t arg1, short arg2);
+extern short _wrap_wg_allowedip_family_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_allowedip_cidr_set_capi_6839273b1192ea7f(uintptr_t arg1, char arg2);
+extern char _wrap_wg_allowedip_cidr_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_allowedip_next_allowedip_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_allowedip_next_allowedip_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_allowedip_flags_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_allowedip_flags_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_allowedip_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_allowedip_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WGPEER_REMOVE_ME_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGPEER_UPDATE_ONLY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_6839273b1192ea7f(void);
+extern uintptr_t _wrap_new_wg_endpoint_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_endpoint_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_flags_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_peer_flags_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_public_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_22 arg2);
+extern swig_type_23 _wrap_wg_peer_public_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_preshared_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_24 arg2);
+extern swig_type_25 _wrap_wg_peer_preshared_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_endpoint_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_peer_endpoint_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_last_handshake_time_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_peer_last_handshake_time_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_rx_bytes_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_26 arg2);
+extern swig_type_27 _wrap_wg_peer_rx_bytes_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_tx_bytes_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_28 arg2);
+extern swig_type_29 _wrap_wg_peer_tx_bytes_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_persistent_keepalive_interval_set_capi_6839273b1192ea7f(uintptr_t arg1, short arg2);
+extern short _wrap_wg_peer_persistent_keepalive_interval_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_first_allowedip_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_peer_first_allowedip_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_last_allowedip_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_peer_last_allowedip_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_next_peer_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_peer_next_peer_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_peer_protocol_version_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_peer_protocol_version_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_peer_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_peer_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGDEVICE_HAS_FWMARK_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_device_name_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_30 arg2);
+extern swig_type_31 _wrap_wg_device_name_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_ifindex_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_device_ifindex_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_flags_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_device_flags_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_public_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_32 arg2);
+extern swig_type_33 _wrap_wg_device_public_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_private_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_34 arg2);
+extern swig_type_35 _wrap_wg_device_private_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_fwmark_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_device_fwmark_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_listen_port_set_capi_6839273b1192ea7f(uintptr_t arg1, short arg2);
+extern short _wrap_wg_device_listen_port_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_first_peer_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_device_first_peer_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_device_last_peer_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_device_last_peer_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_device_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_device_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_wg_device_new_capi_6839273b1192ea7f(swig_type_36 arg1);
+extern uintptr_t _wrap_wg_device_add_peer_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_wg_peer_add_allowedip_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_free_device_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_get_device_capi_6839273b1192ea7f(swig_type_37 arg1, swig_type_38 arg2);
+extern swig_intgo _wrap_wg_set_device_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_add_device_capi_6839273b1192ea7f(swig_type_39 arg1);
+extern swig_intgo _wrap_wg_del_device_capi_6839273b1192ea7f(swig_type_40 arg1);
+extern swig_intgo _wrap_wg_set_uapi_timeout_capi_6839273b1192ea7f(swig_intgo arg1);
+extern swig_intgo _wrap_wg_netlink_open_capi_6839273b1192ea7f(swig_type_41 arg1, swig_intgo arg2);
+extern void _wrap_wg_netlink_close_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_netlink_get_device_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_42 arg2, swig_type_43 arg3);
+extern swig_intgo _wrap_wg_netlink_get_device_by_index_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_44 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_wg_get_device_by_index_capi_6839273b1192ea7f(swig_type_45 arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_netlink_set_device_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_netlink_add_device_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_46 arg2);
+extern swig_intgo _wrap_wg_netlink_del_device_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_47 arg2);
+extern swig_intgo _wrap_wg_link_set_up_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_48 arg2, _Bool arg3);
+extern swig_intgo _wrap_wg_link_set_mtu_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_49 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_wg_link_set_netns_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_50 arg2, swig_intgo arg3);
+extern swig_intgo _wrap_wg_addr_add_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_51 arg2, swig_intgo arg3, swig_type_52 arg4, char arg5);
+extern swig_intgo _wrap_wg_addr_del_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_53 arg2, swig_intgo arg3, swig_type_54 arg4, char arg5);
+extern swig_intgo _wrap_wg_route_add_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_55 arg2, swig_intgo arg3, swig_type_56 arg4, char arg5, swig_intgo arg6);
+extern swig_intgo _wrap_wg_route_del_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_57 arg2, swig_intgo arg3, swig_type_58 arg4, char arg5, swig_intgo arg6);
+extern swig_intgo _wrap_WG_QUICK_ADDRESS_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_DNS_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_MTU_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_TABLE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_PRE_UP_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_POST_UP_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_PRE_DOWN_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_POST_DOWN_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_CONFIG_APPEND_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_CONFIG_STRICT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_CONFIG_NUMERIC_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_wg_config_parse_capi_6839273b1192ea7f(swig_type_59 arg1, swig_type_60 arg2, swig_type_61 arg3, swig_type_62 arg4, swig_intgo arg5);
+extern swig_intgo _wrap_wg_config_parse_file_capi_6839273b1192ea7f(swig_type_63 arg1, swig_type_64 arg2, swig_type_65 arg3, swig_intgo arg4);
+extern swig_type_66 _wrap_wg_quick_config_count_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_type_67 _wrap_wg_quick_config_get_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2, swig_type_68 arg3);
+extern void _wrap_wg_quick_config_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_device_copy_capi_6839273b1192ea7f(swig_type_69 arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_device_apply_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_device_canonicalize_capi_6839273b1192ea7f(uintptr_t arg1);
+extern _Bool _wrap_wg_device_equal_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_wg_device_diff_capi_6839273b1192ea7f(swig_type_70 arg1, uintptr_t arg2, uintptr_t arg3, swig_intgo arg4);
+extern swig_intgo _wrap_WG_PACKET_DROP_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_PACKET_SEND_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_PACKET_DELIVER_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_PACKET_CONSUMED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_NONE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_NO_PEER_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_NO_ROOM_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_MALFORMED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_AUTH_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_REPLAY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_SOURCE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_EXPIRED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_RATELIMIT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_QUEUE_FULL_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_NO_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DROP_NO_ENDPOINT_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_packet_buf_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_wg_packet_buf_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_size_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_packet_size_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_offset_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_packet_offset_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_len_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_packet_len_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_status_set_capi_6839273b1192ea7f(uintptr_t arg1, short arg2);
+extern short _wrap_wg_packet_status_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_reason_set_capi_6839273b1192ea7f(uintptr_t arg1, short arg2);
+extern short _wrap_wg_packet_reason_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_endpoint_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_packet_endpoint_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_packet_reserved_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_wg_packet_reserved_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_packet_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_packet_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_event_Type_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_event_Type_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_event_public_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_71 arg2);
+extern swig_type_72 _wrap_wg_event_public_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_event_endpoint_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_event_endpoint_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_event_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_event_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_engine_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_engine_set_device_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_engine_get_device_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_73 arg2);
+extern void _wrap_wg_engine_encrypt_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2, swig_type_74 arg3);
+extern void _wrap_wg_engine_decrypt_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2, swig_type_75 arg3);
+extern swig_type_76 _wrap_wg_engine_tick_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WG_DATAGRAM_OTHER_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DATAGRAM_HANDSHAKE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DATAGRAM_JUNK_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_wg_engine_classify_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_engine_set_handshake_queue_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2, swig_intgo arg3);
+extern swig_intgo _wrap_WG_TUNNEL_UAPI_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_tunnel_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_tunnel_set_device_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_tunnel_get_device_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_77 arg2);
+extern swig_intgo _wrap_wg_tunnel_rebind_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_type_78 _wrap_wg_tunnel_name_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_tunnel_stopped_fd_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_UP_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_FWMARK_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_ADDED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_ENDPOINT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_KEEPALIVE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_HANDSHAKE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_SILENT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_OVERFLOW_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_NAMESPACE_GONE_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_watch_prefix_family_set_capi_6839273b1192ea7f(uintptr_t arg1, short arg2);
+extern short _wrap_wg_watch_prefix_family_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_cidr_set_capi_6839273b1192ea7f(uintptr_t arg1, char arg2);
+extern char _wrap_wg_watch_prefix_cidr_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_reserved_set_capi_6839273b1192ea7f(uintptr_t arg1, char arg2);
+extern char _wrap_wg_watch_prefix_reserved_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_ip4_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_prefix_ip4_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_prefix_ip6_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_prefix_ip6_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_prefix_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_watch_prefix_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_value_number_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_79 arg2);
+extern swig_type_80 _wrap_wg_watch_value_number_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_value_name_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_81 arg2);
+extern swig_type_82 _wrap_wg_watch_value_name_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_value_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_83 arg2);
+extern swig_type_84 _wrap_wg_watch_value_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_value_endpoint_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_value_endpoint_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_value_prefix_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_value_prefix_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_value_time_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_value_time_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_value_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_watch_value_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WG_WATCH_EVENT_PEER_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_watch_event_size_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_size_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_kind_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_kind_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_flags_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_flags_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_ifindex_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_ifindex_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_device_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_85 arg2);
+extern swig_type_86 _wrap_wg_watch_event_device_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_public_key_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_87 arg2);
+extern swig_type_88 _wrap_wg_watch_event_public_key_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_time_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_event_time_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_error_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_error_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_reserved_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_event_reserved_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_before_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_event_before_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_event_after_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wg_watch_event_after_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_event_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_watch_event_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WG_WATCH_NO_KERNEL_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_NO_UAPI_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WG_WATCH_NO_PUSH_capi_6839273b1192ea7f(void);
+extern void _wrap_wg_watch_options_size_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_89 arg2);
+extern swig_type_90 _wrap_wg_watch_options_size_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_options_devices_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_wg_watch_options_devices_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_options_netns_fd_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_netns_fd_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_options_flags_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_flags_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_options_interval_ms_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_interval_ms_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_options_silent_after_ms_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wg_watch_options_queue_max_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wg_watch_options_queue_max_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wg_watch_options_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wg_watch_options_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_watch_open_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern void _wrap_wg_watch_close_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_watch_fd_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wg_watch_read_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2, swig_type_91 arg3, swig_type_92 arg4);
+extern swig_intgo _wrap_wg_watch_add_engine_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_93 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_wg_watch_add_tunnel_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern swig_intgo _wrap_wg_watch_remove_device_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_94 arg2);
+extern swig_intgo _wrap_wg_watch_feed_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_95 arg2, uintptr_t arg3);
+extern swig_type_96 _wrap_wg_watch_kind_name_capi_6839273b1192ea7f(swig_intgo arg1);
+extern swig_intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_wg_watch_format_capi_6839273b1192ea7f(swig_type_97 arg1, swig_type_98 arg2, uintptr_t arg3, swig_intgo arg4);
+extern swig_type_99 _wrap_wggo_error_message_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_wggo_endpoint_get_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_100 arg2);
+extern swig_intgo _wrap_wggo_endpoint_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_101 arg2, short arg3, swig_intgo arg4);
+extern swig_intgo _wrap_wggo_allowedip_get_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_102 arg2);
+extern swig_intgo _wrap_wggo_allowedip_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_103 arg2);
+extern swig_type_104 _wrap_wggo_list_device_names_capi_6839273b1192ea7f(swig_type_105 arg1);
+extern swig_type_106 _wrap_wggo_netlink_list_device_names_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_107 arg2);
+extern swig_type_108 _wrap_wggo_config_format_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2, swig_type_109 arg3);
+extern void _wrap_wggo_item_next_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_item_next_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_item_kind_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_item_kind_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_item_level_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_item_level_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_item_endpoint_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_item_endpoint_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_item_event_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_item_event_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_item_len_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_item_len_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_item_data_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_voidp arg2);
+extern swig_voidp _wrap_wggo_item_data_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wggo_item_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wggo_item_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_WGGO_DATAGRAM_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGGO_EVENT_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_WGGO_LOG_capi_6839273b1192ea7f(void);
+extern void _wrap_wggo_sink_efd_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_sink_efd_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_head_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_sink_head_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_tail_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_sink_tail_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_closed_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_sink_closed_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_fake_clock_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_sink_fake_clock_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_mono_ns_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_110 arg2);
+extern swig_type_111 _wrap_wggo_sink_mono_ns_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_real_ns_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_112 arg2);
+extern swig_type_113 _wrap_wggo_sink_real_ns_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_wggo_sink_feeds_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wggo_sink_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wggo_sink_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_feeds_w_set_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_sink_feeds_w_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_feeds_name_set_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_114 arg2);
+extern swig_type_115 _wrap_wggo_sink_feeds_name_get_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_new_wggo_sink_feeds_capi_6839273b1192ea7f(void);
+extern void _wrap_delete_wggo_sink_feeds_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_wggo_sink_new_capi_6839273b1192ea7f(void);
+extern void _wrap_wggo_item_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern uintptr_t _wrap_wggo_sink_pop_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern swig_intgo _wrap_wggo_sink_fd_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_close_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern void _wrap_wggo_sink_set_clock_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_116 arg2, swig_type_117 arg3);
+extern void _wrap_wggo_set_log_sink_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2);
+extern void _wrap_wggo_clear_log_sink_capi_6839273b1192ea7f(void);
+extern uintptr_t _wrap_wggo_engine_new_capi_6839273b1192ea7f(uintptr_t arg1, swig_intgo arg2, swig_type_118 arg3);
+extern uintptr_t _wrap_wggo_tunnel_new_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_119 arg2, swig_intgo arg3, swig_intgo arg4, swig_intgo arg5, short arg6, swig_intgo arg7, swig_intgo arg8, swig_intgo arg9, swig_intgo arg10, swig_type_120 arg11);
+extern swig_intgo _wrap_wggo_fd_ready_capi_6839273b1192ea7f(swig_intgo arg1);
+extern uintptr_t _wrap_wggo_packets_new_capi_6839273b1192ea7f(swig_type_121 arg1, swig_intgo arg2);
+extern void _wrap_wggo_packets_free_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_122 arg2);
+extern uintptr_t _wrap_wggo_packet_at_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_123 arg2);
+extern swig_voidp _wrap_wggo_packets_base_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_type_124 _wrap_wggo_packet_layout_capi_6839273b1192ea7f(void);
+extern swig_intgo _wrap_wggo_sink_watch_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2, swig_type_125 arg3);
+extern void _wrap_wggo_sink_unwatch_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_wggo_watch_open_capi_6839273b1192ea7f(swig_type_126 arg1, swig_intgo arg2, swig_intgo arg3, swig_intgo arg4, swig_intgo arg5, swig_intgo arg6, swig_type_127 arg7);
+extern uintptr_t _wrap_wggo_watch_events_new_capi_6839273b1192ea7f(swig_type_128 arg1);
+extern void _wrap_wggo_watch_events_free_capi_6839273b1192ea7f(uintptr_t arg1);
+extern swig_intgo _wrap_wggo_watch_read_capi_6839273b1192ea7f(uintptr_t arg1, uintptr_t arg2, swig_type_129 arg3);
+extern swig_type_130 _wrap_wggo_watch_event_json_capi_6839273b1192ea7f(uintptr_t arg1, swig_type_131 arg2);
 #undef intgo
 */
 import "C"
@@ -559,8 +578,8 @@ func getSwigcptr(v interface{ Swigcptr() uintptr }) uintptr {
 
 type _ sync.Mutex
 
-//export cgo_panic__capi_43875331ec2aeffc
-func cgo_panic__capi_43875331ec2aeffc(p *byte) {
+//export cgo_panic__capi_6839273b1192ea7f
+func cgo_panic__capi_6839273b1192ea7f(p *byte) {
 	s := (*[1024]byte)(unsafe.Pointer(p))[:]
 	for i, b := range s {
 		if b == 0 {
@@ -584,13 +603,13 @@ func swigCopyString(s string) string {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_capi_43875331ec2aeffc(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_capi_6839273b1192ea7f(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -600,7 +619,7 @@ const WG_VERSION_PATCH int = 0
 
 func Wg_version() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_wg_version_capi_43875331ec2aeffc()
+	swig_r_p := C._wrap_wg_version_capi_6839273b1192ea7f()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -609,7 +628,7 @@ func Wg_version() (_swig_ret string) {
 
 func Wg_last_error() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_wg_last_error_capi_43875331ec2aeffc()
+	swig_r_p := C._wrap_wg_last_error_capi_6839273b1192ea7f()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -620,7 +639,7 @@ type Enum_SS_wg_log_level int
 
 func _swig_getWG_LOG_ERROR() (_swig_ret Enum_SS_wg_log_level) {
 	var swig_r Enum_SS_wg_log_level
-	swig_r = (Enum_SS_wg_log_level)(C._wrap_WG_LOG_ERROR_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_log_level)(C._wrap_WG_LOG_ERROR_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -628,7 +647,7 @@ var WG_LOG_ERROR Enum_SS_wg_log_level = _swig_getWG_LOG_ERROR()
 
 func _swig_getWG_LOG_INFO() (_swig_ret Enum_SS_wg_log_level) {
 	var swig_r Enum_SS_wg_log_level
-	swig_r = (Enum_SS_wg_log_level)(C._wrap_WG_LOG_INFO_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_log_level)(C._wrap_WG_LOG_INFO_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -636,7 +655,7 @@ var WG_LOG_INFO Enum_SS_wg_log_level = _swig_getWG_LOG_INFO()
 
 func _swig_getWG_LOG_DEBUG() (_swig_ret Enum_SS_wg_log_level) {
 	var swig_r Enum_SS_wg_log_level
-	swig_r = (Enum_SS_wg_log_level)(C._wrap_WG_LOG_DEBUG_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_log_level)(C._wrap_WG_LOG_DEBUG_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -650,7 +669,7 @@ func Wg_generate_private_key(arg1 []byte) {
 	}
 	_swig_i_0 = arg1
 
-	C._wrap_wg_generate_private_key_capi_43875331ec2aeffc(*(*C.swig_type_3)(unsafe.Pointer(&_swig_i_0)))
+	C._wrap_wg_generate_private_key_capi_6839273b1192ea7f(*(*C.swig_type_3)(unsafe.Pointer(&_swig_i_0)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -664,7 +683,7 @@ func Wg_generate_preshared_key(arg1 []byte) {
 	}
 	_swig_i_0 = arg1
 
-	C._wrap_wg_generate_preshared_key_capi_43875331ec2aeffc(*(*C.swig_type_4)(unsafe.Pointer(&_swig_i_0)))
+	C._wrap_wg_generate_preshared_key_capi_6839273b1192ea7f(*(*C.swig_type_4)(unsafe.Pointer(&_swig_i_0)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -685,7 +704,7 @@ func Wg_generate_public_key(arg1 []byte, arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_generate_public_key_capi_43875331ec2aeffc(*(*C.swig_type_5)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_6)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_generate_public_key_capi_6839273b1192ea7f(*(*C.swig_type_5)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_6)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -709,7 +728,7 @@ func Wg_key_to_base64(arg1 []byte, arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_key_to_base64_capi_43875331ec2aeffc(*(*C.swig_type_7)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_8)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_key_to_base64_capi_6839273b1192ea7f(*(*C.swig_type_7)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_8)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -729,7 +748,7 @@ func Wg_key_from_base64(arg1 []byte, arg2 string) (_swig_ret int) {
 
 	var _swig_i_1 string
 	_swig_i_1 = arg2
-	swig_r = (int)(C._wrap_wg_key_from_base64_capi_43875331ec2aeffc(*(*C.swig_type_9)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_10)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_key_from_base64_capi_6839273b1192ea7f(*(*C.swig_type_9)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_10)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -754,7 +773,7 @@ func Wg_key_to_hex(arg1 []byte, arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_key_to_hex_capi_43875331ec2aeffc(*(*C.swig_type_11)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_key_to_hex_capi_6839273b1192ea7f(*(*C.swig_type_11)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_12)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -773,7 +792,7 @@ func Wg_key_from_hex(arg1 []byte, arg2 string) (_swig_ret int) {
 	_swig_i_0 = arg1
 
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_key_from_hex_capi_43875331ec2aeffc(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_key_from_hex_capi_6839273b1192ea7f(*(*C.swig_type_13)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_14)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -792,7 +811,7 @@ func Wg_key_is_zero(arg1 []byte) (_swig_ret bool) {
 	}
 	_swig_i_0 = arg1
 
-	swig_r = (bool)(C._wrap_wg_key_is_zero_capi_43875331ec2aeffc(*(*C.swig_type_15)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (bool)(C._wrap_wg_key_is_zero_capi_6839273b1192ea7f(*(*C.swig_type_15)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -815,7 +834,7 @@ func Wg_key_equal(arg1 []byte, arg2 []byte) (_swig_ret bool) {
 	}
 	_swig_i_1 = arg2
 
-	swig_r = (bool)(C._wrap_wg_key_equal_capi_43875331ec2aeffc(*(*C.swig_type_16)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (bool)(C._wrap_wg_key_equal_capi_6839273b1192ea7f(*(*C.swig_type_16)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_0
 	}
@@ -837,38 +856,38 @@ func (p SwigcptrWg_timespec64) SwigIsWg_timespec64() {
 func (arg1 SwigcptrWg_timespec64) SetTv_sec(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_timespec64_tv_sec_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_18(_swig_i_1))
+	C._wrap_wg_timespec64_tv_sec_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_18(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_timespec64) GetTv_sec() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_wg_timespec64_tv_sec_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_wg_timespec64_tv_sec_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_timespec64) SetTv_nsec(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_timespec64_tv_nsec_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_20(_swig_i_1))
+	C._wrap_wg_timespec64_tv_nsec_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_20(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_timespec64) GetTv_nsec() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_wg_timespec64_tv_nsec_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_wg_timespec64_tv_nsec_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewWg_timespec64() (_swig_ret Wg_timespec64) {
 	var swig_r Wg_timespec64
-	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_new_wg_timespec64_capi_43875331ec2aeffc()))
+	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_new_wg_timespec64_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_timespec64(arg1 Wg_timespec64) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_timespec64_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_timespec64_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_timespec64 interface {
@@ -884,7 +903,7 @@ type Enum_SS_wg_allowedip_flags int
 
 func _swig_getWGALLOWEDIP_REMOVE_ME() (_swig_ret Enum_SS_wg_allowedip_flags) {
 	var swig_r Enum_SS_wg_allowedip_flags
-	swig_r = (Enum_SS_wg_allowedip_flags)(C._wrap_WGALLOWEDIP_REMOVE_ME_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_allowedip_flags)(C._wrap_WGALLOWEDIP_REMOVE_ME_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -902,64 +921,64 @@ func (p SwigcptrWg_allowedip) SwigIsWg_allowedip() {
 func (arg1 SwigcptrWg_allowedip) SetFamily(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_allowedip_family_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_wg_allowedip_family_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_allowedip) GetFamily() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_wg_allowedip_family_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_wg_allowedip_family_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_allowedip) SetCidr(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_allowedip_cidr_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_wg_allowedip_cidr_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_allowedip) GetCidr() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_wg_allowedip_cidr_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_wg_allowedip_cidr_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_allowedip) SetNext_allowedip(arg2 Wg_allowedip) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_allowedip_next_allowedip_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_allowedip_next_allowedip_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_allowedip) GetNext_allowedip() (_swig_ret Wg_allowedip) {
 	var swig_r Wg_allowedip
 	_swig_i_0 := arg1
-	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_allowedip_next_allowedip_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_allowedip_next_allowedip_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_allowedip) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_allowedip_flags_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_allowedip_flags_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_allowedip) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_allowedip_flags_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_allowedip_flags_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewWg_allowedip() (_swig_ret Wg_allowedip) {
 	var swig_r Wg_allowedip
-	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_new_wg_allowedip_capi_43875331ec2aeffc()))
+	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_new_wg_allowedip_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_allowedip(arg1 Wg_allowedip) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_allowedip_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_allowedip_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_allowedip interface {
@@ -979,7 +998,7 @@ type Enum_SS_wg_peer_flags int
 
 func _swig_getWGPEER_REMOVE_ME() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_REMOVE_ME_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_REMOVE_ME_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -987,7 +1006,7 @@ var WGPEER_REMOVE_ME Enum_SS_wg_peer_flags = _swig_getWGPEER_REMOVE_ME()
 
 func _swig_getWGPEER_REPLACE_ALLOWEDIPS() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -995,7 +1014,7 @@ var WGPEER_REPLACE_ALLOWEDIPS Enum_SS_wg_peer_flags = _swig_getWGPEER_REPLACE_AL
 
 func _swig_getWGPEER_HAS_PUBLIC_KEY() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PUBLIC_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PUBLIC_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1003,7 +1022,7 @@ var WGPEER_HAS_PUBLIC_KEY Enum_SS_wg_peer_flags = _swig_getWGPEER_HAS_PUBLIC_KEY
 
 func _swig_getWGPEER_HAS_PRESHARED_KEY() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PRESHARED_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PRESHARED_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1011,7 +1030,7 @@ var WGPEER_HAS_PRESHARED_KEY Enum_SS_wg_peer_flags = _swig_getWGPEER_HAS_PRESHAR
 
 func _swig_getWGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1019,7 +1038,7 @@ var WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL Enum_SS_wg_peer_flags = _swig_getWG
 
 func _swig_getWGPEER_UPDATE_ONLY() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_UPDATE_ONLY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_UPDATE_ONLY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1027,7 +1046,7 @@ var WGPEER_UPDATE_ONLY Enum_SS_wg_peer_flags = _swig_getWGPEER_UPDATE_ONLY()
 
 func _swig_getWGPEER_HAS_PROTOCOL_VERSION() (_swig_ret Enum_SS_wg_peer_flags) {
 	var swig_r Enum_SS_wg_peer_flags
-	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_peer_flags)(C._wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1044,13 +1063,13 @@ func (p SwigcptrWg_endpoint) SwigIsWg_endpoint() {
 
 func NewWg_endpoint() (_swig_ret Wg_endpoint) {
 	var swig_r Wg_endpoint
-	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_new_wg_endpoint_capi_43875331ec2aeffc()))
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_new_wg_endpoint_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_endpoint(arg1 Wg_endpoint) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_endpoint_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_endpoint_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_endpoint interface {
@@ -1070,13 +1089,13 @@ func (p SwigcptrWg_peer) SwigIsWg_peer() {
 func (arg1 SwigcptrWg_peer) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_peer_flags_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_peer_flags_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_peer_flags_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_peer_flags_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1089,7 +1108,7 @@ func (arg1 SwigcptrWg_peer) SetPublic_key(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_peer_public_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_peer_public_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_22)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -1098,7 +1117,7 @@ func (arg1 SwigcptrWg_peer) SetPublic_key(arg2 []byte) {
 func (arg1 SwigcptrWg_peer) GetPublic_key() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_peer_public_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_peer_public_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -1112,7 +1131,7 @@ func (arg1 SwigcptrWg_peer) SetPreshared_key(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_peer_preshared_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_peer_preshared_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_24)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -1121,7 +1140,7 @@ func (arg1 SwigcptrWg_peer) SetPreshared_key(arg2 []byte) {
 func (arg1 SwigcptrWg_peer) GetPreshared_key() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_peer_preshared_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_peer_preshared_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -1129,129 +1148,129 @@ func (arg1 SwigcptrWg_peer) GetPreshared_key() (_swig_ret []byte) {
 func (arg1 SwigcptrWg_peer) SetEndpoint(arg2 Wg_endpoint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_peer_endpoint_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_peer_endpoint_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetEndpoint() (_swig_ret Wg_endpoint) {
 	var swig_r Wg_endpoint
 	_swig_i_0 := arg1
-	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_peer_endpoint_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_peer_endpoint_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetLast_handshake_time(arg2 Wg_timespec64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_peer_last_handshake_time_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_peer_last_handshake_time_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetLast_handshake_time() (_swig_ret Wg_timespec64) {
 	var swig_r Wg_timespec64
 	_swig_i_0 := arg1
-	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_peer_last_handshake_time_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_peer_last_handshake_time_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetRx_bytes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_peer_rx_bytes_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1))
+	C._wrap_wg_peer_rx_bytes_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetRx_bytes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_wg_peer_rx_bytes_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_wg_peer_rx_bytes_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetTx_bytes(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_peer_tx_bytes_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_28(_swig_i_1))
+	C._wrap_wg_peer_tx_bytes_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_28(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetTx_bytes() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_wg_peer_tx_bytes_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_wg_peer_tx_bytes_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetPersistent_keepalive_interval(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_peer_persistent_keepalive_interval_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_wg_peer_persistent_keepalive_interval_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetPersistent_keepalive_interval() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_wg_peer_persistent_keepalive_interval_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_wg_peer_persistent_keepalive_interval_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetFirst_allowedip(arg2 Wg_allowedip) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_peer_first_allowedip_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_peer_first_allowedip_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetFirst_allowedip() (_swig_ret Wg_allowedip) {
 	var swig_r Wg_allowedip
 	_swig_i_0 := arg1
-	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_peer_first_allowedip_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_peer_first_allowedip_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetLast_allowedip(arg2 Wg_allowedip) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_peer_last_allowedip_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_peer_last_allowedip_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetLast_allowedip() (_swig_ret Wg_allowedip) {
 	var swig_r Wg_allowedip
 	_swig_i_0 := arg1
-	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_peer_last_allowedip_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_peer_last_allowedip_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetNext_peer(arg2 Wg_peer) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_peer_next_peer_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_peer_next_peer_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetNext_peer() (_swig_ret Wg_peer) {
 	var swig_r Wg_peer
 	_swig_i_0 := arg1
-	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_peer_next_peer_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_peer_next_peer_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_peer) SetProtocol_version(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_peer_protocol_version_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_peer_protocol_version_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_peer) GetProtocol_version() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_peer_protocol_version_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_peer_protocol_version_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewWg_peer() (_swig_ret Wg_peer) {
 	var swig_r Wg_peer
-	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_new_wg_peer_capi_43875331ec2aeffc()))
+	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_new_wg_peer_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_peer(arg1 Wg_peer) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_peer_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_peer_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_peer interface {
@@ -1287,7 +1306,7 @@ type Enum_SS_wg_device_flags int
 
 func _swig_getWGDEVICE_REPLACE_PEERS() (_swig_ret Enum_SS_wg_device_flags) {
 	var swig_r Enum_SS_wg_device_flags
-	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_REPLACE_PEERS_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_REPLACE_PEERS_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1295,7 +1314,7 @@ var WGDEVICE_REPLACE_PEERS Enum_SS_wg_device_flags = _swig_getWGDEVICE_REPLACE_P
 
 func _swig_getWGDEVICE_HAS_PRIVATE_KEY() (_swig_ret Enum_SS_wg_device_flags) {
 	var swig_r Enum_SS_wg_device_flags
-	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1303,7 +1322,7 @@ var WGDEVICE_HAS_PRIVATE_KEY Enum_SS_wg_device_flags = _swig_getWGDEVICE_HAS_PRI
 
 func _swig_getWGDEVICE_HAS_PUBLIC_KEY() (_swig_ret Enum_SS_wg_device_flags) {
 	var swig_r Enum_SS_wg_device_flags
-	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1311,7 +1330,7 @@ var WGDEVICE_HAS_PUBLIC_KEY Enum_SS_wg_device_flags = _swig_getWGDEVICE_HAS_PUBL
 
 func _swig_getWGDEVICE_HAS_LISTEN_PORT() (_swig_ret Enum_SS_wg_device_flags) {
 	var swig_r Enum_SS_wg_device_flags
-	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_LISTEN_PORT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_LISTEN_PORT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1319,7 +1338,7 @@ var WGDEVICE_HAS_LISTEN_PORT Enum_SS_wg_device_flags = _swig_getWGDEVICE_HAS_LIS
 
 func _swig_getWGDEVICE_HAS_FWMARK() (_swig_ret Enum_SS_wg_device_flags) {
 	var swig_r Enum_SS_wg_device_flags
-	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_FWMARK_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_device_flags)(C._wrap_WGDEVICE_HAS_FWMARK_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1337,7 +1356,7 @@ func (p SwigcptrWg_device) SwigIsWg_device() {
 func (arg1 SwigcptrWg_device) SetName(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_device_name_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_device_name_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1346,7 +1365,7 @@ func (arg1 SwigcptrWg_device) SetName(arg2 string) {
 func (arg1 SwigcptrWg_device) GetName() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_device_name_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_device_name_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -1356,26 +1375,26 @@ func (arg1 SwigcptrWg_device) GetName() (_swig_ret string) {
 func (arg1 SwigcptrWg_device) SetIfindex(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_device_ifindex_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_device_ifindex_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_device) GetIfindex() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_device_ifindex_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_device_ifindex_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_device) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_device_flags_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_device_flags_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_device) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_device_flags_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_device_flags_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1388,7 +1407,7 @@ func (arg1 SwigcptrWg_device) SetPublic_key(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_device_public_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_device_public_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -1397,7 +1416,7 @@ func (arg1 SwigcptrWg_device) SetPublic_key(arg2 []byte) {
 func (arg1 SwigcptrWg_device) GetPublic_key() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_device_public_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_device_public_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -1411,7 +1430,7 @@ func (arg1 SwigcptrWg_device) SetPrivate_key(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_device_private_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_device_private_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -1420,7 +1439,7 @@ func (arg1 SwigcptrWg_device) SetPrivate_key(arg2 []byte) {
 func (arg1 SwigcptrWg_device) GetPrivate_key() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_device_private_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_device_private_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -1428,64 +1447,64 @@ func (arg1 SwigcptrWg_device) GetPrivate_key() (_swig_ret []byte) {
 func (arg1 SwigcptrWg_device) SetFwmark(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_device_fwmark_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_device_fwmark_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_device) GetFwmark() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_device_fwmark_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_device_fwmark_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_device) SetListen_port(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_device_listen_port_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_wg_device_listen_port_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_device) GetListen_port() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_wg_device_listen_port_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_wg_device_listen_port_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_device) SetFirst_peer(arg2 Wg_peer) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_device_first_peer_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_device_first_peer_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_device) GetFirst_peer() (_swig_ret Wg_peer) {
 	var swig_r Wg_peer
 	_swig_i_0 := arg1
-	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_device_first_peer_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_device_first_peer_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_device) SetLast_peer(arg2 Wg_peer) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_device_last_peer_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_device_last_peer_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_device) GetLast_peer() (_swig_ret Wg_peer) {
 	var swig_r Wg_peer
 	_swig_i_0 := arg1
-	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_device_last_peer_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_device_last_peer_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func NewWg_device() (_swig_ret Wg_device) {
 	var swig_r Wg_device
-	swig_r = (Wg_device)(SwigcptrWg_device(C._wrap_new_wg_device_capi_43875331ec2aeffc()))
+	swig_r = (Wg_device)(SwigcptrWg_device(C._wrap_new_wg_device_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_device(arg1 Wg_device) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_device interface {
@@ -1514,7 +1533,7 @@ type Wg_device interface {
 func Wg_device_new(arg1 string) (_swig_ret Wg_device) {
 	var swig_r Wg_device
 	_swig_i_0 := arg1
-	swig_r = (Wg_device)(SwigcptrWg_device(C._wrap_wg_device_new_capi_43875331ec2aeffc(*(*C.swig_type_36)(unsafe.Pointer(&_swig_i_0)))))
+	swig_r = (Wg_device)(SwigcptrWg_device(C._wrap_wg_device_new_capi_6839273b1192ea7f(*(*C.swig_type_36)(unsafe.Pointer(&_swig_i_0)))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1524,27 +1543,27 @@ func Wg_device_new(arg1 string) (_swig_ret Wg_device) {
 func Wg_device_add_peer(arg1 Wg_device) (_swig_ret Wg_peer) {
 	var swig_r Wg_peer
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_device_add_peer_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_peer)(SwigcptrWg_peer(C._wrap_wg_device_add_peer_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func Wg_peer_add_allowedip(arg1 Wg_peer) (_swig_ret Wg_allowedip) {
 	var swig_r Wg_allowedip
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_peer_add_allowedip_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_allowedip)(SwigcptrWg_allowedip(C._wrap_wg_peer_add_allowedip_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func Wg_free_device(arg1 Wg_device) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wg_free_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wg_free_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wg_get_device(arg1 []uintptr, arg2 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_get_device_capi_43875331ec2aeffc(*(*C.swig_type_37)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_get_device_capi_6839273b1192ea7f(*(*C.swig_type_37)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1557,14 +1576,14 @@ func Wg_get_device(arg1 []uintptr, arg2 string) (_swig_ret int) {
 func Wg_set_device(arg1 Wg_device) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_wg_set_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_set_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Wg_add_device(arg1 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wg_add_device_capi_43875331ec2aeffc(*(*C.swig_type_39)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_wg_add_device_capi_6839273b1192ea7f(*(*C.swig_type_39)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1574,7 +1593,7 @@ func Wg_add_device(arg1 string) (_swig_ret int) {
 func Wg_del_device(arg1 string) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wg_del_device_capi_43875331ec2aeffc(*(*C.swig_type_40)(unsafe.Pointer(&_swig_i_0))))
+	swig_r = (int)(C._wrap_wg_del_device_capi_6839273b1192ea7f(*(*C.swig_type_40)(unsafe.Pointer(&_swig_i_0))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1584,7 +1603,7 @@ func Wg_del_device(arg1 string) (_swig_ret int) {
 func Wg_set_uapi_timeout(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wg_set_uapi_timeout_capi_43875331ec2aeffc(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_set_uapi_timeout_capi_6839273b1192ea7f(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -1592,7 +1611,7 @@ func Wg_netlink_open(arg1 []uintptr, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_netlink_open_capi_43875331ec2aeffc(*(*C.swig_type_41)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_netlink_open_capi_6839273b1192ea7f(*(*C.swig_type_41)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1601,7 +1620,7 @@ func Wg_netlink_open(arg1 []uintptr, arg2 int) (_swig_ret int) {
 
 func Wg_netlink_close(arg1 Struct_SS_wg_netlink) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wg_netlink_close_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wg_netlink_close_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wg_netlink_get_device(arg1 Struct_SS_wg_netlink, arg2 []uintptr, arg3 string) (_swig_ret int) {
@@ -1609,7 +1628,7 @@ func Wg_netlink_get_device(arg1 Struct_SS_wg_netlink, arg2 []uintptr, arg3 strin
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_wg_netlink_get_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int)(C._wrap_wg_netlink_get_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_42)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_43)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1624,7 +1643,7 @@ func Wg_netlink_get_device_by_index(arg1 Struct_SS_wg_netlink, arg2 []uintptr, a
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_wg_netlink_get_device_by_index_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_wg_netlink_get_device_by_index_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_44)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1635,7 +1654,7 @@ func Wg_get_device_by_index(arg1 []uintptr, arg2 uint) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_get_device_by_index_capi_43875331ec2aeffc(*(*C.swig_type_45)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_get_device_by_index_capi_6839273b1192ea7f(*(*C.swig_type_45)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1646,7 +1665,7 @@ func Wg_netlink_set_device(arg1 Struct_SS_wg_netlink, arg2 Wg_device) (_swig_ret
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_netlink_set_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_netlink_set_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1654,7 +1673,7 @@ func Wg_netlink_add_device(arg1 Struct_SS_wg_netlink, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_netlink_add_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_netlink_add_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_46)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1665,7 +1684,7 @@ func Wg_netlink_del_device(arg1 Struct_SS_wg_netlink, arg2 string) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_netlink_del_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_netlink_del_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_47)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1677,7 +1696,7 @@ func Wg_link_set_up(arg1 Struct_SS_wg_netlink, arg2 string, arg3 bool) (_swig_re
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_wg_link_set_up_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)), C._Bool(_swig_i_2)))
+	swig_r = (int)(C._wrap_wg_link_set_up_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_48)(unsafe.Pointer(&_swig_i_1)), C._Bool(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1689,7 +1708,7 @@ func Wg_link_set_mtu(arg1 Struct_SS_wg_netlink, arg2 string, arg3 uint) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_wg_link_set_mtu_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_wg_link_set_mtu_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_49)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1701,7 +1720,7 @@ func Wg_link_set_netns(arg1 Struct_SS_wg_netlink, arg2 string, arg3 int) (_swig_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_wg_link_set_netns_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
+	swig_r = (int)(C._wrap_wg_link_set_netns_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_50)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1715,7 +1734,7 @@ func Wg_addr_add(arg1 Struct_SS_wg_netlink, arg2 string, arg3 int, arg4 []byte, 
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_wg_addr_add_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4)))
+	swig_r = (int)(C._wrap_wg_addr_add_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_51)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_52)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1732,7 +1751,7 @@ func Wg_addr_del(arg1 Struct_SS_wg_netlink, arg2 string, arg3 int, arg4 []byte, 
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_wg_addr_del_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4)))
+	swig_r = (int)(C._wrap_wg_addr_del_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_53)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_54)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1750,7 +1769,7 @@ func Wg_route_add(arg1 Struct_SS_wg_netlink, arg2 string, arg3 int, arg4 []byte,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_wg_route_add_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_wg_route_add_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_55)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_56)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4), C.swig_intgo(_swig_i_5)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1768,7 +1787,7 @@ func Wg_route_del(arg1 Struct_SS_wg_netlink, arg2 string, arg3 int, arg4 []byte,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
-	swig_r = (int)(C._wrap_wg_route_del_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4), C.swig_intgo(_swig_i_5)))
+	swig_r = (int)(C._wrap_wg_route_del_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_57)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), *(*C.swig_type_58)(unsafe.Pointer(&_swig_i_3)), C.char(_swig_i_4), C.swig_intgo(_swig_i_5)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -1782,7 +1801,7 @@ type Enum_SS_wg_quick_key int
 
 func _swig_getWG_QUICK_ADDRESS() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_ADDRESS_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_ADDRESS_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1790,7 +1809,7 @@ var WG_QUICK_ADDRESS Enum_SS_wg_quick_key = _swig_getWG_QUICK_ADDRESS()
 
 func _swig_getWG_QUICK_DNS() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_DNS_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_DNS_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1798,7 +1817,7 @@ var WG_QUICK_DNS Enum_SS_wg_quick_key = _swig_getWG_QUICK_DNS()
 
 func _swig_getWG_QUICK_MTU() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_MTU_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_MTU_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1806,7 +1825,7 @@ var WG_QUICK_MTU Enum_SS_wg_quick_key = _swig_getWG_QUICK_MTU()
 
 func _swig_getWG_QUICK_TABLE() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_TABLE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_TABLE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1814,7 +1833,7 @@ var WG_QUICK_TABLE Enum_SS_wg_quick_key = _swig_getWG_QUICK_TABLE()
 
 func _swig_getWG_QUICK_PRE_UP() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_PRE_UP_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_PRE_UP_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1822,7 +1841,7 @@ var WG_QUICK_PRE_UP Enum_SS_wg_quick_key = _swig_getWG_QUICK_PRE_UP()
 
 func _swig_getWG_QUICK_POST_UP() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_POST_UP_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_POST_UP_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1830,7 +1849,7 @@ var WG_QUICK_POST_UP Enum_SS_wg_quick_key = _swig_getWG_QUICK_POST_UP()
 
 func _swig_getWG_QUICK_PRE_DOWN() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_PRE_DOWN_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_PRE_DOWN_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1838,7 +1857,7 @@ var WG_QUICK_PRE_DOWN Enum_SS_wg_quick_key = _swig_getWG_QUICK_PRE_DOWN()
 
 func _swig_getWG_QUICK_POST_DOWN() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_POST_DOWN_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_POST_DOWN_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1846,7 +1865,7 @@ var WG_QUICK_POST_DOWN Enum_SS_wg_quick_key = _swig_getWG_QUICK_POST_DOWN()
 
 func _swig_getWG_QUICK_SAVE_CONFIG() (_swig_ret Enum_SS_wg_quick_key) {
 	var swig_r Enum_SS_wg_quick_key
-	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_SAVE_CONFIG_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_quick_key)(C._wrap_WG_QUICK_SAVE_CONFIG_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1856,7 +1875,7 @@ type Enum_SS_wg_config_flags int
 
 func _swig_getWG_CONFIG_APPEND() (_swig_ret Enum_SS_wg_config_flags) {
 	var swig_r Enum_SS_wg_config_flags
-	swig_r = (Enum_SS_wg_config_flags)(C._wrap_WG_CONFIG_APPEND_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_config_flags)(C._wrap_WG_CONFIG_APPEND_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1864,7 +1883,7 @@ var WG_CONFIG_APPEND Enum_SS_wg_config_flags = _swig_getWG_CONFIG_APPEND()
 
 func _swig_getWG_CONFIG_STRICT() (_swig_ret Enum_SS_wg_config_flags) {
 	var swig_r Enum_SS_wg_config_flags
-	swig_r = (Enum_SS_wg_config_flags)(C._wrap_WG_CONFIG_STRICT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_config_flags)(C._wrap_WG_CONFIG_STRICT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1872,7 +1891,7 @@ var WG_CONFIG_STRICT Enum_SS_wg_config_flags = _swig_getWG_CONFIG_STRICT()
 
 func _swig_getWG_CONFIG_NUMERIC() (_swig_ret Enum_SS_wg_config_flags) {
 	var swig_r Enum_SS_wg_config_flags
-	swig_r = (Enum_SS_wg_config_flags)(C._wrap_WG_CONFIG_NUMERIC_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_config_flags)(C._wrap_WG_CONFIG_NUMERIC_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1885,7 +1904,7 @@ func Wg_config_parse(arg1 []uintptr, arg2 []uintptr, arg3 []byte, arg4 string, a
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
-	swig_r = (int)(C._wrap_wg_config_parse_capi_43875331ec2aeffc(*(*C.swig_type_59)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_3)), C.swig_intgo(_swig_i_4)))
+	swig_r = (int)(C._wrap_wg_config_parse_capi_6839273b1192ea7f(*(*C.swig_type_59)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_60)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_61)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_62)(unsafe.Pointer(&_swig_i_3)), C.swig_intgo(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1907,7 +1926,7 @@ func Wg_config_parse_file(arg1 []uintptr, arg2 []uintptr, arg3 string, arg4 uint
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_wg_config_parse_file_capi_43875331ec2aeffc(*(*C.swig_type_63)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_wg_config_parse_file_capi_6839273b1192ea7f(*(*C.swig_type_63)(unsafe.Pointer(&_swig_i_0)), *(*C.swig_type_64)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_65)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1924,7 +1943,7 @@ func Wg_quick_config_count(arg1 Struct_SS_wg_quick_config, arg2 Enum_SS_wg_quick
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int64)(C._wrap_wg_quick_config_count_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int64)(C._wrap_wg_quick_config_count_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
@@ -1933,7 +1952,7 @@ func Wg_quick_config_get(arg1 Struct_SS_wg_quick_config, arg2 Enum_SS_wg_quick_k
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r_p := C._wrap_wg_quick_config_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_68(_swig_i_2))
+	swig_r_p := C._wrap_wg_quick_config_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_type_68(_swig_i_2))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -1942,14 +1961,14 @@ func Wg_quick_config_get(arg1 Struct_SS_wg_quick_config, arg2 Enum_SS_wg_quick_k
 
 func Wg_quick_config_free(arg1 Struct_SS_wg_quick_config) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wg_quick_config_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wg_quick_config_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wg_device_copy(arg1 []uintptr, arg2 Wg_device) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_device_copy_capi_43875331ec2aeffc(*(*C.swig_type_69)(unsafe.Pointer(&_swig_i_0)), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_device_copy_capi_6839273b1192ea7f(*(*C.swig_type_69)(unsafe.Pointer(&_swig_i_0)), C.uintptr_t(_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -1960,14 +1979,14 @@ func Wg_device_apply(arg1 Wg_device, arg2 Wg_device) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_device_apply_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_device_apply_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func Wg_device_canonicalize(arg1 Wg_device) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_wg_device_canonicalize_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_device_canonicalize_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -1975,7 +1994,7 @@ func Wg_device_equal(arg1 Wg_device, arg2 Wg_device) (_swig_ret bool) {
 	var swig_r bool
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (bool)(C._wrap_wg_device_equal_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (bool)(C._wrap_wg_device_equal_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -1983,7 +2002,7 @@ type Enum_SS_wg_diff_flags int
 
 func _swig_getWG_DIFF_REMOVE_ALLOWEDIPS() (_swig_ret Enum_SS_wg_diff_flags) {
 	var swig_r Enum_SS_wg_diff_flags
-	swig_r = (Enum_SS_wg_diff_flags)(C._wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_diff_flags)(C._wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -1995,7 +2014,7 @@ func Wg_device_diff(arg1 []uintptr, arg2 Wg_device, arg3 Wg_device, arg4 uint) (
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_wg_device_diff_capi_43875331ec2aeffc(*(*C.swig_type_70)(unsafe.Pointer(&_swig_i_0)), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_wg_device_diff_capi_6839273b1192ea7f(*(*C.swig_type_70)(unsafe.Pointer(&_swig_i_0)), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -2009,7 +2028,7 @@ type Enum_SS_wg_packet_status int
 
 func _swig_getWG_PACKET_DROP() (_swig_ret Enum_SS_wg_packet_status) {
 	var swig_r Enum_SS_wg_packet_status
-	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_DROP_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_DROP_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2017,7 +2036,7 @@ var WG_PACKET_DROP Enum_SS_wg_packet_status = _swig_getWG_PACKET_DROP()
 
 func _swig_getWG_PACKET_SEND() (_swig_ret Enum_SS_wg_packet_status) {
 	var swig_r Enum_SS_wg_packet_status
-	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_SEND_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_SEND_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2025,7 +2044,7 @@ var WG_PACKET_SEND Enum_SS_wg_packet_status = _swig_getWG_PACKET_SEND()
 
 func _swig_getWG_PACKET_DELIVER() (_swig_ret Enum_SS_wg_packet_status) {
 	var swig_r Enum_SS_wg_packet_status
-	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_DELIVER_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_DELIVER_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2033,7 +2052,7 @@ var WG_PACKET_DELIVER Enum_SS_wg_packet_status = _swig_getWG_PACKET_DELIVER()
 
 func _swig_getWG_PACKET_CONSUMED() (_swig_ret Enum_SS_wg_packet_status) {
 	var swig_r Enum_SS_wg_packet_status
-	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_CONSUMED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_packet_status)(C._wrap_WG_PACKET_CONSUMED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2043,7 +2062,7 @@ type Enum_SS_wg_drop_reason int
 
 func _swig_getWG_DROP_NONE() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NONE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NONE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2051,7 +2070,7 @@ var WG_DROP_NONE Enum_SS_wg_drop_reason = _swig_getWG_DROP_NONE()
 
 func _swig_getWG_DROP_NO_PEER() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_PEER_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_PEER_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2059,7 +2078,7 @@ var WG_DROP_NO_PEER Enum_SS_wg_drop_reason = _swig_getWG_DROP_NO_PEER()
 
 func _swig_getWG_DROP_NO_ROOM() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_ROOM_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_ROOM_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2067,7 +2086,7 @@ var WG_DROP_NO_ROOM Enum_SS_wg_drop_reason = _swig_getWG_DROP_NO_ROOM()
 
 func _swig_getWG_DROP_MALFORMED() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_MALFORMED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_MALFORMED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2075,7 +2094,7 @@ var WG_DROP_MALFORMED Enum_SS_wg_drop_reason = _swig_getWG_DROP_MALFORMED()
 
 func _swig_getWG_DROP_UNKNOWN_INDEX() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_UNKNOWN_INDEX_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_UNKNOWN_INDEX_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2083,7 +2102,7 @@ var WG_DROP_UNKNOWN_INDEX Enum_SS_wg_drop_reason = _swig_getWG_DROP_UNKNOWN_INDE
 
 func _swig_getWG_DROP_AUTH() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_AUTH_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_AUTH_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2091,7 +2110,7 @@ var WG_DROP_AUTH Enum_SS_wg_drop_reason = _swig_getWG_DROP_AUTH()
 
 func _swig_getWG_DROP_REPLAY() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_REPLAY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_REPLAY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2099,7 +2118,7 @@ var WG_DROP_REPLAY Enum_SS_wg_drop_reason = _swig_getWG_DROP_REPLAY()
 
 func _swig_getWG_DROP_SOURCE() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_SOURCE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_SOURCE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2107,7 +2126,7 @@ var WG_DROP_SOURCE Enum_SS_wg_drop_reason = _swig_getWG_DROP_SOURCE()
 
 func _swig_getWG_DROP_EXPIRED() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_EXPIRED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_EXPIRED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2115,7 +2134,7 @@ var WG_DROP_EXPIRED Enum_SS_wg_drop_reason = _swig_getWG_DROP_EXPIRED()
 
 func _swig_getWG_DROP_RATELIMIT() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_RATELIMIT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_RATELIMIT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2123,7 +2142,7 @@ var WG_DROP_RATELIMIT Enum_SS_wg_drop_reason = _swig_getWG_DROP_RATELIMIT()
 
 func _swig_getWG_DROP_QUEUE_FULL() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_QUEUE_FULL_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_QUEUE_FULL_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2131,7 +2150,7 @@ var WG_DROP_QUEUE_FULL Enum_SS_wg_drop_reason = _swig_getWG_DROP_QUEUE_FULL()
 
 func _swig_getWG_DROP_NO_KEY() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2139,7 +2158,7 @@ var WG_DROP_NO_KEY Enum_SS_wg_drop_reason = _swig_getWG_DROP_NO_KEY()
 
 func _swig_getWG_DROP_NO_ENDPOINT() (_swig_ret Enum_SS_wg_drop_reason) {
 	var swig_r Enum_SS_wg_drop_reason
-	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_ENDPOINT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_drop_reason)(C._wrap_WG_DROP_NO_ENDPOINT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2157,116 +2176,116 @@ func (p SwigcptrWg_packet) SwigIsWg_packet() {
 func (arg1 SwigcptrWg_packet) SetBuf(arg2 *byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_buf_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	C._wrap_wg_packet_buf_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetBuf() (_swig_ret *byte) {
 	var swig_r *byte
 	_swig_i_0 := arg1
-	swig_r = (*byte)(C._wrap_wg_packet_buf_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (*byte)(C._wrap_wg_packet_buf_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetSize(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_size_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_packet_size_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetSize() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_packet_size_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_packet_size_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetOffset(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_offset_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_packet_offset_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetOffset() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_packet_offset_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_packet_offset_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetLen(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_len_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_packet_len_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetLen() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_packet_len_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_packet_len_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetStatus(arg2 int16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_status_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_wg_packet_status_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetStatus() (_swig_ret int16) {
 	var swig_r int16
 	_swig_i_0 := arg1
-	swig_r = (int16)(C._wrap_wg_packet_status_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int16)(C._wrap_wg_packet_status_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetReason(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_reason_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_wg_packet_reason_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetReason() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_wg_packet_reason_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_wg_packet_reason_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetEndpoint(arg2 Wg_endpoint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_packet_endpoint_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_packet_endpoint_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetEndpoint() (_swig_ret Wg_endpoint) {
 	var swig_r Wg_endpoint
 	_swig_i_0 := arg1
-	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_packet_endpoint_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_packet_endpoint_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_packet) SetReserved(arg2 *uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_packet_reserved_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	C._wrap_wg_packet_reserved_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_packet) GetReserved() (_swig_ret *uint64) {
 	var swig_r *uint64
 	_swig_i_0 := arg1
-	swig_r = (*uint64)(C._wrap_wg_packet_reserved_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (*uint64)(C._wrap_wg_packet_reserved_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewWg_packet() (_swig_ret Wg_packet) {
 	var swig_r Wg_packet
-	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_new_wg_packet_capi_43875331ec2aeffc()))
+	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_new_wg_packet_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_packet(arg1 Wg_packet) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_packet_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_packet_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_packet interface {
@@ -2294,7 +2313,7 @@ type Enum_SS_wg_event_type int
 
 func _swig_getWG_EVENT_HANDSHAKE_COMPLETE() (_swig_ret Enum_SS_wg_event_type) {
 	var swig_r Enum_SS_wg_event_type
-	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2302,7 +2321,7 @@ var WG_EVENT_HANDSHAKE_COMPLETE Enum_SS_wg_event_type = _swig_getWG_EVENT_HANDSH
 
 func _swig_getWG_EVENT_SESSION_EXPIRED() (_swig_ret Enum_SS_wg_event_type) {
 	var swig_r Enum_SS_wg_event_type
-	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_SESSION_EXPIRED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_SESSION_EXPIRED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2310,7 +2329,7 @@ var WG_EVENT_SESSION_EXPIRED Enum_SS_wg_event_type = _swig_getWG_EVENT_SESSION_E
 
 func _swig_getWG_EVENT_ENDPOINT_CHANGED() (_swig_ret Enum_SS_wg_event_type) {
 	var swig_r Enum_SS_wg_event_type
-	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_ENDPOINT_CHANGED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_ENDPOINT_CHANGED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2318,7 +2337,7 @@ var WG_EVENT_ENDPOINT_CHANGED Enum_SS_wg_event_type = _swig_getWG_EVENT_ENDPOINT
 
 func _swig_getWG_EVENT_PEER_UNREACHABLE() (_swig_ret Enum_SS_wg_event_type) {
 	var swig_r Enum_SS_wg_event_type
-	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_PEER_UNREACHABLE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_event_type)(C._wrap_WG_EVENT_PEER_UNREACHABLE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2336,13 +2355,13 @@ func (p SwigcptrWg_event) SwigIsWg_event() {
 func (arg1 SwigcptrWg_event) SetType(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_event_Type_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_event_Type_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_event) GetType() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_event_Type_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_event_Type_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2355,7 +2374,7 @@ func (arg1 SwigcptrWg_event) SetPublic_key(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_event_public_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_event_public_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_71)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -2364,7 +2383,7 @@ func (arg1 SwigcptrWg_event) SetPublic_key(arg2 []byte) {
 func (arg1 SwigcptrWg_event) GetPublic_key() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_event_public_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_event_public_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -2372,25 +2391,25 @@ func (arg1 SwigcptrWg_event) GetPublic_key() (_swig_ret []byte) {
 func (arg1 SwigcptrWg_event) SetEndpoint(arg2 Wg_endpoint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_event_endpoint_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_event_endpoint_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_event) GetEndpoint() (_swig_ret Wg_endpoint) {
 	var swig_r Wg_endpoint
 	_swig_i_0 := arg1
-	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_event_endpoint_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_event_endpoint_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func NewWg_event() (_swig_ret Wg_event) {
 	var swig_r Wg_event
-	swig_r = (Wg_event)(SwigcptrWg_event(C._wrap_new_wg_event_capi_43875331ec2aeffc()))
+	swig_r = (Wg_event)(SwigcptrWg_event(C._wrap_new_wg_event_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_event(arg1 Wg_event) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_event_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_event_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_event interface {
@@ -2406,14 +2425,14 @@ type Wg_event interface {
 
 func Wg_engine_free(arg1 Struct_SS_wg_engine) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wg_engine_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wg_engine_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wg_engine_set_device(arg1 Struct_SS_wg_engine, arg2 Wg_device) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_engine_set_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_engine_set_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2421,7 +2440,7 @@ func Wg_engine_get_device(arg1 Struct_SS_wg_engine, arg2 []uintptr) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_engine_get_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_engine_get_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_73)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2432,20 +2451,71 @@ func Wg_engine_encrypt(arg1 Struct_SS_wg_engine, arg2 Wg_packet, arg3 int64) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	C._wrap_wg_engine_encrypt_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_74(_swig_i_2))
+	C._wrap_wg_engine_encrypt_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_74(_swig_i_2))
 }
 
 func Wg_engine_decrypt(arg1 Struct_SS_wg_engine, arg2 Wg_packet, arg3 int64) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	C._wrap_wg_engine_decrypt_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_75(_swig_i_2))
+	C._wrap_wg_engine_decrypt_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_75(_swig_i_2))
 }
 
 func Wg_engine_tick(arg1 Struct_SS_wg_engine) (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint64)(C._wrap_wg_engine_tick_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_wg_engine_tick_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+type Enum_SS_wg_datagram_class int
+
+func _swig_getWG_DATAGRAM_OTHER() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_OTHER_capi_6839273b1192ea7f())
+	return swig_r
+}
+
+var WG_DATAGRAM_OTHER Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_OTHER()
+
+func _swig_getWG_DATAGRAM_HANDSHAKE() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_HANDSHAKE_capi_6839273b1192ea7f())
+	return swig_r
+}
+
+var WG_DATAGRAM_HANDSHAKE Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_HANDSHAKE()
+
+func _swig_getWG_DATAGRAM_JUNK() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_JUNK_capi_6839273b1192ea7f())
+	return swig_r
+}
+
+var WG_DATAGRAM_JUNK Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_JUNK()
+
+func _swig_getWG_DATAGRAM_HANDSHAKE_COOKIE() (_swig_ret Enum_SS_wg_datagram_class) {
+	var swig_r Enum_SS_wg_datagram_class
+	swig_r = (Enum_SS_wg_datagram_class)(C._wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6839273b1192ea7f())
+	return swig_r
+}
+
+var WG_DATAGRAM_HANDSHAKE_COOKIE Enum_SS_wg_datagram_class = _swig_getWG_DATAGRAM_HANDSHAKE_COOKIE()
+
+func Wg_engine_classify(arg1 Struct_SS_wg_engine, arg2 Wg_packet) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	swig_r = (int)(C._wrap_wg_engine_classify_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	return swig_r
+}
+
+func Wg_engine_set_handshake_queue(arg1 Struct_SS_wg_engine, arg2 uint, arg3 uint) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := arg2
+	_swig_i_2 := arg3
+	swig_r = (int)(C._wrap_wg_engine_set_handshake_queue_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2)))
 	return swig_r
 }
 
@@ -2453,7 +2523,7 @@ type Enum_SS_wg_tunnel_flags int
 
 func _swig_getWG_TUNNEL_UAPI() (_swig_ret Enum_SS_wg_tunnel_flags) {
 	var swig_r Enum_SS_wg_tunnel_flags
-	swig_r = (Enum_SS_wg_tunnel_flags)(C._wrap_WG_TUNNEL_UAPI_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_tunnel_flags)(C._wrap_WG_TUNNEL_UAPI_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2461,7 +2531,7 @@ var WG_TUNNEL_UAPI Enum_SS_wg_tunnel_flags = _swig_getWG_TUNNEL_UAPI()
 
 func _swig_getWG_TUNNEL_NO_OFFLOAD() (_swig_ret Enum_SS_wg_tunnel_flags) {
 	var swig_r Enum_SS_wg_tunnel_flags
-	swig_r = (Enum_SS_wg_tunnel_flags)(C._wrap_WG_TUNNEL_NO_OFFLOAD_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_tunnel_flags)(C._wrap_WG_TUNNEL_NO_OFFLOAD_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2469,14 +2539,14 @@ var WG_TUNNEL_NO_OFFLOAD Enum_SS_wg_tunnel_flags = _swig_getWG_TUNNEL_NO_OFFLOAD
 
 func Wg_tunnel_free(arg1 Struct_SS_wg_tunnel) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wg_tunnel_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wg_tunnel_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wg_tunnel_set_device(arg1 Struct_SS_wg_tunnel, arg2 Wg_device) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_tunnel_set_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_tunnel_set_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -2484,7 +2554,7 @@ func Wg_tunnel_get_device(arg1 Struct_SS_wg_tunnel, arg2 []uintptr) (_swig_ret i
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_tunnel_get_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_tunnel_get_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_77)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2494,14 +2564,14 @@ func Wg_tunnel_get_device(arg1 Struct_SS_wg_tunnel, arg2 []uintptr) (_swig_ret i
 func Wg_tunnel_rebind(arg1 Struct_SS_wg_tunnel) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_wg_tunnel_rebind_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_tunnel_rebind_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Wg_tunnel_name(arg1 Struct_SS_wg_tunnel) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_wg_tunnel_name_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_tunnel_name_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -2511,7 +2581,7 @@ func Wg_tunnel_name(arg1 Struct_SS_wg_tunnel) (_swig_ret string) {
 func Wg_tunnel_stopped_fd(arg1 Struct_SS_wg_tunnel) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_wg_tunnel_stopped_fd_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_tunnel_stopped_fd_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -2519,7 +2589,7 @@ type Enum_SS_wg_watch_kind int
 
 func _swig_getWG_WATCH_DEVICE_ADDED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_ADDED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_ADDED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2527,7 +2597,7 @@ var WG_WATCH_DEVICE_ADDED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_ADDED
 
 func _swig_getWG_WATCH_DEVICE_REMOVED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_REMOVED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_REMOVED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2535,7 +2605,7 @@ var WG_WATCH_DEVICE_REMOVED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_REM
 
 func _swig_getWG_WATCH_DEVICE_UP() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_UP_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_UP_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2543,7 +2613,7 @@ var WG_WATCH_DEVICE_UP Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_UP()
 
 func _swig_getWG_WATCH_DEVICE_DOWN() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_DOWN_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_DOWN_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2551,7 +2621,7 @@ var WG_WATCH_DEVICE_DOWN Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_DOWN()
 
 func _swig_getWG_WATCH_DEVICE_RENAMED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_RENAMED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_RENAMED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2559,7 +2629,7 @@ var WG_WATCH_DEVICE_RENAMED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_REN
 
 func _swig_getWG_WATCH_DEVICE_MTU() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_MTU_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_MTU_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2567,7 +2637,7 @@ var WG_WATCH_DEVICE_MTU Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_MTU()
 
 func _swig_getWG_WATCH_PRIVATE_KEY() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PRIVATE_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PRIVATE_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2575,7 +2645,7 @@ var WG_WATCH_PRIVATE_KEY Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PRIVATE_KEY()
 
 func _swig_getWG_WATCH_LISTEN_PORT() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_LISTEN_PORT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_LISTEN_PORT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2583,7 +2653,7 @@ var WG_WATCH_LISTEN_PORT Enum_SS_wg_watch_kind = _swig_getWG_WATCH_LISTEN_PORT()
 
 func _swig_getWG_WATCH_FWMARK() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_FWMARK_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_FWMARK_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2591,7 +2661,7 @@ var WG_WATCH_FWMARK Enum_SS_wg_watch_kind = _swig_getWG_WATCH_FWMARK()
 
 func _swig_getWG_WATCH_PEER_ADDED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_ADDED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_ADDED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2599,7 +2669,7 @@ var WG_WATCH_PEER_ADDED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_ADDED()
 
 func _swig_getWG_WATCH_PEER_REMOVED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_REMOVED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_REMOVED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2607,7 +2677,7 @@ var WG_WATCH_PEER_REMOVED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_REMOVED
 
 func _swig_getWG_WATCH_ENDPOINT() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ENDPOINT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ENDPOINT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2615,7 +2685,7 @@ var WG_WATCH_ENDPOINT Enum_SS_wg_watch_kind = _swig_getWG_WATCH_ENDPOINT()
 
 func _swig_getWG_WATCH_ALLOWEDIP_ADDED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2623,7 +2693,7 @@ var WG_WATCH_ALLOWEDIP_ADDED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_ALLOWEDIP
 
 func _swig_getWG_WATCH_ALLOWEDIP_REMOVED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2631,7 +2701,7 @@ var WG_WATCH_ALLOWEDIP_REMOVED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_ALLOWED
 
 func _swig_getWG_WATCH_PRESHARED_KEY() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PRESHARED_KEY_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PRESHARED_KEY_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2639,7 +2709,7 @@ var WG_WATCH_PRESHARED_KEY Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PRESHARED_K
 
 func _swig_getWG_WATCH_KEEPALIVE() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_KEEPALIVE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_KEEPALIVE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2647,7 +2717,7 @@ var WG_WATCH_KEEPALIVE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_KEEPALIVE()
 
 func _swig_getWG_WATCH_HANDSHAKE() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_HANDSHAKE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_HANDSHAKE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2655,7 +2725,7 @@ var WG_WATCH_HANDSHAKE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_HANDSHAKE()
 
 func _swig_getWG_WATCH_PEER_SILENT() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_SILENT_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_SILENT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2663,7 +2733,7 @@ var WG_WATCH_PEER_SILENT Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_SILENT()
 
 func _swig_getWG_WATCH_PEER_ACTIVE() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_ACTIVE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_ACTIVE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2671,7 +2741,7 @@ var WG_WATCH_PEER_ACTIVE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_ACTIVE()
 
 func _swig_getWG_WATCH_OVERFLOW() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_OVERFLOW_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_OVERFLOW_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2679,7 +2749,7 @@ var WG_WATCH_OVERFLOW Enum_SS_wg_watch_kind = _swig_getWG_WATCH_OVERFLOW()
 
 func _swig_getWG_WATCH_DEVICE_ERROR() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_ERROR_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_DEVICE_ERROR_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2687,7 +2757,7 @@ var WG_WATCH_DEVICE_ERROR Enum_SS_wg_watch_kind = _swig_getWG_WATCH_DEVICE_ERROR
 
 func _swig_getWG_WATCH_PEER_UNREACHABLE() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_UNREACHABLE_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_PEER_UNREACHABLE_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2695,11 +2765,19 @@ var WG_WATCH_PEER_UNREACHABLE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_PEER_UNR
 
 func _swig_getWG_WATCH_SESSION_EXPIRED() (_swig_ret Enum_SS_wg_watch_kind) {
 	var swig_r Enum_SS_wg_watch_kind
-	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_SESSION_EXPIRED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_SESSION_EXPIRED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
 var WG_WATCH_SESSION_EXPIRED Enum_SS_wg_watch_kind = _swig_getWG_WATCH_SESSION_EXPIRED()
+
+func _swig_getWG_WATCH_NAMESPACE_GONE() (_swig_ret Enum_SS_wg_watch_kind) {
+	var swig_r Enum_SS_wg_watch_kind
+	swig_r = (Enum_SS_wg_watch_kind)(C._wrap_WG_WATCH_NAMESPACE_GONE_capi_6839273b1192ea7f())
+	return swig_r
+}
+
+var WG_WATCH_NAMESPACE_GONE Enum_SS_wg_watch_kind = _swig_getWG_WATCH_NAMESPACE_GONE()
 
 type SwigcptrWg_watch_prefix uintptr
 
@@ -2713,77 +2791,77 @@ func (p SwigcptrWg_watch_prefix) SwigIsWg_watch_prefix() {
 func (arg1 SwigcptrWg_watch_prefix) SetFamily(arg2 uint16) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_prefix_family_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
+	C._wrap_wg_watch_prefix_family_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.short(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_prefix) GetFamily() (_swig_ret uint16) {
 	var swig_r uint16
 	_swig_i_0 := arg1
-	swig_r = (uint16)(C._wrap_wg_watch_prefix_family_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint16)(C._wrap_wg_watch_prefix_family_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_prefix) SetCidr(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_prefix_cidr_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_wg_watch_prefix_cidr_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_prefix) GetCidr() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_wg_watch_prefix_cidr_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_wg_watch_prefix_cidr_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_prefix) SetReserved(arg2 byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_prefix_reserved_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
+	C._wrap_wg_watch_prefix_reserved_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.char(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_prefix) GetReserved() (_swig_ret byte) {
 	var swig_r byte
 	_swig_i_0 := arg1
-	swig_r = (byte)(C._wrap_wg_watch_prefix_reserved_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (byte)(C._wrap_wg_watch_prefix_reserved_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_prefix) SetIp4(arg2 Struct_SS_in_addr) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_prefix_ip4_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_prefix_ip4_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_prefix) GetIp4() (_swig_ret Struct_SS_in_addr) {
 	var swig_r Struct_SS_in_addr
 	_swig_i_0 := arg1
-	swig_r = (Struct_SS_in_addr)(SwigcptrStruct_SS_in_addr(C._wrap_wg_watch_prefix_ip4_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Struct_SS_in_addr)(SwigcptrStruct_SS_in_addr(C._wrap_wg_watch_prefix_ip4_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_prefix) SetIp6(arg2 Struct_SS_in6_addr) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_prefix_ip6_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_prefix_ip6_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_prefix) GetIp6() (_swig_ret Struct_SS_in6_addr) {
 	var swig_r Struct_SS_in6_addr
 	_swig_i_0 := arg1
-	swig_r = (Struct_SS_in6_addr)(SwigcptrStruct_SS_in6_addr(C._wrap_wg_watch_prefix_ip6_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Struct_SS_in6_addr)(SwigcptrStruct_SS_in6_addr(C._wrap_wg_watch_prefix_ip6_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func NewWg_watch_prefix() (_swig_ret Wg_watch_prefix) {
 	var swig_r Wg_watch_prefix
-	swig_r = (Wg_watch_prefix)(SwigcptrWg_watch_prefix(C._wrap_new_wg_watch_prefix_capi_43875331ec2aeffc()))
+	swig_r = (Wg_watch_prefix)(SwigcptrWg_watch_prefix(C._wrap_new_wg_watch_prefix_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_watch_prefix(arg1 Wg_watch_prefix) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_watch_prefix_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_watch_prefix_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_watch_prefix interface {
@@ -2813,20 +2891,20 @@ func (p SwigcptrWg_watch_value) SwigIsWg_watch_value() {
 func (arg1 SwigcptrWg_watch_value) SetNumber(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_value_number_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1))
+	C._wrap_wg_watch_value_number_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_79(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_value) GetNumber() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_wg_watch_value_number_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_wg_watch_value_number_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_value) SetName(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_value_name_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_watch_value_name_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_81)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -2835,7 +2913,7 @@ func (arg1 SwigcptrWg_watch_value) SetName(arg2 string) {
 func (arg1 SwigcptrWg_watch_value) GetName() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_watch_value_name_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_watch_value_name_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -2851,7 +2929,7 @@ func (arg1 SwigcptrWg_watch_value) SetKey(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_watch_value_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_watch_value_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_83)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -2860,7 +2938,7 @@ func (arg1 SwigcptrWg_watch_value) SetKey(arg2 []byte) {
 func (arg1 SwigcptrWg_watch_value) GetKey() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_watch_value_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_watch_value_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -2868,51 +2946,51 @@ func (arg1 SwigcptrWg_watch_value) GetKey() (_swig_ret []byte) {
 func (arg1 SwigcptrWg_watch_value) SetEndpoint(arg2 Wg_endpoint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_value_endpoint_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_value_endpoint_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_value) GetEndpoint() (_swig_ret Wg_endpoint) {
 	var swig_r Wg_endpoint
 	_swig_i_0 := arg1
-	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_watch_value_endpoint_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wg_watch_value_endpoint_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_value) SetPrefix(arg2 Wg_watch_prefix) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_value_prefix_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_value_prefix_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_value) GetPrefix() (_swig_ret Wg_watch_prefix) {
 	var swig_r Wg_watch_prefix
 	_swig_i_0 := arg1
-	swig_r = (Wg_watch_prefix)(SwigcptrWg_watch_prefix(C._wrap_wg_watch_value_prefix_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_watch_prefix)(SwigcptrWg_watch_prefix(C._wrap_wg_watch_value_prefix_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_value) SetTime(arg2 Wg_timespec64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_value_time_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_value_time_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_value) GetTime() (_swig_ret Wg_timespec64) {
 	var swig_r Wg_timespec64
 	_swig_i_0 := arg1
-	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_watch_value_time_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_watch_value_time_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func NewWg_watch_value() (_swig_ret Wg_watch_value) {
 	var swig_r Wg_watch_value
-	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_new_wg_watch_value_capi_43875331ec2aeffc()))
+	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_new_wg_watch_value_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_watch_value(arg1 Wg_watch_value) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_watch_value_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_watch_value_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_watch_value interface {
@@ -2936,7 +3014,7 @@ type Enum_SS_wg_watch_event_flags int
 
 func _swig_getWG_WATCH_EVENT_PEER() (_swig_ret Enum_SS_wg_watch_event_flags) {
 	var swig_r Enum_SS_wg_watch_event_flags
-	swig_r = (Enum_SS_wg_watch_event_flags)(C._wrap_WG_WATCH_EVENT_PEER_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_event_flags)(C._wrap_WG_WATCH_EVENT_PEER_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2944,7 +3022,7 @@ var WG_WATCH_EVENT_PEER Enum_SS_wg_watch_event_flags = _swig_getWG_WATCH_EVENT_P
 
 func _swig_getWG_WATCH_EVENT_PUSHED() (_swig_ret Enum_SS_wg_watch_event_flags) {
 	var swig_r Enum_SS_wg_watch_event_flags
-	swig_r = (Enum_SS_wg_watch_event_flags)(C._wrap_WG_WATCH_EVENT_PUSHED_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_event_flags)(C._wrap_WG_WATCH_EVENT_PUSHED_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -2962,59 +3040,59 @@ func (p SwigcptrWg_watch_event) SwigIsWg_watch_event() {
 func (arg1 SwigcptrWg_watch_event) SetSize(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_size_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_event_size_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetSize() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_event_size_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_event_size_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetKind(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_kind_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_event_kind_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetKind() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_event_kind_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_event_kind_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_flags_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_event_flags_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_event_flags_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_event_flags_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetIfindex(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_ifindex_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_event_ifindex_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetIfindex() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_event_ifindex_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_event_ifindex_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetDevice(arg2 string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_device_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_watch_event_device_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_85)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3023,7 +3101,7 @@ func (arg1 SwigcptrWg_watch_event) SetDevice(arg2 string) {
 func (arg1 SwigcptrWg_watch_event) GetDevice() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_watch_event_device_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_watch_event_device_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -3039,7 +3117,7 @@ func (arg1 SwigcptrWg_watch_event) SetPublic_key(arg2 []byte) {
 	}
 	_swig_i_1 = arg2
 
-	C._wrap_wg_watch_event_public_key_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)))
+	C._wrap_wg_watch_event_public_key_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_87)(unsafe.Pointer(&_swig_i_1)))
 	if Swig_escape_always_false {
 		Swig_escape_val = _swig_i_1
 	}
@@ -3048,7 +3126,7 @@ func (arg1 SwigcptrWg_watch_event) SetPublic_key(arg2 []byte) {
 func (arg1 SwigcptrWg_watch_event) GetPublic_key() (_swig_ret []byte) {
 	var swig_r []byte
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_watch_event_public_key_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_wg_watch_event_public_key_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 	swig_r = *(*[]byte)(unsafe.Pointer(&swig_r_p))
 	return swig_r
 }
@@ -3056,77 +3134,77 @@ func (arg1 SwigcptrWg_watch_event) GetPublic_key() (_swig_ret []byte) {
 func (arg1 SwigcptrWg_watch_event) SetTime(arg2 Wg_timespec64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_event_time_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_event_time_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetTime() (_swig_ret Wg_timespec64) {
 	var swig_r Wg_timespec64
 	_swig_i_0 := arg1
-	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_watch_event_time_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_timespec64)(SwigcptrWg_timespec64(C._wrap_wg_watch_event_time_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetError(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_error_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_event_error_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetError() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wg_watch_event_error_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_watch_event_error_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetReserved(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_event_reserved_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_event_reserved_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetReserved() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_event_reserved_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_event_reserved_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetBefore(arg2 Wg_watch_value) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_event_before_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_event_before_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetBefore() (_swig_ret Wg_watch_value) {
 	var swig_r Wg_watch_value
 	_swig_i_0 := arg1
-	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_wg_watch_event_before_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_wg_watch_event_before_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_event) SetAfter(arg2 Wg_watch_value) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wg_watch_event_after_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wg_watch_event_after_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_event) GetAfter() (_swig_ret Wg_watch_value) {
 	var swig_r Wg_watch_value
 	_swig_i_0 := arg1
-	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_wg_watch_event_after_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_watch_value)(SwigcptrWg_watch_value(C._wrap_wg_watch_event_after_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func NewWg_watch_event() (_swig_ret Wg_watch_event) {
 	var swig_r Wg_watch_event
-	swig_r = (Wg_watch_event)(SwigcptrWg_watch_event(C._wrap_new_wg_watch_event_capi_43875331ec2aeffc()))
+	swig_r = (Wg_watch_event)(SwigcptrWg_watch_event(C._wrap_new_wg_watch_event_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_watch_event(arg1 Wg_watch_event) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_watch_event_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_watch_event_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_watch_event interface {
@@ -3160,7 +3238,7 @@ type Enum_SS_wg_watch_flags int
 
 func _swig_getWG_WATCH_NO_KERNEL() (_swig_ret Enum_SS_wg_watch_flags) {
 	var swig_r Enum_SS_wg_watch_flags
-	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_KERNEL_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_KERNEL_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3168,7 +3246,7 @@ var WG_WATCH_NO_KERNEL Enum_SS_wg_watch_flags = _swig_getWG_WATCH_NO_KERNEL()
 
 func _swig_getWG_WATCH_NO_UAPI() (_swig_ret Enum_SS_wg_watch_flags) {
 	var swig_r Enum_SS_wg_watch_flags
-	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_UAPI_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_UAPI_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3176,7 +3254,7 @@ var WG_WATCH_NO_UAPI Enum_SS_wg_watch_flags = _swig_getWG_WATCH_NO_UAPI()
 
 func _swig_getWG_WATCH_NO_PUSH() (_swig_ret Enum_SS_wg_watch_flags) {
 	var swig_r Enum_SS_wg_watch_flags
-	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_PUSH_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_flags)(C._wrap_WG_WATCH_NO_PUSH_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3194,103 +3272,103 @@ func (p SwigcptrWg_watch_options) SwigIsWg_watch_options() {
 func (arg1 SwigcptrWg_watch_options) SetSize(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_size_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_89(_swig_i_1))
+	C._wrap_wg_watch_options_size_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_89(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetSize() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_wg_watch_options_size_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_wg_watch_options_size_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_options) SetDevices(arg2 *string) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_devices_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	C._wrap_wg_watch_options_devices_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetDevices() (_swig_ret *string) {
 	var swig_r *string
 	_swig_i_0 := arg1
-	swig_r = (*string)(C._wrap_wg_watch_options_devices_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (*string)(C._wrap_wg_watch_options_devices_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_options) SetNetns_fd(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_netns_fd_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_options_netns_fd_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetNetns_fd() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wg_watch_options_netns_fd_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_watch_options_netns_fd_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_options) SetFlags(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_flags_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_options_flags_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetFlags() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_options_flags_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_options_flags_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_options) SetInterval_ms(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_interval_ms_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_options_interval_ms_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetInterval_ms() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_options_interval_ms_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_options_interval_ms_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_options) SetSilent_after_ms(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_silent_after_ms_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_options_silent_after_ms_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetSilent_after_ms() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_options_silent_after_ms_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_options_silent_after_ms_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWg_watch_options) SetQueue_max(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wg_watch_options_queue_max_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wg_watch_options_queue_max_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWg_watch_options) GetQueue_max() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wg_watch_options_queue_max_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wg_watch_options_queue_max_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewWg_watch_options() (_swig_ret Wg_watch_options) {
 	var swig_r Wg_watch_options
-	swig_r = (Wg_watch_options)(SwigcptrWg_watch_options(C._wrap_new_wg_watch_options_capi_43875331ec2aeffc()))
+	swig_r = (Wg_watch_options)(SwigcptrWg_watch_options(C._wrap_new_wg_watch_options_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWg_watch_options(arg1 Wg_watch_options) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wg_watch_options_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wg_watch_options_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wg_watch_options interface {
@@ -3316,19 +3394,19 @@ func Wg_watch_open(arg1 Struct_SS_wg_watch, arg2 Wg_watch_options) (_swig_ret in
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_watch_open_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_watch_open_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func Wg_watch_close(arg1 Struct_SS_wg_watch) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wg_watch_close_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wg_watch_close_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wg_watch_fd(arg1 Struct_SS_wg_watch) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_wg_watch_fd_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wg_watch_fd_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -3338,7 +3416,7 @@ func Wg_watch_read(arg1 Struct_SS_wg_watch, arg2 uintptr, arg3 int64, arg4 int64
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_wg_watch_read_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_91(_swig_i_2), C.swig_type_92(_swig_i_3)))
+	swig_r = (int)(C._wrap_wg_watch_read_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_91(_swig_i_2), C.swig_type_92(_swig_i_3)))
 	return swig_r
 }
 
@@ -3347,7 +3425,7 @@ func Wg_watch_add_engine(arg1 Struct_SS_wg_watch, arg2 string, arg3 Struct_SS_wg
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_wg_watch_add_engine_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_wg_watch_add_engine_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_93)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3358,7 +3436,7 @@ func Wg_watch_add_tunnel(arg1 Struct_SS_wg_watch, arg2 Struct_SS_wg_tunnel) (_sw
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_wg_watch_add_tunnel_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_wg_watch_add_tunnel_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
@@ -3366,7 +3444,7 @@ func Wg_watch_remove_device(arg1 Struct_SS_wg_watch, arg2 string) (_swig_ret int
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wg_watch_remove_device_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wg_watch_remove_device_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_94)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3378,7 +3456,7 @@ func Wg_watch_feed(arg1 Struct_SS_wg_watch, arg2 string, arg3 Wg_event) (_swig_r
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_wg_watch_feed_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_95)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_wg_watch_feed_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_95)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3388,7 +3466,7 @@ func Wg_watch_feed(arg1 Struct_SS_wg_watch, arg2 string, arg3 Wg_event) (_swig_r
 func Wg_watch_kind_name(arg1 uint) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wg_watch_kind_name_capi_43875331ec2aeffc(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_wg_watch_kind_name_capi_6839273b1192ea7f(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -3399,7 +3477,7 @@ type Enum_SS_wg_watch_format_flags int
 
 func _swig_getWG_WATCH_FORMAT_JSON() (_swig_ret Enum_SS_wg_watch_format_flags) {
 	var swig_r Enum_SS_wg_watch_format_flags
-	swig_r = (Enum_SS_wg_watch_format_flags)(C._wrap_WG_WATCH_FORMAT_JSON_capi_43875331ec2aeffc())
+	swig_r = (Enum_SS_wg_watch_format_flags)(C._wrap_WG_WATCH_FORMAT_JSON_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3411,7 +3489,7 @@ func Wg_watch_format(arg1 string, arg2 int64, arg3 Wg_watch_event, arg4 uint) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_wg_watch_format_capi_43875331ec2aeffc(*(*C.swig_type_97)(unsafe.Pointer(&_swig_i_0)), C.swig_type_98(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_wg_watch_format_capi_6839273b1192ea7f(*(*C.swig_type_97)(unsafe.Pointer(&_swig_i_0)), C.swig_type_98(_swig_i_1), C.uintptr_t(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -3420,7 +3498,7 @@ func Wg_watch_format(arg1 string, arg2 int64, arg3 Wg_watch_event, arg4 uint) (_
 
 func Wggo_error_message() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_wggo_error_message_capi_43875331ec2aeffc()
+	swig_r_p := C._wrap_wggo_error_message_capi_6839273b1192ea7f()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -3431,7 +3509,7 @@ func Wggo_endpoint_get(arg1 Wg_endpoint, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wggo_endpoint_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wggo_endpoint_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_100)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3444,7 +3522,7 @@ func Wggo_endpoint_set(arg1 Wg_endpoint, arg2 []byte, arg3 uint16, arg4 uint) (_
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
-	swig_r = (int)(C._wrap_wggo_endpoint_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_1)), C.short(_swig_i_2), C.swig_intgo(_swig_i_3)))
+	swig_r = (int)(C._wrap_wggo_endpoint_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_101)(unsafe.Pointer(&_swig_i_1)), C.short(_swig_i_2), C.swig_intgo(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3455,7 +3533,7 @@ func Wggo_allowedip_get(arg1 Wg_allowedip, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wggo_allowedip_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wggo_allowedip_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_102)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3466,7 +3544,7 @@ func Wggo_allowedip_set(arg1 Wg_allowedip, arg2 []byte) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_wggo_allowedip_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1))))
+	swig_r = (int)(C._wrap_wggo_allowedip_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_103)(unsafe.Pointer(&_swig_i_1))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3476,7 +3554,7 @@ func Wggo_allowedip_set(arg1 Wg_allowedip, arg2 []byte) (_swig_ret int) {
 func Wggo_list_device_names(arg1 []int64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_wggo_list_device_names_capi_43875331ec2aeffc(*(*C.swig_type_105)(unsafe.Pointer(&_swig_i_0)))
+	swig_r_p := C._wrap_wggo_list_device_names_capi_6839273b1192ea7f(*(*C.swig_type_105)(unsafe.Pointer(&_swig_i_0)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
@@ -3490,7 +3568,7 @@ func Wggo_netlink_list_device_names(arg1 Struct_SS_wg_netlink, arg2 []int64) (_s
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_wggo_netlink_list_device_names_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
+	swig_r_p := C._wrap_wggo_netlink_list_device_names_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_107)(unsafe.Pointer(&_swig_i_1)))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
@@ -3505,7 +3583,7 @@ func Wggo_config_format(arg1 Wg_device, arg2 Struct_SS_wg_quick_config, arg3 []b
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int64)(C._wrap_wggo_config_format_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_2))))
+	swig_r = (int64)(C._wrap_wggo_config_format_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_109)(unsafe.Pointer(&_swig_i_2))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3524,103 +3602,103 @@ func (p SwigcptrWggo_item) SwigIsWggo_item() {
 func (arg1 SwigcptrWggo_item) SetNext(arg2 Wggo_item) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wggo_item_next_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wggo_item_next_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetNext() (_swig_ret Wggo_item) {
 	var swig_r Wggo_item
 	_swig_i_0 := arg1
-	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_item_next_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_item_next_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_item) SetKind(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_item_kind_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_item_kind_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetKind() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wggo_item_kind_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_item_kind_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_item) SetLevel(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_item_level_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_item_level_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetLevel() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wggo_item_level_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_item_level_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_item) SetEndpoint(arg2 Wg_endpoint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wggo_item_endpoint_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wggo_item_endpoint_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetEndpoint() (_swig_ret Wg_endpoint) {
 	var swig_r Wg_endpoint
 	_swig_i_0 := arg1
-	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wggo_item_endpoint_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_endpoint)(SwigcptrWg_endpoint(C._wrap_wggo_item_endpoint_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_item) SetEvent(arg2 Wg_event) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wggo_item_event_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wggo_item_event_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetEvent() (_swig_ret Wg_event) {
 	var swig_r Wg_event
 	_swig_i_0 := arg1
-	swig_r = (Wg_event)(SwigcptrWg_event(C._wrap_wggo_item_event_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wg_event)(SwigcptrWg_event(C._wrap_wggo_item_event_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_item) SetLen(arg2 uint) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_item_len_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_item_len_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetLen() (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := arg1
-	swig_r = (uint)(C._wrap_wggo_item_len_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_wggo_item_len_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_item) SetData(arg2 *byte) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_item_data_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
+	C._wrap_wggo_item_data_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_voidp(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_item) GetData() (_swig_ret *byte) {
 	var swig_r *byte
 	_swig_i_0 := arg1
-	swig_r = (*byte)(C._wrap_wggo_item_data_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (*byte)(C._wrap_wggo_item_data_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewWggo_item() (_swig_ret Wggo_item) {
 	var swig_r Wggo_item
-	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_new_wggo_item_capi_43875331ec2aeffc()))
+	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_new_wggo_item_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWggo_item(arg1 Wggo_item) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wggo_item_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wggo_item_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wggo_item interface {
@@ -3644,7 +3722,7 @@ type Wggo_item interface {
 
 func _swig_getWGGO_DATAGRAM() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_WGGO_DATAGRAM_capi_43875331ec2aeffc())
+	swig_r = (int)(C._wrap_WGGO_DATAGRAM_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3652,7 +3730,7 @@ var WGGO_DATAGRAM int = _swig_getWGGO_DATAGRAM()
 
 func _swig_getWGGO_EVENT() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_WGGO_EVENT_capi_43875331ec2aeffc())
+	swig_r = (int)(C._wrap_WGGO_EVENT_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3660,7 +3738,7 @@ var WGGO_EVENT int = _swig_getWGGO_EVENT()
 
 func _swig_getWGGO_LOG() (_swig_ret int) {
 	var swig_r int
-	swig_r = (int)(C._wrap_WGGO_LOG_capi_43875331ec2aeffc())
+	swig_r = (int)(C._wrap_WGGO_LOG_capi_6839273b1192ea7f())
 	return swig_r
 }
 
@@ -3678,103 +3756,110 @@ func (p SwigcptrWggo_sink) SwigIsWggo_sink() {
 func (arg1 SwigcptrWggo_sink) SetEfd(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_efd_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_sink_efd_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetEfd() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wggo_sink_efd_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_sink_efd_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_sink) SetHead(arg2 Wggo_item) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wggo_sink_head_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wggo_sink_head_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetHead() (_swig_ret Wggo_item) {
 	var swig_r Wggo_item
 	_swig_i_0 := arg1
-	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_sink_head_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_sink_head_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_sink) SetTail(arg2 Wggo_item) {
 	_swig_i_0 := arg1
 	_swig_i_1 := getSwigcptr(arg2)
-	C._wrap_wggo_sink_tail_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+	C._wrap_wggo_sink_tail_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetTail() (_swig_ret Wggo_item) {
 	var swig_r Wggo_item
 	_swig_i_0 := arg1
-	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_sink_tail_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))))
+	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_sink_tail_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_sink) SetClosed(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_closed_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_sink_closed_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetClosed() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wggo_sink_closed_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_sink_closed_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_sink) SetFake_clock(arg2 int) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_fake_clock_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_sink_fake_clock_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetFake_clock() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wggo_sink_fake_clock_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_sink_fake_clock_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_sink) SetMono_ns(arg2 uint64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_mono_ns_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
+	C._wrap_wggo_sink_mono_ns_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_110(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetMono_ns() (_swig_ret uint64) {
 	var swig_r uint64
 	_swig_i_0 := arg1
-	swig_r = (uint64)(C._wrap_wggo_sink_mono_ns_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint64)(C._wrap_wggo_sink_mono_ns_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrWggo_sink) SetReal_ns(arg2 int64) {
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	C._wrap_wggo_sink_real_ns_set_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
+	C._wrap_wggo_sink_real_ns_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_112(_swig_i_1))
 }
 
 func (arg1 SwigcptrWggo_sink) GetReal_ns() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_wggo_sink_real_ns_get_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_wggo_sink_real_ns_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
+	return swig_r
+}
+
+func (arg1 SwigcptrWggo_sink) GetFeeds() (_swig_ret Wggo_sink_feeds) {
+	var swig_r Wggo_sink_feeds
+	_swig_i_0 := arg1
+	swig_r = (Wggo_sink_feeds)(SwigcptrWggo_sink_feeds(C._wrap_wggo_sink_feeds_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
 func NewWggo_sink() (_swig_ret Wggo_sink) {
 	var swig_r Wggo_sink
-	swig_r = (Wggo_sink)(SwigcptrWggo_sink(C._wrap_new_wggo_sink_capi_43875331ec2aeffc()))
+	swig_r = (Wggo_sink)(SwigcptrWggo_sink(C._wrap_new_wggo_sink_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func DeleteWggo_sink(arg1 Wggo_sink) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_wggo_sink_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_wggo_sink_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 type Wggo_sink interface {
@@ -3794,59 +3879,121 @@ type Wggo_sink interface {
 	GetMono_ns() (_swig_ret uint64)
 	SetReal_ns(arg2 int64)
 	GetReal_ns() (_swig_ret int64)
+	GetFeeds() (_swig_ret Wggo_sink_feeds)
+}
+
+type SwigcptrWggo_sink_feeds uintptr
+
+func (p SwigcptrWggo_sink_feeds) Swigcptr() uintptr {
+	return (uintptr)(p)
+}
+
+func (p SwigcptrWggo_sink_feeds) SwigIsWggo_sink_feeds() {
+}
+
+func (arg1 SwigcptrWggo_sink_feeds) SetW(arg2 Struct_SS_wg_watch) {
+	_swig_i_0 := arg1
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wggo_sink_feeds_w_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
+}
+
+func (arg1 SwigcptrWggo_sink_feeds) GetW() (_swig_ret Struct_SS_wg_watch) {
+	var swig_r Struct_SS_wg_watch
+	_swig_i_0 := arg1
+	swig_r = (Struct_SS_wg_watch)(SwigcptrStruct_SS_wg_watch(C._wrap_wggo_sink_feeds_w_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))))
+	return swig_r
+}
+
+func (arg1 SwigcptrWggo_sink_feeds) SetName(arg2 string) {
+	_swig_i_0 := arg1
+	_swig_i_1 := arg2
+	C._wrap_wggo_sink_feeds_name_set_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_114)(unsafe.Pointer(&_swig_i_1)))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg2
+	}
+}
+
+func (arg1 SwigcptrWggo_sink_feeds) GetName() (_swig_ret string) {
+	var swig_r string
+	_swig_i_0 := arg1
+	swig_r_p := C._wrap_wggo_sink_feeds_name_get_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
+	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
+	var swig_r_1 string
+	swig_r_1 = swigCopyString(swig_r)
+	return swig_r_1
+}
+
+func NewWggo_sink_feeds() (_swig_ret Wggo_sink_feeds) {
+	var swig_r Wggo_sink_feeds
+	swig_r = (Wggo_sink_feeds)(SwigcptrWggo_sink_feeds(C._wrap_new_wggo_sink_feeds_capi_6839273b1192ea7f()))
+	return swig_r
+}
+
+func DeleteWggo_sink_feeds(arg1 Wggo_sink_feeds) {
+	_swig_i_0 := getSwigcptr(arg1)
+	C._wrap_delete_wggo_sink_feeds_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
+}
+
+type Wggo_sink_feeds interface {
+	Swigcptr() uintptr
+	SwigIsWggo_sink_feeds()
+	SetW(arg2 Struct_SS_wg_watch)
+	GetW() (_swig_ret Struct_SS_wg_watch)
+	SetName(arg2 string)
+	GetName() (_swig_ret string)
 }
 
 func Wggo_sink_new() (_swig_ret Wggo_sink) {
 	var swig_r Wggo_sink
-	swig_r = (Wggo_sink)(SwigcptrWggo_sink(C._wrap_wggo_sink_new_capi_43875331ec2aeffc()))
+	swig_r = (Wggo_sink)(SwigcptrWggo_sink(C._wrap_wggo_sink_new_capi_6839273b1192ea7f()))
 	return swig_r
 }
 
 func Wggo_item_free(arg1 Wggo_item) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wggo_item_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wggo_item_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wggo_sink_pop(arg1 Wggo_sink, arg2 int) (_swig_ret Wggo_item) {
 	var swig_r Wggo_item
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_sink_pop_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))))
+	swig_r = (Wggo_item)(SwigcptrWggo_item(C._wrap_wggo_sink_pop_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))))
 	return swig_r
 }
 
 func Wggo_sink_fd(arg1 Wggo_sink) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int)(C._wrap_wggo_sink_fd_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_sink_fd_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Wggo_sink_close(arg1 Wggo_sink) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wggo_sink_close_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wggo_sink_close_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wggo_sink_free(arg1 Wggo_sink) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wggo_sink_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wggo_sink_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wggo_sink_set_clock(arg1 Wggo_sink, arg2 uint64, arg3 int64) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	C._wrap_wggo_sink_set_clock_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_114(_swig_i_1), C.swig_type_115(_swig_i_2))
+	C._wrap_wggo_sink_set_clock_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_116(_swig_i_1), C.swig_type_117(_swig_i_2))
 }
 
 func Wggo_set_log_sink(arg1 Wggo_sink, arg2 int) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	C._wrap_wggo_set_log_sink_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
+	C._wrap_wggo_set_log_sink_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1))
 }
 
 func Wggo_clear_log_sink() {
-	C._wrap_wggo_clear_log_sink_capi_43875331ec2aeffc()
+	C._wrap_wggo_clear_log_sink_capi_6839273b1192ea7f()
 }
 
 func Wggo_engine_new(arg1 Wggo_sink, arg2 uint, arg3 []int64) (_swig_ret Struct_SS_wg_engine) {
@@ -3854,7 +4001,7 @@ func Wggo_engine_new(arg1 Wggo_sink, arg2 uint, arg3 []int64) (_swig_ret Struct_
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
-	swig_r = (Struct_SS_wg_engine)(SwigcptrStruct_SS_wg_engine(C._wrap_wggo_engine_new_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_116)(unsafe.Pointer(&_swig_i_2)))))
+	swig_r = (Struct_SS_wg_engine)(SwigcptrStruct_SS_wg_engine(C._wrap_wggo_engine_new_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_2)))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -3874,7 +4021,7 @@ func Wggo_tunnel_new(arg1 Wggo_sink, arg2 string, arg3 int, arg4 uint, arg5 uint
 	_swig_i_8 := arg9
 	_swig_i_9 := arg10
 	_swig_i_10 := arg11
-	swig_r = (Struct_SS_wg_tunnel)(SwigcptrStruct_SS_wg_tunnel(C._wrap_wggo_tunnel_new_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), *(*C.swig_type_117)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_intgo(_swig_i_4), C.short(_swig_i_5), C.swig_intgo(_swig_i_6), C.swig_intgo(_swig_i_7), C.swig_intgo(_swig_i_8), C.swig_intgo(_swig_i_9), *(*C.swig_type_118)(unsafe.Pointer(&_swig_i_10)))))
+	swig_r = (Struct_SS_wg_tunnel)(SwigcptrStruct_SS_wg_tunnel(C._wrap_wggo_tunnel_new_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), *(*C.swig_type_119)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_intgo(_swig_i_4), C.short(_swig_i_5), C.swig_intgo(_swig_i_6), C.swig_intgo(_swig_i_7), C.swig_intgo(_swig_i_8), C.swig_intgo(_swig_i_9), *(*C.swig_type_120)(unsafe.Pointer(&_swig_i_10)))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -3887,7 +4034,7 @@ func Wggo_tunnel_new(arg1 Wggo_sink, arg2 string, arg3 int, arg4 uint, arg5 uint
 func Wggo_fd_ready(arg1 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_wggo_fd_ready_capi_43875331ec2aeffc(C.swig_intgo(_swig_i_0)))
+	swig_r = (int)(C._wrap_wggo_fd_ready_capi_6839273b1192ea7f(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -3895,35 +4042,53 @@ func Wggo_packets_new(arg1 int64, arg2 uint) (_swig_ret Wg_packet) {
 	var swig_r Wg_packet
 	_swig_i_0 := arg1
 	_swig_i_1 := arg2
-	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packets_new_capi_43875331ec2aeffc(C.swig_type_119(_swig_i_0), C.swig_intgo(_swig_i_1))))
+	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packets_new_capi_6839273b1192ea7f(C.swig_type_121(_swig_i_0), C.swig_intgo(_swig_i_1))))
 	return swig_r
 }
 
 func Wggo_packets_free(arg1 Wg_packet, arg2 int64) {
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	C._wrap_wggo_packets_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_120(_swig_i_1))
+	C._wrap_wggo_packets_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_122(_swig_i_1))
 }
 
 func Wggo_packet_at(arg1 Wg_packet, arg2 int64) (_swig_ret Wg_packet) {
 	var swig_r Wg_packet
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packet_at_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_121(_swig_i_1))))
+	swig_r = (Wg_packet)(SwigcptrWg_packet(C._wrap_wggo_packet_at_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_123(_swig_i_1))))
 	return swig_r
 }
 
 func Wggo_packets_base(arg1 Wg_packet) (_swig_ret *byte) {
 	var swig_r *byte
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (*byte)(C._wrap_wggo_packets_base_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0)))
+	swig_r = (*byte)(C._wrap_wggo_packets_base_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Wggo_packet_layout() (_swig_ret int64) {
 	var swig_r int64
-	swig_r = (int64)(C._wrap_wggo_packet_layout_capi_43875331ec2aeffc())
+	swig_r = (int64)(C._wrap_wggo_packet_layout_capi_6839273b1192ea7f())
 	return swig_r
+}
+
+func Wggo_sink_watch(arg1 Wggo_sink, arg2 Struct_SS_wg_watch, arg3 string) (_swig_ret int) {
+	var swig_r int
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	_swig_i_2 := arg3
+	swig_r = (int)(C._wrap_wggo_sink_watch_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_125)(unsafe.Pointer(&_swig_i_2))))
+	if Swig_escape_always_false {
+		Swig_escape_val = arg3
+	}
+	return swig_r
+}
+
+func Wggo_sink_unwatch(arg1 Wggo_sink, arg2 Struct_SS_wg_watch) {
+	_swig_i_0 := getSwigcptr(arg1)
+	_swig_i_1 := getSwigcptr(arg2)
+	C._wrap_wggo_sink_unwatch_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))
 }
 
 func Wggo_watch_open(arg1 string, arg2 int, arg3 uint, arg4 uint, arg5 uint, arg6 uint, arg7 []int64) (_swig_ret Struct_SS_wg_watch) {
@@ -3935,7 +4100,7 @@ func Wggo_watch_open(arg1 string, arg2 int, arg3 uint, arg4 uint, arg5 uint, arg
 	_swig_i_4 := arg5
 	_swig_i_5 := arg6
 	_swig_i_6 := arg7
-	swig_r = (Struct_SS_wg_watch)(SwigcptrStruct_SS_wg_watch(C._wrap_wggo_watch_open_capi_43875331ec2aeffc(*(*C.swig_type_123)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_intgo(_swig_i_4), C.swig_intgo(_swig_i_5), *(*C.swig_type_124)(unsafe.Pointer(&_swig_i_6)))))
+	swig_r = (Struct_SS_wg_watch)(SwigcptrStruct_SS_wg_watch(C._wrap_wggo_watch_open_capi_6839273b1192ea7f(*(*C.swig_type_126)(unsafe.Pointer(&_swig_i_0)), C.swig_intgo(_swig_i_1), C.swig_intgo(_swig_i_2), C.swig_intgo(_swig_i_3), C.swig_intgo(_swig_i_4), C.swig_intgo(_swig_i_5), *(*C.swig_type_127)(unsafe.Pointer(&_swig_i_6)))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg1
 	}
@@ -3948,13 +4113,13 @@ func Wggo_watch_open(arg1 string, arg2 int, arg3 uint, arg4 uint, arg5 uint, arg
 func Wggo_watch_events_new(arg1 int64) (_swig_ret Wg_watch_event) {
 	var swig_r Wg_watch_event
 	_swig_i_0 := arg1
-	swig_r = (Wg_watch_event)(SwigcptrWg_watch_event(C._wrap_wggo_watch_events_new_capi_43875331ec2aeffc(C.swig_type_125(_swig_i_0))))
+	swig_r = (Wg_watch_event)(SwigcptrWg_watch_event(C._wrap_wggo_watch_events_new_capi_6839273b1192ea7f(C.swig_type_128(_swig_i_0))))
 	return swig_r
 }
 
 func Wggo_watch_events_free(arg1 Wg_watch_event) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_wggo_watch_events_free_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0))
+	C._wrap_wggo_watch_events_free_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0))
 }
 
 func Wggo_watch_read(arg1 Struct_SS_wg_watch, arg2 Wg_watch_event, arg3 int64) (_swig_ret int) {
@@ -3962,7 +4127,7 @@ func Wggo_watch_read(arg1 Struct_SS_wg_watch, arg2 Wg_watch_event, arg3 int64) (
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
-	swig_r = (int)(C._wrap_wggo_watch_read_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_126(_swig_i_2)))
+	swig_r = (int)(C._wrap_wggo_watch_read_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.swig_type_129(_swig_i_2)))
 	return swig_r
 }
 
@@ -3970,7 +4135,7 @@ func Wggo_watch_event_json(arg1 Wg_watch_event, arg2 int64) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r_p := C._wrap_wggo_watch_event_json_capi_43875331ec2aeffc(C.uintptr_t(_swig_i_0), C.swig_type_128(_swig_i_1))
+	swig_r_p := C._wrap_wggo_watch_event_json_capi_6839273b1192ea7f(C.uintptr_t(_swig_i_0), C.swig_type_131(_swig_i_1))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)

@@ -145,6 +145,8 @@ WGGO_OUT_PTR(wg_netlink)
 %ignore push;
 %ignore sink_send;
 %ignore sink_event;
+%ignore wggo_sink::feeds;
+%ignore wggo_sink::nfeeds;
 %ignore sink_clock;
 %ignore sink_realtime;
 %ignore sink_log;
@@ -312,6 +314,10 @@ struct wggo_sink {
 	int fake_clock;
 	uint64_t mono_ns;
 	int64_t real_ns;
+	/* Watches the engine was added to (Go's WatchOptions.Engines/Tunnels):
+	 * every event is also fed to them, from the engine's thread. */
+	struct { wg_watch *w; char name[IFNAMSIZ]; } feeds[8];
+	int nfeeds;
 };
 
 static struct wggo_sink *wggo_sink_new(void)
@@ -448,8 +454,15 @@ static void sink_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 
 static void sink_event(const struct wg_event *event, void *ctx)
 {
-	struct wggo_item *item = calloc(1, sizeof(*item));
+	struct wggo_sink *sink = ctx;
+	struct wggo_item *item;
 
+	/* Under the lock: wggo_sink_unwatch() waits for a feed in progress. */
+	pthread_mutex_lock(&sink->lock);
+	for (int i = 0; i < sink->nfeeds; i++)
+		wg_watch_feed(sink->feeds[i].w, sink->feeds[i].name, event);
+	pthread_mutex_unlock(&sink->lock);
+	item = calloc(1, sizeof(*item));
 	if (!item)
 		return;
 	item->kind = WGGO_EVENT;
@@ -621,6 +634,35 @@ static long wggo_packet_layout(void)
 	       (long)offsetof(struct wg_packet, endpoint) << 16 |
 	       (long)offsetof(struct wg_packet, status) << 8 |
 	       (long)offsetof(struct wg_packet, len);
+}
+
+/* Feed the events of sink's engine to watch w under name (after
+ * wg_watch_add_engine/add_tunnel): 0, or -ENOSPC past 8 watches. */
+static int wggo_sink_watch(struct wggo_sink *sink, wg_watch *w, const char *name)
+{
+	int ret = -ENOSPC;
+
+	pthread_mutex_lock(&sink->lock);
+	if (sink->nfeeds < 8) {
+		sink->feeds[sink->nfeeds].w = w;
+		snprintf(sink->feeds[sink->nfeeds].name, IFNAMSIZ, "%s", name);
+		sink->nfeeds++;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&sink->lock);
+	return ret;
+}
+
+/* Stop feeding w; once this returns, no event goes to it any more. */
+static void wggo_sink_unwatch(struct wggo_sink *sink, wg_watch *w)
+{
+	pthread_mutex_lock(&sink->lock);
+	for (int i = 0; i < sink->nfeeds; i++)
+		if (sink->feeds[i].w == w) {
+			sink->feeds[i] = sink->feeds[--sink->nfeeds];
+			i--;
+		}
+	pthread_mutex_unlock(&sink->lock);
 }
 
 /* The watch (wg_watch_*): options without sizeof, a batch buffer, and each

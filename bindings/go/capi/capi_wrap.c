@@ -16,9 +16,9 @@ extern
 #ifdef __cplusplus
   "C"
 #endif
-  void cgo_panic__capi_43875331ec2aeffc(const char*);
+  void cgo_panic__capi_6839273b1192ea7f(const char*);
 static void _swig_gopanic(const char *p) {
-  cgo_panic__capi_43875331ec2aeffc(p);
+  cgo_panic__capi_6839273b1192ea7f(p);
 }
 
 
@@ -373,6 +373,10 @@ struct wggo_sink {
 	int fake_clock;
 	uint64_t mono_ns;
 	int64_t real_ns;
+	/* Watches the engine was added to (Go's WatchOptions.Engines/Tunnels):
+	 * every event is also fed to them, from the engine's thread. */
+	struct { wg_watch *w; char name[IFNAMSIZ]; } feeds[8];
+	int nfeeds;
 };
 
 static struct wggo_sink *wggo_sink_new(void)
@@ -509,8 +513,15 @@ static void sink_send(const struct wg_packet *datagrams, size_t n, void *ctx)
 
 static void sink_event(const struct wg_event *event, void *ctx)
 {
-	struct wggo_item *item = calloc(1, sizeof(*item));
+	struct wggo_sink *sink = ctx;
+	struct wggo_item *item;
 
+	/* Under the lock: wggo_sink_unwatch() waits for a feed in progress. */
+	pthread_mutex_lock(&sink->lock);
+	for (int i = 0; i < sink->nfeeds; i++)
+		wg_watch_feed(sink->feeds[i].w, sink->feeds[i].name, event);
+	pthread_mutex_unlock(&sink->lock);
+	item = calloc(1, sizeof(*item));
 	if (!item)
 		return;
 	item->kind = WGGO_EVENT;
@@ -684,6 +695,35 @@ static long wggo_packet_layout(void)
 	       (long)offsetof(struct wg_packet, len);
 }
 
+/* Feed the events of sink's engine to watch w under name (after
+ * wg_watch_add_engine/add_tunnel): 0, or -ENOSPC past 8 watches. */
+static int wggo_sink_watch(struct wggo_sink *sink, wg_watch *w, const char *name)
+{
+	int ret = -ENOSPC;
+
+	pthread_mutex_lock(&sink->lock);
+	if (sink->nfeeds < 8) {
+		sink->feeds[sink->nfeeds].w = w;
+		snprintf(sink->feeds[sink->nfeeds].name, IFNAMSIZ, "%s", name);
+		sink->nfeeds++;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&sink->lock);
+	return ret;
+}
+
+/* Stop feeding w; once this returns, no event goes to it any more. */
+static void wggo_sink_unwatch(struct wggo_sink *sink, wg_watch *w)
+{
+	pthread_mutex_lock(&sink->lock);
+	for (int i = 0; i < sink->nfeeds; i++)
+		if (sink->feeds[i].w == w) {
+			sink->feeds[i] = sink->feeds[--sink->nfeeds];
+			i--;
+		}
+	pthread_mutex_unlock(&sink->lock);
+}
+
 /* The watch (wg_watch_*): options without sizeof, a batch buffer, and each
  * event as wg-monitor's JSON line, which Go decodes. */
 static wg_watch *wggo_watch_open(const char *devices, int netns_fd, uint32_t flags, uint32_t interval_ms,
@@ -734,11 +774,15 @@ static const char *wggo_watch_event_json(const struct wg_watch_event *ev, size_t
 	return buf;
 }
 
+typedef struct {
+  wg_watch *w; char name[IFNAMSIZ]; 
+} wggo_sink_feeds;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-void _wrap_Swig_free_capi_43875331ec2aeffc(void *_swig_go_0) {
+void _wrap_Swig_free_capi_6839273b1192ea7f(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -748,7 +792,7 @@ void _wrap_Swig_free_capi_43875331ec2aeffc(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_capi_43875331ec2aeffc(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_capi_6839273b1192ea7f(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -761,7 +805,7 @@ void *_wrap_Swig_malloc_capi_43875331ec2aeffc(intgo _swig_go_0) {
 }
 
 
-_gostring_ _wrap_wg_version_capi_43875331ec2aeffc() {
+_gostring_ _wrap_wg_version_capi_6839273b1192ea7f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -772,7 +816,7 @@ _gostring_ _wrap_wg_version_capi_43875331ec2aeffc() {
 }
 
 
-_gostring_ _wrap_wg_last_error_capi_43875331ec2aeffc() {
+_gostring_ _wrap_wg_last_error_capi_6839273b1192ea7f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -783,7 +827,7 @@ _gostring_ _wrap_wg_last_error_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_LOG_ERROR_capi_43875331ec2aeffc() {
+intgo _wrap_WG_LOG_ERROR_capi_6839273b1192ea7f() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -795,7 +839,7 @@ intgo _wrap_WG_LOG_ERROR_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_LOG_INFO_capi_43875331ec2aeffc() {
+intgo _wrap_WG_LOG_INFO_capi_6839273b1192ea7f() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -807,7 +851,7 @@ intgo _wrap_WG_LOG_INFO_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_LOG_DEBUG_capi_43875331ec2aeffc() {
+intgo _wrap_WG_LOG_DEBUG_capi_6839273b1192ea7f() {
   enum wg_log_level result;
   intgo _swig_go_result;
   
@@ -819,7 +863,7 @@ intgo _wrap_WG_LOG_DEBUG_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_generate_private_key_capi_43875331ec2aeffc(_goslice_ _swig_go_0) {
+void _wrap_wg_generate_private_key_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   
   arg1 = (unsigned char *)_swig_go_0.array; 
@@ -829,7 +873,7 @@ void _wrap_wg_generate_private_key_capi_43875331ec2aeffc(_goslice_ _swig_go_0) {
 }
 
 
-void _wrap_wg_generate_preshared_key_capi_43875331ec2aeffc(_goslice_ _swig_go_0) {
+void _wrap_wg_generate_preshared_key_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   
   arg1 = (unsigned char *)_swig_go_0.array; 
@@ -839,7 +883,7 @@ void _wrap_wg_generate_preshared_key_capi_43875331ec2aeffc(_goslice_ _swig_go_0)
 }
 
 
-void _wrap_wg_generate_public_key_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_generate_public_key_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 ;
   
@@ -851,7 +895,7 @@ void _wrap_wg_generate_public_key_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _g
 }
 
 
-void _wrap_wg_key_to_base64_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_key_to_base64_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   char *arg1 ;
   uint8_t *arg2 ;
   
@@ -864,7 +908,7 @@ void _wrap_wg_key_to_base64_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice
 }
 
 
-intgo _wrap_wg_key_from_base64_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_key_from_base64_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   uint8_t *arg1 ;
   char *arg2 ;
   wg_key_b64_string temp2 ;
@@ -886,7 +930,7 @@ intgo _wrap_wg_key_from_base64_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _gost
 }
 
 
-void _wrap_wg_key_to_hex_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_key_to_hex_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   char *arg1 ;
   uint8_t *arg2 ;
   
@@ -899,7 +943,7 @@ void _wrap_wg_key_to_hex_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _
 }
 
 
-intgo _wrap_wg_key_from_hex_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_key_from_hex_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   uint8_t *arg1 ;
   char *arg2 = (char *) 0 ;
   wg_key_hex_string temp2 ;
@@ -921,7 +965,7 @@ intgo _wrap_wg_key_from_hex_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _gostrin
 }
 
 
-bool _wrap_wg_key_is_zero_capi_43875331ec2aeffc(_goslice_ _swig_go_0) {
+bool _wrap_wg_key_is_zero_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   uint8_t *arg1 ;
   bool result;
   bool _swig_go_result;
@@ -934,7 +978,7 @@ bool _wrap_wg_key_is_zero_capi_43875331ec2aeffc(_goslice_ _swig_go_0) {
 }
 
 
-bool _wrap_wg_key_equal_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
+bool _wrap_wg_key_equal_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1) {
   uint8_t *arg1 ;
   uint8_t *arg2 ;
   bool result;
@@ -949,7 +993,7 @@ bool _wrap_wg_key_equal_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _s
 }
 
 
-void _wrap_wg_timespec64_tv_sec_set_capi_43875331ec2aeffc(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_timespec64_tv_sec_set_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t arg2 ;
   
@@ -961,7 +1005,7 @@ void _wrap_wg_timespec64_tv_sec_set_capi_43875331ec2aeffc(struct wg_timespec64 *
 }
 
 
-long long _wrap_wg_timespec64_tv_sec_get_capi_43875331ec2aeffc(struct wg_timespec64 *_swig_go_0) {
+long long _wrap_wg_timespec64_tv_sec_get_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -974,7 +1018,7 @@ long long _wrap_wg_timespec64_tv_sec_get_capi_43875331ec2aeffc(struct wg_timespe
 }
 
 
-void _wrap_wg_timespec64_tv_nsec_set_capi_43875331ec2aeffc(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_timespec64_tv_nsec_set_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0, long long _swig_go_1) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t arg2 ;
   
@@ -986,7 +1030,7 @@ void _wrap_wg_timespec64_tv_nsec_set_capi_43875331ec2aeffc(struct wg_timespec64 
 }
 
 
-long long _wrap_wg_timespec64_tv_nsec_get_capi_43875331ec2aeffc(struct wg_timespec64 *_swig_go_0) {
+long long _wrap_wg_timespec64_tv_nsec_get_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -999,7 +1043,7 @@ long long _wrap_wg_timespec64_tv_nsec_get_capi_43875331ec2aeffc(struct wg_timesp
 }
 
 
-struct wg_timespec64 *_wrap_new_wg_timespec64_capi_43875331ec2aeffc() {
+struct wg_timespec64 *_wrap_new_wg_timespec64_capi_6839273b1192ea7f() {
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
   
@@ -1010,7 +1054,7 @@ struct wg_timespec64 *_wrap_new_wg_timespec64_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_timespec64_capi_43875331ec2aeffc(struct wg_timespec64 *_swig_go_0) {
+void _wrap_delete_wg_timespec64_capi_6839273b1192ea7f(struct wg_timespec64 *_swig_go_0) {
   struct wg_timespec64 *arg1 = (struct wg_timespec64 *) 0 ;
   
   arg1 = *(struct wg_timespec64 **)&_swig_go_0; 
@@ -1020,7 +1064,7 @@ void _wrap_delete_wg_timespec64_capi_43875331ec2aeffc(struct wg_timespec64 *_swi
 }
 
 
-intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_43875331ec2aeffc() {
+intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_6839273b1192ea7f() {
   enum wg_allowedip_flags result;
   intgo _swig_go_result;
   
@@ -1032,7 +1076,7 @@ intgo _wrap_WGALLOWEDIP_REMOVE_ME_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_allowedip_family_set_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_allowedip_family_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, short _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint16_t arg2 ;
   
@@ -1044,7 +1088,7 @@ void _wrap_wg_allowedip_family_set_capi_43875331ec2aeffc(struct wg_allowedip *_s
 }
 
 
-short _wrap_wg_allowedip_family_get_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0) {
+short _wrap_wg_allowedip_family_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1057,7 +1101,7 @@ short _wrap_wg_allowedip_family_get_capi_43875331ec2aeffc(struct wg_allowedip *_
 }
 
 
-void _wrap_wg_allowedip_cidr_set_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_allowedip_cidr_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, char _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint8_t arg2 ;
   
@@ -1069,7 +1113,7 @@ void _wrap_wg_allowedip_cidr_set_capi_43875331ec2aeffc(struct wg_allowedip *_swi
 }
 
 
-char _wrap_wg_allowedip_cidr_get_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0) {
+char _wrap_wg_allowedip_cidr_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -1082,7 +1126,7 @@ char _wrap_wg_allowedip_cidr_get_capi_43875331ec2aeffc(struct wg_allowedip *_swi
 }
 
 
-void _wrap_wg_allowedip_next_allowedip_set_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_allowedip_next_allowedip_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1094,7 +1138,7 @@ void _wrap_wg_allowedip_next_allowedip_set_capi_43875331ec2aeffc(struct wg_allow
 }
 
 
-struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1107,7 +1151,7 @@ struct wg_allowedip *_wrap_wg_allowedip_next_allowedip_get_capi_43875331ec2aeffc
 }
 
 
-void _wrap_wg_allowedip_flags_set_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_allowedip_flags_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, intgo _swig_go_1) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint32_t arg2 ;
   
@@ -1119,7 +1163,7 @@ void _wrap_wg_allowedip_flags_set_capi_43875331ec2aeffc(struct wg_allowedip *_sw
 }
 
 
-intgo _wrap_wg_allowedip_flags_get_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0) {
+intgo _wrap_wg_allowedip_flags_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1132,7 +1176,7 @@ intgo _wrap_wg_allowedip_flags_get_capi_43875331ec2aeffc(struct wg_allowedip *_s
 }
 
 
-struct wg_allowedip *_wrap_new_wg_allowedip_capi_43875331ec2aeffc() {
+struct wg_allowedip *_wrap_new_wg_allowedip_capi_6839273b1192ea7f() {
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
   
@@ -1143,7 +1187,7 @@ struct wg_allowedip *_wrap_new_wg_allowedip_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_allowedip_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0) {
+void _wrap_delete_wg_allowedip_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0) {
   struct wg_allowedip *arg1 = (struct wg_allowedip *) 0 ;
   
   arg1 = *(struct wg_allowedip **)&_swig_go_0; 
@@ -1153,7 +1197,7 @@ void _wrap_delete_wg_allowedip_capi_43875331ec2aeffc(struct wg_allowedip *_swig_
 }
 
 
-intgo _wrap_WGPEER_REMOVE_ME_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_REMOVE_ME_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1165,7 +1209,7 @@ intgo _wrap_WGPEER_REMOVE_ME_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1177,7 +1221,7 @@ intgo _wrap_WGPEER_REPLACE_ALLOWEDIPS_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1189,7 +1233,7 @@ intgo _wrap_WGPEER_HAS_PUBLIC_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1201,7 +1245,7 @@ intgo _wrap_WGPEER_HAS_PRESHARED_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1213,7 +1257,7 @@ intgo _wrap_WGPEER_HAS_PERSISTENT_KEEPALIVE_INTERVAL_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGPEER_UPDATE_ONLY_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_UPDATE_ONLY_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1225,7 +1269,7 @@ intgo _wrap_WGPEER_UPDATE_ONLY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_43875331ec2aeffc() {
+intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_6839273b1192ea7f() {
   enum wg_peer_flags result;
   intgo _swig_go_result;
   
@@ -1237,7 +1281,7 @@ intgo _wrap_WGPEER_HAS_PROTOCOL_VERSION_capi_43875331ec2aeffc() {
 }
 
 
-union wg_endpoint *_wrap_new_wg_endpoint_capi_43875331ec2aeffc() {
+union wg_endpoint *_wrap_new_wg_endpoint_capi_6839273b1192ea7f() {
   union wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
   
@@ -1248,7 +1292,7 @@ union wg_endpoint *_wrap_new_wg_endpoint_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_endpoint_capi_43875331ec2aeffc(union wg_endpoint *_swig_go_0) {
+void _wrap_delete_wg_endpoint_capi_6839273b1192ea7f(union wg_endpoint *_swig_go_0) {
   union wg_endpoint *arg1 = (union wg_endpoint *) 0 ;
   
   arg1 = *(union wg_endpoint **)&_swig_go_0; 
@@ -1258,7 +1302,7 @@ void _wrap_delete_wg_endpoint_capi_43875331ec2aeffc(union wg_endpoint *_swig_go_
 }
 
 
-void _wrap_wg_peer_flags_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_peer_flags_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t arg2 ;
   
@@ -1270,7 +1314,7 @@ void _wrap_wg_peer_flags_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, i
 }
 
 
-intgo _wrap_wg_peer_flags_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+intgo _wrap_wg_peer_flags_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1283,7 +1327,7 @@ intgo _wrap_wg_peer_flags_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) 
 }
 
 
-void _wrap_wg_peer_public_key_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_peer_public_key_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *arg2 ;
   
@@ -1295,7 +1339,7 @@ void _wrap_wg_peer_public_key_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go
 }
 
 
-_goslice_ _wrap_wg_peer_public_key_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+_goslice_ _wrap_wg_peer_public_key_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1308,7 +1352,7 @@ _goslice_ _wrap_wg_peer_public_key_get_capi_43875331ec2aeffc(struct wg_peer *_sw
 }
 
 
-void _wrap_wg_peer_preshared_key_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_peer_preshared_key_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *arg2 ;
   
@@ -1320,7 +1364,7 @@ void _wrap_wg_peer_preshared_key_set_capi_43875331ec2aeffc(struct wg_peer *_swig
 }
 
 
-_goslice_ _wrap_wg_peer_preshared_key_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+_goslice_ _wrap_wg_peer_preshared_key_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1333,7 +1377,7 @@ _goslice_ _wrap_wg_peer_preshared_key_get_capi_43875331ec2aeffc(struct wg_peer *
 }
 
 
-void _wrap_wg_peer_endpoint_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_peer_endpoint_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -1345,7 +1389,7 @@ void _wrap_wg_peer_endpoint_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0
 }
 
 
-union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -1358,7 +1402,7 @@ union wg_endpoint *_wrap_wg_peer_endpoint_get_capi_43875331ec2aeffc(struct wg_pe
 }
 
 
-void _wrap_wg_peer_last_handshake_time_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_peer_last_handshake_time_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -1370,7 +1414,7 @@ void _wrap_wg_peer_last_handshake_time_set_capi_43875331ec2aeffc(struct wg_peer 
 }
 
 
-struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -1383,7 +1427,7 @@ struct wg_timespec64 *_wrap_wg_peer_last_handshake_time_get_capi_43875331ec2aeff
 }
 
 
-void _wrap_wg_peer_rx_bytes_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_peer_rx_bytes_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, long long _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t arg2 ;
   
@@ -1395,7 +1439,7 @@ void _wrap_wg_peer_rx_bytes_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0
 }
 
 
-long long _wrap_wg_peer_rx_bytes_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+long long _wrap_wg_peer_rx_bytes_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1408,7 +1452,7 @@ long long _wrap_wg_peer_rx_bytes_get_capi_43875331ec2aeffc(struct wg_peer *_swig
 }
 
 
-void _wrap_wg_peer_tx_bytes_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_peer_tx_bytes_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, long long _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t arg2 ;
   
@@ -1420,7 +1464,7 @@ void _wrap_wg_peer_tx_bytes_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0
 }
 
 
-long long _wrap_wg_peer_tx_bytes_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+long long _wrap_wg_peer_tx_bytes_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -1433,7 +1477,7 @@ long long _wrap_wg_peer_tx_bytes_get_capi_43875331ec2aeffc(struct wg_peer *_swig
 }
 
 
-void _wrap_wg_peer_persistent_keepalive_interval_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_peer_persistent_keepalive_interval_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, short _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint16_t arg2 ;
   
@@ -1445,7 +1489,7 @@ void _wrap_wg_peer_persistent_keepalive_interval_set_capi_43875331ec2aeffc(struc
 }
 
 
-short _wrap_wg_peer_persistent_keepalive_interval_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+short _wrap_wg_peer_persistent_keepalive_interval_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1458,7 +1502,7 @@ short _wrap_wg_peer_persistent_keepalive_interval_get_capi_43875331ec2aeffc(stru
 }
 
 
-void _wrap_wg_peer_first_allowedip_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_peer_first_allowedip_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1470,7 +1514,7 @@ void _wrap_wg_peer_first_allowedip_set_capi_43875331ec2aeffc(struct wg_peer *_sw
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1483,7 +1527,7 @@ struct wg_allowedip *_wrap_wg_peer_first_allowedip_get_capi_43875331ec2aeffc(str
 }
 
 
-void _wrap_wg_peer_last_allowedip_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
+void _wrap_wg_peer_last_allowedip_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_allowedip *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *arg2 = (struct wg_allowedip *) 0 ;
   
@@ -1495,7 +1539,7 @@ void _wrap_wg_peer_last_allowedip_set_capi_43875331ec2aeffc(struct wg_peer *_swi
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1508,7 +1552,7 @@ struct wg_allowedip *_wrap_wg_peer_last_allowedip_get_capi_43875331ec2aeffc(stru
 }
 
 
-void _wrap_wg_peer_next_peer_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_peer_next_peer_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1520,7 +1564,7 @@ void _wrap_wg_peer_next_peer_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_
 }
 
 
-struct wg_peer *_wrap_wg_peer_next_peer_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+struct wg_peer *_wrap_wg_peer_next_peer_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1533,7 +1577,7 @@ struct wg_peer *_wrap_wg_peer_next_peer_get_capi_43875331ec2aeffc(struct wg_peer
 }
 
 
-void _wrap_wg_peer_protocol_version_set_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_peer_protocol_version_set_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0, intgo _swig_go_1) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t arg2 ;
   
@@ -1545,7 +1589,7 @@ void _wrap_wg_peer_protocol_version_set_capi_43875331ec2aeffc(struct wg_peer *_s
 }
 
 
-intgo _wrap_wg_peer_protocol_version_get_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+intgo _wrap_wg_peer_protocol_version_get_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1558,7 +1602,7 @@ intgo _wrap_wg_peer_protocol_version_get_capi_43875331ec2aeffc(struct wg_peer *_
 }
 
 
-struct wg_peer *_wrap_new_wg_peer_capi_43875331ec2aeffc() {
+struct wg_peer *_wrap_new_wg_peer_capi_6839273b1192ea7f() {
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
   
@@ -1569,7 +1613,7 @@ struct wg_peer *_wrap_new_wg_peer_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_peer_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+void _wrap_delete_wg_peer_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   struct wg_peer *arg1 = (struct wg_peer *) 0 ;
   
   arg1 = *(struct wg_peer **)&_swig_go_0; 
@@ -1579,7 +1623,7 @@ void _wrap_delete_wg_peer_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
 }
 
 
-intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_43875331ec2aeffc() {
+intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1591,7 +1635,7 @@ intgo _wrap_WGDEVICE_REPLACE_PEERS_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1603,7 +1647,7 @@ intgo _wrap_WGDEVICE_HAS_PRIVATE_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1615,7 +1659,7 @@ intgo _wrap_WGDEVICE_HAS_PUBLIC_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_43875331ec2aeffc() {
+intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1627,7 +1671,7 @@ intgo _wrap_WGDEVICE_HAS_LISTEN_PORT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGDEVICE_HAS_FWMARK_capi_43875331ec2aeffc() {
+intgo _wrap_WGDEVICE_HAS_FWMARK_capi_6839273b1192ea7f() {
   enum wg_device_flags result;
   intgo _swig_go_result;
   
@@ -1639,7 +1683,7 @@ intgo _wrap_WGDEVICE_HAS_FWMARK_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_device_name_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_device_name_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   char *arg2 ;
   
@@ -1663,7 +1707,7 @@ void _wrap_wg_device_name_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0
 }
 
 
-_gostring_ _wrap_wg_device_name_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+_gostring_ _wrap_wg_device_name_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1676,7 +1720,7 @@ _gostring_ _wrap_wg_device_name_get_capi_43875331ec2aeffc(struct wg_device *_swi
 }
 
 
-void _wrap_wg_device_ifindex_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_ifindex_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1688,7 +1732,7 @@ void _wrap_wg_device_ifindex_set_capi_43875331ec2aeffc(struct wg_device *_swig_g
 }
 
 
-intgo _wrap_wg_device_ifindex_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_ifindex_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1701,7 +1745,7 @@ intgo _wrap_wg_device_ifindex_get_capi_43875331ec2aeffc(struct wg_device *_swig_
 }
 
 
-void _wrap_wg_device_flags_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_flags_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1713,7 +1757,7 @@ void _wrap_wg_device_flags_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_
 }
 
 
-intgo _wrap_wg_device_flags_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_flags_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1726,7 +1770,7 @@ intgo _wrap_wg_device_flags_get_capi_43875331ec2aeffc(struct wg_device *_swig_go
 }
 
 
-void _wrap_wg_device_public_key_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_device_public_key_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *arg2 ;
   
@@ -1738,7 +1782,7 @@ void _wrap_wg_device_public_key_set_capi_43875331ec2aeffc(struct wg_device *_swi
 }
 
 
-_goslice_ _wrap_wg_device_public_key_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+_goslice_ _wrap_wg_device_public_key_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1751,7 +1795,7 @@ _goslice_ _wrap_wg_device_public_key_get_capi_43875331ec2aeffc(struct wg_device 
 }
 
 
-void _wrap_wg_device_private_key_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_device_private_key_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *arg2 ;
   
@@ -1763,7 +1807,7 @@ void _wrap_wg_device_private_key_set_capi_43875331ec2aeffc(struct wg_device *_sw
 }
 
 
-_goslice_ _wrap_wg_device_private_key_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+_goslice_ _wrap_wg_device_private_key_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -1776,7 +1820,7 @@ _goslice_ _wrap_wg_device_private_key_get_capi_43875331ec2aeffc(struct wg_device
 }
 
 
-void _wrap_wg_device_fwmark_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_device_fwmark_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, intgo _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t arg2 ;
   
@@ -1788,7 +1832,7 @@ void _wrap_wg_device_fwmark_set_capi_43875331ec2aeffc(struct wg_device *_swig_go
 }
 
 
-intgo _wrap_wg_device_fwmark_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_fwmark_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -1801,7 +1845,7 @@ intgo _wrap_wg_device_fwmark_get_capi_43875331ec2aeffc(struct wg_device *_swig_g
 }
 
 
-void _wrap_wg_device_listen_port_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_device_listen_port_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, short _swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint16_t arg2 ;
   
@@ -1813,7 +1857,7 @@ void _wrap_wg_device_listen_port_set_capi_43875331ec2aeffc(struct wg_device *_sw
 }
 
 
-short _wrap_wg_device_listen_port_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+short _wrap_wg_device_listen_port_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -1826,7 +1870,7 @@ short _wrap_wg_device_listen_port_get_capi_43875331ec2aeffc(struct wg_device *_s
 }
 
 
-void _wrap_wg_device_first_peer_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_device_first_peer_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1838,7 +1882,7 @@ void _wrap_wg_device_first_peer_set_capi_43875331ec2aeffc(struct wg_device *_swi
 }
 
 
-struct wg_peer *_wrap_wg_device_first_peer_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_first_peer_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1851,7 +1895,7 @@ struct wg_peer *_wrap_wg_device_first_peer_get_capi_43875331ec2aeffc(struct wg_d
 }
 
 
-void _wrap_wg_device_last_peer_set_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
+void _wrap_wg_device_last_peer_set_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_peer *_swig_go_1) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *arg2 = (struct wg_peer *) 0 ;
   
@@ -1863,7 +1907,7 @@ void _wrap_wg_device_last_peer_set_capi_43875331ec2aeffc(struct wg_device *_swig
 }
 
 
-struct wg_peer *_wrap_wg_device_last_peer_get_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_last_peer_get_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   struct wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1876,7 +1920,7 @@ struct wg_peer *_wrap_wg_device_last_peer_get_capi_43875331ec2aeffc(struct wg_de
 }
 
 
-struct wg_device *_wrap_new_wg_device_capi_43875331ec2aeffc() {
+struct wg_device *_wrap_new_wg_device_capi_6839273b1192ea7f() {
   struct wg_device *result = 0 ;
   struct wg_device *_swig_go_result;
   
@@ -1887,7 +1931,7 @@ struct wg_device *_wrap_new_wg_device_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_device_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+void _wrap_delete_wg_device_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   struct wg_device *arg1 = (struct wg_device *) 0 ;
   
   arg1 = *(struct wg_device **)&_swig_go_0; 
@@ -1897,7 +1941,7 @@ void _wrap_delete_wg_device_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) 
 }
 
 
-struct wg_device *_wrap_wg_device_new_capi_43875331ec2aeffc(_gostring_ _swig_go_0) {
+struct wg_device *_wrap_wg_device_new_capi_6839273b1192ea7f(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   wg_device *result = 0 ;
   struct wg_device *_swig_go_result;
@@ -1915,7 +1959,7 @@ struct wg_device *_wrap_wg_device_new_capi_43875331ec2aeffc(_gostring_ _swig_go_
 }
 
 
-struct wg_peer *_wrap_wg_device_add_peer_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+struct wg_peer *_wrap_wg_device_add_peer_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_peer *result = 0 ;
   struct wg_peer *_swig_go_result;
@@ -1928,7 +1972,7 @@ struct wg_peer *_wrap_wg_device_add_peer_capi_43875331ec2aeffc(struct wg_device 
 }
 
 
-struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_43875331ec2aeffc(struct wg_peer *_swig_go_0) {
+struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_6839273b1192ea7f(struct wg_peer *_swig_go_0) {
   wg_peer *arg1 = (wg_peer *) 0 ;
   wg_allowedip *result = 0 ;
   struct wg_allowedip *_swig_go_result;
@@ -1941,7 +1985,7 @@ struct wg_allowedip *_wrap_wg_peer_add_allowedip_capi_43875331ec2aeffc(struct wg
 }
 
 
-void _wrap_wg_free_device_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+void _wrap_wg_free_device_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   
   arg1 = *(wg_device **)&_swig_go_0; 
@@ -1951,7 +1995,7 @@ void _wrap_wg_free_device_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_get_device_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_get_device_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _gostring_ _swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   char *arg2 = (char *) 0 ;
   wg_device *temp1 = NULL ;
@@ -1977,7 +2021,7 @@ intgo _wrap_wg_get_device_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _gostring_
 }
 
 
-intgo _wrap_wg_set_device_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_set_device_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1990,7 +2034,7 @@ intgo _wrap_wg_set_device_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_add_device_capi_43875331ec2aeffc(_gostring_ _swig_go_0) {
+intgo _wrap_wg_add_device_capi_6839273b1192ea7f(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2008,7 +2052,7 @@ intgo _wrap_wg_add_device_capi_43875331ec2aeffc(_gostring_ _swig_go_0) {
 }
 
 
-intgo _wrap_wg_del_device_capi_43875331ec2aeffc(_gostring_ _swig_go_0) {
+intgo _wrap_wg_del_device_capi_6839273b1192ea7f(_gostring_ _swig_go_0) {
   char *arg1 = (char *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2026,7 +2070,7 @@ intgo _wrap_wg_del_device_capi_43875331ec2aeffc(_gostring_ _swig_go_0) {
 }
 
 
-intgo _wrap_wg_set_uapi_timeout_capi_43875331ec2aeffc(intgo _swig_go_0) {
+intgo _wrap_wg_set_uapi_timeout_capi_6839273b1192ea7f(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -2039,7 +2083,7 @@ intgo _wrap_wg_set_uapi_timeout_capi_43875331ec2aeffc(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_wg_netlink_open_capi_43875331ec2aeffc(_goslice_ _swig_go_0, intgo _swig_go_1) {
+intgo _wrap_wg_netlink_open_capi_6839273b1192ea7f(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_netlink **arg1 = (wg_netlink **) 0 ;
   int arg2 ;
   wg_netlink *temp1 = NULL ;
@@ -2060,7 +2104,7 @@ intgo _wrap_wg_netlink_open_capi_43875331ec2aeffc(_goslice_ _swig_go_0, intgo _s
 }
 
 
-void _wrap_wg_netlink_close_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0) {
+void _wrap_wg_netlink_close_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   
   arg1 = *(wg_netlink **)&_swig_go_0; 
@@ -2070,7 +2114,7 @@ void _wrap_wg_netlink_close_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0)
 }
 
 
-intgo _wrap_wg_netlink_get_device_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
+intgo _wrap_wg_netlink_get_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2098,7 +2142,7 @@ intgo _wrap_wg_netlink_get_device_capi_43875331ec2aeffc(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_get_device_by_index_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_netlink_get_device_by_index_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   uint32_t arg3 ;
@@ -2121,7 +2165,7 @@ intgo _wrap_wg_netlink_get_device_by_index_capi_43875331ec2aeffc(struct wg_netli
 }
 
 
-intgo _wrap_wg_get_device_by_index_capi_43875331ec2aeffc(_goslice_ _swig_go_0, intgo _swig_go_1) {
+intgo _wrap_wg_get_device_by_index_capi_6839273b1192ea7f(_goslice_ _swig_go_0, intgo _swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   uint32_t arg2 ;
   wg_device *temp1 = NULL ;
@@ -2142,7 +2186,7 @@ intgo _wrap_wg_get_device_by_index_capi_43875331ec2aeffc(_goslice_ _swig_go_0, i
 }
 
 
-intgo _wrap_wg_netlink_set_device_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_netlink_set_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -2157,7 +2201,7 @@ intgo _wrap_wg_netlink_set_device_capi_43875331ec2aeffc(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_add_device_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_netlink_add_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2177,7 +2221,7 @@ intgo _wrap_wg_netlink_add_device_capi_43875331ec2aeffc(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_netlink_del_device_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_netlink_del_device_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -2197,7 +2241,7 @@ intgo _wrap_wg_netlink_del_device_capi_43875331ec2aeffc(struct wg_netlink *_swig
 }
 
 
-intgo _wrap_wg_link_set_up_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, bool _swig_go_2) {
+intgo _wrap_wg_link_set_up_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, bool _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   bool arg3 ;
@@ -2219,7 +2263,7 @@ intgo _wrap_wg_link_set_up_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_link_set_mtu_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_link_set_mtu_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   uint32_t arg3 ;
@@ -2241,7 +2285,7 @@ intgo _wrap_wg_link_set_mtu_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0,
 }
 
 
-intgo _wrap_wg_link_set_netns_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
+intgo _wrap_wg_link_set_netns_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2263,7 +2307,7 @@ intgo _wrap_wg_link_set_netns_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_
 }
 
 
-intgo _wrap_wg_addr_add_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
+intgo _wrap_wg_addr_add_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2289,7 +2333,7 @@ intgo _wrap_wg_addr_add_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _go
 }
 
 
-intgo _wrap_wg_addr_del_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
+intgo _wrap_wg_addr_del_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2315,7 +2359,7 @@ intgo _wrap_wg_addr_del_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _go
 }
 
 
-intgo _wrap_wg_route_add_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_wg_route_add_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2343,7 +2387,7 @@ intgo _wrap_wg_route_add_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _g
 }
 
 
-intgo _wrap_wg_route_del_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
+intgo _wrap_wg_route_del_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, _goslice_ _swig_go_3, char _swig_go_4, intgo _swig_go_5) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -2371,7 +2415,7 @@ intgo _wrap_wg_route_del_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _g
 }
 
 
-intgo _wrap_WG_QUICK_ADDRESS_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_ADDRESS_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2383,7 +2427,7 @@ intgo _wrap_WG_QUICK_ADDRESS_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_DNS_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_DNS_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2395,7 +2439,7 @@ intgo _wrap_WG_QUICK_DNS_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_MTU_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_MTU_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2407,7 +2451,7 @@ intgo _wrap_WG_QUICK_MTU_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_TABLE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_TABLE_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2419,7 +2463,7 @@ intgo _wrap_WG_QUICK_TABLE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_PRE_UP_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_PRE_UP_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2431,7 +2475,7 @@ intgo _wrap_WG_QUICK_PRE_UP_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_POST_UP_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_POST_UP_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2443,7 +2487,7 @@ intgo _wrap_WG_QUICK_POST_UP_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_PRE_DOWN_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_PRE_DOWN_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2455,7 +2499,7 @@ intgo _wrap_WG_QUICK_PRE_DOWN_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_POST_DOWN_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_POST_DOWN_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2467,7 +2511,7 @@ intgo _wrap_WG_QUICK_POST_DOWN_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_43875331ec2aeffc() {
+intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_6839273b1192ea7f() {
   enum wg_quick_key result;
   intgo _swig_go_result;
   
@@ -2479,7 +2523,7 @@ intgo _wrap_WG_QUICK_SAVE_CONFIG_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_CONFIG_APPEND_capi_43875331ec2aeffc() {
+intgo _wrap_WG_CONFIG_APPEND_capi_6839273b1192ea7f() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2491,7 +2535,7 @@ intgo _wrap_WG_CONFIG_APPEND_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_CONFIG_STRICT_capi_43875331ec2aeffc() {
+intgo _wrap_WG_CONFIG_STRICT_capi_6839273b1192ea7f() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2503,7 +2547,7 @@ intgo _wrap_WG_CONFIG_STRICT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_CONFIG_NUMERIC_capi_43875331ec2aeffc() {
+intgo _wrap_WG_CONFIG_NUMERIC_capi_6839273b1192ea7f() {
   enum wg_config_flags result;
   intgo _swig_go_result;
   
@@ -2515,7 +2559,7 @@ intgo _wrap_WG_CONFIG_NUMERIC_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_wg_config_parse_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _gostring_ _swig_go_3, intgo _swig_go_4) {
+intgo _wrap_wg_config_parse_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _goslice_ _swig_go_2, _gostring_ _swig_go_3, intgo _swig_go_4) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_quick_config **arg2 = (wg_quick_config **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2557,7 +2601,7 @@ intgo _wrap_wg_config_parse_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice
 }
 
 
-intgo _wrap_wg_config_parse_file_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_config_parse_file_capi_6839273b1192ea7f(_goslice_ _swig_go_0, _goslice_ _swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_quick_config **arg2 = (wg_quick_config **) 0 ;
   char *arg3 = (char *) 0 ;
@@ -2593,7 +2637,7 @@ intgo _wrap_wg_config_parse_file_capi_43875331ec2aeffc(_goslice_ _swig_go_0, _go
 }
 
 
-long long _wrap_wg_quick_config_count_capi_43875331ec2aeffc(struct wg_quick_config *_swig_go_0, intgo _swig_go_1) {
+long long _wrap_wg_quick_config_count_capi_6839273b1192ea7f(struct wg_quick_config *_swig_go_0, intgo _swig_go_1) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   enum wg_quick_key arg2 ;
   size_t result;
@@ -2608,7 +2652,7 @@ long long _wrap_wg_quick_config_count_capi_43875331ec2aeffc(struct wg_quick_conf
 }
 
 
-_gostring_ _wrap_wg_quick_config_get_capi_43875331ec2aeffc(struct wg_quick_config *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
+_gostring_ _wrap_wg_quick_config_get_capi_6839273b1192ea7f(struct wg_quick_config *_swig_go_0, intgo _swig_go_1, long long _swig_go_2) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   enum wg_quick_key arg2 ;
   size_t arg3 ;
@@ -2625,7 +2669,7 @@ _gostring_ _wrap_wg_quick_config_get_capi_43875331ec2aeffc(struct wg_quick_confi
 }
 
 
-void _wrap_wg_quick_config_free_capi_43875331ec2aeffc(struct wg_quick_config *_swig_go_0) {
+void _wrap_wg_quick_config_free_capi_6839273b1192ea7f(struct wg_quick_config *_swig_go_0) {
   wg_quick_config *arg1 = (wg_quick_config *) 0 ;
   
   arg1 = *(wg_quick_config **)&_swig_go_0; 
@@ -2635,7 +2679,7 @@ void _wrap_wg_quick_config_free_capi_43875331ec2aeffc(struct wg_quick_config *_s
 }
 
 
-intgo _wrap_wg_device_copy_capi_43875331ec2aeffc(_goslice_ _swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_device_copy_capi_6839273b1192ea7f(_goslice_ _swig_go_0, struct wg_device *_swig_go_1) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   wg_device *temp1 = NULL ;
@@ -2656,7 +2700,7 @@ intgo _wrap_wg_device_copy_capi_43875331ec2aeffc(_goslice_ _swig_go_0, struct wg
 }
 
 
-intgo _wrap_wg_device_apply_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_device_apply_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -2671,7 +2715,7 @@ intgo _wrap_wg_device_apply_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_device_canonicalize_capi_43875331ec2aeffc(struct wg_device *_swig_go_0) {
+intgo _wrap_wg_device_canonicalize_capi_6839273b1192ea7f(struct wg_device *_swig_go_0) {
   wg_device *arg1 = (wg_device *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -2684,7 +2728,7 @@ intgo _wrap_wg_device_canonicalize_capi_43875331ec2aeffc(struct wg_device *_swig
 }
 
 
-bool _wrap_wg_device_equal_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
+bool _wrap_wg_device_equal_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   bool result;
@@ -2699,7 +2743,7 @@ bool _wrap_wg_device_equal_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, s
 }
 
 
-intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_6839273b1192ea7f() {
   enum wg_diff_flags result;
   intgo _swig_go_result;
   
@@ -2711,7 +2755,7 @@ intgo _wrap_WG_DIFF_REMOVE_ALLOWEDIPS_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_wg_device_diff_capi_43875331ec2aeffc(_goslice_ _swig_go_0, struct wg_device *_swig_go_1, struct wg_device *_swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_device_diff_capi_6839273b1192ea7f(_goslice_ _swig_go_0, struct wg_device *_swig_go_1, struct wg_device *_swig_go_2, intgo _swig_go_3) {
   wg_device **arg1 = (wg_device **) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   wg_device *arg3 = (wg_device *) 0 ;
@@ -2736,7 +2780,7 @@ intgo _wrap_wg_device_diff_capi_43875331ec2aeffc(_goslice_ _swig_go_0, struct wg
 }
 
 
-intgo _wrap_WG_PACKET_DROP_capi_43875331ec2aeffc() {
+intgo _wrap_WG_PACKET_DROP_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2748,7 +2792,7 @@ intgo _wrap_WG_PACKET_DROP_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_PACKET_SEND_capi_43875331ec2aeffc() {
+intgo _wrap_WG_PACKET_SEND_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2760,7 +2804,7 @@ intgo _wrap_WG_PACKET_SEND_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_PACKET_DELIVER_capi_43875331ec2aeffc() {
+intgo _wrap_WG_PACKET_DELIVER_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2772,7 +2816,7 @@ intgo _wrap_WG_PACKET_DELIVER_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_PACKET_CONSUMED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_PACKET_CONSUMED_capi_6839273b1192ea7f() {
   enum wg_packet_status result;
   intgo _swig_go_result;
   
@@ -2784,7 +2828,7 @@ intgo _wrap_WG_PACKET_CONSUMED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_NONE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_NONE_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2796,7 +2840,7 @@ intgo _wrap_WG_DROP_NONE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_NO_PEER_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_NO_PEER_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2808,7 +2852,7 @@ intgo _wrap_WG_DROP_NO_PEER_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_NO_ROOM_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_NO_ROOM_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2820,7 +2864,7 @@ intgo _wrap_WG_DROP_NO_ROOM_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_MALFORMED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_MALFORMED_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2832,7 +2876,7 @@ intgo _wrap_WG_DROP_MALFORMED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2844,7 +2888,7 @@ intgo _wrap_WG_DROP_UNKNOWN_INDEX_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_AUTH_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_AUTH_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2856,7 +2900,7 @@ intgo _wrap_WG_DROP_AUTH_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_REPLAY_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_REPLAY_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2868,7 +2912,7 @@ intgo _wrap_WG_DROP_REPLAY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_SOURCE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_SOURCE_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2880,7 +2924,7 @@ intgo _wrap_WG_DROP_SOURCE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_EXPIRED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_EXPIRED_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2892,7 +2936,7 @@ intgo _wrap_WG_DROP_EXPIRED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_RATELIMIT_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_RATELIMIT_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2904,7 +2948,7 @@ intgo _wrap_WG_DROP_RATELIMIT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_QUEUE_FULL_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_QUEUE_FULL_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2916,7 +2960,7 @@ intgo _wrap_WG_DROP_QUEUE_FULL_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_NO_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_NO_KEY_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2928,7 +2972,7 @@ intgo _wrap_WG_DROP_NO_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_DROP_NO_ENDPOINT_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DROP_NO_ENDPOINT_capi_6839273b1192ea7f() {
   enum wg_drop_reason result;
   intgo _swig_go_result;
   
@@ -2940,7 +2984,7 @@ intgo _wrap_WG_DROP_NO_ENDPOINT_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_packet_buf_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, char *_swig_go_1) {
+void _wrap_wg_packet_buf_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, char *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   
@@ -2952,7 +2996,7 @@ void _wrap_wg_packet_buf_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0,
 }
 
 
-char *_wrap_wg_packet_buf_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+char *_wrap_wg_packet_buf_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -2965,7 +3009,7 @@ char *_wrap_wg_packet_buf_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0
 }
 
 
-void _wrap_wg_packet_size_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_size_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -2977,7 +3021,7 @@ void _wrap_wg_packet_size_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0
 }
 
 
-intgo _wrap_wg_packet_size_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_size_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -2990,7 +3034,7 @@ intgo _wrap_wg_packet_size_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_
 }
 
 
-void _wrap_wg_packet_offset_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_offset_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -3002,7 +3046,7 @@ void _wrap_wg_packet_offset_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go
 }
 
 
-intgo _wrap_wg_packet_offset_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_offset_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3015,7 +3059,7 @@ intgo _wrap_wg_packet_offset_get_capi_43875331ec2aeffc(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_len_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_packet_len_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, intgo _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t arg2 ;
   
@@ -3027,7 +3071,7 @@ void _wrap_wg_packet_len_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0,
 }
 
 
-intgo _wrap_wg_packet_len_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+intgo _wrap_wg_packet_len_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3040,7 +3084,7 @@ intgo _wrap_wg_packet_len_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0
 }
 
 
-void _wrap_wg_packet_status_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_packet_status_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, short _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   int16_t arg2 ;
   
@@ -3052,7 +3096,7 @@ void _wrap_wg_packet_status_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go
 }
 
 
-short _wrap_wg_packet_status_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+short _wrap_wg_packet_status_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   int16_t result;
   short _swig_go_result;
@@ -3065,7 +3109,7 @@ short _wrap_wg_packet_status_get_capi_43875331ec2aeffc(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_reason_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, short _swig_go_1) {
+void _wrap_wg_packet_reason_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, short _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint16_t arg2 ;
   
@@ -3077,7 +3121,7 @@ void _wrap_wg_packet_reason_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go
 }
 
 
-short _wrap_wg_packet_reason_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+short _wrap_wg_packet_reason_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -3090,7 +3134,7 @@ short _wrap_wg_packet_reason_get_capi_43875331ec2aeffc(struct wg_packet *_swig_g
 }
 
 
-void _wrap_wg_packet_endpoint_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_packet_endpoint_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3102,7 +3146,7 @@ void _wrap_wg_packet_endpoint_set_capi_43875331ec2aeffc(struct wg_packet *_swig_
 }
 
 
-union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3115,7 +3159,7 @@ union wg_endpoint *_wrap_wg_packet_endpoint_get_capi_43875331ec2aeffc(struct wg_
 }
 
 
-void _wrap_wg_packet_reserved_set_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, long long *_swig_go_1) {
+void _wrap_wg_packet_reserved_set_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, long long *_swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint64_t *arg2 ;
   
@@ -3131,7 +3175,7 @@ void _wrap_wg_packet_reserved_set_capi_43875331ec2aeffc(struct wg_packet *_swig_
 }
 
 
-long long *_wrap_wg_packet_reserved_get_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+long long *_wrap_wg_packet_reserved_get_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint64_t *result = 0 ;
   long long *_swig_go_result;
@@ -3144,7 +3188,7 @@ long long *_wrap_wg_packet_reserved_get_capi_43875331ec2aeffc(struct wg_packet *
 }
 
 
-struct wg_packet *_wrap_new_wg_packet_capi_43875331ec2aeffc() {
+struct wg_packet *_wrap_new_wg_packet_capi_6839273b1192ea7f() {
   struct wg_packet *result = 0 ;
   struct wg_packet *_swig_go_result;
   
@@ -3155,7 +3199,7 @@ struct wg_packet *_wrap_new_wg_packet_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_packet_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+void _wrap_delete_wg_packet_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   
   arg1 = *(struct wg_packet **)&_swig_go_0; 
@@ -3165,7 +3209,7 @@ void _wrap_delete_wg_packet_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) 
 }
 
 
-intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3177,7 +3221,7 @@ intgo _wrap_WG_EVENT_HANDSHAKE_COMPLETE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3189,7 +3233,7 @@ intgo _wrap_WG_EVENT_SESSION_EXPIRED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3201,7 +3245,7 @@ intgo _wrap_WG_EVENT_ENDPOINT_CHANGED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_6839273b1192ea7f() {
   enum wg_event_type result;
   intgo _swig_go_result;
   
@@ -3213,7 +3257,7 @@ intgo _wrap_WG_EVENT_PEER_UNREACHABLE_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_event_Type_set_capi_43875331ec2aeffc(struct wg_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_event_Type_set_capi_6839273b1192ea7f(struct wg_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint32_t arg2 ;
   
@@ -3225,7 +3269,7 @@ void _wrap_wg_event_Type_set_capi_43875331ec2aeffc(struct wg_event *_swig_go_0, 
 }
 
 
-intgo _wrap_wg_event_Type_get_capi_43875331ec2aeffc(struct wg_event *_swig_go_0) {
+intgo _wrap_wg_event_Type_get_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -3238,7 +3282,7 @@ intgo _wrap_wg_event_Type_get_capi_43875331ec2aeffc(struct wg_event *_swig_go_0)
 }
 
 
-void _wrap_wg_event_public_key_set_capi_43875331ec2aeffc(struct wg_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_event_public_key_set_capi_6839273b1192ea7f(struct wg_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -3250,7 +3294,7 @@ void _wrap_wg_event_public_key_set_capi_43875331ec2aeffc(struct wg_event *_swig_
 }
 
 
-_goslice_ _wrap_wg_event_public_key_get_capi_43875331ec2aeffc(struct wg_event *_swig_go_0) {
+_goslice_ _wrap_wg_event_public_key_get_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -3263,7 +3307,7 @@ _goslice_ _wrap_wg_event_public_key_get_capi_43875331ec2aeffc(struct wg_event *_
 }
 
 
-void _wrap_wg_event_endpoint_set_capi_43875331ec2aeffc(struct wg_event *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_event_endpoint_set_capi_6839273b1192ea7f(struct wg_event *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -3275,7 +3319,7 @@ void _wrap_wg_event_endpoint_set_capi_43875331ec2aeffc(struct wg_event *_swig_go
 }
 
 
-union wg_endpoint *_wrap_wg_event_endpoint_get_capi_43875331ec2aeffc(struct wg_event *_swig_go_0) {
+union wg_endpoint *_wrap_wg_event_endpoint_get_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -3288,7 +3332,7 @@ union wg_endpoint *_wrap_wg_event_endpoint_get_capi_43875331ec2aeffc(struct wg_e
 }
 
 
-struct wg_event *_wrap_new_wg_event_capi_43875331ec2aeffc() {
+struct wg_event *_wrap_new_wg_event_capi_6839273b1192ea7f() {
   struct wg_event *result = 0 ;
   struct wg_event *_swig_go_result;
   
@@ -3299,7 +3343,7 @@ struct wg_event *_wrap_new_wg_event_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_event_capi_43875331ec2aeffc(struct wg_event *_swig_go_0) {
+void _wrap_delete_wg_event_capi_6839273b1192ea7f(struct wg_event *_swig_go_0) {
   struct wg_event *arg1 = (struct wg_event *) 0 ;
   
   arg1 = *(struct wg_event **)&_swig_go_0; 
@@ -3309,7 +3353,7 @@ void _wrap_delete_wg_event_capi_43875331ec2aeffc(struct wg_event *_swig_go_0) {
 }
 
 
-void _wrap_wg_engine_free_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0) {
+void _wrap_wg_engine_free_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   
   arg1 = *(wg_engine **)&_swig_go_0; 
@@ -3319,7 +3363,7 @@ void _wrap_wg_engine_free_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_engine_set_device_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_engine_set_device_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -3334,7 +3378,7 @@ intgo _wrap_wg_engine_set_device_capi_43875331ec2aeffc(struct wg_engine *_swig_g
 }
 
 
-intgo _wrap_wg_engine_get_device_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wg_engine_get_device_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, _goslice_ _swig_go_1) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   wg_device *temp2 = NULL ;
@@ -3355,7 +3399,7 @@ intgo _wrap_wg_engine_get_device_capi_43875331ec2aeffc(struct wg_engine *_swig_g
 }
 
 
-void _wrap_wg_engine_encrypt_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
+void _wrap_wg_engine_encrypt_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
   size_t arg3 ;
@@ -3369,7 +3413,7 @@ void _wrap_wg_engine_encrypt_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0,
 }
 
 
-void _wrap_wg_engine_decrypt_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
+void _wrap_wg_engine_decrypt_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1, long long _swig_go_2) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   struct wg_packet *arg2 = (struct wg_packet *) 0 ;
   size_t arg3 ;
@@ -3383,7 +3427,7 @@ void _wrap_wg_engine_decrypt_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0,
 }
 
 
-long long _wrap_wg_engine_tick_capi_43875331ec2aeffc(struct wg_engine *_swig_go_0) {
+long long _wrap_wg_engine_tick_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0) {
   wg_engine *arg1 = (wg_engine *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3396,7 +3440,87 @@ long long _wrap_wg_engine_tick_capi_43875331ec2aeffc(struct wg_engine *_swig_go_
 }
 
 
-intgo _wrap_WG_TUNNEL_UAPI_capi_43875331ec2aeffc() {
+intgo _wrap_WG_DATAGRAM_OTHER_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_OTHER;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_HANDSHAKE_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_HANDSHAKE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_JUNK_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_JUNK;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_DATAGRAM_HANDSHAKE_COOKIE_capi_6839273b1192ea7f() {
+  enum wg_datagram_class result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_DATAGRAM_HANDSHAKE_COOKIE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_engine_classify_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, struct wg_packet *_swig_go_1) {
+  wg_engine *arg1 = (wg_engine *) 0 ;
+  struct wg_packet *arg2 = (struct wg_packet *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_engine **)&_swig_go_0; 
+  arg2 = *(struct wg_packet **)&_swig_go_1; 
+  
+  result = (int)wg_engine_classify(arg1,(struct wg_packet const *)arg2);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_wg_engine_set_handshake_queue_capi_6839273b1192ea7f(struct wg_engine *_swig_go_0, intgo _swig_go_1, intgo _swig_go_2) {
+  wg_engine *arg1 = (wg_engine *) 0 ;
+  uint32_t arg2 ;
+  uint32_t arg3 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(wg_engine **)&_swig_go_0; 
+  arg2 = (uint32_t)_swig_go_1; 
+  arg3 = (uint32_t)_swig_go_2; 
+  
+  result = (int)wg_engine_set_handshake_queue(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_WG_TUNNEL_UAPI_capi_6839273b1192ea7f() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
   
@@ -3408,7 +3532,7 @@ intgo _wrap_WG_TUNNEL_UAPI_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_43875331ec2aeffc() {
+intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_6839273b1192ea7f() {
   enum wg_tunnel_flags result;
   intgo _swig_go_result;
   
@@ -3420,7 +3544,7 @@ intgo _wrap_WG_TUNNEL_NO_OFFLOAD_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_tunnel_free_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0) {
+void _wrap_wg_tunnel_free_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   
   arg1 = *(wg_tunnel **)&_swig_go_0; 
@@ -3430,7 +3554,7 @@ void _wrap_wg_tunnel_free_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_tunnel_set_device_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0, struct wg_device *_swig_go_1) {
+intgo _wrap_wg_tunnel_set_device_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0, struct wg_device *_swig_go_1) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   wg_device *arg2 = (wg_device *) 0 ;
   int result;
@@ -3445,7 +3569,7 @@ intgo _wrap_wg_tunnel_set_device_capi_43875331ec2aeffc(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_wg_tunnel_get_device_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wg_tunnel_get_device_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0, _goslice_ _swig_go_1) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   wg_device **arg2 = (wg_device **) 0 ;
   wg_device *temp2 = NULL ;
@@ -3466,7 +3590,7 @@ intgo _wrap_wg_tunnel_get_device_capi_43875331ec2aeffc(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_wg_tunnel_rebind_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0) {
+intgo _wrap_wg_tunnel_rebind_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3479,7 +3603,7 @@ intgo _wrap_wg_tunnel_rebind_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0)
 }
 
 
-_gostring_ _wrap_wg_tunnel_name_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0) {
+_gostring_ _wrap_wg_tunnel_name_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -3492,7 +3616,7 @@ _gostring_ _wrap_wg_tunnel_name_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go
 }
 
 
-intgo _wrap_wg_tunnel_stopped_fd_capi_43875331ec2aeffc(struct wg_tunnel *_swig_go_0) {
+intgo _wrap_wg_tunnel_stopped_fd_capi_6839273b1192ea7f(struct wg_tunnel *_swig_go_0) {
   wg_tunnel *arg1 = (wg_tunnel *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -3505,7 +3629,7 @@ intgo _wrap_wg_tunnel_stopped_fd_capi_43875331ec2aeffc(struct wg_tunnel *_swig_g
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3517,7 +3641,7 @@ intgo _wrap_WG_WATCH_DEVICE_ADDED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3529,7 +3653,7 @@ intgo _wrap_WG_WATCH_DEVICE_REMOVED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_UP_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_UP_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3541,7 +3665,7 @@ intgo _wrap_WG_WATCH_DEVICE_UP_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3553,7 +3677,7 @@ intgo _wrap_WG_WATCH_DEVICE_DOWN_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3565,7 +3689,7 @@ intgo _wrap_WG_WATCH_DEVICE_RENAMED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_MTU_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_MTU_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3577,7 +3701,7 @@ intgo _wrap_WG_WATCH_DEVICE_MTU_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3589,7 +3713,7 @@ intgo _wrap_WG_WATCH_PRIVATE_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_LISTEN_PORT_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_LISTEN_PORT_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3601,7 +3725,7 @@ intgo _wrap_WG_WATCH_LISTEN_PORT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_FWMARK_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_FWMARK_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3613,7 +3737,7 @@ intgo _wrap_WG_WATCH_FWMARK_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_ADDED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PEER_ADDED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3625,7 +3749,7 @@ intgo _wrap_WG_WATCH_PEER_ADDED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_REMOVED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PEER_REMOVED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3637,7 +3761,7 @@ intgo _wrap_WG_WATCH_PEER_REMOVED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_ENDPOINT_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_ENDPOINT_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3649,7 +3773,7 @@ intgo _wrap_WG_WATCH_ENDPOINT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3661,7 +3785,7 @@ intgo _wrap_WG_WATCH_ALLOWEDIP_ADDED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3673,7 +3797,7 @@ intgo _wrap_WG_WATCH_ALLOWEDIP_REMOVED_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3685,7 +3809,7 @@ intgo _wrap_WG_WATCH_PRESHARED_KEY_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_KEEPALIVE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_KEEPALIVE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3697,7 +3821,7 @@ intgo _wrap_WG_WATCH_KEEPALIVE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_HANDSHAKE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_HANDSHAKE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3709,7 +3833,7 @@ intgo _wrap_WG_WATCH_HANDSHAKE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_SILENT_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PEER_SILENT_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3721,7 +3845,7 @@ intgo _wrap_WG_WATCH_PEER_SILENT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3733,7 +3857,7 @@ intgo _wrap_WG_WATCH_PEER_ACTIVE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_OVERFLOW_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_OVERFLOW_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3745,7 +3869,7 @@ intgo _wrap_WG_WATCH_OVERFLOW_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3757,7 +3881,7 @@ intgo _wrap_WG_WATCH_DEVICE_ERROR_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3769,7 +3893,7 @@ intgo _wrap_WG_WATCH_PEER_UNREACHABLE_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_6839273b1192ea7f() {
   enum wg_watch_kind result;
   intgo _swig_go_result;
   
@@ -3781,7 +3905,19 @@ intgo _wrap_WG_WATCH_SESSION_EXPIRED_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_watch_prefix_family_set_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
+intgo _wrap_WG_WATCH_NAMESPACE_GONE_capi_6839273b1192ea7f() {
+  enum wg_watch_kind result;
+  intgo _swig_go_result;
+  
+  
+  result = WG_WATCH_NAMESPACE_GONE;
+  
+  _swig_go_result = (intgo)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wg_watch_prefix_family_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, short _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint16_t arg2 ;
   
@@ -3793,7 +3929,7 @@ void _wrap_wg_watch_prefix_family_set_capi_43875331ec2aeffc(struct wg_watch_pref
 }
 
 
-short _wrap_wg_watch_prefix_family_get_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0) {
+short _wrap_wg_watch_prefix_family_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint16_t result;
   short _swig_go_result;
@@ -3806,7 +3942,7 @@ short _wrap_wg_watch_prefix_family_get_capi_43875331ec2aeffc(struct wg_watch_pre
 }
 
 
-void _wrap_wg_watch_prefix_cidr_set_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_watch_prefix_cidr_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t arg2 ;
   
@@ -3818,7 +3954,7 @@ void _wrap_wg_watch_prefix_cidr_set_capi_43875331ec2aeffc(struct wg_watch_prefix
 }
 
 
-char _wrap_wg_watch_prefix_cidr_get_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0) {
+char _wrap_wg_watch_prefix_cidr_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -3831,7 +3967,7 @@ char _wrap_wg_watch_prefix_cidr_get_capi_43875331ec2aeffc(struct wg_watch_prefix
 }
 
 
-void _wrap_wg_watch_prefix_reserved_set_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
+void _wrap_wg_watch_prefix_reserved_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, char _swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t arg2 ;
   
@@ -3843,7 +3979,7 @@ void _wrap_wg_watch_prefix_reserved_set_capi_43875331ec2aeffc(struct wg_watch_pr
 }
 
 
-char _wrap_wg_watch_prefix_reserved_get_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0) {
+char _wrap_wg_watch_prefix_reserved_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   uint8_t result;
   char _swig_go_result;
@@ -3856,7 +3992,7 @@ char _wrap_wg_watch_prefix_reserved_get_capi_43875331ec2aeffc(struct wg_watch_pr
 }
 
 
-void _wrap_wg_watch_prefix_ip4_set_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
+void _wrap_wg_watch_prefix_ip4_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, struct in_addr *_swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in_addr arg2 ;
   struct in_addr *argp2 ;
@@ -3875,7 +4011,7 @@ void _wrap_wg_watch_prefix_ip4_set_capi_43875331ec2aeffc(struct wg_watch_prefix 
 }
 
 
-struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0) {
+struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in_addr result;
   struct in_addr *_swig_go_result;
@@ -3892,7 +4028,7 @@ struct in_addr *_wrap_wg_watch_prefix_ip4_get_capi_43875331ec2aeffc(struct wg_wa
 }
 
 
-void _wrap_wg_watch_prefix_ip6_set_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
+void _wrap_wg_watch_prefix_ip6_set_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0, struct in6_addr *_swig_go_1) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in6_addr arg2 ;
   struct in6_addr *argp2 ;
@@ -3911,7 +4047,7 @@ void _wrap_wg_watch_prefix_ip6_set_capi_43875331ec2aeffc(struct wg_watch_prefix 
 }
 
 
-struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0) {
+struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   struct in6_addr result;
   struct in6_addr *_swig_go_result;
@@ -3928,7 +4064,7 @@ struct in6_addr *_wrap_wg_watch_prefix_ip6_get_capi_43875331ec2aeffc(struct wg_w
 }
 
 
-struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_43875331ec2aeffc() {
+struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_6839273b1192ea7f() {
   struct wg_watch_prefix *result = 0 ;
   struct wg_watch_prefix *_swig_go_result;
   
@@ -3939,7 +4075,7 @@ struct wg_watch_prefix *_wrap_new_wg_watch_prefix_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_watch_prefix_capi_43875331ec2aeffc(struct wg_watch_prefix *_swig_go_0) {
+void _wrap_delete_wg_watch_prefix_capi_6839273b1192ea7f(struct wg_watch_prefix *_swig_go_0) {
   struct wg_watch_prefix *arg1 = (struct wg_watch_prefix *) 0 ;
   
   arg1 = *(struct wg_watch_prefix **)&_swig_go_0; 
@@ -3949,7 +4085,7 @@ void _wrap_delete_wg_watch_prefix_capi_43875331ec2aeffc(struct wg_watch_prefix *
 }
 
 
-void _wrap_wg_watch_value_number_set_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_watch_value_number_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint64_t arg2 ;
   
@@ -3961,7 +4097,7 @@ void _wrap_wg_watch_value_number_set_capi_43875331ec2aeffc(struct wg_watch_value
 }
 
 
-long long _wrap_wg_watch_value_number_get_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+long long _wrap_wg_watch_value_number_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -3974,7 +4110,7 @@ long long _wrap_wg_watch_value_number_get_capi_43875331ec2aeffc(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_value_name_set_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_watch_value_name_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   char *arg2 ;
   
@@ -3998,7 +4134,7 @@ void _wrap_wg_watch_value_name_set_capi_43875331ec2aeffc(struct wg_watch_value *
 }
 
 
-_gostring_ _wrap_wg_watch_value_name_get_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+_gostring_ _wrap_wg_watch_value_name_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4011,7 +4147,7 @@ _gostring_ _wrap_wg_watch_value_name_get_capi_43875331ec2aeffc(struct wg_watch_v
 }
 
 
-void _wrap_wg_watch_value_key_set_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_watch_value_key_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint8_t *arg2 ;
   
@@ -4023,7 +4159,7 @@ void _wrap_wg_watch_value_key_set_capi_43875331ec2aeffc(struct wg_watch_value *_
 }
 
 
-_goslice_ _wrap_wg_watch_value_key_get_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+_goslice_ _wrap_wg_watch_value_key_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -4036,7 +4172,7 @@ _goslice_ _wrap_wg_watch_value_key_get_capi_43875331ec2aeffc(struct wg_watch_val
 }
 
 
-void _wrap_wg_watch_value_endpoint_set_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wg_watch_value_endpoint_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -4048,7 +4184,7 @@ void _wrap_wg_watch_value_endpoint_set_capi_43875331ec2aeffc(struct wg_watch_val
 }
 
 
-union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -4061,7 +4197,7 @@ union wg_endpoint *_wrap_wg_watch_value_endpoint_get_capi_43875331ec2aeffc(struc
 }
 
 
-void _wrap_wg_watch_value_prefix_set_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
+void _wrap_wg_watch_value_prefix_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, struct wg_watch_prefix *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_watch_prefix *arg2 = (struct wg_watch_prefix *) 0 ;
   
@@ -4073,7 +4209,7 @@ void _wrap_wg_watch_value_prefix_set_capi_43875331ec2aeffc(struct wg_watch_value
 }
 
 
-struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_watch_prefix *result = 0 ;
   struct wg_watch_prefix *_swig_go_result;
@@ -4086,7 +4222,7 @@ struct wg_watch_prefix *_wrap_wg_watch_value_prefix_get_capi_43875331ec2aeffc(st
 }
 
 
-void _wrap_wg_watch_value_time_set_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_watch_value_time_set_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -4098,7 +4234,7 @@ void _wrap_wg_watch_value_time_set_capi_43875331ec2aeffc(struct wg_watch_value *
 }
 
 
-struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -4111,7 +4247,7 @@ struct wg_timespec64 *_wrap_wg_watch_value_time_get_capi_43875331ec2aeffc(struct
 }
 
 
-struct wg_watch_value *_wrap_new_wg_watch_value_capi_43875331ec2aeffc() {
+struct wg_watch_value *_wrap_new_wg_watch_value_capi_6839273b1192ea7f() {
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
   
@@ -4122,7 +4258,7 @@ struct wg_watch_value *_wrap_new_wg_watch_value_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_watch_value_capi_43875331ec2aeffc(struct wg_watch_value *_swig_go_0) {
+void _wrap_delete_wg_watch_value_capi_6839273b1192ea7f(struct wg_watch_value *_swig_go_0) {
   struct wg_watch_value *arg1 = (struct wg_watch_value *) 0 ;
   
   arg1 = *(struct wg_watch_value **)&_swig_go_0; 
@@ -4132,7 +4268,7 @@ void _wrap_delete_wg_watch_value_capi_43875331ec2aeffc(struct wg_watch_value *_s
 }
 
 
-intgo _wrap_WG_WATCH_EVENT_PEER_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_EVENT_PEER_capi_6839273b1192ea7f() {
   enum wg_watch_event_flags result;
   intgo _swig_go_result;
   
@@ -4144,7 +4280,7 @@ intgo _wrap_WG_WATCH_EVENT_PEER_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_6839273b1192ea7f() {
   enum wg_watch_event_flags result;
   intgo _swig_go_result;
   
@@ -4156,7 +4292,7 @@ intgo _wrap_WG_WATCH_EVENT_PUSHED_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_watch_event_size_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_size_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4168,7 +4304,7 @@ void _wrap_wg_watch_event_size_set_capi_43875331ec2aeffc(struct wg_watch_event *
 }
 
 
-intgo _wrap_wg_watch_event_size_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_size_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4181,7 +4317,7 @@ intgo _wrap_wg_watch_event_size_get_capi_43875331ec2aeffc(struct wg_watch_event 
 }
 
 
-void _wrap_wg_watch_event_kind_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_kind_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4193,7 +4329,7 @@ void _wrap_wg_watch_event_kind_set_capi_43875331ec2aeffc(struct wg_watch_event *
 }
 
 
-intgo _wrap_wg_watch_event_kind_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_kind_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4206,7 +4342,7 @@ intgo _wrap_wg_watch_event_kind_get_capi_43875331ec2aeffc(struct wg_watch_event 
 }
 
 
-void _wrap_wg_watch_event_flags_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_flags_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4218,7 +4354,7 @@ void _wrap_wg_watch_event_flags_set_capi_43875331ec2aeffc(struct wg_watch_event 
 }
 
 
-intgo _wrap_wg_watch_event_flags_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_flags_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4231,7 +4367,7 @@ intgo _wrap_wg_watch_event_flags_get_capi_43875331ec2aeffc(struct wg_watch_event
 }
 
 
-void _wrap_wg_watch_event_ifindex_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_ifindex_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4243,7 +4379,7 @@ void _wrap_wg_watch_event_ifindex_set_capi_43875331ec2aeffc(struct wg_watch_even
 }
 
 
-intgo _wrap_wg_watch_event_ifindex_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_ifindex_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4256,7 +4392,7 @@ intgo _wrap_wg_watch_event_ifindex_get_capi_43875331ec2aeffc(struct wg_watch_eve
 }
 
 
-void _wrap_wg_watch_event_device_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
+void _wrap_wg_watch_event_device_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, _gostring_ _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   char *arg2 ;
   
@@ -4280,7 +4416,7 @@ void _wrap_wg_watch_event_device_set_capi_43875331ec2aeffc(struct wg_watch_event
 }
 
 
-_gostring_ _wrap_wg_watch_event_device_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+_gostring_ _wrap_wg_watch_event_device_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4293,7 +4429,7 @@ _gostring_ _wrap_wg_watch_event_device_get_capi_43875331ec2aeffc(struct wg_watch
 }
 
 
-void _wrap_wg_watch_event_public_key_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
+void _wrap_wg_watch_event_public_key_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, _goslice_ _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint8_t *arg2 ;
   
@@ -4305,7 +4441,7 @@ void _wrap_wg_watch_event_public_key_set_capi_43875331ec2aeffc(struct wg_watch_e
 }
 
 
-_goslice_ _wrap_wg_watch_event_public_key_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+_goslice_ _wrap_wg_watch_event_public_key_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint8_t *result = 0 ;
   _goslice_ _swig_go_result;
@@ -4318,7 +4454,7 @@ _goslice_ _wrap_wg_watch_event_public_key_get_capi_43875331ec2aeffc(struct wg_wa
 }
 
 
-void _wrap_wg_watch_event_time_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
+void _wrap_wg_watch_event_time_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, struct wg_timespec64 *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_timespec64 *arg2 = (struct wg_timespec64 *) 0 ;
   
@@ -4330,7 +4466,7 @@ void _wrap_wg_watch_event_time_set_capi_43875331ec2aeffc(struct wg_watch_event *
 }
 
 
-struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_timespec64 *result = 0 ;
   struct wg_timespec64 *_swig_go_result;
@@ -4343,7 +4479,7 @@ struct wg_timespec64 *_wrap_wg_watch_event_time_get_capi_43875331ec2aeffc(struct
 }
 
 
-void _wrap_wg_watch_event_error_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_error_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   int32_t arg2 ;
   
@@ -4355,7 +4491,7 @@ void _wrap_wg_watch_event_error_set_capi_43875331ec2aeffc(struct wg_watch_event 
 }
 
 
-intgo _wrap_wg_watch_event_error_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_error_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   int32_t result;
   intgo _swig_go_result;
@@ -4368,7 +4504,7 @@ intgo _wrap_wg_watch_event_error_get_capi_43875331ec2aeffc(struct wg_watch_event
 }
 
 
-void _wrap_wg_watch_event_reserved_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_event_reserved_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t arg2 ;
   
@@ -4380,7 +4516,7 @@ void _wrap_wg_watch_event_reserved_set_capi_43875331ec2aeffc(struct wg_watch_eve
 }
 
 
-intgo _wrap_wg_watch_event_reserved_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+intgo _wrap_wg_watch_event_reserved_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4393,7 +4529,7 @@ intgo _wrap_wg_watch_event_reserved_get_capi_43875331ec2aeffc(struct wg_watch_ev
 }
 
 
-void _wrap_wg_watch_event_before_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+void _wrap_wg_watch_event_before_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
   
@@ -4405,7 +4541,7 @@ void _wrap_wg_watch_event_before_set_capi_43875331ec2aeffc(struct wg_watch_event
 }
 
 
-struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
@@ -4418,7 +4554,7 @@ struct wg_watch_value *_wrap_wg_watch_event_before_get_capi_43875331ec2aeffc(str
 }
 
 
-void _wrap_wg_watch_event_after_set_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
+void _wrap_wg_watch_event_after_set_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, struct wg_watch_value *_swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *arg2 = (struct wg_watch_value *) 0 ;
   
@@ -4430,7 +4566,7 @@ void _wrap_wg_watch_event_after_set_capi_43875331ec2aeffc(struct wg_watch_event 
 }
 
 
-struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   struct wg_watch_value *result = 0 ;
   struct wg_watch_value *_swig_go_result;
@@ -4443,7 +4579,7 @@ struct wg_watch_value *_wrap_wg_watch_event_after_get_capi_43875331ec2aeffc(stru
 }
 
 
-struct wg_watch_event *_wrap_new_wg_watch_event_capi_43875331ec2aeffc() {
+struct wg_watch_event *_wrap_new_wg_watch_event_capi_6839273b1192ea7f() {
   struct wg_watch_event *result = 0 ;
   struct wg_watch_event *_swig_go_result;
   
@@ -4454,7 +4590,7 @@ struct wg_watch_event *_wrap_new_wg_watch_event_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_watch_event_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+void _wrap_delete_wg_watch_event_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   
   arg1 = *(struct wg_watch_event **)&_swig_go_0; 
@@ -4464,7 +4600,7 @@ void _wrap_delete_wg_watch_event_capi_43875331ec2aeffc(struct wg_watch_event *_s
 }
 
 
-intgo _wrap_WG_WATCH_NO_KERNEL_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_NO_KERNEL_capi_6839273b1192ea7f() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4476,7 +4612,7 @@ intgo _wrap_WG_WATCH_NO_KERNEL_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_NO_UAPI_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_NO_UAPI_capi_6839273b1192ea7f() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4488,7 +4624,7 @@ intgo _wrap_WG_WATCH_NO_UAPI_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WG_WATCH_NO_PUSH_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_NO_PUSH_capi_6839273b1192ea7f() {
   enum wg_watch_flags result;
   intgo _swig_go_result;
   
@@ -4500,7 +4636,7 @@ intgo _wrap_WG_WATCH_NO_PUSH_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wg_watch_options_size_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
+void _wrap_wg_watch_options_size_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   size_t arg2 ;
   
@@ -4512,7 +4648,7 @@ void _wrap_wg_watch_options_size_set_capi_43875331ec2aeffc(struct wg_watch_optio
 }
 
 
-long long _wrap_wg_watch_options_size_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+long long _wrap_wg_watch_options_size_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -4525,7 +4661,7 @@ long long _wrap_wg_watch_options_size_get_capi_43875331ec2aeffc(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_options_devices_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
+void _wrap_wg_watch_options_devices_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, _gostring_* _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   char **arg2 = (char **) 0 ;
   
@@ -4537,7 +4673,7 @@ void _wrap_wg_watch_options_devices_set_capi_43875331ec2aeffc(struct wg_watch_op
 }
 
 
-_gostring_* _wrap_wg_watch_options_devices_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+_gostring_* _wrap_wg_watch_options_devices_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   char **result = 0 ;
   _gostring_* _swig_go_result;
@@ -4550,7 +4686,7 @@ _gostring_* _wrap_wg_watch_options_devices_get_capi_43875331ec2aeffc(struct wg_w
 }
 
 
-void _wrap_wg_watch_options_netns_fd_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_netns_fd_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   int arg2 ;
   
@@ -4562,7 +4698,7 @@ void _wrap_wg_watch_options_netns_fd_set_capi_43875331ec2aeffc(struct wg_watch_o
 }
 
 
-intgo _wrap_wg_watch_options_netns_fd_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_netns_fd_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4575,7 +4711,7 @@ intgo _wrap_wg_watch_options_netns_fd_get_capi_43875331ec2aeffc(struct wg_watch_
 }
 
 
-void _wrap_wg_watch_options_flags_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_flags_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4587,7 +4723,7 @@ void _wrap_wg_watch_options_flags_set_capi_43875331ec2aeffc(struct wg_watch_opti
 }
 
 
-intgo _wrap_wg_watch_options_flags_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_flags_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4600,7 +4736,7 @@ intgo _wrap_wg_watch_options_flags_get_capi_43875331ec2aeffc(struct wg_watch_opt
 }
 
 
-void _wrap_wg_watch_options_interval_ms_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_interval_ms_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4612,7 +4748,7 @@ void _wrap_wg_watch_options_interval_ms_set_capi_43875331ec2aeffc(struct wg_watc
 }
 
 
-intgo _wrap_wg_watch_options_interval_ms_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_interval_ms_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4625,7 +4761,7 @@ intgo _wrap_wg_watch_options_interval_ms_get_capi_43875331ec2aeffc(struct wg_wat
 }
 
 
-void _wrap_wg_watch_options_silent_after_ms_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_silent_after_ms_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4637,7 +4773,7 @@ void _wrap_wg_watch_options_silent_after_ms_set_capi_43875331ec2aeffc(struct wg_
 }
 
 
-intgo _wrap_wg_watch_options_silent_after_ms_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_silent_after_ms_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4650,7 +4786,7 @@ intgo _wrap_wg_watch_options_silent_after_ms_get_capi_43875331ec2aeffc(struct wg
 }
 
 
-void _wrap_wg_watch_options_queue_max_set_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wg_watch_options_queue_max_set_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0, intgo _swig_go_1) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t arg2 ;
   
@@ -4662,7 +4798,7 @@ void _wrap_wg_watch_options_queue_max_set_capi_43875331ec2aeffc(struct wg_watch_
 }
 
 
-intgo _wrap_wg_watch_options_queue_max_get_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+intgo _wrap_wg_watch_options_queue_max_get_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -4675,7 +4811,7 @@ intgo _wrap_wg_watch_options_queue_max_get_capi_43875331ec2aeffc(struct wg_watch
 }
 
 
-struct wg_watch_options *_wrap_new_wg_watch_options_capi_43875331ec2aeffc() {
+struct wg_watch_options *_wrap_new_wg_watch_options_capi_6839273b1192ea7f() {
   struct wg_watch_options *result = 0 ;
   struct wg_watch_options *_swig_go_result;
   
@@ -4686,7 +4822,7 @@ struct wg_watch_options *_wrap_new_wg_watch_options_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wg_watch_options_capi_43875331ec2aeffc(struct wg_watch_options *_swig_go_0) {
+void _wrap_delete_wg_watch_options_capi_6839273b1192ea7f(struct wg_watch_options *_swig_go_0) {
   struct wg_watch_options *arg1 = (struct wg_watch_options *) 0 ;
   
   arg1 = *(struct wg_watch_options **)&_swig_go_0; 
@@ -4696,7 +4832,7 @@ void _wrap_delete_wg_watch_options_capi_43875331ec2aeffc(struct wg_watch_options
 }
 
 
-intgo _wrap_wg_watch_open_capi_43875331ec2aeffc(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
+intgo _wrap_wg_watch_open_capi_6839273b1192ea7f(struct wg_watch **_swig_go_0, struct wg_watch_options *_swig_go_1) {
   wg_watch **arg1 = (wg_watch **) 0 ;
   struct wg_watch_options *arg2 = (struct wg_watch_options *) 0 ;
   int result;
@@ -4711,7 +4847,7 @@ intgo _wrap_wg_watch_open_capi_43875331ec2aeffc(struct wg_watch **_swig_go_0, st
 }
 
 
-void _wrap_wg_watch_close_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0) {
+void _wrap_wg_watch_close_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   
   arg1 = *(wg_watch **)&_swig_go_0; 
@@ -4721,7 +4857,7 @@ void _wrap_wg_watch_close_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_watch_fd_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0) {
+intgo _wrap_wg_watch_fd_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -4734,7 +4870,7 @@ intgo _wrap_wg_watch_fd_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0) {
 }
 
 
-intgo _wrap_wg_watch_read_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
+intgo _wrap_wg_watch_read_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, void *_swig_go_1, long long _swig_go_2, long long _swig_go_3) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   void *arg2 = (void *) 0 ;
   size_t arg3 ;
@@ -4753,7 +4889,7 @@ intgo _wrap_wg_watch_read_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, voi
 }
 
 
-intgo _wrap_wg_watch_add_engine_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
+intgo _wrap_wg_watch_add_engine_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_engine *_swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   wg_engine *arg3 = (wg_engine *) 0 ;
@@ -4775,7 +4911,7 @@ intgo _wrap_wg_watch_add_engine_capi_43875331ec2aeffc(struct wg_watch *_swig_go_
 }
 
 
-intgo _wrap_wg_watch_add_tunnel_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
+intgo _wrap_wg_watch_add_tunnel_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, struct wg_tunnel *_swig_go_1) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   wg_tunnel *arg2 = (wg_tunnel *) 0 ;
   int result;
@@ -4790,7 +4926,7 @@ intgo _wrap_wg_watch_add_tunnel_capi_43875331ec2aeffc(struct wg_watch *_swig_go_
 }
 
 
-intgo _wrap_wg_watch_remove_device_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
+intgo _wrap_wg_watch_remove_device_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   int result;
@@ -4810,7 +4946,7 @@ intgo _wrap_wg_watch_remove_device_capi_43875331ec2aeffc(struct wg_watch *_swig_
 }
 
 
-intgo _wrap_wg_watch_feed_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
+intgo _wrap_wg_watch_feed_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, _gostring_ _swig_go_1, struct wg_event *_swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   char *arg2 = (char *) 0 ;
   struct wg_event *arg3 = (struct wg_event *) 0 ;
@@ -4832,7 +4968,7 @@ intgo _wrap_wg_watch_feed_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, _go
 }
 
 
-_gostring_ _wrap_wg_watch_kind_name_capi_43875331ec2aeffc(intgo _swig_go_0) {
+_gostring_ _wrap_wg_watch_kind_name_capi_6839273b1192ea7f(intgo _swig_go_0) {
   uint32_t arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -4845,7 +4981,7 @@ _gostring_ _wrap_wg_watch_kind_name_capi_43875331ec2aeffc(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_WG_WATCH_FORMAT_JSON_capi_43875331ec2aeffc() {
+intgo _wrap_WG_WATCH_FORMAT_JSON_capi_6839273b1192ea7f() {
   enum wg_watch_format_flags result;
   intgo _swig_go_result;
   
@@ -4857,7 +4993,7 @@ intgo _wrap_WG_WATCH_FORMAT_JSON_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_wg_watch_format_capi_43875331ec2aeffc(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wg_watch_format_capi_6839273b1192ea7f(_gostring_ _swig_go_0, long long _swig_go_1, struct wg_watch_event *_swig_go_2, intgo _swig_go_3) {
   char *arg1 = (char *) 0 ;
   size_t arg2 ;
   struct wg_watch_event *arg3 = (struct wg_watch_event *) 0 ;
@@ -4881,7 +5017,7 @@ intgo _wrap_wg_watch_format_capi_43875331ec2aeffc(_gostring_ _swig_go_0, long lo
 }
 
 
-_gostring_ _wrap_wggo_error_message_capi_43875331ec2aeffc() {
+_gostring_ _wrap_wggo_error_message_capi_6839273b1192ea7f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -4892,7 +5028,7 @@ _gostring_ _wrap_wggo_error_message_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_wggo_endpoint_get_capi_43875331ec2aeffc(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_endpoint_get_capi_6839273b1192ea7f(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1) {
   wg_endpoint *arg1 = (wg_endpoint *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4911,7 +5047,7 @@ intgo _wrap_wggo_endpoint_get_capi_43875331ec2aeffc(union wg_endpoint *_swig_go_
 }
 
 
-intgo _wrap_wggo_endpoint_set_capi_43875331ec2aeffc(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1, short _swig_go_2, intgo _swig_go_3) {
+intgo _wrap_wggo_endpoint_set_capi_6839273b1192ea7f(union wg_endpoint *_swig_go_0, _goslice_ _swig_go_1, short _swig_go_2, intgo _swig_go_3) {
   wg_endpoint *arg1 = (wg_endpoint *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4934,7 +5070,7 @@ intgo _wrap_wggo_endpoint_set_capi_43875331ec2aeffc(union wg_endpoint *_swig_go_
 }
 
 
-intgo _wrap_wggo_allowedip_get_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_allowedip_get_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
   wg_allowedip *arg1 = (wg_allowedip *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4953,7 +5089,7 @@ intgo _wrap_wggo_allowedip_get_capi_43875331ec2aeffc(struct wg_allowedip *_swig_
 }
 
 
-intgo _wrap_wggo_allowedip_set_capi_43875331ec2aeffc(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
+intgo _wrap_wggo_allowedip_set_capi_6839273b1192ea7f(struct wg_allowedip *_swig_go_0, _goslice_ _swig_go_1) {
   wg_allowedip *arg1 = (wg_allowedip *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   size_t arg3 ;
@@ -4972,7 +5108,7 @@ intgo _wrap_wggo_allowedip_set_capi_43875331ec2aeffc(struct wg_allowedip *_swig_
 }
 
 
-_gostring_ _wrap_wggo_list_device_names_capi_43875331ec2aeffc(_goslice_ _swig_go_0) {
+_gostring_ _wrap_wggo_list_device_names_capi_6839273b1192ea7f(_goslice_ _swig_go_0) {
   long *arg1 = (long *) 0 ;
   long temp1 ;
   char *result = 0 ;
@@ -4997,7 +5133,7 @@ _gostring_ _wrap_wggo_list_device_names_capi_43875331ec2aeffc(_goslice_ _swig_go
 }
 
 
-_gostring_ _wrap_wggo_netlink_list_device_names_capi_43875331ec2aeffc(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1) {
+_gostring_ _wrap_wggo_netlink_list_device_names_capi_6839273b1192ea7f(struct wg_netlink *_swig_go_0, _goslice_ _swig_go_1) {
   wg_netlink *arg1 = (wg_netlink *) 0 ;
   long *arg2 = (long *) 0 ;
   long temp2 ;
@@ -5024,7 +5160,7 @@ _gostring_ _wrap_wggo_netlink_list_device_names_capi_43875331ec2aeffc(struct wg_
 }
 
 
-long long _wrap_wggo_config_format_capi_43875331ec2aeffc(struct wg_device *_swig_go_0, struct wg_quick_config *_swig_go_1, _goslice_ _swig_go_2) {
+long long _wrap_wggo_config_format_capi_6839273b1192ea7f(struct wg_device *_swig_go_0, struct wg_quick_config *_swig_go_1, _goslice_ _swig_go_2) {
   wg_device *arg1 = (wg_device *) 0 ;
   wg_quick_config *arg2 = (wg_quick_config *) 0 ;
   uint8_t *arg3 = (uint8_t *) 0 ;
@@ -5045,7 +5181,7 @@ long long _wrap_wggo_config_format_capi_43875331ec2aeffc(struct wg_device *_swig
 }
 
 
-void _wrap_wggo_item_next_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_item_next_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5057,7 +5193,7 @@ void _wrap_wggo_item_next_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_item_next_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+struct wggo_item *_wrap_wggo_item_next_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5070,7 +5206,7 @@ struct wggo_item *_wrap_wggo_item_next_get_capi_43875331ec2aeffc(struct wggo_ite
 }
 
 
-void _wrap_wggo_item_kind_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_kind_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int arg2 ;
   
@@ -5082,7 +5218,7 @@ void _wrap_wggo_item_kind_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0
 }
 
 
-intgo _wrap_wggo_item_kind_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_kind_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5095,7 +5231,7 @@ intgo _wrap_wggo_item_kind_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_
 }
 
 
-void _wrap_wggo_item_level_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_level_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int arg2 ;
   
@@ -5107,7 +5243,7 @@ void _wrap_wggo_item_level_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_
 }
 
 
-intgo _wrap_wggo_item_level_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_level_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5120,7 +5256,7 @@ intgo _wrap_wggo_item_level_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go
 }
 
 
-void _wrap_wggo_item_endpoint_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, union wg_endpoint *_swig_go_1) {
+void _wrap_wggo_item_endpoint_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, union wg_endpoint *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   wg_endpoint *arg2 = (wg_endpoint *) 0 ;
   
@@ -5132,7 +5268,7 @@ void _wrap_wggo_item_endpoint_set_capi_43875331ec2aeffc(struct wggo_item *_swig_
 }
 
 
-union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   wg_endpoint *result = 0 ;
   union wg_endpoint *_swig_go_result;
@@ -5145,7 +5281,7 @@ union wg_endpoint *_wrap_wggo_item_endpoint_get_capi_43875331ec2aeffc(struct wgg
 }
 
 
-void _wrap_wggo_item_event_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, struct wg_event *_swig_go_1) {
+void _wrap_wggo_item_event_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, struct wg_event *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wg_event *arg2 = (struct wg_event *) 0 ;
   
@@ -5157,7 +5293,7 @@ void _wrap_wggo_item_event_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_
 }
 
 
-struct wg_event *_wrap_wggo_item_event_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+struct wg_event *_wrap_wggo_item_event_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   struct wg_event *result = 0 ;
   struct wg_event *_swig_go_result;
@@ -5170,7 +5306,7 @@ struct wg_event *_wrap_wggo_item_event_get_capi_43875331ec2aeffc(struct wggo_ite
 }
 
 
-void _wrap_wggo_item_len_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_item_len_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, intgo _swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint32_t arg2 ;
   
@@ -5182,7 +5318,7 @@ void _wrap_wggo_item_len_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0,
 }
 
 
-intgo _wrap_wggo_item_len_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+intgo _wrap_wggo_item_len_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint32_t result;
   intgo _swig_go_result;
@@ -5195,7 +5331,7 @@ intgo _wrap_wggo_item_len_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0
 }
 
 
-void _wrap_wggo_item_data_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0, char *_swig_go_1) {
+void _wrap_wggo_item_data_set_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0, char *_swig_go_1) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint8_t *arg2 = (uint8_t *) 0 ;
   
@@ -5207,7 +5343,7 @@ void _wrap_wggo_item_data_set_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0
 }
 
 
-char *_wrap_wggo_item_data_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+char *_wrap_wggo_item_data_get_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -5220,7 +5356,7 @@ char *_wrap_wggo_item_data_get_capi_43875331ec2aeffc(struct wggo_item *_swig_go_
 }
 
 
-struct wggo_item *_wrap_new_wggo_item_capi_43875331ec2aeffc() {
+struct wggo_item *_wrap_new_wggo_item_capi_6839273b1192ea7f() {
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
   
@@ -5231,7 +5367,7 @@ struct wggo_item *_wrap_new_wggo_item_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wggo_item_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+void _wrap_delete_wggo_item_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   
   arg1 = *(struct wggo_item **)&_swig_go_0; 
@@ -5241,7 +5377,7 @@ void _wrap_delete_wggo_item_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) 
 }
 
 
-intgo _wrap_WGGO_DATAGRAM_capi_43875331ec2aeffc() {
+intgo _wrap_WGGO_DATAGRAM_capi_6839273b1192ea7f() {
   int result;
   intgo _swig_go_result;
   
@@ -5253,7 +5389,7 @@ intgo _wrap_WGGO_DATAGRAM_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGGO_EVENT_capi_43875331ec2aeffc() {
+intgo _wrap_WGGO_EVENT_capi_6839273b1192ea7f() {
   int result;
   intgo _swig_go_result;
   
@@ -5265,7 +5401,7 @@ intgo _wrap_WGGO_EVENT_capi_43875331ec2aeffc() {
 }
 
 
-intgo _wrap_WGGO_LOG_capi_43875331ec2aeffc() {
+intgo _wrap_WGGO_LOG_capi_6839273b1192ea7f() {
   int result;
   intgo _swig_go_result;
   
@@ -5277,7 +5413,7 @@ intgo _wrap_WGGO_LOG_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wggo_sink_efd_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_efd_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5289,7 +5425,7 @@ void _wrap_wggo_sink_efd_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0,
 }
 
 
-intgo _wrap_wggo_sink_efd_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_efd_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5302,7 +5438,7 @@ intgo _wrap_wggo_sink_efd_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0
 }
 
 
-void _wrap_wggo_sink_head_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_sink_head_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5314,7 +5450,7 @@ void _wrap_wggo_sink_head_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_sink_head_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+struct wggo_item *_wrap_wggo_sink_head_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5327,7 +5463,7 @@ struct wggo_item *_wrap_wggo_sink_head_get_capi_43875331ec2aeffc(struct wggo_sin
 }
 
 
-void _wrap_wggo_sink_tail_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
+void _wrap_wggo_sink_tail_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wggo_item *_swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *arg2 = (struct wggo_item *) 0 ;
   
@@ -5339,7 +5475,7 @@ void _wrap_wggo_sink_tail_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0
 }
 
 
-struct wggo_item *_wrap_wggo_sink_tail_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+struct wggo_item *_wrap_wggo_sink_tail_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   struct wggo_item *result = 0 ;
   struct wggo_item *_swig_go_result;
@@ -5352,7 +5488,7 @@ struct wggo_item *_wrap_wggo_sink_tail_get_capi_43875331ec2aeffc(struct wggo_sin
 }
 
 
-void _wrap_wggo_sink_closed_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_closed_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5364,7 +5500,7 @@ void _wrap_wggo_sink_closed_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go
 }
 
 
-intgo _wrap_wggo_sink_closed_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_closed_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5377,7 +5513,7 @@ intgo _wrap_wggo_sink_closed_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_g
 }
 
 
-void _wrap_wggo_sink_fake_clock_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_sink_fake_clock_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5389,7 +5525,7 @@ void _wrap_wggo_sink_fake_clock_set_capi_43875331ec2aeffc(struct wggo_sink *_swi
 }
 
 
-intgo _wrap_wggo_sink_fake_clock_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_fake_clock_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5402,7 +5538,7 @@ intgo _wrap_wggo_sink_fake_clock_get_capi_43875331ec2aeffc(struct wggo_sink *_sw
 }
 
 
-void _wrap_wggo_sink_mono_ns_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_sink_mono_ns_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t arg2 ;
   
@@ -5414,7 +5550,7 @@ void _wrap_wggo_sink_mono_ns_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_g
 }
 
 
-long long _wrap_wggo_sink_mono_ns_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+long long _wrap_wggo_sink_mono_ns_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t result;
   long long _swig_go_result;
@@ -5427,7 +5563,7 @@ long long _wrap_wggo_sink_mono_ns_get_capi_43875331ec2aeffc(struct wggo_sink *_s
 }
 
 
-void _wrap_wggo_sink_real_ns_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_sink_real_ns_set_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, long long _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int64_t arg2 ;
   
@@ -5439,7 +5575,7 @@ void _wrap_wggo_sink_real_ns_set_capi_43875331ec2aeffc(struct wggo_sink *_swig_g
 }
 
 
-long long _wrap_wggo_sink_real_ns_get_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+long long _wrap_wggo_sink_real_ns_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int64_t result;
   long long _swig_go_result;
@@ -5452,7 +5588,20 @@ long long _wrap_wggo_sink_real_ns_get_capi_43875331ec2aeffc(struct wggo_sink *_s
 }
 
 
-struct wggo_sink *_wrap_new_wggo_sink_capi_43875331ec2aeffc() {
+wggo_sink_feeds (*_wrap_wggo_sink_feeds_get_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0))[8] {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  wggo_sink_feeds *result = 0 ;
+  wggo_sink_feeds (*_swig_go_result)[8];
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  
+  result = (wggo_sink_feeds *)(wggo_sink_feeds *) ((arg1)->feeds);
+  *(wggo_sink_feeds **)&_swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct wggo_sink *_wrap_new_wggo_sink_capi_6839273b1192ea7f() {
   struct wggo_sink *result = 0 ;
   struct wggo_sink *_swig_go_result;
   
@@ -5463,7 +5612,7 @@ struct wggo_sink *_wrap_new_wggo_sink_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_delete_wggo_sink_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+void _wrap_delete_wggo_sink_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5473,7 +5622,90 @@ void _wrap_delete_wggo_sink_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) 
 }
 
 
-struct wggo_sink *_wrap_wggo_sink_new_capi_43875331ec2aeffc() {
+void _wrap_wggo_sink_feeds_w_set_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0, struct wg_watch *_swig_go_1) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  wg_watch *arg2 = (wg_watch *) 0 ;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  arg2 = *(wg_watch **)&_swig_go_1; 
+  
+  if (arg1) (arg1)->w = arg2;
+  
+}
+
+
+struct wg_watch *_wrap_wggo_sink_feeds_w_get_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  wg_watch *result = 0 ;
+  struct wg_watch *_swig_go_result;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  result = (wg_watch *) ((arg1)->w);
+  *(wg_watch **)&_swig_go_result = (wg_watch *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_sink_feeds_name_set_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0, _gostring_ _swig_go_1) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  char *arg2 ;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  {
+    if(arg2) {
+      strncpy((char*)arg1->name, (const char *)arg2, IFNAMSIZ-1);
+      arg1->name[IFNAMSIZ-1] = 0;
+    } else {
+      arg1->name[0] = 0;
+    }
+  }
+  
+  free(arg2); 
+}
+
+
+_gostring_ _wrap_wggo_sink_feeds_name_get_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  result = (char *)(char *) ((arg1)->name);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+wggo_sink_feeds *_wrap_new_wggo_sink_feeds_capi_6839273b1192ea7f() {
+  wggo_sink_feeds *result = 0 ;
+  wggo_sink_feeds *_swig_go_result;
+  
+  
+  result = (wggo_sink_feeds *)calloc(1, sizeof(wggo_sink_feeds));
+  *(wggo_sink_feeds **)&_swig_go_result = (wggo_sink_feeds *)result; 
+  return _swig_go_result;
+}
+
+
+void _wrap_delete_wggo_sink_feeds_capi_6839273b1192ea7f(wggo_sink_feeds *_swig_go_0) {
+  wggo_sink_feeds *arg1 = (wggo_sink_feeds *) 0 ;
+  
+  arg1 = *(wggo_sink_feeds **)&_swig_go_0; 
+  
+  free((char *) arg1);
+  
+}
+
+
+struct wggo_sink *_wrap_wggo_sink_new_capi_6839273b1192ea7f() {
   struct wggo_sink *result = 0 ;
   struct wggo_sink *_swig_go_result;
   
@@ -5484,7 +5716,7 @@ struct wggo_sink *_wrap_wggo_sink_new_capi_43875331ec2aeffc() {
 }
 
 
-void _wrap_wggo_item_free_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
+void _wrap_wggo_item_free_capi_6839273b1192ea7f(struct wggo_item *_swig_go_0) {
   struct wggo_item *arg1 = (struct wggo_item *) 0 ;
   
   arg1 = *(struct wggo_item **)&_swig_go_0; 
@@ -5494,7 +5726,7 @@ void _wrap_wggo_item_free_capi_43875331ec2aeffc(struct wggo_item *_swig_go_0) {
 }
 
 
-struct wggo_item *_wrap_wggo_sink_pop_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+struct wggo_item *_wrap_wggo_sink_pop_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   struct wggo_item *result = 0 ;
@@ -5509,7 +5741,7 @@ struct wggo_item *_wrap_wggo_sink_pop_capi_43875331ec2aeffc(struct wggo_sink *_s
 }
 
 
-intgo _wrap_wggo_sink_fd_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+intgo _wrap_wggo_sink_fd_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -5522,7 +5754,7 @@ intgo _wrap_wggo_sink_fd_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_close_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+void _wrap_wggo_sink_close_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5532,7 +5764,7 @@ void _wrap_wggo_sink_close_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_free_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
+void _wrap_wggo_sink_free_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   
   arg1 = *(struct wggo_sink **)&_swig_go_0; 
@@ -5542,7 +5774,7 @@ void _wrap_wggo_sink_free_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0) {
 }
 
 
-void _wrap_wggo_sink_set_clock_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
+void _wrap_wggo_sink_set_clock_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, long long _swig_go_1, long long _swig_go_2) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint64_t arg2 ;
   int64_t arg3 ;
@@ -5556,7 +5788,7 @@ void _wrap_wggo_sink_set_clock_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_
 }
 
 
-void _wrap_wggo_set_log_sink_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
+void _wrap_wggo_set_log_sink_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   int arg2 ;
   
@@ -5568,13 +5800,13 @@ void _wrap_wggo_set_log_sink_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0,
 }
 
 
-void _wrap_wggo_clear_log_sink_capi_43875331ec2aeffc() {
+void _wrap_wggo_clear_log_sink_capi_6839273b1192ea7f() {
   wggo_clear_log_sink();
   
 }
 
 
-struct wg_engine *_wrap_wggo_engine_new_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
+struct wg_engine *_wrap_wggo_engine_new_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, intgo _swig_go_1, _goslice_ _swig_go_2) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   uint32_t arg2 ;
   long *arg3 = (long *) 0 ;
@@ -5602,7 +5834,7 @@ struct wg_engine *_wrap_wggo_engine_new_capi_43875331ec2aeffc(struct wggo_sink *
 }
 
 
-struct wg_tunnel *_wrap_wggo_tunnel_new_capi_43875331ec2aeffc(struct wggo_sink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, short _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, intgo _swig_go_8, intgo _swig_go_9, _goslice_ _swig_go_10) {
+struct wg_tunnel *_wrap_wggo_tunnel_new_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, short _swig_go_5, intgo _swig_go_6, intgo _swig_go_7, intgo _swig_go_8, intgo _swig_go_9, _goslice_ _swig_go_10) {
   struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
   char *arg2 = (char *) 0 ;
   int arg3 ;
@@ -5651,7 +5883,7 @@ struct wg_tunnel *_wrap_wggo_tunnel_new_capi_43875331ec2aeffc(struct wggo_sink *
 }
 
 
-intgo _wrap_wggo_fd_ready_capi_43875331ec2aeffc(intgo _swig_go_0) {
+intgo _wrap_wggo_fd_ready_capi_6839273b1192ea7f(intgo _swig_go_0) {
   int arg1 ;
   int result;
   intgo _swig_go_result;
@@ -5664,7 +5896,7 @@ intgo _wrap_wggo_fd_ready_capi_43875331ec2aeffc(intgo _swig_go_0) {
 }
 
 
-struct wg_packet *_wrap_wggo_packets_new_capi_43875331ec2aeffc(long long _swig_go_0, intgo _swig_go_1) {
+struct wg_packet *_wrap_wggo_packets_new_capi_6839273b1192ea7f(long long _swig_go_0, intgo _swig_go_1) {
   size_t arg1 ;
   uint32_t arg2 ;
   struct wg_packet *result = 0 ;
@@ -5679,7 +5911,7 @@ struct wg_packet *_wrap_wggo_packets_new_capi_43875331ec2aeffc(long long _swig_g
 }
 
 
-void _wrap_wggo_packets_free_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, long long _swig_go_1) {
+void _wrap_wggo_packets_free_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, long long _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   size_t arg2 ;
   
@@ -5691,7 +5923,7 @@ void _wrap_wggo_packets_free_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0,
 }
 
 
-struct wg_packet *_wrap_wggo_packet_at_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0, long long _swig_go_1) {
+struct wg_packet *_wrap_wggo_packet_at_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0, long long _swig_go_1) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   size_t arg2 ;
   struct wg_packet *result = 0 ;
@@ -5706,7 +5938,7 @@ struct wg_packet *_wrap_wggo_packet_at_capi_43875331ec2aeffc(struct wg_packet *_
 }
 
 
-char *_wrap_wggo_packets_base_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0) {
+char *_wrap_wggo_packets_base_capi_6839273b1192ea7f(struct wg_packet *_swig_go_0) {
   struct wg_packet *arg1 = (struct wg_packet *) 0 ;
   uint8_t *result = 0 ;
   char *_swig_go_result;
@@ -5719,7 +5951,7 @@ char *_wrap_wggo_packets_base_capi_43875331ec2aeffc(struct wg_packet *_swig_go_0
 }
 
 
-long long _wrap_wggo_packet_layout_capi_43875331ec2aeffc() {
+long long _wrap_wggo_packet_layout_capi_6839273b1192ea7f() {
   long result;
   long long _swig_go_result;
   
@@ -5730,7 +5962,41 @@ long long _wrap_wggo_packet_layout_capi_43875331ec2aeffc() {
 }
 
 
-struct wg_watch *_wrap_wggo_watch_open_capi_43875331ec2aeffc(_gostring_ _swig_go_0, intgo _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, intgo _swig_go_5, _goslice_ _swig_go_6) {
+intgo _wrap_wggo_sink_watch_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wg_watch *_swig_go_1, _gostring_ _swig_go_2) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  wg_watch *arg2 = (wg_watch *) 0 ;
+  char *arg3 = (char *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  arg2 = *(wg_watch **)&_swig_go_1; 
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  
+  result = (int)wggo_sink_watch(arg1,arg2,(char const *)arg3);
+  _swig_go_result = result; 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+void _wrap_wggo_sink_unwatch_capi_6839273b1192ea7f(struct wggo_sink *_swig_go_0, struct wg_watch *_swig_go_1) {
+  struct wggo_sink *arg1 = (struct wggo_sink *) 0 ;
+  wg_watch *arg2 = (wg_watch *) 0 ;
+  
+  arg1 = *(struct wggo_sink **)&_swig_go_0; 
+  arg2 = *(wg_watch **)&_swig_go_1; 
+  
+  wggo_sink_unwatch(arg1,arg2);
+  
+}
+
+
+struct wg_watch *_wrap_wggo_watch_open_capi_6839273b1192ea7f(_gostring_ _swig_go_0, intgo _swig_go_1, intgo _swig_go_2, intgo _swig_go_3, intgo _swig_go_4, intgo _swig_go_5, _goslice_ _swig_go_6) {
   char *arg1 = (char *) 0 ;
   int arg2 ;
   uint32_t arg3 ;
@@ -5771,7 +6037,7 @@ struct wg_watch *_wrap_wggo_watch_open_capi_43875331ec2aeffc(_gostring_ _swig_go
 }
 
 
-struct wg_watch_event *_wrap_wggo_watch_events_new_capi_43875331ec2aeffc(long long _swig_go_0) {
+struct wg_watch_event *_wrap_wggo_watch_events_new_capi_6839273b1192ea7f(long long _swig_go_0) {
   size_t arg1 ;
   struct wg_watch_event *result = 0 ;
   struct wg_watch_event *_swig_go_result;
@@ -5784,7 +6050,7 @@ struct wg_watch_event *_wrap_wggo_watch_events_new_capi_43875331ec2aeffc(long lo
 }
 
 
-void _wrap_wggo_watch_events_free_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0) {
+void _wrap_wggo_watch_events_free_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   
   arg1 = *(struct wg_watch_event **)&_swig_go_0; 
@@ -5794,7 +6060,7 @@ void _wrap_wggo_watch_events_free_capi_43875331ec2aeffc(struct wg_watch_event *_
 }
 
 
-intgo _wrap_wggo_watch_read_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, struct wg_watch_event *_swig_go_1, long long _swig_go_2) {
+intgo _wrap_wggo_watch_read_capi_6839273b1192ea7f(struct wg_watch *_swig_go_0, struct wg_watch_event *_swig_go_1, long long _swig_go_2) {
   wg_watch *arg1 = (wg_watch *) 0 ;
   struct wg_watch_event *arg2 = (struct wg_watch_event *) 0 ;
   size_t arg3 ;
@@ -5811,7 +6077,7 @@ intgo _wrap_wggo_watch_read_capi_43875331ec2aeffc(struct wg_watch *_swig_go_0, s
 }
 
 
-_gostring_ _wrap_wggo_watch_event_json_capi_43875331ec2aeffc(struct wg_watch_event *_swig_go_0, long long _swig_go_1) {
+_gostring_ _wrap_wggo_watch_event_json_capi_6839273b1192ea7f(struct wg_watch_event *_swig_go_0, long long _swig_go_1) {
   struct wg_watch_event *arg1 = (struct wg_watch_event *) 0 ;
   size_t arg2 ;
   char *result = 0 ;

@@ -91,21 +91,26 @@ func TestEngineOptions(t *testing.T) {
 
 // Two engines complete a handshake and carry packets both ways, over an
 // in-memory wire.
-func TestEnginePair(t *testing.T) {
-	var toA, toB wire
-	a := newEngine(t, toB.send)
-	b := newEngine(t, toA.send)
-	toA.from = netip.MustParseAddrPort("192.0.2.2:51820")
-	toB.from = netip.MustParseAddrPort("192.0.2.1:51820")
+// enginePair is engines A (10.0.0.1, at 192.0.2.1:51820) and B (10.0.0.2, at
+// 192.0.2.2:51820) joined by in-memory wires, each the other's peer.
+type enginePair struct {
+	a, b         *Engine
+	toA, toB     *wire
+	privA, privB Key
+}
 
-	privA, privB := mustKey(t), mustKey(t)
-	pubA, pubB := privA.PublicKey(), privB.PublicKey()
-	psk, _ := GenerateKey()
+func newEnginePair(t *testing.T, psk *Key) *enginePair {
+	t.Helper()
+	p := &enginePair{toA: &wire{}, toB: &wire{}, privA: mustKey(t), privB: mustKey(t)}
+	p.a = newEngine(t, p.toB.send)
+	p.b = newEngine(t, p.toA.send)
+	p.toA.from = netip.MustParseAddrPort("192.0.2.2:51820")
+	p.toB.from = netip.MustParseAddrPort("192.0.2.1:51820")
 	configure := func(e *Engine, priv, peer Key, ep netip.AddrPort, allowed string) {
 		t.Helper()
 		err := e.Configure(Config{PrivateKey: &priv, Peers: []PeerConfig{{
 			PublicKey:    peer,
-			PresharedKey: &psk,
+			PresharedKey: psk,
 			Endpoint:     udpAddrOf(ep),
 			AllowedIPs:   []netip.Prefix{netip.MustParsePrefix(allowed)},
 		}}})
@@ -113,8 +118,16 @@ func TestEnginePair(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	configure(a, privA, pubB, toA.from, "10.0.0.2/32")
-	configure(b, privB, pubA, toB.from, "10.0.0.1/32")
+	configure(p.a, p.privA, p.privB.PublicKey(), p.toA.from, "10.0.0.2/32")
+	configure(p.b, p.privB, p.privA.PublicKey(), p.toB.from, "10.0.0.1/32")
+	return p
+}
+
+func TestEnginePair(t *testing.T) {
+	psk, _ := GenerateKey()
+	pair := newEnginePair(t, &psk)
+	a, b, toA, toB := pair.a, pair.b, pair.toA, pair.toB
+	pubA, pubB := pair.privA.PublicKey(), pair.privB.PublicKey()
 
 	dev, err := a.Device()
 	if err != nil {
@@ -139,7 +152,7 @@ func TestEnginePair(t *testing.T) {
 			for _, hop := range []struct {
 				e *Engine
 				w *wire
-			}{{b, &toB}, {a, &toA}} {
+			}{{b, toB}, {a, toA}} {
 				q := hop.w.queue
 				hop.w.queue = nil
 				for len(q) > 0 {

@@ -24,6 +24,69 @@ type WatchOptions struct {
 	NoPush      bool          // never subscribe to a daemon's pushed events
 	QueueMax    int           // events held before an "overflow" event; 0: 4096
 	Buffer      int           // capacity of the returned channel; 0: 64
+
+	// In-process devices: engines by the name to report them under, and
+	// tunnels (under their interface names). They are re-read every
+	// Interval, and their own events (handshakes, roaming, unreachable,
+	// expired) are fed to the watch as they happen, marked Pushed. They
+	// must stay open until the returned channel is closed (cancel ctx and
+	// drain it first): the watch reads them until then.
+	Engines map[string]*Engine
+	Tunnels []*Tunnel
+}
+
+// An engine or tunnel a watch reads and is fed by.
+type watchFeed struct {
+	sink capi.Wggo_sink
+}
+
+// addInProcess adds opts' engines and tunnels to w and has their sinks feed
+// it; on error, what was added is undone by the caller's wg_watch_close
+// after unfeed.
+func addInProcess(op string, w capi.Struct_SS_wg_watch, opts *WatchOptions, feeds *[]watchFeed) error {
+	add := func(name string, sink capi.Wggo_sink, addFn func() int) error {
+		if err := call(op, addFn); err != nil {
+			return err
+		}
+		if capi.Wggo_sink_watch(sink, w, name) < 0 {
+			return &Error{Op: op, Errno: syscall.ENOSPC, Message: name + ": fed to too many watches (8)"}
+		}
+		*feeds = append(*feeds, watchFeed{sink})
+		return nil
+	}
+	for name, e := range opts.Engines {
+		if e == nil {
+			return invalid(op, "nil engine "+name)
+		}
+		if err := e.enter(op); err != nil {
+			return err
+		}
+		err := add(name, e.sink, func() int { return capi.Wg_watch_add_engine(w, name, e.engine) })
+		e.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+	}
+	for _, t := range opts.Tunnels {
+		if t == nil {
+			return invalid(op, "nil tunnel")
+		}
+		if err := t.enter(op); err != nil {
+			return err
+		}
+		err := add(t.name, t.sink, func() int { return capi.Wg_watch_add_tunnel(w, t.tunnel) })
+		t.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func unfeed(w capi.Struct_SS_wg_watch, feeds []watchFeed) {
+	for _, f := range feeds {
+		capi.Wggo_sink_unwatch(f.sink, w)
+	}
 }
 
 // WatchEvent is one event, as wg-monitor prints it. Kind is its name
@@ -100,22 +163,30 @@ func Watch(ctx context.Context, opts WatchOptions) (<-chan WatchEvent, error) {
 	if err != nil {
 		return nil, err
 	}
+	var feeds []watchFeed
+	if err := addInProcess(op, w, &opts, &feeds); err != nil {
+		unfeed(w, feeds)
+		capi.Wg_watch_close(w)
+		return nil, err
+	}
 	p, err := newPollFD(capi.Wg_watch_fd(w), "wg-watch")
 	if err != nil {
+		unfeed(w, feeds)
 		capi.Wg_watch_close(w)
 		return nil, &Error{Op: op, Errno: err.(syscall.Errno), Message: err.Error()}
 	}
 	out := make(chan WatchEvent, opts.Buffer)
-	go watchLoop(ctx, w, p, out)
+	go watchLoop(ctx, w, p, feeds, out)
 	return out, nil
 }
 
-func watchLoop(ctx context.Context, w capi.Struct_SS_wg_watch, p *pollFD, out chan<- WatchEvent) {
+func watchLoop(ctx context.Context, w capi.Struct_SS_wg_watch, p *pollFD, feeds []watchFeed, out chan<- WatchEvent) {
 	const batch = 64
 	buf := capi.Wggo_watch_events_new(int64(batch))
 	defer func() {
 		capi.Wggo_watch_events_free(buf)
 		p.close()
+		unfeed(w, feeds)
 		capi.Wg_watch_close(w)
 		close(out)
 	}()

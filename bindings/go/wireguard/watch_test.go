@@ -5,6 +5,7 @@ package wireguard
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"syscall"
@@ -87,5 +88,50 @@ func TestWatchDaemon(t *testing.T) {
 	}
 	cancel()
 	for range ch {
+	}
+}
+
+// An engine given in WatchOptions.Engines feeds the watch its handshake at
+// once (pushed: the interval is far too long for a re-reading to find it),
+// and is no longer fed once the channel is closed.
+func TestWatchFedByEngine(t *testing.T) {
+	pair := newEnginePair(t, nil)
+	a, b, toA, toB := pair.a, pair.b, pair.toA, pair.toB
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := Watch(ctx, WatchOptions{Devices: []string{"no-such-dev"}, NoKernel: true, NoUAPI: true,
+		Interval: time.Minute, Engines: map[string]*Engine{"a": a}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := NewBatch(8, 1420)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer batch.Free()
+	batch.Add(ipv4("10.0.0.1", "10.0.0.2", []byte("ping")), netip.AddrPort{})
+	a.Encrypt(batch)
+	// The initiation to B, the response to A: the handshake is complete.
+	for _, hop := range []struct {
+		e *Engine
+		w *wire
+	}{{b, toB}, {a, toA}} {
+		batch.Reset()
+		for _, d := range hop.w.queue {
+			batch.Add(d, hop.w.from)
+		}
+		hop.w.queue = nil
+		hop.e.Decrypt(batch)
+	}
+	ev := nextKind(t, ch, "handshake")
+	if !ev.Pushed || ev.Device != "a" || ev.Peer == nil || !ev.Peer.Equal(pair.privB.PublicKey()) {
+		t.Fatalf("handshake event %+v", ev)
+	}
+	cancel()
+	for range ch {
+	}
+	// A watch that cannot take an engine fails whole (and unfeeds it).
+	if _, err := Watch(context.Background(), WatchOptions{Engines: map[string]*Engine{"": a}}); err == nil {
+		t.Fatal("an empty engine name was accepted")
 	}
 }

@@ -13,6 +13,7 @@ import collections
 import enum
 import logging
 import os
+import threading
 from typing import AsyncIterator, Callable, Iterable, Iterator, NamedTuple, Optional, Union
 
 from ._wireguard import ffi, lib
@@ -108,6 +109,18 @@ class _Callbacks:
         self.eventfd = -1
         self.error: Optional[BaseException] = None
         self.on_socket: Optional[Callable[[int, int], None]] = None   # Tunnel's socket hook
+        # Watches this engine was added to (Watch.add_engine/add_tunnel):
+        # {watch pointer: device name}; each event is fed to them
+        # (wg_watch_feed) from the thread that runs the engine.  The lock
+        # keeps a watch from being closed while an event is fed to it.
+        self.watches: dict = {}
+        self.watch_lock = threading.Lock()
+
+    def feed(self, event) -> None:
+        """Hand a C event to every watch this engine was added to."""
+        with self.watch_lock:
+            for wptr, name in self.watches.items():
+                lib.wg_watch_feed(wptr, name, event)
 
     def fail(self, e: BaseException, where: str) -> None:
         """Log e (a callback raised it, under C) and keep the first one for
@@ -141,6 +154,8 @@ def _send_cb(datagrams, n, ctx):
 def _event_cb(event, ctx):
     cbs = ffi.from_handle(ctx)
     try:
+        if cbs.watches:
+            cbs.feed(event)
         ev = Event(_as(EventType, event.type), PublicKey._from_cdata(event.public_key),
                    Endpoint._from_c(event.endpoint))
         cbs.events.append(ev)

@@ -121,9 +121,21 @@ class Watch(Handle):
 
     def close(self) -> None:
         if self._watch != ffi.NULL:
+            for obj in self._objects.values():
+                self._unfeed(obj)
             lib.wg_watch_close(self._watch)
             self._watch = ffi.NULL
             self._objects.clear()
+
+    def _feed(self, obj, name: str) -> None:
+        cbs = obj._cbs
+        with cbs.watch_lock:
+            cbs.watches[self._watch] = name.encode()
+
+    def _unfeed(self, obj) -> None:
+        cbs = obj._cbs
+        with cbs.watch_lock:
+            cbs.watches.pop(self._watch, None)
 
     def _ptr(self):
         if self._watch == ffi.NULL:
@@ -141,17 +153,26 @@ class Watch(Handle):
         return [_event(arr + i) for i in range(n)]
 
     def add_engine(self, name: str, engine) -> None:
-        """Watch an in-process Engine under name (re-read every interval)."""
+        """Watch an in-process Engine under name: re-read every interval, and
+        its own events (handshakes, roaming, unreachable, expired) fed to the
+        watch as they happen (wg_watch_feed), marked pushed.  Keep the engine
+        open until remove_device() or close()."""
         check(lib.wg_watch_add_engine(self._ptr(), name.encode(), engine._ptr()))
         self._objects[name] = engine
+        self._feed(engine, name)
 
     def add_tunnel(self, tunnel) -> None:
-        """Watch a Tunnel of this process under its interface name."""
+        """Watch a Tunnel of this process under its interface name, like
+        add_engine (its events are fed from the tunnel's threads)."""
         check(lib.wg_watch_add_tunnel(self._ptr(), tunnel._ptr()))
         self._objects[tunnel.name] = tunnel
+        self._feed(tunnel, tunnel.name)
 
     def remove_device(self, name: str) -> None:
         """Stop watching an engine or tunnel added here (a device-removed follows)."""
+        obj = self._objects.get(name)
+        if obj is not None:
+            self._unfeed(obj)
         check(lib.wg_watch_remove_device(self._ptr(), name.encode()))
         self._objects.pop(name, None)
 
