@@ -1047,7 +1047,7 @@ struct wg_engine_options {
  *    so sessions older than 180 s are dead on waking.  Run wg_engine_tick()
  *    on wake-up; it needs no other call.
  *  - Memory: an empty engine takes about 50 KB of heap, each peer about
- *    5.3 KB (bench/memory.c prints both; the README has the table), and
+ *    5.4 KB (bench/memory.c prints both; the README has the table), and
  *    packets waiting for handshakes at most max_staged slots of
  *    headroom + MTU + tailroom (about 1.5 KB each; 6 MB at the default 4096).
  *    max_peers and max_staged bound both.

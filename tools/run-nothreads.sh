@@ -11,18 +11,6 @@ dir=${1:-build-nothreads}
 opts="-Dwerror=true -Dthreads=false -Dbackends=disabled -Dtunnel=disabled -Dcrypto=bearssl"
 meson setup "$dir" $opts --wipe >/dev/null 2>&1 || meson setup "$dir" $opts >/dev/null || exit 1
 # The engine suite's programs only (examples, bindings and tools need the backends).
-targets=$(python3 - "$(cd "$dir" && pwd)" <<'PY'
-import json, sys
-root = sys.argv[1] + "/"
-for t in json.load(open(root + "meson-info/intro-tests.json")):
-    if any(s.split(":")[-1] == "engine" for s in t["suite"]):
-        for a in t["cmd"]:
-            a = a[len(root):] if a.startswith(root) else a
-            # programs of this build (the archives they link come with
-            # them), not scripts, sources or options
-            if not a.startswith(("/", "-")) and "../" not in a and "/" in a and "." not in a.rsplit("/", 1)[-1]:
-                print(a)
-PY
-)
+targets=$(python3 tools/suite-programs.py "$dir" engine) || exit 1
 meson compile -C "$dir" $targets >"$dir/engine-build.log" 2>&1 || { tail -n 30 "$dir/engine-build.log"; exit 1; }
 meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 --suite engine
