@@ -7,7 +7,7 @@
  * (the provers answer "unknown"), the others are.  Kept as the starting
  * point of the missing half of the sequence proof (docs/PROOFS.md):
  *   frama-c -wp -wp-prover z3,cvc5 -wp-timeout 20 \
- *     -cpp-extra-args=-Iinclude,-Ilib/base,-Ilib/engine,-DWG_REPLAY_MOVE_LEMMAS tests/proof/replay_lemmas.c
+ *     -cpp-extra-args=-Iinclude,-Ilib/base,-Ilib/engine,-DWG_PROOF_REPLAY_MOVE tests/proof/replay_lemmas.c
  */
 #include "replay_spec.h"
 

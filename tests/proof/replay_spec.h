@@ -72,7 +72,7 @@
     predicate cleared(integer w, integer N, integer P) = step(w, N / 64) <= \min(P / 64 - N / 64, 128);
 
 */
-#ifdef WG_REPLAY_MOVE_LEMMAS
+#ifdef WG_PROOF_REPLAY_MOVE
 /* Integer facts for the window-moving checks of replay.c (tests
  * replay-wp-move, replay-wp-lemmas), each proved on its own so that the
  * goals about the bitmap only have to instantiate them.  Left out of the
