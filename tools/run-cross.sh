@@ -32,7 +32,9 @@ run_target() {
 	echo "0 1 0" >"$count"	# until it is known better
 	if [ ! -e "$dir/build.ninja" ]; then	# never configured, or interrupted
 		rm -rf "$dir"
-		if ! meson setup "$dir" --cross-file "$ini" -Dwerror=true >"$dir.setup.log" 2>&1; then
+		# From inside build-cross: zig cc leaves an empty a.o in the directory
+		# meson's compiler probes run in (the source tree's top, otherwise).
+		if ! (cd build-cross && meson setup "$t" .. --cross-file "../$ini" -Dwerror=true) >"$dir.setup.log" 2>&1; then
 			# Without the toolchain (tools/install-cross.sh not run): skipped.
 			echo "cross $t: cannot configure (see $dir.setup.log): skipped"
 			rm -rf "$dir"

@@ -227,7 +227,8 @@ func (t *Tunnel) freeControl() {
 
 // Rebind closes the UDP sockets and opens new ones on the same port, after a
 // network change (as wireguard-apple's wgBumpSockets), keeping peers and
-// sessions. On error the tunnel keeps its old sockets.
+// sessions. On error the tunnel keeps its old sockets. The new sockets
+// belong to the network namespace of the calling OS thread, as in NewTunnel.
 func (t *Tunnel) Rebind() error {
 	const op = "wireguard: rebind tunnel"
 	if err := t.enter(op); err != nil {

@@ -125,7 +125,8 @@ class Tunnel(_EventSource, Handle):
     def rebind(self) -> None:
         """Reopen the UDP sockets on the same port after a network change
         (through on_socket again), keeping peers and sessions.  On error
-        the old sockets stay."""
+        the old sockets stay.  The new sockets belong to the calling
+        thread's network namespace."""
         ret = lib.wg_tunnel_rebind(self._ptr())
         self._reraise()
         check(ret)
