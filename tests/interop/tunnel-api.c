@@ -19,24 +19,14 @@
 #include <wireguard.h>
 
 #include "test.h"
+#include "tunnel-test.h"
 
 static struct wg_tunnel_options opts(const char *name)
 {
 	struct wg_tunnel_options o = { .size = sizeof(o), .ifname = name, .tun_fd = -1, .threads = 2 };
 
+
 	return o;
-}
-
-static uint16_t port_of(wg_tunnel *t)
-{
-	wg_device *dev;
-	uint16_t port = 0;
-
-	if (wg_tunnel_get_device(t, &dev) == 0) {
-		port = dev->listen_port;
-		wg_free_device(dev);
-	}
-	return port;
 }
 
 static int set_port(wg_tunnel *t, uint16_t port, bool bad_peer)
@@ -63,6 +53,7 @@ static int set_port(wg_tunnel *t, uint16_t port, bool bad_peer)
 static void options(void)
 {
 	struct wg_tunnel_options o = opts("wgx0");
+
 	wg_tunnel *t = NULL;
 
 	o.size = 0;
@@ -82,6 +73,7 @@ static void options(void)
 static void ports(void)
 {
 	struct wg_tunnel_options o = opts("wgapi%d");
+
 	wg_device *dev;
 	wg_tunnel *t = NULL;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(52000) };
@@ -92,17 +84,17 @@ static void ports(void)
 	if (!t)
 		return;
 	CHECK(!strncmp(wg_tunnel_name(t), "wgapi", 5) && wg_tunnel_name(t)[5] >= '0');
-	CHECK(port_of(t) != 0);	/* a random port */
+	CHECK(test_tunnel_port(t) != 0);	/* a random port */
 	CHECK(set_port(t, 51999, false) == 0);
-	CHECK(port_of(t) == 51999);
+	CHECK(test_tunnel_port(t) == 51999);
 	/* The engine refuses the peer: the new port must not stay. */
 	CHECK(set_port(t, 51998, true) == -EINVAL);
-	CHECK(port_of(t) == 51999);
+	CHECK(test_tunnel_port(t) == 51999);
 	/* A taken port is refused, and nothing changes. */
 	busy = socket(AF_INET, SOCK_DGRAM, 0);
 	CHECK(bind(busy, (struct sockaddr *)&sa, sizeof(sa)) == 0);
 	CHECK(set_port(t, 52000, false) == -EADDRINUSE);
-	CHECK(port_of(t) == 51999);
+	CHECK(test_tunnel_port(t) == 51999);
 	close(busy);
 	CHECK(wg_tunnel_get_device(t, &dev) == 0);
 	CHECK(dev->fwmark == 7 && (dev->flags & WGDEVICE_HAS_FWMARK));
@@ -115,6 +107,7 @@ static void attach_fd(void)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
 	struct wg_tunnel_options o = opts(NULL);
+
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	wg_tunnel *t = NULL;
 
@@ -132,6 +125,7 @@ static void attach_fd(void)
 static void deleted(void)
 {
 	struct wg_tunnel_options o = opts("wgdel0");
+
 	struct pollfd pfd = { .events = POLLIN };
 	struct stat st;
 	wg_tunnel *t = NULL;
@@ -152,20 +146,8 @@ static void deleted(void)
 int main(void)
 {
 	struct wg_tunnel_options o = opts("wgprobe0");
-	wg_tunnel *t = NULL;
-	int ret;
 
-	if (geteuid() != 0 || unshare(CLONE_NEWNET) < 0) {
-		printf("SKIP: needs root to create a network namespace\n");
-		return 77;
-	}
-	ret = wg_tunnel_new(&t, &o);
-	if (ret == -EOPNOTSUPP) {
-		printf("SKIP: %s\n", wg_last_error());
-		return 77;
-	}
-	CHECK(ret == 0);
-	wg_tunnel_free(t);
+	test_tunnel_netns_or_skip(&o);
 	options();
 	ports();
 	attach_fd();

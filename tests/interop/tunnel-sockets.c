@@ -21,6 +21,7 @@
 #include <wireguard.h>
 
 #include "test.h"
+#include "tunnel-test.h"
 
 #define MAX_SEEN 64
 
@@ -101,18 +102,6 @@ static void check_seen(uint16_t port, unsigned threads)
 	CHECK(sockets_on(port) == seen.n);
 	for (unsigned i = 0; i < seen.n; i++)
 		CHECK(local_port(seen.fds[i]) == port);
-}
-
-static uint16_t port_of(wg_tunnel *t)
-{
-	wg_device *dev;
-	uint16_t port = 0;
-
-	if (wg_tunnel_get_device(t, &dev) == 0) {
-		port = dev->listen_port;
-		wg_free_device(dev);
-	}
-	return port;
 }
 
 static uint64_t rx_of(wg_tunnel *t)
@@ -295,7 +284,7 @@ static void sockets(void)
 	CHECK(wg_tunnel_new(&a, &o) == 0);
 	if (!a)
 		return;
-	port = port_of(a);
+	port = test_tunnel_port(a);
 	check_seen(port, 2);
 	CHECK(system("ip link set wgsock0 up") == 0);
 	CHECK(configure_a(a, priv_a, pub_b, b.port) == 0);
@@ -305,7 +294,7 @@ static void sockets(void)
 	 * old ones are closed; the session goes on. */
 	reset_seen();
 	CHECK(wg_tunnel_rebind(a) == 0);
-	CHECK(port_of(a) == port);
+	CHECK(test_tunnel_port(a) == port);
 	check_seen(port, 2);
 	traffic(a, &b, port);
 
@@ -313,7 +302,7 @@ static void sockets(void)
 	port2 = port == 51990 ? 51991 : 51990;
 	reset_seen();
 	CHECK(set_port(a, port2) == 0);
-	CHECK(port_of(a) == port2);
+	CHECK(test_tunnel_port(a) == port2);
 	check_seen(port2, 2);
 	nsock = seen.n;
 	CHECK(sockets_on(port) == 0);
@@ -324,11 +313,11 @@ static void sockets(void)
 	seen.fail = -EPERM;
 	CHECK(set_port(a, 51992) == -EPERM);
 	CHECK(seen.calls == 1 && sockets_on(51992) == 0);
-	CHECK(port_of(a) == port2 && sockets_on(port2) == nsock);
+	CHECK(test_tunnel_port(a) == port2 && sockets_on(port2) == nsock);
 	seen.calls = 0;
 	CHECK(wg_tunnel_rebind(a) == -EPERM);
 	CHECK(seen.calls == 1);
-	CHECK(port_of(a) == port2 && sockets_on(port2) == nsock);
+	CHECK(test_tunnel_port(a) == port2 && sockets_on(port2) == nsock);
 	seen.fail = 5;	/* a positive errno is read as its negative */
 	CHECK(wg_tunnel_rebind(a) == -5);
 	seen.fail = 0;
@@ -364,11 +353,11 @@ static void one_lane(void)
 	CHECK(wg_tunnel_new(&t, &o) == 0);
 	if (!t)
 		return;
-	port = port_of(t);
+	port = test_tunnel_port(t);
 	check_seen(port, 1);
 	reset_seen();
 	CHECK(wg_tunnel_rebind(t) == 0);
-	CHECK(port_of(t) == port);
+	CHECK(test_tunnel_port(t) == port);
 	check_seen(port, 1);
 	/* Afterwards the port is exclusive again, even to a socket asking reuse. */
 	other = socket(AF_INET, SOCK_DGRAM, 0);
@@ -382,20 +371,8 @@ static void one_lane(void)
 int main(void)
 {
 	struct wg_tunnel_options o = { .size = sizeof(o), .ifname = "wgprobe0", .tun_fd = -1, .threads = 1 };
-	wg_tunnel *t = NULL;
-	int ret;
 
-	if (geteuid() != 0 || unshare(CLONE_NEWNET) < 0) {
-		printf("SKIP: needs root to create a network namespace\n");
-		return 77;
-	}
-	ret = wg_tunnel_new(&t, &o);
-	if (ret == -EOPNOTSUPP) {
-		printf("SKIP: %s\n", wg_last_error());
-		return 77;
-	}
-	CHECK(ret == 0);
-	wg_tunnel_free(t);
+	test_tunnel_netns_or_skip(&o);
 	CHECK(system("ip link set lo up") == 0);
 	sockets();
 	one_lane();

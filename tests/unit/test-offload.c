@@ -9,29 +9,19 @@
 #include <stdlib.h>
 
 #include "test.h"
+#include "tunnel-test.h"
 #include "tunnel.h"
-
-static uint16_t ref_sum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 static uint32_t pseudo(const uint8_t *ip, size_t tcp_len)
 {
-	uint32_t s = (ip[0] >> 4) == 4 ? ref_sum(ip + 12, 8, 0) : ref_sum(ip + 8, 32, 0);
+	uint32_t s = (ip[0] >> 4) == 4 ? test_inet_sum(ip + 12, 8, 0) : test_inet_sum(ip + 8, 32, 0);
 
 	return s + 6 + (uint32_t)tcp_len;
 }
 
 static bool tcp_valid(const uint8_t *ip, size_t len, size_t iphl)
 {
-	return ref_sum(ip + iphl, len - iphl, pseudo(ip, len - iphl)) == 0xffff;
+	return test_inet_sum(ip + iphl, len - iphl, pseudo(ip, len - iphl)) == 0xffff;
 }
 
 static uint32_t be32(const uint8_t *p)
@@ -114,7 +104,7 @@ static void round_trip(int version, size_t paylen, uint16_t mss)
 		CHECK(sl == hl + chunk);
 		if (version == 4) {
 			CHECK(((size_t)s[2] << 8 | s[3]) == sl);
-			CHECK(ref_sum(s, 20, 0) == 0xffff);
+			CHECK(test_inet_sum(s, 20, 0) == 0xffff);
 			CHECK(s[5] == (uint8_t)(0x34 + k));
 		} else {
 			CHECK(((size_t)s[4] << 8 | s[5]) == sl - 40);
@@ -150,12 +140,12 @@ static void round_trip(int version, size_t paylen, uint16_t mss)
 		CHECK(off == len);
 		CHECK(!memcmp(whole + hl, payload, paylen));
 		if (version == 4)
-			CHECK(((size_t)whole[2] << 8 | whole[3]) == len && ref_sum(whole, 20, 0) == 0xffff);
+			CHECK(((size_t)whole[2] << 8 | whole[3]) == len && test_inet_sum(whole, 20, 0) == 0xffff);
 		else
 			CHECK(((size_t)whole[4] << 8 | whole[5]) == len - 40);
 		CHECK(whole[iphl + 13] == 0x18);
 		/* The field holds the pseudo-header sum for the kernel to finish. */
-		CHECK(partial == ref_sum(NULL, 0, pseudo(whole, len - iphl)));
+		CHECK(partial == test_inet_sum(NULL, 0, pseudo(whole, len - iphl)));
 	}
 }
 
@@ -200,12 +190,12 @@ static void csum_only(void)
 
 	for (int i = 28; i < 48; i++)
 		pkt[i] = (uint8_t)(i * 7);
-	partial = ref_sum(pkt + 12, 8, 17 + 28);
+	partial = test_inet_sum(pkt + 12, 8, 17 + 28);
 	pkt[26] = (uint8_t)(partial >> 8);
 	pkt[27] = (uint8_t)partial;
 	CHECK(wg_tso_count(&vh, pkt, 48) == 1);
 	CHECK(wg_tso_segment(&vh, pkt, 48, 0, out) == 48);
-	CHECK(ref_sum(out + 20, 28, ref_sum(out + 12, 8, 17 + 28)) == 0xffff);
+	CHECK(test_inet_sum(out + 20, 28, test_inet_sum(out + 12, 8, 17 + 28)) == 0xffff);
 	/* Offsets past the end are refused, not followed. */
 	vh.csum_start = 60;
 	CHECK(wg_tso_count(&vh, pkt, 48) == 0);

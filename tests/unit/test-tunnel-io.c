@@ -26,6 +26,7 @@
 #include "blake2s.h"
 #include "fake-io.h"
 #include "test.h"
+#include "tunnel-test.h"
 
 #define VH sizeof(struct virtio_net_hdr)
 #define WAIT_MS 3000		/* for anything that should take microseconds */
@@ -39,17 +40,6 @@ static double now_ms(void)
 }
 
 /* ------------------------------------------------------------ packets */
-
-static uint16_t sum16(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
 
 /* An IPv4 UDP packet from 10.0.0.src to 10.0.0.dst of len bytes whose
  * payload is derived from seq. */
@@ -65,7 +55,7 @@ static size_t ip4_packet(uint8_t *p, uint8_t src, uint8_t dst, size_t len, uint3
 	p[9] = 17;
 	p[12] = 10, p[15] = src;
 	p[16] = 10, p[19] = dst;
-	c = (uint16_t)~sum16(p, 20, 0);
+	c = (uint16_t)~test_inet_sum(p, 20, 0);
 	p[10] = (uint8_t)(c >> 8);
 	p[11] = (uint8_t)c;
 	p[21] = 9, p[23] = 9;
@@ -102,10 +92,10 @@ static size_t tcp_super(uint8_t *out, int version, uint8_t src, uint8_t dst, siz
 		p[9] = 6;
 		p[12] = 10, p[15] = src;
 		p[16] = 10, p[19] = dst;
-		c = (uint16_t)~sum16(p, 20, 0);
+		c = (uint16_t)~test_inet_sum(p, 20, 0);
 		p[10] = (uint8_t)(c >> 8);
 		p[11] = (uint8_t)c;
-		ps = sum16(p + 12, 8, 0);
+		ps = test_inet_sum(p + 12, 8, 0);
 	} else {
 		p[0] = 0x60;
 		p[4] = (uint8_t)((len - 40) >> 8);
@@ -114,7 +104,7 @@ static size_t tcp_super(uint8_t *out, int version, uint8_t src, uint8_t dst, siz
 		p[7] = 64;
 		p[8] = 0xfd, p[23] = src;
 		p[24] = 0xfd, p[39] = dst;
-		ps = sum16(p + 8, 32, 0);
+		ps = test_inet_sum(p + 8, 32, 0);
 	}
 	tcp[0] = 0x9c, tcp[1] = 0x40, tcp[2] = 0x14, tcp[3] = 0x51;
 	tcp[4] = (uint8_t)(seq >> 24), tcp[5] = (uint8_t)(seq >> 16);
@@ -127,7 +117,7 @@ static size_t tcp_super(uint8_t *out, int version, uint8_t src, uint8_t dst, siz
 	memcpy(tcp + 22, "\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02", 10);
 	for (size_t i = 0; i < paylen; i++)
 		tcp[32 + i] = (uint8_t)(i * 13 + seq);
-	c = sum16(NULL, 0, ps + 6 + (uint32_t)(len - iphl));
+	c = test_inet_sum(NULL, 0, ps + 6 + (uint32_t)(len - iphl));
 	tcp[16] = (uint8_t)(c >> 8);
 	tcp[17] = (uint8_t)c;
 	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
@@ -163,18 +153,6 @@ static int socket_hook(int fd, int family, void *ctx)
 	(void)fd, (void)family;
 	__atomic_fetch_add(&h->calls, 1, __ATOMIC_RELAXED);
 	return -__atomic_load_n(&h->err, __ATOMIC_RELAXED);
-}
-
-static uint16_t port_of(wg_tunnel *t)
-{
-	wg_device *dev;
-	uint16_t port = 0;
-
-	if (wg_tunnel_get_device(t, &dev) == 0) {
-		port = dev->listen_port;
-		wg_free_device(dev);
-	}
-	return port;
 }
 
 static void add_ip(wg_peer *peer, int family, uint8_t last)
@@ -273,7 +251,7 @@ static bool pair_new(struct pair *p, uint32_t flags, unsigned threads, const cha
 			return false;
 		}
 	}
-	return configure(p, 0, port_of(p->t[1])) == 0 && configure(p, 1, port_of(p->t[0])) == 0;
+	return configure(p, 0, test_tunnel_port(p->t[1])) == 0 && configure(p, 1, test_tunnel_port(p->t[0])) == 0;
 }
 
 static void pair_free(struct pair *p)
@@ -702,7 +680,7 @@ static void test_rebind_under_traffic(unsigned lanes)
 
 	CHECK(pair_new(&p, 0, lanes, NULL));
 	CHECK(ping(&p, 0, 200, 0, WAIT_MS));
-	port = port_of(p.t[0]);
+	port = test_tunnel_port(p.t[0]);
 	tr.p = &p;
 	pthread_create(&th, NULL, traffic_main, &tr);
 	CHECK(flowing(&p));
@@ -711,7 +689,7 @@ static void test_rebind_under_traffic(unsigned lanes)
 		calls = __atomic_load_n(&p.hook[0].calls, __ATOMIC_RELAXED);
 		CHECK(wg_tunnel_rebind(p.t[0]) == 0);
 		CHECK(__atomic_load_n(&p.hook[0].calls, __ATOMIC_RELAXED) == calls + 2 * lanes);
-		CHECK(port_of(p.t[0]) == port);
+		CHECK(test_tunnel_port(p.t[0]) == port);
 		CHECK(fake_net_stats(p.net).sockets == sockets);
 		CHECK(flowing(&p));
 	}
@@ -738,7 +716,7 @@ static void test_sticky_source(void)
 	bool ok = true;
 
 	CHECK(pair_new(&p, WG_TUNNEL_NO_OFFLOAD, 1, NULL));
-	CHECK(configure_at(&p, 0, second, port_of(p.t[1])) == 0);
+	CHECK(configure_at(&p, 0, second, test_tunnel_port(p.t[1])) == 0);
 	/* A writes to 127.0.0.2 (handshake and data); B's answers, and its
 	 * own packets after, must leave from there. */
 	CHECK(ping(&p, 0, 100, 1, WAIT_MS));
@@ -766,8 +744,8 @@ static void test_ipv6_outer(void)
 	size_t len;
 
 	CHECK(pair_new(&p, 0, 1, NULL));
-	CHECK(configure_at6(&p, 0, port_of(p.t[1])) == 0);
-	CHECK(configure_at6(&p, 1, port_of(p.t[0])) == 0);
+	CHECK(configure_at6(&p, 0, test_tunnel_port(p.t[1])) == 0);
+	CHECK(configure_at6(&p, 1, test_tunnel_port(p.t[0])) == 0);
 	CHECK(ping(&p, 0, 100, 1, WAIT_MS));
 	CHECK(ping(&p, 1, 1420, 2, WAIT_MS));
 	ns0 = fake_net_stats(p.net);
@@ -991,7 +969,7 @@ static void test_handshake_flood(void)
 
 	CHECK(pair_new(&p, WG_TUNNEL_NO_OFFLOAD, 1, NULL));
 	CHECK(ping(&p, 0, 200, 0, WAIT_MS));
-	f = (struct flood){ .net = p.net, .port = port_of(p.t[1]), .pub = p.pub[1] };
+	f = (struct flood){ .net = p.net, .port = test_tunnel_port(p.t[1]), .pub = p.pub[1] };
 	pthread_create(&th, NULL, flood_main, &f);
 	usleep(300 * 1000);
 	for (uint32_t i = 1; i <= 100; i++) {
