@@ -41,23 +41,34 @@ static double now_ms(void)
 
 /* ------------------------------------------------------------ packets */
 
-/* An IPv4 UDP packet from 10.0.0.src to 10.0.0.dst of len bytes whose
- * payload is derived from seq. */
-static size_t ip4_packet(uint8_t *p, uint8_t src, uint8_t dst, size_t len, uint32_t seq)
+/* An IPv4 header (20 bytes, TTL 64, checksummed) of a len-byte packet from
+ * 10.0.0.src to 10.0.0.dst; id is the ID's high byte,
+ * df 0x40 to set Don't Fragment. */
+static void ip4_header(uint8_t *p, size_t len, uint8_t proto, uint8_t src, uint8_t dst, uint8_t id, uint8_t df)
 {
 	uint16_t c;
 
-	memset(p, 0, 28);
+	memset(p, 0, 20);
 	p[0] = 0x45;
 	p[2] = (uint8_t)(len >> 8);
 	p[3] = (uint8_t)len;
+	p[4] = id;
+	p[6] = df;
 	p[8] = 64;
-	p[9] = 17;
+	p[9] = proto;
 	p[12] = 10, p[15] = src;
 	p[16] = 10, p[19] = dst;
 	c = (uint16_t)~test_inet_sum(p, 20, 0);
 	p[10] = (uint8_t)(c >> 8);
 	p[11] = (uint8_t)c;
+}
+
+/* An IPv4 UDP packet from 10.0.0.src to 10.0.0.dst of len bytes whose
+ * payload is derived from seq. */
+static size_t ip4_packet(uint8_t *p, uint8_t src, uint8_t dst, size_t len, uint32_t seq)
+{
+	ip4_header(p, len, 17, src, dst, 0, 0);
+	memset(p + 20, 0, 8);
 	p[21] = 9, p[23] = 9;
 	p[24] = (uint8_t)((len - 20) >> 8);
 	p[25] = (uint8_t)(len - 20);
@@ -83,18 +94,7 @@ static size_t tcp_super(uint8_t *out, int version, uint8_t src, uint8_t dst, siz
 
 	memset(p, 0, hl);
 	if (version == 4) {
-		p[0] = 0x45;
-		p[2] = (uint8_t)(len >> 8);
-		p[3] = (uint8_t)len;
-		p[4] = 0x12;
-		p[6] = 0x40;
-		p[8] = 64;
-		p[9] = 6;
-		p[12] = 10, p[15] = src;
-		p[16] = 10, p[19] = dst;
-		c = (uint16_t)~test_inet_sum(p, 20, 0);
-		p[10] = (uint8_t)(c >> 8);
-		p[11] = (uint8_t)c;
+		ip4_header(p, len, 6, src, dst, 0x12, 0x40);
 		ps = test_inet_sum(p + 12, 8, 0);
 	} else {
 		p[0] = 0x60;
