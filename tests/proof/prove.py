@@ -5,9 +5,10 @@ everything it was asked to (see docs/PROOFS.md).
 
     prove.py wp|eva SOURCE_ROOT LOG [--assume F,G...] [--mutant FILE OLD NEW] -- FRAMA_C_ARGS...
 
---mutant: a negative control.  FILE (as named in FRAMA_C_ARGS) is analysed
-as a copy in which the text OLD is replaced by NEW, and the test passes
-only if the proof then FAILS: it shows the suite notices a regression.
+--mutant: a negative control.  FILE (as named in FRAMA_C_ARGS, or a file a
+harness #includes) is analysed as a copy in which the text OLD is replaced
+by NEW, and the test passes only if the proof then FAILS: it shows the suite
+notices a regression.
 
 Set-up, every run (nothing cached that could go stale): a private Why3
 configuration in a temporary directory, made by `why3 config detect` (which
@@ -124,7 +125,13 @@ def main():
             os.makedirs(os.path.dirname(copy), exist_ok=True)
             with open(copy, "w") as f:
                 f.write(text.replace(old, new, 1))
-            args = [copy if a == path else a for a in args]
+            if path in args:
+                args = [copy if a == path else a for a in args]
+            else:
+                # FILE is #included by a harness: its copy's folder goes
+                # first on the include path.
+                args = [a.replace("-cpp-extra-args=", "-cpp-extra-args=-I%s," % os.path.dirname(copy), 1)
+                        for a in args]
         p = subprocess.run(["frama-c"] + args, cwd=root, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = p.stdout
