@@ -36,7 +36,8 @@ static inline void load_key(uint64_t key[2], unsigned bits, const uint8_t *addr)
     ensures 0 <= \result <= 128; */
 static inline unsigned common_bits(const uint64_t a[2], const uint64_t b[2]);
 
-/*@ requires \valid_read(key + (0 .. 1)) && i < 128;
+/*@ requires \valid_read(key + (0 .. 1));
+    requires bit_index: i < 128;
     assigns \result \from key[0 .. 1], i;
     ensures \result <= 1; */
 static inline unsigned bit_at(const uint64_t key[2], unsigned i);

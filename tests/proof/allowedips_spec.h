@@ -13,9 +13,8 @@ struct wg_allowedips_node;
 /*@ axiomatic WellFormedTrie {
       // n is the root of a well-formed trie of bits-bit keys (32 or 128):
       // n is NULL or a readable node whose prefix is at most bits long and
-      // whose two children are such roots.  Only this consequence is
-      // assumed (any table insert builds satisfies it; so does the
-      // predicate false: the axiom cannot be inconsistent).
+      // whose two children are such roots.  What that implies is stated by
+      // the axioms of the proof that uses it (allowedips_lookup.c).
       predicate trie{L}(struct wg_allowedips_node *n, integer bits)
         reads *n;
     }
