@@ -73,6 +73,9 @@ uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry)
 		if (index_resize(t, t->slots ? (t->mask + 1) * 2 : MIN_SLOTS))
 			return 0;
 	}
+	/* For Frama-C's Eva (tests/proof/eva_index_table.c): a bound to widen
+	 * the candidate count to, instead of the whole unsigned range. */
+	/*@ widen_hints t->random_left, 16; */
 	do {
 		if (!t->random_left) {
 			wg_random_bytes(t->random, sizeof(t->random));
