@@ -5,7 +5,8 @@ everything it was asked to (see docs/PROOFS.md).
 
     prove.py wp|eva|eva-wp SOURCE_ROOT LOG [--assume F,G...] [--mutant FILE OLD NEW] -- FRAMA_C_ARGS...
 
---mutant: a negative control.  FILE (as named in FRAMA_C_ARGS) is analysed
+--mutant: a negative control.  FILE (as named in FRAMA_C_ARGS, or #included
+by the harness from the -cpp-extra-args include path) is analysed
 as a copy in which the text OLD is replaced by NEW, and the test passes
 only if the proof then FAILS: it shows the suite notices a regression.
 
@@ -138,7 +139,14 @@ def main():
             os.makedirs(os.path.dirname(copy), exist_ok=True)
             with open(copy, "w") as f:
                 f.write(text.replace(old, new, 1))
-            args = [copy if a == path else a for a in args]
+            if path in args:
+                args = [copy if a == path else a for a in args]
+            else:
+                # #included by the harness: the copy's directory goes first
+                # on the include path.
+                cpp = "-cpp-extra-args="
+                args = [cpp + "-I" + os.path.dirname(copy) + "," + a[len(cpp):] if a.startswith(cpp) else a
+                        for a in args]
         p = subprocess.run(["frama-c"] + args, cwd=root, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = p.stdout
