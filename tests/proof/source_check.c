@@ -121,3 +121,24 @@ static void deliver_from(struct wg_engine *engine, struct wg_packet *pkt, const 
 			 struct engine_peer *peer);
 
 #include "receive.c"
+
+#ifdef WG_PROOF_RECEIVE_DATA
+/* NOT proved, not in the suite (docs/PROOFS.md): the same property stated
+ * on receive_data, deliver_from replaced by its contract above.  WP leaves
+ * the goal unknown: the source bytes must be carried, through the frames
+ * of wg_outbox_flush and wg_packet_send_staged, from deliver_from's return
+ * to the post-state, inside ipv4()/ipv6(). */
+/*@ requires \valid(pkt) && \valid(ob) && \valid(engine);
+    requires pkt->len >= MESSAGE_MINIMUM_LENGTH && pkt->offset + pkt->len <= UINT32_MAX;
+    requires \valid(pkt->buf + (pkt->offset .. pkt->offset + pkt->len - 1));
+    requires \valid(sender(engine, receiver(pkt->buf + pkt->offset)));
+    requires \separated(pkt, ob, engine, sender(engine, receiver(pkt->buf + pkt->offset)),
+                        pkt->buf + (pkt->offset .. pkt->offset + pkt->len - 1));
+    ensures receive_source_check: pkt->status == WG_PACKET_DELIVER ==>
+      \let ip = pkt->buf + pkt->offset;
+      \let from = sender(engine, \old(receiver(pkt->buf + pkt->offset)));
+      ((unsigned int)(ip[0] >> 4) == 4 && longest_match(&engine->allowedips, AF_INET, ipv4(ip + 12)) == from) ||
+      ((unsigned int)(ip[0] >> 4) == 6 && longest_match(&engine->allowedips, AF_INET6, ipv6(ip + 8)) == from);
+*/
+static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt, uint64_t now);
+#endif
