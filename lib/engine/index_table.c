@@ -114,10 +114,19 @@ void wg_index_table_remove(struct wg_index_table *t, uint32_t index)
 
 	if (!t->slots || !index)
 		return;
+#ifdef WG_PROOF_INDEX_REMOVE	/* WP hints, too slow to prove in CI: docs/PROOFS.md */
+	/*@ loop invariant i <= mask;
+	    loop assigns i; */
+#endif
 	for (i = index_home(index, mask); t->slots[i].index != index; i = (i + 1) & mask)
 		if (!t->slots[i].index)
 			return;
 	/* Backward shift: pull up any later entry whose home is not in (i, j]. */
+#ifdef WG_PROOF_INDEX_REMOVE
+	/*@ loop invariant i <= mask && j <= mask;
+	    loop invariant mask == t->mask && t->slots == \at(t->slots, LoopEntry);
+	    loop assigns i, j, t->slots[0 .. mask]; */
+#endif
 	for (j = (i + 1) & mask; t->slots[j].index; j = (j + 1) & mask) {
 		size_t home = index_home(t->slots[j].index, mask);
 
