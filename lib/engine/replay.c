@@ -61,6 +61,12 @@ static inline void replay_advance(struct wg_replay_counter *c, uint64_t pos)
 	for (uint64_t i = 1; i <= gap; i++)
 		c->bitmap[(cur + i) % WORDS] = 0;
 	c->next = pos;
+#ifdef WG_PROOF_REPLAY_STEPS
+	/* A hypothesis for the ensures below (each proved with -wp-split). */
+	/*@ assert cleared_words: \forall integer w; 0 <= w < WORDS ==>
+	      (cleared(w, \at(c->next, Pre), c->next) ? c->bitmap[w] == 0
+	                                               : c->bitmap[w] == \at(c->bitmap[w], Pre)); */
+#endif
 }
 
 #ifdef WG_PROOF_REPLAY_STEPS
