@@ -19,18 +19,15 @@ void wg_replay_init(struct wg_replay_counter *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Contracts for WP only (tests/proof, -DWG_PROOF_REPLAY_STEPS; predicates of
- * tests/proof/replay_spec.h): Eva runs the bodies and could not prove the
- * quantified ones. */
+/* Contracts and hints for WP only (tests/proof, -DWG_PROOF_REPLAY_STEPS; the
+ * predicates are tests/proof/replay_spec.h's): Eva runs the bodies and
+ * could not prove the quantified ones. */
 #ifdef WG_PROOF_REPLAY_STEPS
 /*@ requires \valid(c);
     requires well_formed(c);
     requires c->next < pos;
     assigns c->next, c->bitmap[0 .. WORDS - 1];
     ensures next: c->next == pos;
-    // The words cleared are exactly cleared(w, old next, pos).
-    ensures cleared_words: \forall integer w; 0 <= w < WORDS ==>
-      (cleared(w, \old(c->next), pos) ? c->bitmap[w] == 0 : c->bitmap[w] == \old(c->bitmap[w]));
     // Nothing recorded that was not recorded before: the words entering
     // the window are clear.
     ensures move_only: \forall integer n; recorded(c, n) ==> \old(recorded(c, n));
@@ -41,6 +38,7 @@ void wg_replay_init(struct wg_replay_counter *c)
     ensures move_fresh: !seen(c, pos - 1);
 */
 #endif
+/* Moves the window's newest position forward to pos. */
 static inline void replay_advance(struct wg_replay_counter *c, uint64_t pos)
 {
 	uint64_t cur = c->next / WG_REPLAY_WORD_BITS;
@@ -62,7 +60,8 @@ static inline void replay_advance(struct wg_replay_counter *c, uint64_t pos)
 		c->bitmap[(cur + i) % WORDS] = 0;
 	c->next = pos;
 #ifdef WG_PROOF_REPLAY_STEPS
-	/* A hypothesis for the ensures below (each proved with -wp-split). */
+	/* The words cleared are exactly cleared(w, old next, pos): the step
+	 * from the loop invariant to the contract (docs/PROOFS.md). */
 	/*@ assert cleared_words: \forall integer w; 0 <= w < WORDS ==>
 	      (cleared(w, \at(c->next, Pre), c->next) ? c->bitmap[w] == 0
 	                                               : c->bitmap[w] == \at(c->bitmap[w], Pre)); */
@@ -91,12 +90,14 @@ static inline void replay_advance(struct wg_replay_counter *c, uint64_t pos)
     disjoint behaviors;
 */
 #endif
+/* Records counter pos - 1 (in the window); false if it already was. */
 static inline bool replay_mark(struct wg_replay_counter *c, uint64_t pos)
 {
 	uint64_t bit = UINT64_C(1) << (pos % WG_REPLAY_WORD_BITS);
 	uint64_t word = (pos / WG_REPLAY_WORD_BITS) % WORDS;
 
 #ifdef WG_PROOF_REPLAY_STEPS
+	/* Proof hints: the word and bit of counter pos - 1, and the test. */
 	/*@ assert shape: word == slot(pos - 1) && bit == (1 << bit(pos - 1)) && 0 <= bit(pos - 1) < 64; */
 	/*@ assert test: (c->bitmap[word] & bit) != 0 <==> seen(c, pos - 1); */
 #endif
@@ -104,6 +105,8 @@ static inline bool replay_mark(struct wg_replay_counter *c, uint64_t pos)
 		return false;	/* replay */
 	c->bitmap[word] |= bit;
 #ifdef WG_PROOF_REPLAY_STEPS
+	/* Proof hints, from the word to the model: only pos - 1's bit is new,
+	 * in its own word; the other words and bits are unchanged. */
 	/*@ assert word: c->bitmap[slot(pos - 1)] == (\at(c->bitmap[slot(pos - 1)], Pre) | (1 << bit(pos - 1))); */
 	/*@ assert seen_other: \forall integer n; 0 <= n && slot(n) != slot(pos - 1) ==>
 	      (seen(c, n) <==> \at(seen(c, n), Pre)); */

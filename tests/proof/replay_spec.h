@@ -4,6 +4,7 @@
  * no code), for its contract (tests/proof/replay_contract.c), for the proof
  * hints in replay.c itself (Frama-C is run with -include of this file), and
  * for the proof over sequences of calls (tests/proof/replay_sequence.c).
+ * The base lemmas below are proved by the test replay-wp-seq.
  *
  * A counter n is stored at position n + 1 (so that next == 0 means "nothing
  * yet"): bit (n + 1) % 64 of word ((n + 1) / 64) % 128 of the ring.
@@ -55,11 +56,6 @@
     // The same with the operands as replay.c writes them (x | bit).
     lemma or_bit_test: \forall integer x, a, b; 0 <= x <= UINT64_MAX ==> 0 <= a < 64 ==> 0 <= b < 64 ==>
       (((x | (1 << a)) & (1 << b)) != 0 <==> (a == b || (x & (1 << b)) != 0));
-    // Qed orders the operands of & and |, the provers' theory of them has
-    // no commutativity: without these, "seen" (x & (1 << b)) and a
-    // normalised (1 << b) & x do not meet.
-    lemma and_comm: \forall integer x, y; (x & y) == (y & x);
-    lemma or_comm: \forall integer x, y; (x | y) == (y | x);
     lemma bit_zero: \forall integer b; 0 <= b < 64 ==> (0 & (1 << b)) == 0;
     // Two words less than a ring apart have different slots.
     lemma ring_distinct: \forall integer u, v; 0 <= u < v < u + WG_REPLAY_BITS_TOTAL / WG_REPLAY_WORD_BITS ==>
@@ -86,8 +82,8 @@
 
 */
 #ifdef WG_PROOF_REPLAY_MOVE
-/* Integer facts for the window-moving checks of replay.c (tests
- * replay-wp-move, replay-wp-lemmas), each proved on its own so that the
+/* Integer facts for the contracts of replay.c's two steps (tests
+ * replay-wp-move, which proves them, and replay-wp-mark), so that the
  * goals about the bitmap only have to instantiate them.  Left out of the
  * other proofs: every lemma is a hypothesis of every goal, and these slow
  * the provers down there. */
