@@ -545,6 +545,10 @@ void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void
 		return NULL;
 	load_key(key, bits, addr);
 	n = bits == 32 ? t->root4 : t->root6;
+	/* Proof hint (tests/proof/allowedips_lookup.c): every node met is in
+	 * the trie of this family.  Only the local n and best change. */
+	/*@ loop invariant trie{Pre}(n, bits);
+	    loop assigns n, best; */
 	while (n && common_bits(key, n->key) >= n->cidr) {
 		if (n->peer)
 			best = n->peer;

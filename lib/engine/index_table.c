@@ -23,6 +23,10 @@ struct wg_index_slot {
 
 /* Indices are ours and random, but lookups take any value a packet carries:
  * mixing costs one multiply and keeps sequential probes from clustering. */
+/* The ACSL here and in the probe loops below: proof hints for Frama-C
+ * (tests/proof/index_table_contract.c, eva_index_table.c). */
+/*@ assigns \nothing;
+    ensures \result <= mask; */
 static inline size_t index_home(uint32_t index, size_t mask)
 {
 	return (size_t)((index * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & mask;
@@ -44,6 +48,8 @@ static void index_place(struct wg_index_slot *slots, size_t mask, uint32_t index
 {
 	size_t i = index_home(index, mask);
 
+	/*@ loop invariant i <= mask;
+	    loop assigns i; */
 	while (slots[i].index)
 		i = (i + 1) & mask;
 	slots[i].index = index;
@@ -73,6 +79,9 @@ uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry)
 		if (index_resize(t, t->slots ? (t->mask + 1) * 2 : MIN_SLOTS))
 			return 0;
 	}
+	/* For Frama-C's Eva (tests/proof/eva_index_table.c): a bound to widen
+	 * the candidate count to, instead of the whole unsigned range. */
+	/*@ widen_hints t->random_left, 16; */
 	do {
 		if (!t->random_left) {
 			wg_random_bytes(t->random, sizeof(t->random));
@@ -89,6 +98,8 @@ void *wg_index_table_lookup(const struct wg_index_table *t, uint32_t index)
 {
 	if (!t->slots || !index)
 		return NULL;
+	/*@ loop invariant i <= t->mask;
+	    loop assigns i; */
 	for (size_t i = index_home(index, t->mask);; i = (i + 1) & t->mask) {
 		if (t->slots[i].index == index)
 			return t->slots[i].entry;
@@ -103,10 +114,19 @@ void wg_index_table_remove(struct wg_index_table *t, uint32_t index)
 
 	if (!t->slots || !index)
 		return;
+#ifdef WG_PROOF_INDEX_REMOVE	/* WP hints, too slow to prove in CI: docs/PROOFS.md */
+	/*@ loop invariant i <= mask;
+	    loop assigns i; */
+#endif
 	for (i = index_home(index, mask); t->slots[i].index != index; i = (i + 1) & mask)
 		if (!t->slots[i].index)
 			return;
 	/* Backward shift: pull up any later entry whose home is not in (i, j]. */
+#ifdef WG_PROOF_INDEX_REMOVE
+	/*@ loop invariant i <= mask && j <= mask;
+	    loop invariant mask == t->mask && t->slots == \at(t->slots, LoopEntry);
+	    loop assigns i, j, t->slots[0 .. mask]; */
+#endif
 	for (j = (i + 1) & mask; t->slots[j].index; j = (j + 1) & mask) {
 		size_t home = index_home(t->slots[j].index, mask);
 

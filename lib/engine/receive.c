@@ -136,19 +136,57 @@ static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint6
 	}
 }
 
+/*
+ * The allowed-IPs source check: deliver the IP packet opened from peer at p
+ * (plain_len bytes, just after the data header) only if its source address
+ * maps back to peer.  Its contract is proved (docs/PROOFS.md).
+ */
+static void deliver_from(struct wg_engine *engine, struct wg_packet *pkt, const uint8_t *p, uint32_t plain_len,
+			 struct engine_peer *peer)
+{
+	unsigned int version = p[0] >> 4;
+	const uint8_t *src;
+	uint32_t ip_len;
+	int family;
+
+	/* An IP packet whose length field fits; what follows it is padding. */
+	pkt->reason = WG_DROP_MALFORMED;
+	if (version == 4 && plain_len >= 20) {
+		family = AF_INET;
+		ip_len = be16(p + 2);
+		src = p + 12;
+		if (ip_len < 20)
+			return;
+	} else if (version == 6 && plain_len >= 40) {
+		family = AF_INET6;
+		ip_len = 40 + (uint32_t)be16(p + 4);
+		src = p + 8;
+	} else {
+		return;
+	}
+	if (ip_len > plain_len)
+		return;
+	if (wg_allowedips_lookup(&engine->allowedips, family, src) != peer) {
+		pkt->reason = WG_DROP_SOURCE;
+		return;
+	}
+	pkt->offset += sizeof(struct message_data);
+	pkt->len = ip_len;
+	pkt->status = WG_PACKET_DELIVER;
+	pkt->reason = WG_DROP_NONE;
+}
+
 static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt, uint64_t now)
 {
 	uint8_t *msg = pkt->buf + pkt->offset, *p = msg + sizeof(struct message_data);
 	const struct message_data *hdr = (const struct message_data *)msg;
-	uint32_t index = wg_le32(hdr->key_idx), plain_len, ip_len;
+	uint32_t index = wg_le32(hdr->key_idx), plain_len;
 	uint64_t counter = wg_le64(hdr->counter);
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	struct engine_peer *peer;
 	struct noise_keypair *kp;
 	struct index_entry entry;
 	bool confirmed, ok;
-	const uint8_t *src;
-	int family;
 
 	pkt->status = WG_PACKET_DROP;
 	if (!engine_peer_index_lookup(engine, index, &entry) || entry.slot == INDEX_SLOT_HANDSHAKE) {
@@ -210,32 +248,7 @@ static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct 
 	}
 	wg_timers_data_received(peer, now);
 	wg_mutex_unlock(&peer->lock);
-
-	/* An IP packet whose length field fits; what follows it is padding. */
-	pkt->reason = WG_DROP_MALFORMED;
-	if ((p[0] >> 4) == 4 && plain_len >= 20) {
-		family = AF_INET;
-		ip_len = be16(p + 2);
-		src = p + 12;
-		if (ip_len < 20)
-			goto out;
-	} else if ((p[0] >> 4) == 6 && plain_len >= 40) {
-		family = AF_INET6;
-		ip_len = 40 + (uint32_t)be16(p + 4);
-		src = p + 8;
-	} else {
-		goto out;
-	}
-	if (ip_len > plain_len)
-		goto out;
-	if (wg_allowedips_lookup(&engine->allowedips, family, src) != peer) {
-		pkt->reason = WG_DROP_SOURCE;
-		goto out;
-	}
-	pkt->offset += sizeof(struct message_data);
-	pkt->len = ip_len;
-	pkt->status = WG_PACKET_DELIVER;
-	pkt->reason = WG_DROP_NONE;
+	deliver_from(engine, pkt, p, plain_len, peer);
 out:
 	if (confirmed) {
 		wg_outbox_flush(ob, UINT32_MAX);

@@ -109,7 +109,7 @@ eval "kill -CONT \$PID_$G"
 check "and when it answers again" saw 3 "$G error resolved"
 # A daemon that dies without removing its socket, and one that exits cleanly.
 eval "kill -KILL \$PID_$E"
-check "a daemon that died is reported" saw 3 "$E error Connection refused"
+check "a daemon that died is reported" saw 5 "$E error Connection refused"
 eval "kill -TERM \$PID_$G"
 check "a daemon that exits is removed" saw 3 "$G device-removed"
 check "wg-monitor printed nothing on stderr" test ! -s "$TMP/monitor.err"
@@ -119,7 +119,10 @@ in_ns() {
 }
 check "a watch on namespace A sees its daemon appear" in_ns "$A" 1 "$E device-added"
 check "its configuration" in_ns "$A" 1 "$E private-key (none) -> $(cat "$TMP/a.pub")"
-check "and its death" in_ns "$A" 1 "$E error Connection refused"
+# Each watch reads on its own timer: a read in flight when the daemon died
+# reports "Connection reset by peer" first, and a loaded machine (a
+# sanitized daemon takes long to exit) delays the next read.
+check "and its death" in_ns "$A" 5 "$E error Connection refused"
 check "a watch on namespace B sees its daemon appear and leave" \
 	sh -c "grep -qxF '$G device-added' $TMP/monitor-$B.out && grep -qxF '$G device-removed' $TMP/monitor-$B.out"
 check "neither sees the other namespace's daemon" \

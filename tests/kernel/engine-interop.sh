@@ -30,7 +30,9 @@ tcp_transfer() {	# FROM TO ADDR
 	want=$(sha256sum < data | cut -d' ' -f1)
 	rm -f got
 	# busybox nc -l ends at EOF on its stdin: give it one that stays open.
-	ip netns exec "$2" sh -c "sleep 60 | nc -l -p $port | sha256sum | cut -d' ' -f1 > got.tmp && mv got.tmp got" &
+	# The digest is written by the pipeline's last stage as soon as nc
+	# ends, not when the whole pipeline (and so the sleep) has ended.
+	ip netns exec "$2" sh -c "sleep 60 | nc -l -p $port | { sha256sum | cut -d' ' -f1 > got.tmp && mv got.tmp got; }" &
 	sleep 0.5
 	ip netns exec "$1" nc -w 3 "$3" $port < data
 	wait_for 900 test -s got || { echo "no transfer"; return 1; }
