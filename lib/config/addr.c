@@ -52,10 +52,12 @@ static int resolve(wg_endpoint *ep, const char *host, int ai_flags)
 
 int wg_endpoint_parse(wg_endpoint *ep, const char *s, int flags)
 {
-	char host[NI_MAXHOST];
+	/* Zeroed: Frama-C's Eva (tests/proof/eva_uapi_keys.c) then sees the
+	 * string end inside the array whatever hlen is. */
+	char host[NI_MAXHOST] = "";
 	const char *port_str, *end;
 	wg_endpoint tmp;
-	uint16_t port;
+	uint16_t port = 0;
 	size_t hlen;
 
 	if (s[0] == '[') {
@@ -137,7 +139,7 @@ void wg_endpoint_format(char buf[WG_ENDPOINT_STRLEN], const wg_endpoint *ep)
 
 int wg_prefix_parse(wg_allowedip *aip, const char *s, int flags)
 {
-	char ip[INET6_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN] = "";	/* as host[] above */
 	const char *slash = strchr(s, '/');
 	size_t iplen = slash ? (size_t)(slash - s) : strlen(s);
 	unsigned long cidr = 0;

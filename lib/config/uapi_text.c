@@ -26,11 +26,17 @@ static int parse_uint(const char *v, uint64_t max, uint64_t *out)
 	if (!*v)
 		return -EINVAL;
 	for (; *v; v++) {
+		uint64_t d;
+
 		if (*v < '0' || *v > '9')
 			return -EINVAL;
-		if (x > (max - (uint64_t)(*v - '0')) / 10)
+		d = (uint64_t)(*v - '0');
+		/* x * 10 + d > max, without overflow; in this form (rather than
+		 * x > (max - d) / 10) each branch bounds x on its own, so that
+		 * Eva sees x <= max (tests/proof/eva_uapi_keys.c). */
+		if (x > max / 10 || (x == max / 10 && d > max % 10))
 			return -EINVAL;
-		x = x * 10 + (uint64_t)(*v - '0');
+		x = x * 10 + d;
 	}
 	*out = x;
 	return 0;
@@ -38,16 +44,19 @@ static int parse_uint(const char *v, uint64_t max, uint64_t *out)
 
 static int parse_sint(const char *v, int64_t *out)
 {
-	uint64_t x;
+	uint64_t x = 0;
 	bool neg = *v == '-';
 
-	if (parse_uint(v + neg, (uint64_t)INT64_MAX, &x))
+	/* parse_uint() keeps x <= INT64_MAX; said again for Eva, which does not
+	 * relate x to max across its loop (tests/proof/eva_uapi_keys.c). */
+	if (parse_uint(v + neg, (uint64_t)INT64_MAX, &x) || x > (uint64_t)INT64_MAX)
 		return -EINVAL;
 	*out = neg ? -(int64_t)x : (int64_t)x;
 	return 0;
 }
 
-/* Iterate over "key=value" lines of text[0..len); a blank line or NUL ends it. */
+/* Iterate over "key=value" lines of text[0..len); a blank line or NUL ends it.
+ * key and value always point to strings in buf (empty ones at first). */
 struct lines {
 	const char *p, *end;
 	unsigned int n;
@@ -59,8 +68,12 @@ struct lines {
 static int next_line(struct lines *l)
 {
 	const char *nl;
+	char *eq;
 	size_t n;
 
+	/* For Frama-C's Eva (tests/proof/eva_uapi_lines.c): one state per
+	 * remaining length keeps p exact, so p + n <= end is checked. */
+	/*@ split l->end - l->p; */
 	if (l->p >= l->end)
 		return 0;
 	nl = memchr(l->p, '\n', (size_t)(l->end - l->p));
@@ -72,12 +85,13 @@ static int next_line(struct lines *l)
 		return -EINVAL;
 	memcpy(l->buf, l->p, n);
 	l->buf[n] = '\0';
-	l->p += n + (nl ? 1 : 0);
-	l->key = l->buf;
-	l->value = strchr(l->buf, '=');
-	if (!l->value)
+	/* Past the '\n', if any; in this form Eva sees p <= end. */
+	l->p = nl ? nl + 1 : l->end;
+	eq = strchr(l->buf, '=');
+	if (!eq)
 		return -EINVAL;
-	*l->value++ = '\0';
+	*eq = '\0';
+	l->value = eq + 1;
 	return 1;
 }
 
@@ -91,7 +105,7 @@ typedef int parse_key_fn(struct lines *l, wg_device *dev, wg_peer **peer);
 static int parse_device(const char *text, size_t len, wg_device **out, parse_key_fn *key,
 			int (*bad_line)(const struct lines *l))
 {
-	struct lines l = { .p = text, .end = text + len };
+	struct lines l = { .p = text, .end = text + len, .key = l.buf, .value = l.buf };
 	wg_device *dev = wg_device_new(NULL);
 	wg_peer *peer = NULL;
 	int r, ret = 0;
@@ -195,7 +209,7 @@ static int get_bad_line(const struct lines *l)
 static int parse_get_device_key(struct lines *l, wg_device *dev)
 {
 	const char *k = l->key, *v = l->value;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (!strcmp(k, "private_key")) {
 		if (wg_key_from_hex(dev->private_key, v))
@@ -224,8 +238,8 @@ static int parse_get_device_key(struct lines *l, wg_device *dev)
 static int parse_get_peer_key(struct lines *l, wg_peer *peer)
 {
 	const char *k = l->key, *v = l->value;
-	uint64_t u;
-	int64_t s;
+	uint64_t u = 0;
+	int64_t s = 0;
 
 	if (!strcmp(k, "preshared_key")) {
 		if (wg_key_from_hex(peer->preshared_key, v))
@@ -311,7 +325,7 @@ static int parse_true(const struct lines *l)
 static int parse_set_device_key(struct lines *l, wg_device *dev)
 {
 	const char *k = l->key, *v = l->value;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (!strcmp(k, "private_key")) {
 		if (wg_key_from_hex(dev->private_key, v))
@@ -340,7 +354,7 @@ static int parse_set_device_key(struct lines *l, wg_device *dev)
 static int parse_set_peer_key(struct lines *l, wg_peer *peer)
 {
 	const char *k = l->key, *v = l->value;
-	uint64_t u;
+	uint64_t u = 0;
 
 	if (!strcmp(k, "remove")) {
 		if (parse_true(l))

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -239,6 +240,59 @@ static void test_set_strict(void)
 		      (dev->first_peer->flags & WGPEER_REPLACE_ALLOWEDIPS));
 		wg_free_device(dev);
 	}
+}
+
+/* Decimal limits, exactly: each limit and every last digit one above it
+ * (parse_uint's overflow test, rewritten for the proof in
+ * tests/proof/eva_uapi_keys.c, must keep the same boundary). */
+static void test_number_limits(void)
+{
+	static const struct {
+		const char *key, *max;
+	} set_keys[] = { { "listen_port", "65535" }, { "fwmark", "4294967295" } };
+	static const struct {
+		const char *key, *max;
+	} get_keys[] = { { "tx_bytes", "18446744073709551615" },
+			 { "last_handshake_time_sec", "9223372036854775807" },
+			 { "last_handshake_time_sec", "-9223372036854775807" } };
+	char text[128], num[32];
+
+	for (size_t i = 0; i < sizeof(set_keys) / sizeof(set_keys[0]); i++)
+		for (int d = 0; d <= 9; d++) {
+			size_t n = strlen(set_keys[i].max);
+			wg_device *dev = NULL;
+			int ret;
+
+			/* The limit with its last digit replaced by d: valid up to the limit's own. */
+			snprintf(num, sizeof(num), "%.*s%d", (int)(n - 1), set_keys[i].max, d);
+			snprintf(text, sizeof(text), "%s=%s\n", set_keys[i].key, num);
+			ret = uapi_text_parse_set(text, strlen(text), &dev);
+			CHECK(ret == (d <= set_keys[i].max[n - 1] - '0' ? 0 : -EINVAL));
+			if (!ret)
+				CHECK(strtoull(num, NULL, 10) ==
+				      (i == 0 ? dev->listen_port : dev->fwmark));
+			wg_free_device(dev);
+			/* One more digit is always too many. */
+			snprintf(text, sizeof(text), "%s=%s%d\n", set_keys[i].key, set_keys[i].max, d);
+			dev = NULL;
+			CHECK(uapi_text_parse_set(text, strlen(text), &dev) == -EINVAL);
+		}
+	for (size_t i = 0; i < sizeof(get_keys) / sizeof(get_keys[0]); i++)
+		for (int d = 0; d <= 9; d++) {
+			size_t n = strlen(get_keys[i].max);
+			wg_device *dev = NULL;
+			int ret;
+
+			snprintf(num, sizeof(num), "%.*s%d", (int)(n - 1), get_keys[i].max, d);
+			snprintf(text, sizeof(text), "public_key=" PK1 "\n%s=%s\n", get_keys[i].key, num);
+			ret = uapi_text_parse_get(text, strlen(text), &dev);
+			CHECK(ret == (d <= get_keys[i].max[n - 1] - '0' ? 0 : -EPROTO));
+			if (!ret)
+				CHECK(i == 0 ? dev->first_peer->tx_bytes == strtoull(num, NULL, 10) :
+					       (long long)dev->first_peer->last_handshake_time.tv_sec ==
+						       strtoll(num, NULL, 10));
+			wg_free_device(dev);
+		}
 }
 
 /* Random mutations of valid texts: no crash or leak (ASan); whatever parses
@@ -643,6 +697,7 @@ int main(void)
 	test_get_roundtrip();
 	test_set_text();
 	test_set_strict();
+	test_number_limits();
 	test_fuzz();
 	if (!mkdtemp(sockdir))
 		return 1;
