@@ -3,7 +3,9 @@
  * ACSL contract of lib/engine/replay.c, proved with WP (see docs/PROOFS.md).  Kept
  * outside the source: Frama-C merges this declaration with the definition
  * when both files are on its command line.  The model (predicates, lemmas)
- * is in replay_spec.h.
+ * is in replay_spec.h.  WP proves it from the contracts of replay.c's two
+ * steps, replay_advance and replay_mark (-DWG_PROOF_REPLAY_STEPS), each
+ * proved on its own.
  */
 #include "replay_spec.h"
 
@@ -19,6 +21,13 @@
     // An accepted counter is recorded.
     ensures recorded: \result ==> in_window(c, counter);
     ensures recorded_seen: \result ==> seen(c, counter);
+    // The three facts a proof over a sequence of calls needs
+    // (tests/proof/replay_sequence.c): the window stays well formed, a
+    // recorded counter stays recorded until it falls out of the window, and
+    // nothing but the accepted counter becomes recorded.
+    ensures post_well_formed: well_formed(c);
+    ensures kept: \forall integer n; 0 <= n && \old(recorded(c, n)) ==> recorded(c, n) || too_old(c, n);
+    ensures only_counter: \forall integer n; recorded(c, n) ==> (\result && n == counter) || \old(recorded(c, n));
     behavior exhausted:
       assumes counter >= reject_after_messages;
       ensures \result == \false;
@@ -49,18 +58,3 @@
 */
 bool wg_replay_check_and_update(struct wg_replay_counter *c, uint64_t counter,
 				uint64_t reject_after_messages);
-
-#ifdef WG_PROOF_PENDING
-/* Over a sequence of calls: with these, "accepted at most once" and "every
- * unseen counter in the window is accepted" follow by induction over the
- * calls.  Not proved yet (docs/PROOFS.md): the window-moving half is (the
- * mid_* assertions in replay.c), and so is the bit-setting half in the
- * abstract (lemmas rec_set, wf_same, wf_other of replay_spec.h), but the
- * provers do not yet apply those lemmas to the function's final state. */
-/*@ ensures post_well_formed: well_formed(c);
-    ensures kept: \forall integer n; 0 <= n && \old(recorded(c, n)) ==> recorded(c, n) || too_old(c, n);
-    ensures only_counter: \forall integer n; recorded(c, n) ==> (\result && n == counter) || \old(recorded(c, n));
-*/
-bool wg_replay_check_and_update(struct wg_replay_counter *c, uint64_t counter,
-				uint64_t reject_after_messages);
-#endif

@@ -4,6 +4,7 @@
  * no code), for its contract (tests/proof/replay_contract.c), for the proof
  * hints in replay.c itself (Frama-C is run with -include of this file), and
  * for the proof over sequences of calls (tests/proof/replay_sequence.c).
+ * The base lemmas below are proved by the test replay-wp-seq.
  *
  * A counter n is stored at position n + 1 (so that next == 0 means "nothing
  * yet"): bit (n + 1) % 64 of word ((n + 1) / 64) % 128 of the ring.
@@ -15,9 +16,14 @@
 /*@ logic integer slot(integer n) = ((n + 1) / WG_REPLAY_WORD_BITS) % (WG_REPLAY_BITS_TOTAL / WG_REPLAY_WORD_BITS);
     logic integer bit(integer n) = (n + 1) % WG_REPLAY_WORD_BITS;
 
+    // Bit b of word x is set.  A predicate of its own so that the provers
+    // see (x & (1 << b)) in the operand order of Why3's bit_test axioms
+    // (Qed orders the operands of & itself; written inline in seen, the
+    // memory read came second and the provers could not even unfold seen).
+    predicate has_bit(integer x, integer b) = (x & (1 << b)) != 0;
+
     // The bit of counter n is set (n was accepted, if n is in the window).
-    predicate seen{L}(struct wg_replay_counter *c, integer n) =
-      (c->bitmap[slot(n)] & (1 << bit(n))) != 0;
+    predicate seen{L}(struct wg_replay_counter *c, integer n) = has_bit(c->bitmap[slot(n)], bit(n));
 
     // n is older than the window whose newest position is N.
     predicate old_at(integer N, integer n) =
@@ -39,7 +45,7 @@
     // (wg_replay_init) satisfies it.
     predicate well_formed{L}(struct wg_replay_counter *c) =
       \forall integer b; c->next % WG_REPLAY_WORD_BITS < b < WG_REPLAY_WORD_BITS ==>
-        (c->bitmap[(c->next / WG_REPLAY_WORD_BITS) % (WG_REPLAY_BITS_TOTAL / WG_REPLAY_WORD_BITS)] & (1 << b)) == 0;
+        !has_bit(c->bitmap[(c->next / WG_REPLAY_WORD_BITS) % (WG_REPLAY_BITS_TOTAL / WG_REPLAY_WORD_BITS)], b);
 
     // Facts about bits and the ring for the provers (each proved by WP).
     lemma bit_u64: \forall integer b; 0 <= b < 64 ==> (uint64_t)(1 << b) == (1 << b);
@@ -47,6 +53,9 @@
       (((1 << b) | x) & (1 << b)) != 0;
     lemma bit_or_other: \forall integer x, a, b; 0 <= x <= UINT64_MAX ==> 0 <= a < 64 ==> 0 <= b < 64 ==> a != b ==>
       ((((1 << a) | x) & (1 << b)) != 0 <==> (x & (1 << b)) != 0);
+    // The same with the operands as replay.c writes them (x | bit).
+    lemma or_bit_test: \forall integer x, a, b; 0 <= x <= UINT64_MAX ==> 0 <= a < 64 ==> 0 <= b < 64 ==>
+      (((x | (1 << a)) & (1 << b)) != 0 <==> (a == b || (x & (1 << b)) != 0));
     lemma bit_zero: \forall integer b; 0 <= b < 64 ==> (0 & (1 << b)) == 0;
     // Two words less than a ring apart have different slots.
     lemma ring_distinct: \forall integer u, v; 0 <= u < v < u + WG_REPLAY_BITS_TOTAL / WG_REPLAY_WORD_BITS ==>
@@ -73,8 +82,8 @@
 
 */
 #ifdef WG_PROOF_REPLAY_MOVE
-/* Integer facts for the window-moving checks of replay.c (tests
- * replay-wp-move, replay-wp-lemmas), each proved on its own so that the
+/* Integer facts for the contracts of replay.c's two steps (tests
+ * replay-wp-move, which proves them, and replay-wp-mark), so that the
  * goals about the bitmap only have to instantiate them.  Left out of the
  * other proofs: every lemma is a hypothesis of every goal, and these slow
  * the provers down there. */
