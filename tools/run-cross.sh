@@ -64,12 +64,22 @@ run_target() {
 		echo "1 0 0" >"$count"
 		return
 	fi
+	# One wineserver for the whole run: between two test programs the
+	# server may be exiting just as the next one connects ("wine client
+	# error: recvmsg: Connection reset by peer"), failing a passing test.
+	# It needs the prefix's directory; wineboot fills it and starts wine's
+	# own services here, with no test's output to hold open while they run.
+	ws=/usr/lib/wine/wineserver64
+	if [ "$t" = windows ] && [ -x $ws ] && mkdir -p "${WINEPREFIX:-$HOME/.wine}" && $ws -p; then
+		/usr/lib/wine/wine64 wineboot </dev/null >/dev/null 2>&1
+	fi
 	# qemu-user and wine run the tests 3-10 times slower than natively.
 	# WG_TEST_QUICK: the conformance cases' edges, fewer points between them.
 	# shellcheck disable=SC2046
 	WG_TEST_QUICK=1 meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 --timeout-multiplier 5 \
 		$(for s in $suites; do echo --suite "$s"; done) >"$dir.test.log" 2>&1 ||
 		grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$dir.test.log"
+	[ "$t" = windows ] && [ -x $ws ] && $ws -k
 	python3 tools/count-tests.py "$dir/meson-logs/testlog.json" >"$count"
 	echo "cross $t: $(grep -E '^(Ok|Fail|Skipped|Timeout):' "$dir.test.log" | tr -s ' \n' ' ')($(($(date +%s) - start)) s)"
 }
