@@ -25,7 +25,6 @@ static struct wg_tunnel_options opts(const char *name)
 {
 	struct wg_tunnel_options o = { .size = sizeof(o), .ifname = name, .tun_fd = -1, .threads = 2 };
 
-
 	return o;
 }
 
@@ -53,7 +52,6 @@ static int set_port(wg_tunnel *t, uint16_t port, bool bad_peer)
 static void options(void)
 {
 	struct wg_tunnel_options o = opts("wgx0");
-
 	wg_tunnel *t = NULL;
 
 	o.size = 0;
@@ -73,7 +71,6 @@ static void options(void)
 static void ports(void)
 {
 	struct wg_tunnel_options o = opts("wgapi%d");
-
 	wg_device *dev;
 	wg_tunnel *t = NULL;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(52000) };
@@ -107,7 +104,6 @@ static void attach_fd(void)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
 	struct wg_tunnel_options o = opts(NULL);
-
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	wg_tunnel *t = NULL;
 
@@ -125,7 +121,6 @@ static void attach_fd(void)
 static void deleted(void)
 {
 	struct wg_tunnel_options o = opts("wgdel0");
-
 	struct pollfd pfd = { .events = POLLIN };
 	struct stat st;
 	wg_tunnel *t = NULL;
