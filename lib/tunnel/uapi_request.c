@@ -15,8 +15,9 @@
 #include "util.h"
 
 /* The first buffer; it doubles as a request needs.  The proof
- * (tests/proof/eva_uapi_request.c) sets small sizes so that Eva can follow
- * every one: nothing below depends on their values but through them. */
+ * (tests/proof/eva_uapi_request.c) sets small sizes (4 and 16) so that Eva
+ * follows every length exactly: nothing below depends on their values but
+ * through these two names. */
 #ifndef UAPI_REQUEST_FIRST
 #define UAPI_REQUEST_FIRST 4096
 #endif
@@ -112,8 +113,9 @@ int uapi_request_serve(const struct uapi_request_io *io, void *ctx)
 				memcpy(bigger, buf, len);
 				wg_memzero(buf, cap);
 				free(buf);
-				buf = bigger;
 				cap *= 2;
+				/*@ split cap; */	/* for Eva: see the loop's end */
+				buf = bigger;
 			}
 			r = io->read(ctx, buf + len, cap - 1 - len, deadline);
 			if (r < 0)

@@ -7,9 +7,10 @@
  * or EOF, or a failure) for as long as the connection lasts (any number of
  * reads and requests), each request handled successfully or not, and the
  * set's body handed to the parser under the precondition its own proofs
- * start from.  The buffer's size is set small on the command line
- * (-DUAPI_REQUEST_FIRST=16 -DUAPI_REQUEST_MAX=16, docs/PROOFS.md) so that
- * Eva follows every length exactly.
+ * start from.  The buffer's sizes are set small on the command line
+ * (-DUAPI_REQUEST_FIRST=4 -DUAPI_REQUEST_MAX=16: it grows twice, 4 -> 8 ->
+ * 16, and a request of 16 bytes or more is refused; docs/PROOFS.md) so
+ * that Eva follows every length exactly.
  */
 #include <limits.h>
 
