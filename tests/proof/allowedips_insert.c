@@ -10,7 +10,7 @@
  *                    prefix is shorter than the family's bits (ditto);
  *
  * and the descent's loop invariant (every node it meets is in the trie),
- * for any table whose roots are well formed (allowedips_spec.h).  Eva
+ * for any table whose roots are well formed (allowedips_spec.h's trie).  Eva
  * (eva_allowedips_ops.c) relates two memory cells' values only this way:
  * it takes the assertions as hypotheses.  below_longer holds because
  * common_bits() is a function of the two keys: called twice on the same
@@ -31,14 +31,14 @@ int __builtin_clzll(unsigned long long x);
 
 #include "allowedips.c"
 
-/*@ axiomatic WellFormedTrieInsert {
-      // What well-formed means (as in allowedips_lookup.c): a node in the
-      // trie has a prefix of at most bits, and its children are in it.
-      axiom trie_cidr{L}: \forall struct wg_allowedips_node *n, integer bits;
-        trie(n, bits) && n != \null ==> n->cidr <= bits;
-      axiom trie_children{L}: \forall struct wg_allowedips_node *n, integer bits, i;
-        trie(n, bits) && n != \null && 0 <= i <= 1 ==> trie(n->child[i], bits);
-    }
+/*@ // What the proof uses of a well-formed trie (allowedips_spec.h), proved
+    // in the same run: a node in it has a prefix of at most bits, and its
+    // children are well formed.  (The same statements as trie_node and
+    // trie_child of allowedips_lookup.c, which proves them there.)
+    lemma ins_trie_cidr{L}: \forall struct wg_allowedips_node *n, integer bits;
+      trie(n, bits) && n != \null ==> n->cidr <= bits;
+    lemma ins_trie_child{L}: \forall struct wg_allowedips_node *n, integer bits, i;
+      trie(n, bits) && n != \null && 0 <= i <= 1 ==> trie(n->child[i], bits);
 */
 
 /*@ assigns \nothing;
