@@ -14,9 +14,11 @@
  * plain ACSL in index_table.c, which Eva establishes too);
  * `index-table-wp-all`, with -DWG_PROOF_INDEX_WP (the loop invariants and
  * loop assigns index_table.c keeps under that name: Eva does not establish
- * them), every other function: insert (with growth), remove (backward
- * shift, shrink), init and free of both tables, the key table's find,
- * placement, resize and reserve.
+ * them), every other function but the removals: insert (with growth),
+ * init and free of both tables, the key table's find, placement, resize,
+ * lookup and reserve.  The two removals (backward shift, shrink) by the
+ * command in docs/PROOFS.md (-wp-fct wg_index_table_remove,
+ * wg_key_table_remove; ~20 s more of CPU).
  *
  * Trusted: two facts of integer arithmetic WP's provers cannot derive (they
  * need induction over the bits): a bitwise and with a non-negative number
