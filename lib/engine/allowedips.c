@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "allowedips.h"
+#include "allowedips_node.h"
 #include "os.h"
 #include "os_net.h"
 #include "util.h"
@@ -31,20 +32,6 @@
 #define POISON(p, n) ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
-
-/*
- * One cache line per node, aligned: a lookup touches only key, child, peer
- * and cidr, and on a large table each node visited is a likely cache miss.
- * Hence no parent pointer; removal records its path on the way down.
- */
-struct wg_allowedips_node {
-	uint64_t key[2];	/* bits beyond cidr are zero */
-	struct wg_allowedips_node *child[2];
-	void *peer;	/* NULL: a branch point only */
-	uint8_t cidr;
-	uint8_t bits;	/* 32 or 128: which trie */
-	struct wg_allowedips_node *peer_prev, *peer_next;	/* owner's list */
-};
 
 enum {
 	NODE_ALIGN = 64,
@@ -540,22 +527,38 @@ void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void
 	const node *n;
 	void *best = NULL;
 	uint64_t key[2];
+	/*@ ghost const node *from = NULL; */	/* the node best is the owner of */
 
 	if (!bits)
 		return NULL;
 	load_key(key, bits, addr);
 	n = bits == 32 ? t->root4 : t->root6;
-	/* Proof hint (tests/proof/allowedips_lookup.c): every node met is in
-	 * the trie of this family.  Only the local n and best change. */
+	/*@ ghost const node *root = n; */
+	/* Proof hints (tests/proof/allowedips_lookup.c; the ghost root and
+	 * from exist only there: where the walk began, and the node best was
+	 * taken from).  n is in the trie of this family; best is the owner of
+	 * a node containing the address; every owner's node containing it is
+	 * below n or holds a prefix no longer than from's (covered): the child
+	 * not taken holds none, its prefixes having the other bit where the
+	 * walk chooses.  Nothing is below n after the loop.  Only the locals
+	 * change. */
 	/*@ loop invariant trie{Pre}(n, bits);
-	    loop assigns n, best; */
+	    loop invariant below: \forall node *m; in_trie(n, m) ==> in_trie(root, m);
+	    loop invariant owner: best == \null ? from == \null :
+	      in_trie(root, from) && from->peer == best &&
+	      same_prefix(from->key[0], from->key[1], key[0], key[1], from->cidr);
+	    loop invariant shorter: from != \null && n != \null ==> from->cidr < n->cidr;
+	    loop invariant seen: covered(root, n, from, key[0], key[1]);
+	    loop assigns n, best, from; */
 	while (n && common_bits(key, n->key) >= n->cidr) {
 		if (n->peer)
 			best = n->peer;
+		/*@ ghost if (n->peer) from = n; */
 		if (n->cidr == bits)
 			break;
 		n = n->child[bit_at(key, n->cidr)];
 	}
+	/*@ assert found: covered(root, \null, from, key[0], key[1]); */
 	return best;
 }
 

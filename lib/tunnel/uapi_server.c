@@ -38,12 +38,11 @@
 #include "error.h"
 #include "lock.h"
 #include "sockio.h"
+#include "uapi_request.h"
 #include "uapi_server.h"
 #include "uapi_text.h"
 #include "util.h"
 
-/* A set of tens of thousands of peers is a few MiB of text. */
-#define MAX_REQUEST (64 << 20)
 /* From a request's first byte to its end: a slowloris loses its connection. */
 #define REQUEST_TIMEOUT_MS 10000
 /* A client that stops reading its reply loses its connection. */
@@ -182,109 +181,77 @@ static int do_subscribe(struct wg_uapi_server *s, int fd, const char *body, size
 	return -ECONNRESET;	/* close it */
 }
 
-static const struct {
-	const char *line;
-	int (*fn)(struct wg_uapi_server *s, int fd, const char *body, size_t len);
-} operations[] = {
-	{ "get=1\n", do_get },
-	{ "set=1\n", do_set },
-	{ "subscribe=1\n", do_subscribe },
+/* Indexed by enum uapi_op (uapi_request.h). */
+static int (*const operations[])(struct wg_uapi_server *s, int fd, const char *body, size_t len) = {
+	[UAPI_OP_GET] = do_get,
+	[UAPI_OP_SET] = do_set,
+	[UAPI_OP_SUBSCRIBE] = do_subscribe,
 };
 
-/* One request: its lines, each ending in '\n' (the blank line not included).
- * Returns < 0 to close the connection. */
-static int handle(struct wg_uapi_server *s, int fd, const char *req, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(operations); i++) {
-		size_t n = strlen(operations[i].line);
+struct conn_io {
+	struct wg_uapi_server *s;
+	int fd;
+};
 
-		if (len >= n && !memcmp(req, operations[i].line, n))
-			return operations[i].fn(s, fd, req + n, len - n);
-	}
-	wg_log(WG_LOG_ERROR, "%s: UAPI: unknown operation", s->name);
-	reply(s, fd, NULL, 0, -EINVAL);
+/* One request (see uapi_request.h).  Returns < 0 to close the connection. */
+static int handle(void *ctx, const char *req, size_t len)
+{
+	struct conn_io *c = ctx;
+	const char *body;
+	size_t body_len;
+	enum uapi_op op = uapi_request_op(req, len, &body, &body_len);
+
+	if (op != UAPI_OP_UNKNOWN)
+		return operations[op](c->s, c->fd, body, body_len);
+	wg_log(WG_LOG_ERROR, "%s: UAPI: unknown operation", c->s->name);
+	reply(c->s, c->fd, NULL, 0, -EINVAL);
 	return -EINVAL;	/* close: the client does not speak the protocol */
 }
 
-/* Where the first complete request in buf[0..len) ends: the index of its
- * blank line, or len when none.  Search from `from` (already scanned). */
-static size_t request_end(const char *buf, size_t len, size_t from)
+/* Bytes of a request, waiting for them until its deadline or the stop. */
+static ssize_t read_request(void *ctx, char *buf, size_t room, int64_t deadline)
 {
-	for (size_t i = from ? from - 1 : 0; i + 1 < len; i++)
-		if (buf[i] == '\n' && buf[i + 1] == '\n')
-			return i + 1;
-	return len;
+	struct conn_io *c = ctx;
+
+	for (;;) {
+		ssize_t r = recv(c->fd, buf, room, MSG_DONTWAIT);
+		int ret;
+
+		if (r >= 0)
+			return r;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		ret = wg_sock_wait(c->fd, POLLIN, deadline, c->s->stop_efd);
+		if (ret == -ETIMEDOUT)
+			wg_log(WG_LOG_DEBUG, "%s: UAPI: request not complete in %d ms",
+			       c->s->name, REQUEST_TIMEOUT_MS);
+		if (ret)
+			return -1;
+	}
 }
 
+static int64_t request_deadline(void *ctx)
+{
+	(void)ctx;
+	return wg_sock_deadline(REQUEST_TIMEOUT_MS);
+}
+
+static const struct uapi_request_io request_io = {
+	.read = read_request,
+	.deadline = request_deadline,
+	.handle = handle,
+};
+
+/* The connection's requests, one after the other (framing: uapi_request.c). */
 static void serve(struct wg_uapi_server *s, int fd)
 {
-	size_t len = 0, cap = 4096, scanned = 0;
-	char *buf = malloc(cap);
-	int64_t deadline = -1;	/* of the request begun in buf; none while idle */
-	bool eof = false;
+	struct conn_io c = { .s = s, .fd = fd };
 
-	while (buf) {
-		size_t end = request_end(buf, len, scanned), used = end + 1;
-		ssize_t r;
-
-		if (end == len && eof && len) {
-			/* At EOF the rest is a request: end its last line. */
-			if (buf[len - 1] != '\n')
-				buf[len++] = '\n';	/* room: len < cap (see recv) */
-			end = used = len;
-		}
-		if (used <= len) {
-			if (handle(s, fd, buf, end) < 0)
-				break;
-			wg_memzero(buf, used);
-			memmove(buf, buf + used, len - used);
-			len -= used;
-			scanned = 0;
-			deadline = len ? wg_sock_deadline(REQUEST_TIMEOUT_MS) : -1;
-			continue;
-		}
-		if (eof)
-			break;
-		scanned = len;
-		if (len + 1 >= cap) {	/* keep a byte for the '\n' added at EOF */
-			char *bigger = cap < MAX_REQUEST ? realloc(buf, cap * 2) : NULL;
-
-			if (!bigger) {
-				wg_log(WG_LOG_ERROR, "%s: UAPI: request too large", s->name);
-				reply(s, fd, NULL, 0, -ENOMEM);
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-		r = recv(fd, buf + len, cap - 1 - len, MSG_DONTWAIT);
-		if (r < 0) {
-			int ret;
-
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				break;
-			ret = wg_sock_wait(fd, POLLIN, deadline, s->stop_efd);
-			if (ret == -ETIMEDOUT)
-				wg_log(WG_LOG_DEBUG, "%s: UAPI: request not complete in %d ms",
-				       s->name, REQUEST_TIMEOUT_MS);
-			if (ret)
-				break;
-			continue;
-		}
-		if (r == 0) {
-			eof = true;
-			continue;
-		}
-		if (!len)
-			deadline = wg_sock_deadline(REQUEST_TIMEOUT_MS);
-		len += (size_t)r;
-	}
-	if (buf) {
-		/* Requests carry keys. */
-		wg_memzero(buf, cap);
-		free(buf);
+	if (uapi_request_serve(&request_io, &c) == -EMSGSIZE) {
+		wg_log(WG_LOG_ERROR, "%s: UAPI: request too large", s->name);
+		reply(s, fd, NULL, 0, -ENOMEM);
 	}
 }
 

@@ -301,7 +301,7 @@ WG_EXPORT int wg_watch_open(wg_watch **watch, const struct wg_watch_options *opt
 		return wg_error(ENOMEM, "out of memory");
 	w->epfd = w->timerfd = w->ready_efd = w->inbox_efd = w->inotify_fd = -1;
 	w->dir_wd = w->parent_wd = -1;
-	w->mounts_fd = -1;
+	w->mounts_fd = w->mounts_probe_fd = -1;
 	wg_mutex_init(&w->inbox_lock);
 	ret = copy_options(w, options);
 	if (ret)
@@ -372,13 +372,12 @@ WG_EXPORT void wg_watch_close(wg_watch *w)
 	if (w->buf)
 		wg_memzero(w->buf, 32 * 1024);	/* a dump of keys may have passed */
 	free(w->buf);
+	watch_netns_close(w);	/* before the epoll fd it is in */
 	for (int *fd = &w->epfd; fd <= &w->inbox_efd; fd++)
 		if (*fd >= 0)
 			close(*fd);
 	if (w->inotify_fd >= 0)
 		close(w->inotify_fd);
-	if (w->mounts_fd >= 0)
-		close(w->mounts_fd);
 	wg_mutex_destroy(&w->inbox_lock);
 	free(w->inbox);
 	free(w->fed);
@@ -399,6 +398,7 @@ static void dispatch(struct wg_watch *w)
 	int n;
 
 	bury(w);	/* devices removed outside dispatch (wg_watch_remove_device) */
+	watch_netns_poll(w);	/* the caller's poll may have taken SRC_MOUNTS */
 	/* Each round handles what was ready; a few rounds catch what the first
 	 * ones caused (a UAPI reply to a request the timer sent), and bound the
 	 * time spent here. */
@@ -418,7 +418,7 @@ static void dispatch(struct wg_watch *w)
 				}
 				break;
 			case SRC_MOUNTS:
-				watch_netns_mounts_changed(w);
+				watch_netns_poll(w);
 				break;
 			case SRC_RTNL:
 				watch_link_dispatch(w);

@@ -116,7 +116,11 @@ struct wg_watch {
 	 * away (watch_netns.c). */
 	dev_t ns_dev;
 	ino_t ns_ino;
-	int mounts_fd;			/* /proc/self/mountinfo, polled for changes */
+	/* /proc/self/mountinfo twice: its poll reports a change once per
+	 * open file, and a caller's poll of our epoll fd can take that report
+	 * from the file in the epoll set.  That one only wakes us; the other,
+	 * polled by us alone, says whether the table changed. */
+	int mounts_fd, mounts_probe_fd;
 	pid_t ns_witness;		/* a process in it, or 0 */
 	bool ns_mounted;		/* an nsfs mount of it exists */
 	bool ns_gone;
@@ -199,7 +203,9 @@ int watch_netns_identify(struct wg_watch *w);
 bool watch_netns_has(const struct wg_watch *w, pid_t pid);
 int watch_netns_open(struct wg_watch *w);
 void watch_netns_tick(struct wg_watch *w);
-void watch_netns_mounts_changed(struct wg_watch *w);
+/* Rechecks the namespace if the mount table changed since the last call. */
+void watch_netns_poll(struct wg_watch *w);
+void watch_netns_close(struct wg_watch *w);
 
 /* watch_read.c */
 void watch_read_device(struct wg_watch *w, struct watch_dev *d);

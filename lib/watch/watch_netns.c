@@ -13,13 +13,14 @@
  * Cheaply: one process found in it (the witness) is checked with one stat()
  * per interval; while a bind mount holds it, nothing is checked until the
  * mount table changes (/proc/self/mountinfo polls with EPOLLPRI, so
- * `ip netns del` is seen at once).  Only when the witness left and no
+ * `ip netns del` is seen at once; see watch.h for why it is open twice).  Only when the witness left and no
  * mount holds it is /proc scanned for another process.  Other holders (an
  * fd kept by another program, a mount in another mount namespace) are not
  * seen: for them the namespace is reported gone while it lives on.
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
@@ -99,11 +100,7 @@ static void gone(struct wg_watch *w)
 	watch_emit(w, &ev);
 	/* Let go of it: our sockets are the last reference. */
 	watch_link_close(w);
-	if (w->mounts_fd >= 0) {
-		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->mounts_fd, NULL);
-		close(w->mounts_fd);
-		w->mounts_fd = -1;
-	}
+	watch_netns_close(w);
 }
 
 static void check(struct wg_watch *w)
@@ -137,13 +134,24 @@ int watch_netns_open(struct wg_watch *w)
 
 	w->src_mounts.type = SRC_MOUNTS;
 	w->mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
-	/* Without it, mounts are checked every interval instead. */
-	if (w->mounts_fd >= 0 && epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->mounts_fd, &e) < 0) {
-		close(w->mounts_fd);
-		w->mounts_fd = -1;
-	}
+	w->mounts_probe_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	/* Without them, mounts are checked every interval instead. */
+	if (w->mounts_fd < 0 || w->mounts_probe_fd < 0 ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->mounts_fd, &e) < 0)
+		watch_netns_close(w);
 	check(w);
 	return 0;
+}
+
+void watch_netns_close(struct wg_watch *w)
+{
+	if (w->mounts_fd >= 0) {
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->mounts_fd, NULL);
+		close(w->mounts_fd);
+	}
+	if (w->mounts_probe_fd >= 0)
+		close(w->mounts_probe_fd);
+	w->mounts_fd = w->mounts_probe_fd = -1;
 }
 
 void watch_netns_tick(struct wg_watch *w)
@@ -154,8 +162,10 @@ void watch_netns_tick(struct wg_watch *w)
 		check(w);
 }
 
-void watch_netns_mounts_changed(struct wg_watch *w)
+void watch_netns_poll(struct wg_watch *w)
 {
-	if (w->o.netns_fd >= 0)
+	struct pollfd p = { .fd = w->mounts_probe_fd, .events = POLLPRI };
+
+	if (p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLPRI))
 		check(w);
 }

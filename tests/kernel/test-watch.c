@@ -67,10 +67,10 @@ static double wait_for(wg_watch *w, const char *want, int timeout_ms, struct lin
 	return -1;
 }
 
-static wg_watch *open_watch(int netns_fd, uint32_t silent_ms)
+static wg_watch *open_watch_every(int netns_fd, uint32_t silent_ms, uint32_t interval_ms)
 {
 	struct wg_watch_options o = {
-		.size = sizeof(o), .netns_fd = netns_fd, .interval_ms = INTERVAL_MS,
+		.size = sizeof(o), .netns_fd = netns_fd, .interval_ms = interval_ms,
 		.silent_after_ms = silent_ms,
 	};
 	wg_watch *w = NULL;
@@ -80,6 +80,11 @@ static wg_watch *open_watch(int netns_fd, uint32_t silent_ms)
 		exit(1);
 	}
 	return w;
+}
+
+static wg_watch *open_watch(int netns_fd, uint32_t silent_ms)
+{
+	return open_watch_every(netns_fd, silent_ms, INTERVAL_MS);
 }
 
 static void check_link_events(wg_watch *w)
@@ -269,6 +274,21 @@ static void check_netns_gone(void)
 	CHECK(wait_for(w, "namespace-gone", 1000, &seen) >= 0);
 	CHECK(saw(&seen, "wgd device-removed"));
 	lines_free(&seen);
+	wg_watch_close(w);
+
+	/* The caller's poll of the watch fd sees the mount table's change
+	 * before the watch reads it (the kernel's poll of mountinfo reports a
+	 * change once): `ip netns del` is still seen at once, not at the next
+	 * interval (10 s here, so that nothing else is ready). */
+	CHECK(sh("ip netns add e") == 0);
+	fd = open("/run/netns/e", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	w = open_watch_every(fd, 0, 10000);
+	close(fd);
+	CHECK(watch_collect(w, INTERVAL_MS, NULL, NULL, NULL) == 0);
+	CHECK(sh("ip netns del e") == 0);
+	CHECK(poll(&(struct pollfd){ .fd = wg_watch_fd(w), .events = POLLIN }, 1, 1000) == 1);
+	CHECK(wait_for(w, "namespace-gone", 1000, NULL) >= 0);
 	wg_watch_close(w);
 }
 

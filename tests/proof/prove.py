@@ -63,14 +63,18 @@ def why3_config(tmp):
 
 
 def check_wp(out):
-    m = re.search(r"\[wp\] Proved goals:\s+(\d+)\s*/\s*(\d+)", out)
-    if not m:
+    # One summary per WP run (FRAMA_C_ARGS may chain several with -then,
+    # e.g. one prover for some functions and another for the rest).
+    runs = re.findall(r"\[wp\] Proved goals:\s+(\d+)\s*/\s*(\d+)", out)
+    if not runs:
         return "no WP summary"
-    proved, total = int(m.group(1)), int(m.group(2))
-    if total == 0:
+    if any(int(t) == 0 for _, t in runs):
         return "no goal generated"
+    proved, total = sum(int(p) for p, _ in runs), sum(int(t) for _, t in runs)
     if proved != total:
-        failed = re.findall(r"\[wp\] \[(?:Failed|Unknown|Timeout)\] Goal (\S+)", out)
+        # "[Failed] Goal G" with several provers, "[Prover] Goal G : Timeout" with one.
+        failed = re.findall(r"\[wp\] \[(?:Failed|Unknown|Timeout)\] Goal (\S+)", out) + \
+            re.findall(r"\[wp\] \[[^]]+\] Goal (\S+) : (?!Valid)", out)
         return "%d of %d goals not proved: %s" % (total - proved, total, " ".join(failed))
     return None
 

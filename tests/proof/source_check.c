@@ -4,13 +4,16 @@
  * A data packet is delivered only if the owner of the longest allowed-IPs
  * prefix containing its inner source address is the peer that sent it:
  * the peer the receiver index in its header names, whose keypair then
- * opened it.  Against an abstract table (longest_match below) and the
- * lookup's contract stated on it; what the lookup itself is checked for is
- * in docs/PROOFS.md.  The other callees are replaced by the contracts
+ * opened it.  The lookup's contract is the one allowedips-lookup-wp
+ * proves (allowedips_lookup.h: the owner of the longest prefix containing
+ * the address, in the trie's model allowedips_spec.h), for a well-formed
+ * table.  The other callees are replaced by the contracts
  * below: what each may change (never the packet after it is opened, never
  * the table), nothing about their results.
  */
 #include "engine.h"
+#include "allowedips_spec.h"
+#include "allowedips_lookup.h"
 
 /*@ axiomatic SourceCheck {
       // The receiver index in a data header, as wg_le32 decodes its 4 bytes
@@ -19,27 +22,11 @@
       // The peer the index table names for a receiver index (the engine's
       // read lock keeps the table fixed during the call).
       logic struct engine_peer *sender(struct wg_engine *e, integer index);
-      // The owner of the longest prefix of table t containing the address
-      // (an integer of 32 or 128 bits, most significant bit first), NULL if
-      // none: the abstract table, fixed during the call (the caller holds the
-      // engine's read lock; configuration changes take it for writing).
-      logic void *longest_match(struct wg_allowedips *t, integer family, integer addr);
     }
-    logic integer ipv4{L}(uint8_t *p) = p[0] * 0x1000000 + p[1] * 0x10000 + p[2] * 0x100 + p[3];
-    logic integer ipv6{L}(uint8_t *p) =
-      ((ipv4(p) * 0x100000000 + ipv4(p + 4)) * 0x100000000 + ipv4(p + 8)) * 0x100000000 + ipv4(p + 12);
     logic integer index_at{L}(uint8_t *p) = header_index(p[0], p[1], p[2], p[3]);
     // The receiver index of the data message at p.
     logic integer receiver{L}(uint8_t *p) = index_at(&((struct message_data *)p)->key_idx[0]);
 */
-
-/* Assumed: the lookup returns the longest match's owner (docs/PROOFS.md:
- * allowedips-lookup-wp proves it free of run-time errors; its longest-match
- * result is checked by unit tests, not proved). */
-/*@ assigns \result \from t, family, ((uint8_t *)addr)[0 .. 15];
-    ensures family == AF_INET ==> \result == longest_match((struct wg_allowedips *)t, AF_INET, ipv4((uint8_t *)addr));
-    ensures family == AF_INET6 ==> \result == longest_match((struct wg_allowedips *)t, AF_INET6, ipv6((uint8_t *)addr)); */
-void *wg_allowedips_lookup(const struct wg_allowedips *t, int family, const void *addr);
 
 /* Assumed (peer.c): a known index names its sender. */
 /*@ requires \valid(out);
@@ -105,11 +92,14 @@ static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint6
     requires plain_len >= 1 && \valid_read(p + (0 .. plain_len - 1));
     requires pkt->offset + sizeof(struct message_data) <= UINT32_MAX;
     requires \separated(pkt, p + (0 .. plain_len - 1));
+    // The table is well formed (allowedips_spec.h).
+    requires \valid_read(&engine->allowedips);
+    requires trie(engine->allowedips.root4, 32) && trie(engine->allowedips.root6, 128);
     assigns pkt->offset, pkt->len, pkt->reason, pkt->status;
     // Delivered: an IPv4 or IPv6 packet whose source's longest match is peer.
     ensures source_check: pkt->status == WG_PACKET_DELIVER ==>
-      ((unsigned int)(p[0] >> 4) == 4 && longest_match(&engine->allowedips, AF_INET, ipv4(p + 12)) == peer) ||
-      ((unsigned int)(p[0] >> 4) == 6 && longest_match(&engine->allowedips, AF_INET6, ipv6(p + 8)) == peer);
+      ((unsigned int)(p[0] >> 4) == 4 && longest_match(&engine->allowedips, AF_INET, (uint8_t *)p + 12, peer)) ||
+      ((unsigned int)(p[0] >> 4) == 6 && longest_match(&engine->allowedips, AF_INET6, (uint8_t *)p + 8, peer));
     // What is delivered is that packet (the caller passes the bytes after
     // the 16-byte data header), cut to its IP length.
     ensures delivered_is_checked: pkt->status == WG_PACKET_DELIVER ==>
@@ -132,13 +122,14 @@ static void deliver_from(struct wg_engine *engine, struct wg_packet *pkt, const 
     requires pkt->len >= MESSAGE_MINIMUM_LENGTH && pkt->offset + pkt->len <= UINT32_MAX;
     requires \valid(pkt->buf + (pkt->offset .. pkt->offset + pkt->len - 1));
     requires \valid(sender(engine, receiver(pkt->buf + pkt->offset)));
+    requires trie(engine->allowedips.root4, 32) && trie(engine->allowedips.root6, 128);
     requires \separated(pkt, ob, engine, sender(engine, receiver(pkt->buf + pkt->offset)),
                         pkt->buf + (pkt->offset .. pkt->offset + pkt->len - 1));
     ensures receive_source_check: pkt->status == WG_PACKET_DELIVER ==>
       \let ip = pkt->buf + pkt->offset;
       \let from = sender(engine, \old(receiver(pkt->buf + pkt->offset)));
-      ((unsigned int)(ip[0] >> 4) == 4 && longest_match(&engine->allowedips, AF_INET, ipv4(ip + 12)) == from) ||
-      ((unsigned int)(ip[0] >> 4) == 6 && longest_match(&engine->allowedips, AF_INET6, ipv6(ip + 8)) == from);
+      ((unsigned int)(ip[0] >> 4) == 4 && longest_match(&engine->allowedips, AF_INET, ip + 12, from)) ||
+      ((unsigned int)(ip[0] >> 4) == 6 && longest_match(&engine->allowedips, AF_INET6, ip + 8, from));
 */
 static void receive_data(struct wg_outbox *ob, struct wg_engine *engine, struct wg_packet *pkt, uint64_t now);
 #endif

@@ -211,6 +211,24 @@ static void test_errors_and_eof(void)
 	CHECK(!strcmp(out, "listen_port=6\nerrno=0\n\n"));	/* read stops at the first */
 }
 
+/* A request many times the server's first buffer (4 KiB), which grows to
+ * take it whole (lib/tunnel/uapi_request.c), then one after it on the same
+ * connection in the buffer's leftover. */
+static void test_large(void)
+{
+	static char req[70000];
+	char out[512];
+	size_t n = 0;
+
+	n += (size_t)snprintf(req + n, sizeof(req) - n, "set=1\n");
+	while (n + 64 < sizeof(req))
+		n += (size_t)snprintf(req + n, sizeof(req) - n, "listen_port=%zu\n", 1000 + n % 1000);
+	n += (size_t)snprintf(req + n, sizeof(req) - n, "listen_port=7\n\nget=1\n\n");
+	raw(req, true, out, sizeof(out));
+	CHECK(!strcmp(out, "errno=0\n\n"));
+	CHECK(fake_port == 7);
+}
+
 static void test_order(void)
 {
 	pthread_t th[40];
@@ -251,6 +269,7 @@ int main(void)
 		return test_done();
 
 	test_errors_and_eof();
+	test_large();
 	test_order();
 	timed_get();
 
