@@ -46,8 +46,6 @@ const char *uapi_socket_dir = WG_UAPI_SOCKET_DIR;
 
 /* Replies larger than this are refused (130k allowed IPs take ~4 MiB). */
 #define MAX_REPLY (256U << 20)
-/* Errno values are below 4096 (the kernel's MAX_ERRNO). */
-#define MAX_ERRNO 4095
 
 static bool valid_name(const char *name)
 {
@@ -158,29 +156,6 @@ static int send_all(int fd, const char *buf, size_t len, const char *name)
 	if (ret)
 		return wg_error(-ret, "%s: send: %s", name, strerror(-ret));
 	return 0;
-}
-
-int uapi_reply_end(const struct strbuf *sb, size_t scanned, size_t *body_len, int *err,
-		   const char *name)
-{
-	char *end, *line, *e;
-	long long v;
-
-	/* The reply ends at its first blank line. */
-	if (sb->len < 2 || !(end = memmem(sb->buf + scanned, sb->len - scanned, "\n\n", 2)))
-		return 0;
-	line = end;
-	while (line > sb->buf && line[-1] != '\n')
-		line--;
-	if (strncmp(line, "errno=", 6))
-		return wg_error(EPROTO, "%s: UAPI reply does not end with errno=", name);
-	v = strtoll(line + 6, &e, 10);
-	/* Bounded before negating (LLONG_MIN) and narrowing to int. */
-	if (e != end || e == line + 6 || v < -MAX_ERRNO || v > MAX_ERRNO)
-		return wg_error(EPROTO, "%s: malformed errno line in UAPI reply", name);
-	*err = (int)(v < 0 ? -v : v);
-	*body_len = (size_t)(line - sb->buf);
-	return 1;
 }
 
 /*

@@ -74,6 +74,8 @@ static inline unsigned bit_at(const uint64_t key[2], unsigned i);
       trie(n, bits) && n != \null ==> \valid_read(n) && n->cidr <= bits && branch(n, 0) && branch(n, 1);
     lemma trie_child{L}: \forall struct wg_allowedips_node *n, integer bits, i;
       trie(n, bits) && n != \null && 0 <= i <= 1 ==> trie(n->child[i], bits);
+    lemma trie_child_longer{L}: \forall struct wg_allowedips_node *n, integer bits, i;
+      trie(n, bits) && n != \null && 0 <= i <= 1 && n->child[i] != \null ==> n->child[i]->cidr > n->cidr;
     // A node containing the key below n: n contains it too, and it is n or
     // below the child the key's next bit chooses.
     lemma trie_above{L}: \forall struct wg_allowedips_node *n, *d, integer bits, a0, a1;
@@ -108,4 +110,24 @@ static inline unsigned bit_at(const uint64_t key[2], unsigned i);
     // The longest match has one owner (the table holds no prefix twice).
     lemma longest_unique{L}: \forall struct wg_allowedips_node *root, integer bits, a0, a1, void *p, *q;
       trie(root, bits) && longest(root, a0, a1, p) && longest(root, a0, a1, q) ==> p == q;
+*/
+
+/*@ // The model is not vacuous: a table of two prefixes, the second
+    // below the first's child 0, is a well-formed trie, and there the
+    // longest match of a key both contain is the lower one's owner.
+    predicate two{L}(struct wg_allowedips_node *n, struct wg_allowedips_node *c) =
+      n != \null && c != \null && n != c && n->child[0] == c && n->child[1] == \null &&
+      c->child[0] == \null && c->child[1] == \null;
+    lemma two_leaf{L}: \forall struct wg_allowedips_node *n, *c, *m;
+      two(n, c) && in_trie(c, m) ==> m == c;
+    lemma two_members{L}: \forall struct wg_allowedips_node *n, *c, *m;
+      two(n, c) && in_trie(n, m) ==> m == n || m == c;
+    lemma two_trie{L}: \forall struct wg_allowedips_node *n, *c, integer bits;
+      two(n, c) && \valid_read(n) && \valid_read(c) && n->cidr < c->cidr <= bits &&
+      kbit(c->key[0], c->key[1], n->cidr) == 0 &&
+      same_prefix(c->key[0], c->key[1], n->key[0], n->key[1], n->cidr) ==>
+        trie(n, bits);
+    lemma two_longest{L}: \forall struct wg_allowedips_node *n, *c, integer a0, a1;
+      two(n, c) && n->cidr < c->cidr && c->peer != \null && contains(c, a0, a1) ==>
+        longest(n, a0, a1, c->peer);
 */
