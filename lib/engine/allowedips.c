@@ -108,7 +108,12 @@ static inline unsigned common_bits(const uint64_t a[2], const uint64_t b[2])
 /* Bit i (0 = most significant) of key. */
 static inline unsigned bit_at(const uint64_t key[2], unsigned i)
 {
-	return i < 64 ? (unsigned)(key[0] >> (63 - i)) & 1 : (unsigned)(key[1] >> (127 - i)) & 1;
+	unsigned b = i < 64 ? (unsigned)(key[0] >> (63 - i)) & 1 : (unsigned)(key[1] >> (127 - i)) & 1;
+
+	/* Proof hint for Eva (tests/proof/eva_allowedips_ops.c): one state
+	 * per value, so that the child it picks is one precise link. */
+	/*@ split b; */
+	return b;
 }
 
 static inline node **root_of(struct wg_allowedips *t, unsigned bits)
@@ -404,8 +409,12 @@ int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, 
 	load_key(key, bits, addr);
 	mask_key(key, cidr);
 
-	/* Descend while the node is a prefix of (or equal to) ours. */
+	/* Descend while the node is a prefix of (or equal to) ours.  Proof
+	 * hints (tests/proof/allowedips_insert.c): the loop moves only slot
+	 * and n, down the trie, and only past a node shorter than ours. */
 	slot = root_of(t, bits);
+	/*@ loop invariant descent_in_trie: trie(*slot, bits);
+	    loop assigns slot, n; */
 	while ((n = *slot) && n->cidr <= cidr && common_bits(key, n->key) >= n->cidr) {
 		if (n->cidr == cidr) {
 			/* The prefix exists (maybe as a bare branch): (re)own it. */
@@ -420,6 +429,7 @@ int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, 
 			owner_link(t, n, peer);
 			return 0;
 		}
+		/*@ assert descend_shorter: n->cidr < cidr; */
 		slot = &n->child[bit_at(key, n->cidr)];
 	}
 
@@ -450,11 +460,18 @@ int wg_allowedips_insert(struct wg_allowedips *t, int family, const void *addr, 
 	if (!n) {
 		*slot = leaf;
 	} else if (!branch) {
+		/* n extends ours (else the loop had descended past it), so ours
+		 * is shorter than the family's bits. */
+		/*@ assert below_longer: cidr < bits; */
 		leaf->child[bit_at(n->key, cidr)] = n;
 		*slot = leaf;
 	} else {
-		branch->child[bit_at(key, common)] = leaf;
-		branch->child[bit_at(n->key, common)] = n;
+		/* The keys differ at bit common (their first difference): the
+		 * leaf goes one way, n the other. */
+		unsigned b = bit_at(key, common);
+
+		branch->child[b] = leaf;
+		branch->child[!b] = n;
 		*slot = branch;
 	}
 	owner_link(t, leaf, peer);

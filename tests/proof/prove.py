@@ -3,7 +3,10 @@
 """Run one Frama-C analysis of the proof suite and fail unless it proves
 everything it was asked to (see docs/PROOFS.md).
 
-    prove.py wp|eva|eva-wp SOURCE_ROOT LOG [--assume F,G...] [--mutant FILE OLD NEW] -- FRAMA_C_ARGS...
+    prove.py wp|eva|eva-wp SOURCE_ROOT LOG [--assume F,G...] [--hold A,B...] [--mutant FILE OLD NEW] -- FRAMA_C_ARGS...
+
+--hold (eva): the ACSL assertions named A, B... must be proved valid by Eva
+(reached, and never unknown or invalid), unlike the sources' other hints.
 
 --mutant: a negative control.  FILE (as named in FRAMA_C_ARGS, or #included
 by the harness from the -cpp-extra-args include path) is analysed
@@ -115,14 +118,32 @@ def check_eva(out, assumed, wp_after=False):
     return None
 
 
+def check_hold(out, names):
+    """Eva proved each named assertion: it was evaluated (Eva prints a
+    status line only when it cannot prove one) and never left unknown or
+    found invalid."""
+    for name in names:
+        bad = re.search(r"assertion '%s' got status (\w+)" % re.escape(name), out)
+        if bad:
+            return "assertion %s %s" % (name, bad.group(1))
+    m = re.search(r"Assertions\s+(\d+) valid", out.split("ANALYSIS SUMMARY")[-1])
+    if not m or int(m.group(1)) < len(names):
+        return "fewer valid assertions than --hold names (not all reached?)"
+    return None
+
+
 def main():
     kind, root, log = sys.argv[1:4]
     rest = sys.argv[4:]
     assumed = set()
+    hold = []
     mutant = None
     while rest[0] != "--":
         if rest[0] == "--assume":
             assumed = set(rest[1].split(","))
+            rest = rest[2:]
+        elif rest[0] == "--hold":
+            hold = rest[1].split(",")
             rest = rest[2:]
         elif rest[0] == "--mutant":
             mutant = rest[1:4]
@@ -168,6 +189,8 @@ def main():
         err = "user error"
     else:
         err = check_wp(out) if kind == "wp" else check_eva(out, assumed, kind == "eva-wp")
+        if not err and hold:
+            err = check_hold(out, hold)
     summary = re.findall(r"\[wp\] Proved goals:.*|\d+ alarms? generated.*", out)
     print("; ".join(summary) if summary else out[-2000:])
     if mutant:
