@@ -26,6 +26,7 @@ struct wg_index_slot {
 /* The ACSL here and in the probe loops below: proof hints for Frama-C
  * (tests/proof/index_table_contract.c, eva_index_table.c). */
 /*@ assigns \nothing;
+    exits \false;
     ensures \result <= mask; */
 static inline size_t index_home(uint32_t index, size_t mask)
 {
@@ -62,6 +63,9 @@ static int index_resize(struct wg_index_table *t, size_t nslots)
 
 	if (!slots)
 		return -ENOMEM;
+#ifdef WG_PROOF_INDEX_WP	/* WP hints (docs/PROOFS.md), not established by Eva */
+	/*@ loop assigns i, slots[0 .. nslots - 1]; */
+#endif
 	for (size_t i = 0; t->slots && i <= t->mask; i++)
 		if (t->slots[i].index)
 			index_place(slots, nslots - 1, t->slots[i].index, t->slots[i].entry);
@@ -82,6 +86,10 @@ uint32_t wg_index_table_insert(struct wg_index_table *t, void *entry)
 	/* For Frama-C's Eva (tests/proof/eva_index_table.c): a bound to widen
 	 * the candidate count to, instead of the whole unsigned range. */
 	/*@ widen_hints t->random_left, 16; */
+#ifdef WG_PROOF_INDEX_WP
+	/*@ loop invariant t->random_left <= 16;
+	    loop assigns index, t->random_left, t->random[0 .. 15]; */
+#endif
 	do {
 		if (!t->random_left) {
 			wg_random_bytes(t->random, sizeof(t->random));
@@ -114,7 +122,7 @@ void wg_index_table_remove(struct wg_index_table *t, uint32_t index)
 
 	if (!t->slots || !index)
 		return;
-#ifdef WG_PROOF_INDEX_REMOVE	/* WP hints, too slow to prove in CI: docs/PROOFS.md */
+#ifdef WG_PROOF_INDEX_WP
 	/*@ loop invariant i <= mask;
 	    loop assigns i; */
 #endif
@@ -122,7 +130,7 @@ void wg_index_table_remove(struct wg_index_table *t, uint32_t index)
 		if (!t->slots[i].index)
 			return;
 	/* Backward shift: pull up any later entry whose home is not in (i, j]. */
-#ifdef WG_PROOF_INDEX_REMOVE
+#ifdef WG_PROOF_INDEX_WP
 	/*@ loop invariant i <= mask && j <= mask;
 	    loop invariant mask == t->mask && t->slots == \at(t->slots, LoopEntry);
 	    loop assigns i, j, t->slots[0 .. mask]; */
@@ -173,6 +181,10 @@ static void key_place(struct wg_key_slot *slots, size_t mask, const struct wg_ke
 {
 	size_t i = (size_t)s->hash & mask;
 
+#ifdef WG_PROOF_INDEX_WP
+	/*@ loop invariant i <= mask;
+	    loop assigns i; */
+#endif
 	while (slots[i].peer)
 		i = (i + 1) & mask;
 	slots[i] = *s;
@@ -184,6 +196,9 @@ static int key_resize(struct wg_key_table *t, size_t nslots)
 
 	if (!slots)
 		return -ENOMEM;
+#ifdef WG_PROOF_INDEX_WP
+	/*@ loop assigns i, slots[0 .. nslots - 1]; */
+#endif
 	for (size_t i = 0; t->slots && i <= t->mask; i++)
 		if (t->slots[i].peer)
 			key_place(slots, nslots - 1, &t->slots[i]);
@@ -198,6 +213,10 @@ static struct wg_key_slot *key_find(const struct wg_key_table *t, const uint8_t 
 {
 	if (!t->slots)
 		return NULL;
+#ifdef WG_PROOF_INDEX_WP
+	/*@ loop invariant i <= t->mask;
+	    loop assigns i; */
+#endif
 	for (size_t i = (size_t)hash & t->mask;; i = (i + 1) & t->mask) {
 		struct wg_key_slot *s = &t->slots[i];
 
@@ -243,6 +262,11 @@ void wg_key_table_remove(struct wg_key_table *t, const uint8_t key[32])
 	if (!t->slots || !(s = key_find(t, key, wg_siphash(t->hash_key, key, 32))))
 		return;
 	i = (size_t)(s - t->slots);
+#ifdef WG_PROOF_INDEX_WP
+	/*@ loop invariant i <= mask && j <= mask;
+	    loop invariant mask == t->mask && t->slots == \at(t->slots, LoopEntry);
+	    loop assigns i, j, t->slots[0 .. mask]; */
+#endif
 	for (j = (i + 1) & mask; t->slots[j].peer; j = (j + 1) & mask) {
 		size_t home = (size_t)t->slots[j].hash & mask;
 
@@ -261,6 +285,10 @@ int wg_key_table_reserve(struct wg_key_table *t, size_t n)
 {
 	size_t size = t->slots ? t->mask + 1 : MIN_SLOTS;
 
+#ifdef WG_PROOF_INDEX_WP
+	/*@ loop invariant 1 <= size <= \max(\at(size, LoopEntry), 4 * (t->count + n));
+	    loop assigns size; */
+#endif
 	while ((t->count + n) * 2 > size)
 		size *= 2;
 	if ((!t->slots || size != t->mask + 1) && key_resize(t, size))
