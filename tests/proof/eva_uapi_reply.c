@@ -16,7 +16,7 @@
 #include "strbuf.h"
 
 #ifndef REPLY_MAX
-#define REPLY_MAX 64
+#define REPLY_MAX 12
 #endif
 
 /* Assumed (error.c records a message for the calling thread). */
