@@ -132,6 +132,27 @@ def check_hold(out, names):
     return None
 
 
+def only_timeouts(out):
+    """Every WP goal that was not proved timed out."""
+    bad = re.findall(r"\[wp\] \[(?:Failed|Unknown)\] Goal|\[wp\] \[[^]]+\] Goal \S+ : (?!Valid|Timeout)", out)
+    return "Timeout" in out and not bad
+
+
+def analyse(kind, root, args, env, assumed, hold):
+    """Runs Frama-C; returns its output and why it fails the test, or None."""
+    p = subprocess.run(["frama-c"] + args, cwd=root, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = p.stdout
+    if p.returncode:
+        return out, "frama-c exited with %d" % p.returncode
+    if "User Error" in out:
+        return out, "user error"
+    err = check_wp(out) if kind == "wp" else check_eva(out, assumed, kind == "eva-wp")
+    if not err and hold:
+        err = check_hold(out, hold)
+    return out, err
+
+
 def main():
     kind, root, log = sys.argv[1:4]
     rest = sys.argv[4:]
@@ -177,20 +198,18 @@ def main():
                 cpp = "-cpp-extra-args="
                 args = [cpp + "-I" + os.path.dirname(copy) + "," + a[len(cpp):] if a.startswith(cpp) else a
                         for a in args]
-        p = subprocess.run(["frama-c"] + args, cwd=root, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = p.stdout
+        # A prover's time limit is partly wall time (cvc5's --tlimit-per):
+        # on a loaded machine a goal it proves in a second can time out.  A
+        # run whose only unproved goals timed out is run once more; a goal
+        # a prover answers Unknown or Failed on is never retried, nor is a
+        # mutant (it must fail on its own).
+        for attempt in (1, 2):
+            out, err = analyse(kind, root, args, env, assumed, hold)
+            if not err or mutant or attempt == 2 or not only_timeouts(out):
+                break
+            print("only prover timeouts (%s): running again" % err)
     with open(log, "w") as f:
         f.write("frama-c " + " ".join(args) + "\n" + out)
-    err = None
-    if p.returncode:
-        err = "frama-c exited with %d" % p.returncode
-    elif "User Error" in out:
-        err = "user error"
-    else:
-        err = check_wp(out) if kind == "wp" else check_eva(out, assumed, kind == "eva-wp")
-        if not err and hold:
-            err = check_hold(out, hold)
     summary = re.findall(r"\[wp\] Proved goals:.*|\d+ alarms? generated.*", out)
     print("; ".join(summary) if summary else out[-2000:])
     if mutant:
