@@ -17,15 +17,9 @@
  * say what each may change (the peer's state, the outbox, the payload for
  * the AEAD; never the header, the packet struct or the index table).
  */
-#include "engine.h"
+#include "receive_callees.h"
 
 /*@ axiomatic ReceivePeer {
-      // The receiver index in a data header, as wg_le32 decodes its 4 bytes
-      // (any fixed function of them: the proof does not depend on which).
-      logic integer header_index(integer b0, integer b1, integer b2, integer b3);
-      // The peer the index table names for a receiver index (the engine's
-      // read lock keeps the table fixed during the call).
-      logic struct engine_peer *sender(struct wg_engine *e, integer index);
       // The receiver index the packet's header carries when receive_data is
       // called: any value (uninterpreted, so what is proved holds for each).
       logic integer arrived;
@@ -34,31 +28,11 @@
       // source's longest match is peer), abstracted to a name here.
       predicate source_passed(struct engine_peer *peer);
     }
-    logic integer index_at{L}(uint8_t *p) = header_index(p[0], p[1], p[2], p[3]);
 */
 /* The receiver index of the data message at msg (its bytes 4..7).  A macro,
  * not a logic function: the goals then name the very term wg_le32's
  * contract gives, and Qed matches them without unfolding anything. */
 #define receiver(msg) index_at(&((struct message_data *)(msg))->key_idx[0])
-
-/* Assumed (peer.c): a known index names its sender. */
-/*@ requires \valid(out);
-    assigns *out \from engine, index;
-    ensures \result ==> out->peer == sender(engine, index) && out->slot <= INDEX_SLOT_HANDSHAKE; */
-bool engine_peer_index_lookup(struct wg_engine *engine, uint32_t index, struct index_entry *out);
-
-/* Assumed (util.h): byte decoding; only the index's value matters here. */
-/*@ assigns \result \from p[0 .. 3];
-    ensures \result == index_at(p); */
-static inline uint32_t wg_le32(const uint8_t *p);
-/*@ assigns \result \from p[0 .. 7]; */
-static inline uint64_t wg_le64(const uint8_t *p);
-
-/* Assumed (lock.h): a lock changes only the lock. */
-/*@ assigns *m; */
-static inline void wg_mutex_lock(wg_mutex *m);
-/*@ assigns *m; */
-static inline void wg_mutex_unlock(wg_mutex *m);
 
 /* Assumed (string.h, util.h): the key's copy and its wipe write only the
  * key.  Renamed to byte-typed twins, so that WP's goals carry no char casts
@@ -72,35 +46,7 @@ void rx_memcpy(uint8_t *dest, const uint8_t *src, size_t n);
 /*@ assigns p[0 .. n - 1]; */
 void rx_memzero(uint8_t *p, size_t n);
 
-/* Assumed (crypto trusted): opens in place, or fails. */
-/*@ assigns dst[0 .. src_len - 16 - 1], \result \from src[0 .. src_len - 1], key[0 .. 31]; */
-bool chacha20poly1305_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad,
-			      size_t ad_len, uint64_t nonce, const uint8_t key[CHACHA20POLY1305_KEY_SIZE]);
-
-/* Assumed (replay.c, proved on its own: replay-wp): changes only the window. */
-/*@ assigns *c; */
-bool wg_replay_check_and_update(struct wg_replay_counter *c, uint64_t counter, uint64_t reject_after_messages);
-
-/* Assumed (noise.c, timers.c, peer.c, send.c, engine.c): the peer's state
- * and the outbox, never the packet or the index table. */
-/*@ assigns \result \from kp->in_use, kp->birthdate, now; */
-bool wg_noise_keypair_usable(const struct noise_keypair *kp, uint64_t now);
-/*@ assigns peer->keypairs, \result; */
-bool wg_noise_received_with_keypair(struct engine_peer *peer, struct noise_keypair *kp);
-/*@ assigns peer->timers, *ob; */
-void wg_timers_handshake_complete(struct wg_outbox *ob, struct engine_peer *peer);
-/*@ assigns peer->timers; */
-void wg_timers_any_authenticated_packet_received(struct engine_peer *peer);
-/*@ assigns peer->timers; */
-void wg_timers_any_authenticated_packet_traversal(struct engine_peer *peer, uint64_t now);
-/*@ assigns peer->timers; */
-void wg_timers_data_received(struct engine_peer *peer, uint64_t now);
-/*@ assigns peer->endpoint, peer->local[0 .. 1], *ob; */
-void engine_peer_set_endpoint(struct wg_outbox *ob, struct engine_peer *peer, const struct wg_packet *pkt);
-/*@ assigns *ob; */
-void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
-/*@ assigns peer->staged, peer->tx_bytes; */
-void wg_packet_send_staged(struct engine_peer *peer);
+/* Assumed (timers.c, send.c). */
 /*@ assigns peer->timers, *ob; */
 static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now);
 
