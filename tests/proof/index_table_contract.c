@@ -157,7 +157,7 @@ uint64_t wg_siphash(const uint8_t key[16], const void *in, size_t len);
 void *wg_index_table_lookup(const struct wg_index_table *t, uint32_t index);
 
 /*@ requires \valid(slots + (0 .. mask));
-    assigns slots[0 .. mask]; 
+    assigns slots[0 .. mask];
     exits \false; */
 static void index_place(struct wg_index_slot *slots, size_t mask, uint32_t index, void *entry);
 
@@ -186,7 +186,7 @@ void wg_index_table_free(struct wg_index_table *t);
 /* ---- the public-key table ---- */
 
 /*@ requires \valid(slots + (0 .. mask)) && \valid_read(s) && \separated(s, slots + (0 .. mask));
-    assigns slots[0 .. mask]; 
+    assigns slots[0 .. mask];
     exits \false; */
 static void key_place(struct wg_key_slot *slots, size_t mask, const struct wg_key_slot *s);
 
