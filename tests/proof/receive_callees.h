@@ -68,4 +68,16 @@ void wg_outbox_flush(struct wg_outbox *ob, unsigned int room);
 /*@ assigns peer->staged, peer->tx_bytes; */
 void wg_packet_send_staged(struct engine_peer *peer);
 
+/* deliver_from's preconditions: source_check.c proves its contract under
+ * them, receive_peer.c proves them at receive_data's call (one statement).
+ * The packet is still a drop; the payload is readable and apart from the
+ * packet struct; the table is readable and well formed (allowedips_spec.h). */
+#define DELIVER_FROM_REQUIRES \
+    requires df_pkt: \valid(pkt) && pkt->status == WG_PACKET_DROP; \
+    requires df_plain: plain_len >= 1 && \valid_read(p + (0 .. plain_len - 1)); \
+    requires df_offset: pkt->offset + sizeof(struct message_data) <= UINT32_MAX; \
+    requires df_apart: \separated(pkt, p + (0 .. plain_len - 1)); \
+    requires df_table: \valid_read(&engine->allowedips); \
+    requires df_trie: trie(engine->allowedips.root4, 32) && trie(engine->allowedips.root6, 128);
+
 #endif

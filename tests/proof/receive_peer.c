@@ -18,6 +18,23 @@
  * the AEAD; never the header, the packet struct or the index table).
  */
 #include "receive_callees.h"
+#include "allowedips_spec.h"
+
+/*@ axiomatic TrieFrame {
+      // What a well-formed trie's definition reads (allowedips_spec.h):
+      // each node's validity, children, prefix length and key.
+      predicate trie_kept{L1, L2}(struct wg_allowedips_node *n) =
+        \forall struct wg_allowedips_node *m; in_trie{L1}(n, m) ==>
+          \valid_read{L2}(m) &&
+          \at(m->child[0], L1) == \at(m->child[0], L2) && \at(m->child[1], L1) == \at(m->child[1], L2) &&
+          \at(m->cidr, L1) == \at(m->cidr, L2) &&
+          \at(m->key[0], L1) == \at(m->key[0], L2) && \at(m->key[1], L1) == \at(m->key[1], L2);
+      // Assumed (true by induction on in_trie, which the provers do not do):
+      // a trie whose nodes keep those fields stays well formed.
+      axiom trie_frame{L1, L2}: \forall struct wg_allowedips_node *n, integer bits;
+        trie{L1}(n, bits) && trie_kept{L1, L2}(n) ==> trie{L2}(n, bits);
+    }
+*/
 
 /*@ axiomatic ReceivePeer {
       // The receiver index the packet's header carries when receive_data is
@@ -51,7 +68,8 @@ void rx_memzero(uint8_t *p, size_t n);
 static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now);
 
 /* The property, checked at the call: deliver_from is given the sender. */
-/*@ requires from_sender: peer == sender(engine, arrived);
+/*@ DELIVER_FROM_REQUIRES
+    requires from_sender: peer == sender(engine, arrived);
     requires payload: p == pkt->buf + pkt->offset + sizeof(struct message_data);
     requires payload_len: plain_len == pkt->len - MESSAGE_MINIMUM_LENGTH;
     assigns pkt->offset, pkt->len, pkt->reason, pkt->status;
@@ -73,6 +91,24 @@ static void deliver_from(struct wg_engine *engine, struct wg_packet *pkt, const 
                         &sender(engine, arrived)->keypairs, &sender(engine, arrived)->timers,
                         &sender(engine, arrived)->endpoint, &sender(engine, arrived)->staged,
                         &sender(engine, arrived)->tx_bytes, ob);
+    // The table is well formed and none of its nodes is among what the
+    // callees may change (the packet, its bytes, the peer, the outbox).
+    requires table: trie(engine->allowedips.root4, 32) && trie(engine->allowedips.root6, 128);
+    requires table_apart: \forall struct wg_allowedips_node *m;
+      in_trie(engine->allowedips.root4, m) || in_trie(engine->allowedips.root6, m) ==>
+        \separated(m, pkt, ob, sender(engine, arrived), pkt->buf + (pkt->offset .. pkt->offset + pkt->len - 1));
+    requires roots_apart: \separated(&engine->allowedips.root4, &engine->allowedips.root6, ob,
+                                      &sender(engine, arrived)->keypairs);
+    // Implied by the line above; spelt out field by field for the provers.
+    requires table_fields: \forall struct wg_allowedips_node *m;
+      in_trie(engine->allowedips.root4, m) || in_trie(engine->allowedips.root6, m) ==>
+        \separated(&m->child[0 .. 1], &m->cidr, &m->key[0 .. 1], &pkt->status, &pkt->reason, ob,
+                    &sender(engine, arrived)->lock, &sender(engine, arrived)->keypairs,
+                    &sender(engine, arrived)->keypairs.slot[0 .. 2].replay,
+                    &sender(engine, arrived)->timers, &sender(engine, arrived)->endpoint,
+                    &sender(engine, arrived)->local[0 .. 1], &sender(engine, arrived)->staged,
+                    &sender(engine, arrived)->rx_bytes, &sender(engine, arrived)->tx_bytes,
+                    pkt->buf + (pkt->offset .. pkt->offset + pkt->len - 1));
     // A packet leaves delivered only through the source check, done for
     // the peer the header's receiver index names.
     ensures delivered_from_sender: pkt->status == WG_PACKET_DELIVER ==> source_passed(sender(engine, arrived)); */

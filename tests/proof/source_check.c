@@ -28,13 +28,9 @@ static inline bool wg_birthdate_has_expired(uint64_t birthdate, uint64_t expirat
 /*@ assigns peer->timers, *ob; */
 static void keep_key_fresh(struct wg_outbox *ob, struct engine_peer *peer, uint64_t now);
 
-/*@ requires \valid(pkt) && pkt->status == WG_PACKET_DROP;
-    requires plain_len >= 1 && \valid_read(p + (0 .. plain_len - 1));
-    requires pkt->offset + sizeof(struct message_data) <= UINT32_MAX;
-    requires \separated(pkt, p + (0 .. plain_len - 1));
-    // The table is well formed (allowedips_spec.h).
-    requires \valid_read(&engine->allowedips);
-    requires trie(engine->allowedips.root4, 32) && trie(engine->allowedips.root6, 128);
+/* Preconditions: receive_callees.h (proved at receive_data's call by
+ * receive-peer-wp). */
+/*@ DELIVER_FROM_REQUIRES
     assigns pkt->offset, pkt->len, pkt->reason, pkt->status;
     // Delivered: an IPv4 or IPv6 packet whose source's longest match is peer.
     ensures source_check: pkt->status == WG_PACKET_DELIVER ==>
