@@ -13,8 +13,9 @@
  * Cheaply: one process found in it (the witness) is checked with one stat()
  * per interval; while a bind mount holds it, nothing is checked until the
  * mount table changes (/proc/self/mountinfo polls with EPOLLPRI, so
- * `ip netns del` is seen at once; see watch.h for why it is open twice).  Only when the witness left and no
- * mount holds it is /proc scanned for another process.  Other holders (an
+ * `ip netns del` is seen at once; watch.h says why it is open twice).
+ * Only when the witness left and no mount holds it is /proc scanned for
+ * another process.  Other holders (an
  * fd kept by another program, a mount in another mount namespace) are not
  * seen: for them the namespace is reported gone while it lives on.
  */
